@@ -1,0 +1,33 @@
+# Thin wrapper over waf, as Samba has one.
+WAF_PY ?= /usr/bin/python3
+SAMBA_SRC ?= samba-src/current
+WAF = PYTHONHASHSEED=1 $(WAF_PY) $(SAMBA_SRC)/buildtools/bin/waf
+
+all: build/c4che/_cache.py
+	$(WAF) build
+
+build/c4che/_cache.py: wscript
+	$(WAF) configure --samba-source=$(SAMBA_SRC)
+
+configure:
+	$(WAF) configure --samba-source=$(SAMBA_SRC)
+
+setup:
+	scripts/setup-debian.sh
+
+check: all
+	tests/run-all.sh
+
+demo: all
+	tests/demo.sh
+
+install: all
+	$(WAF) install
+
+uninstall:
+	$(WAF) uninstall
+
+clean:
+	rm -rf build
+
+.PHONY: all configure setup check demo install uninstall clean

@@ -1,0 +1,110 @@
+#!/bin/bash
+# Prepare a Debian 12 machine to build and test vfs_profileacl.
+#
+# Run as root, non-interactive, idempotent:
+#   - adds a deb-src entry mirroring debian.sources
+#   - installs samba, samba-testsuite, smbclient and the build/test tools
+#   - installs Samba's build dependencies
+#   - fetches the source of exactly the installed samba version into
+#     samba-src/ (git-ignored), configures it and generates the headers a
+#     VFS module needs
+#
+# A second run only checks what is there and returns within seconds.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+export DEBIAN_FRONTEND=noninteractive
+
+log() { printf 'setup: %s\n' "$*"; }
+
+if [ "$(id -u)" != 0 ]; then
+	echo "setup: must run as root (installs packages)" >&2
+	exit 1
+fi
+
+# Services must not start from package postinst scripts on a test box.
+if [ ! -x /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+	chmod 755 /usr/sbin/policy-rc.d
+fi
+
+src_list=/etc/apt/sources.list.d/debian-src.sources
+if [ ! -f "$src_list" ]; then
+	log "adding deb-src entry $src_list"
+	sed -e 's/^Types: deb$/Types: deb-src/' \
+		/etc/apt/sources.list.d/debian.sources >"$src_list"
+	rm -f /var/lib/apt/periodic/profileacl-updated
+fi
+
+pkgs=(samba samba-testsuite smbclient libcmocka-dev libtalloc-dev
+      libtevent-dev pkg-config xsltproc docbook-xsl iproute2 util-linux
+      dpkg-dev acl attr python3 man-db)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		grep -q 'install ok installed' || missing+=("$p")
+done
+
+stamp_update=/var/lib/apt/periodic/profileacl-updated
+if [ ${#missing[@]} -gt 0 ] || [ ! -f "$stamp_update" ]; then
+	log "apt-get update"
+	apt-get update -qq
+	mkdir -p "$(dirname "$stamp_update")"
+	touch "$stamp_update"
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+	log "installing ${missing[*]}"
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+		>/dev/null
+fi
+
+ver=$(dpkg-query -W -f='${Version}' samba)
+log "installed samba $ver"
+
+srcroot="$top/samba-src"
+stamp_bd="$srcroot/.build-dep-$ver"
+mkdir -p "$srcroot"
+if [ ! -f "$stamp_bd" ]; then
+	log "apt-get build-dep samba"
+	apt-get build-dep -y -qq samba >/dev/null
+	touch "$stamp_bd"
+fi
+
+# The upstream part of the version (strip epoch and Debian revision).
+up=${ver#*:}
+up=${up%-*}
+tree="$srcroot/samba-$up"
+if [ ! -f "$tree/.profileacl-version" ] ||
+   [ "$(cat "$tree/.profileacl-version")" != "$ver" ]; then
+	log "fetching samba source $ver"
+	rm -rf "$tree"
+	(cd "$srcroot" && apt-get source -qq "samba=$ver" >/dev/null)
+	# apt-get source names the folder after the upstream version
+	[ -d "$tree" ] || { echo "setup: $tree missing after apt-get source" >&2; exit 1; }
+	echo "$ver" >"$tree/.profileacl-version"
+fi
+
+if [ ! -f "$tree/bin/default/include/config.h" ]; then
+	log "configuring samba tree (about 70 s)"
+	(cd "$tree" && ./configure --without-ad-dc --without-ads \
+		--without-pam --without-json --without-systemd \
+		--disable-python --bundled-libraries=NONE \
+		--without-libarchive --disable-cephfs --disable-glusterfs \
+		--disable-cups --disable-iprint >"$srcroot/configure.log" 2>&1) || {
+		tail -30 "$srcroot/configure.log" >&2
+		exit 1
+	}
+fi
+
+if [ ! -f "$tree/.profileacl-headers" ]; then
+	log "generating headers (waf build --targets=vfs_fake_perms, about 4 min)"
+	(cd "$tree" && PYTHONHASHSEED=1 ./buildtools/bin/waf build -j"$(nproc)" \
+		--targets=vfs_fake_perms >"$srcroot/build.log" 2>&1) || {
+		tail -30 "$srcroot/build.log" >&2
+		exit 1
+	}
+	touch "$tree/.profileacl-headers"
+fi
+
+ln -sfn "samba-$up" "$srcroot/current"
+log "samba tree ready: $tree"

@@ -1,0 +1,367 @@
+/*
+ * Unit tests of the vfs_profileacl decision policy.
+ *
+ * Copyright (C) 2026 The vfs_profileacl authors
+ *
+ * This program is free software; you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation; either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program; if not, see <http://www.gnu.org/licenses/>.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "profileacl_policy.h"
+
+#define UNUSED __attribute__((unused))
+
+#define SHARE_CHANGE	0x001301ff
+#define SHARE_FULL	0x001f01ff
+#define SHARE_READ	0x001200a9
+#define FILE_READ_DATA	0x00000001
+#define READ_CONTROL	0x00020000
+#define SYSTEM_SECURITY	0x01000000
+#define WDAC		PROFILEACL_STD_WRITE_DAC
+#define WOWN		PROFILEACL_STD_WRITE_OWNER
+#define MAXA		PROFILEACL_FLAG_MAXIMUM_ALLOWED
+
+/* The owner of an existing object asks WRITE_DAC on a Change share */
+static struct profileacl_request owner_request(void)
+{
+	return (struct profileacl_request) {
+		.access_mask = WDAC | READ_CONTROL,
+		.share_mask = SHARE_CHANGE,
+		.create_disposition = PROFILEACL_FILE_OPEN,
+		.grantable = WDAC,
+		.object = PROFILEACL_OBJ_OWN,
+	};
+}
+
+static void expect(const struct profileacl_request *r,
+		   uint32_t bits,
+		   enum profileacl_reason why)
+{
+	enum profileacl_reason reason = PROFILEACL_GRANTED + 100;
+	uint32_t got = profileacl_grant(r, &reason);
+
+	assert_int_equal(got, bits);
+	assert_int_equal(reason, why);
+}
+
+static void test_owner_write_dac_granted(void **state UNUSED)
+{
+	struct profileacl_request r = owner_request();
+
+	expect(&r, WDAC, PROFILEACL_GRANTED);
+}
+
+static void test_maximum_allowed_granted(void **state UNUSED)
+{
+	struct profileacl_request r = owner_request();
+
+	r.access_mask = MAXA;
+	expect(&r, WDAC, PROFILEACL_GRANTED);
+
+	/* MAXIMUM_ALLOWED never fails on missing bits: still granted */
+	r.access_mask = MAXA | SYSTEM_SECURITY;
+	expect(&r, WDAC, PROFILEACL_GRANTED);
+}
+
+static void test_plain_open_not_asked(void **state UNUSED)
+{
+	struct profileacl_request r = owner_request();
+	uint32_t masks[] = {
+		0, FILE_READ_DATA, READ_CONTROL, SHARE_CHANGE,
+		PROFILEACL_GENERIC_READ, PROFILEACL_GENERIC_WRITE,
+		PROFILEACL_GENERIC_EXECUTE,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(masks) / sizeof(masks[0]); i++) {
+		r.access_mask = masks[i];
+		expect(&r, 0, PROFILEACL_NOT_ASKED);
+	}
+}
+
+static void test_each_bit(void **state UNUSED)
+{
+	struct profileacl_request r = owner_request();
+	uint32_t bit;
+
+	/* No single right other than WRITE_DAC/WRITE_OWNER is granted */
+	for (bit = 1; bit != 0; bit <<= 1) {
+		enum profileacl_reason reason;
+		uint32_t got;
+
+		r.access_mask = bit;
+		r.grantable = PROFILEACL_GRANTABLE;
+		got = profileacl_grant(&r, &reason);
+		assert_int_equal(got & ~PROFILEACL_GRANTABLE, 0);
+		if (bit == WDAC || bit == WOWN) {
+			assert_int_equal(got, bit);
+		} else if (bit == MAXA || bit == PROFILEACL_GENERIC_ALL) {
+			assert_int_equal(got, PROFILEACL_GRANTABLE);
+		} else {
+			assert_int_equal(got, 0);
+		}
+	}
+}
+
+static void test_write_owner_not_configured(void **state UNUSED)
+{
+	struct profileacl_request r = owner_request();
+
+	r.access_mask = WOWN;
+	expect(&r, 0, PROFILEACL_NO_CONFIG);
+
+	r.grantable = WDAC | WOWN;
+	expect(&r, WOWN, PROFILEACL_GRANTED);
+
+	/* smbcacls --set asks both */
+	r.access_mask = WDAC | WOWN;
+	expect(&r, WDAC | WOWN, PROFILEACL_GRANTED);
+
+	/* only write_dac configured: the open would fail on WRITE_OWNER */
+	r.grantable = WDAC;
+	expect(&r, 0, PROFILEACL_WOULD_FAIL);
+}
+
+static void test_generic_all(void **state UNUSED)
+{
+	struct profileacl_request r = owner_request();
+
+	r.access_mask = PROFILEACL_GENERIC_ALL;
+	expect(&r, 0, PROFILEACL_WOULD_FAIL);
+
+	r.grantable = PROFILEACL_GRANTABLE;
+	expect(&r, PROFILEACL_GRANTABLE, PROFILEACL_GRANTED);
+}
+
+static void test_grantable_is_capped(void **state UNUSED)
+{
+	struct profileacl_request r = owner_request();
+
+	r.access_mask = MAXA;
+	r.grantable = 0xffffffff;
+	expect(&r, PROFILEACL_GRANTABLE, PROFILEACL_GRANTED);
+
+	r.grantable = 0;
+	expect(&r, 0, PROFILEACL_NO_CONFIG);
+}
+
+static void test_share_already_has_it(void **state UNUSED)
+{
+	struct profileacl_request r = owner_request();
+
+	r.share_mask = SHARE_FULL;
+	expect(&r, 0, PROFILEACL_NOT_ASKED);
+
+	r.access_mask = MAXA;
+	expect(&r, 0, PROFILEACL_NOT_ASKED);
+
+	/* WRITE_OWNER via SeTakeOwnership, WRITE_DAC still missing */
+	r.share_mask = SHARE_CHANGE | WOWN;
+	expect(&r, WDAC, PROFILEACL_GRANTED);
+}
+
+static void test_guest(void **state UNUSED)
+{
+	struct profileacl_request r = owner_request();
+
+	r.guest = true;
+	expect(&r, 0, PROFILEACL_GUEST);
+	r.access_mask = MAXA;
+	expect(&r, 0, PROFILEACL_GUEST);
+}
+
+static void test_forced_user(void **state UNUSED)
+{
+	struct profileacl_request r = owner_request();
+
+	r.forced_user = true;
+	expect(&r, 0, PROFILEACL_FORCED_USER);
+}
+
+static void test_read_only(void **state UNUSED)
+{
+	struct profileacl_request r = owner_request();
+
+	r.read_only = true;
+	expect(&r, 0, PROFILEACL_READ_ONLY);
+}
+
+static void test_read_share_acl(void **state UNUSED)
+{
+	struct profileacl_request r = owner_request();
+
+	r.share_mask = SHARE_READ;
+	expect(&r, 0, PROFILEACL_NO_WRITE_SHARE);
+	r.access_mask = MAXA;
+	expect(&r, 0, PROFILEACL_NO_WRITE_SHARE);
+
+	/* any one write bit missing is enough */
+	r.share_mask = SHARE_CHANGE & ~PROFILEACL_FILE_APPEND_DATA;
+	expect(&r, 0, PROFILEACL_NO_WRITE_SHARE);
+}
+
+static void test_would_fail(void **state UNUSED)
+{
+	struct profileacl_request r = owner_request();
+
+	r.access_mask = WDAC | SYSTEM_SECURITY;
+	expect(&r, 0, PROFILEACL_WOULD_FAIL);
+}
+
+static void test_outside_profile(void **state UNUSED)
+{
+	struct profileacl_request r = owner_request();
+
+	r.outside_profile = true;
+	expect(&r, 0, PROFILEACL_OUTSIDE_PROFILE);
+}
+
+static void test_objects(void **state UNUSED)
+{
+	struct profileacl_request r = owner_request();
+
+	r.object = PROFILEACL_OBJ_OTHER;
+	expect(&r, 0, PROFILEACL_NOT_OWNER);
+	r.access_mask = MAXA;
+	expect(&r, 0, PROFILEACL_NOT_OWNER);
+
+	r.object = PROFILEACL_OBJ_UNKNOWN;
+	expect(&r, 0, PROFILEACL_OWNER_UNKNOWN);
+
+	r.object = 77;
+	expect(&r, 0, PROFILEACL_OWNER_UNKNOWN);
+}
+
+static void test_dispositions(void **state UNUSED)
+{
+	struct {
+		uint32_t disposition;
+		uint32_t absent;	/* bits for an absent object */
+	} cases[] = {
+		{ PROFILEACL_FILE_SUPERSEDE, WDAC },
+		{ PROFILEACL_FILE_OPEN, 0 },
+		{ PROFILEACL_FILE_CREATE, WDAC },
+		{ PROFILEACL_FILE_OPEN_IF, WDAC },
+		{ PROFILEACL_FILE_OVERWRITE, 0 },
+		{ PROFILEACL_FILE_OVERWRITE_IF, WDAC },
+		{ 6, 0 },
+		{ 0xffffffff, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct profileacl_request r = owner_request();
+
+		r.create_disposition = cases[i].disposition;
+
+		r.object = PROFILEACL_OBJ_ABSENT;
+		expect(&r, cases[i].absent,
+		       cases[i].absent ? PROFILEACL_GRANTED :
+					 PROFILEACL_NOT_CREATED);
+
+		/* an existing object: ownership alone decides */
+		r.object = PROFILEACL_OBJ_OWN;
+		expect(&r, WDAC, PROFILEACL_GRANTED);
+		r.object = PROFILEACL_OBJ_OTHER;
+		expect(&r, 0, PROFILEACL_NOT_OWNER);
+	}
+}
+
+static void test_map_generic(void **state UNUSED)
+{
+	assert_int_equal(profileacl_map_generic(PROFILEACL_GENERIC_ALL),
+			 PROFILEACL_FILE_ALL_ACCESS);
+	assert_int_equal(profileacl_map_generic(PROFILEACL_GENERIC_READ),
+			 PROFILEACL_FILE_GENERIC_READ);
+	assert_int_equal(profileacl_map_generic(PROFILEACL_GENERIC_WRITE),
+			 PROFILEACL_FILE_GENERIC_WRITE);
+	assert_int_equal(profileacl_map_generic(PROFILEACL_GENERIC_EXECUTE),
+			 PROFILEACL_FILE_GENERIC_EXECUTE);
+	assert_int_equal(profileacl_map_generic(MAXA | WDAC), MAXA | WDAC);
+}
+
+static void test_post_open(void **state UNUSED)
+{
+	/* nothing granted: never touched */
+	assert_int_equal(profileacl_post_open(WDAC, 0, false),
+			 PROFILEACL_POST_KEEP);
+	/* owner verified on the handle */
+	assert_int_equal(profileacl_post_open(WDAC, WDAC, true),
+			 PROFILEACL_POST_KEEP);
+	assert_int_equal(profileacl_post_open(MAXA, WDAC, true),
+			 PROFILEACL_POST_KEEP);
+	/* someone else's object behind the name */
+	assert_int_equal(profileacl_post_open(WDAC, WDAC, false),
+			 PROFILEACL_POST_DENY);
+	assert_int_equal(profileacl_post_open(PROFILEACL_GENERIC_ALL,
+					      PROFILEACL_GRANTABLE, false),
+			 PROFILEACL_POST_DENY);
+	assert_int_equal(profileacl_post_open(MAXA | WDAC, WDAC, false),
+			 PROFILEACL_POST_DENY);
+	assert_int_equal(profileacl_post_open(MAXA, WDAC, false),
+			 PROFILEACL_POST_STRIP);
+	assert_int_equal(profileacl_post_open(MAXA | WOWN, WDAC, false),
+			 PROFILEACL_POST_STRIP);
+}
+
+static void test_strings(void **state UNUSED)
+{
+	enum profileacl_reason reason;
+
+	for (reason = PROFILEACL_NOT_ASKED;
+	     reason <= PROFILEACL_OWNER_UNKNOWN;
+	     reason++) {
+		assert_string_not_equal(profileacl_reason_str(reason),
+					"unknown reason");
+	}
+	assert_string_equal(profileacl_reason_str(99), "unknown reason");
+	assert_string_equal(profileacl_rights_str(WDAC), "WRITE_DAC");
+	assert_string_equal(profileacl_rights_str(WOWN), "WRITE_OWNER");
+	assert_string_equal(profileacl_rights_str(WDAC | WOWN | 1),
+			    "WRITE_DAC|WRITE_OWNER");
+	assert_string_equal(profileacl_rights_str(0), "none");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_owner_write_dac_granted),
+		cmocka_unit_test(test_maximum_allowed_granted),
+		cmocka_unit_test(test_plain_open_not_asked),
+		cmocka_unit_test(test_each_bit),
+		cmocka_unit_test(test_write_owner_not_configured),
+		cmocka_unit_test(test_generic_all),
+		cmocka_unit_test(test_grantable_is_capped),
+		cmocka_unit_test(test_share_already_has_it),
+		cmocka_unit_test(test_guest),
+		cmocka_unit_test(test_forced_user),
+		cmocka_unit_test(test_read_only),
+		cmocka_unit_test(test_read_share_acl),
+		cmocka_unit_test(test_would_fail),
+		cmocka_unit_test(test_outside_profile),
+		cmocka_unit_test(test_objects),
+		cmocka_unit_test(test_dispositions),
+		cmocka_unit_test(test_map_generic),
+		cmocka_unit_test(test_post_open),
+		cmocka_unit_test(test_strings),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,214 @@
+/*
+ * vfs_profileacl: the decision policy, free of smbd state.
+ *
+ * Copyright (C) 2026 The vfs_profileacl authors
+ *
+ * This program is free software; you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation; either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program; if not, see <http://www.gnu.org/licenses/>.
+ */
+
+#include "profileacl_policy.h"
+
+#include <stddef.h>
+
+uint32_t profileacl_map_generic(uint32_t access_mask)
+{
+	uint32_t mapped = access_mask & ~(PROFILEACL_GENERIC_ALL |
+					  PROFILEACL_GENERIC_EXECUTE |
+					  PROFILEACL_GENERIC_WRITE |
+					  PROFILEACL_GENERIC_READ);
+
+	if (access_mask & PROFILEACL_GENERIC_READ) {
+		mapped |= PROFILEACL_FILE_GENERIC_READ;
+	}
+	if (access_mask & PROFILEACL_GENERIC_WRITE) {
+		mapped |= PROFILEACL_FILE_GENERIC_WRITE;
+	}
+	if (access_mask & PROFILEACL_GENERIC_EXECUTE) {
+		mapped |= PROFILEACL_FILE_GENERIC_EXECUTE;
+	}
+	if (access_mask & PROFILEACL_GENERIC_ALL) {
+		mapped |= PROFILEACL_FILE_ALL_ACCESS;
+	}
+	return mapped;
+}
+
+static bool disposition_creates(uint32_t create_disposition)
+{
+	switch (create_disposition) {
+	case PROFILEACL_FILE_SUPERSEDE:
+	case PROFILEACL_FILE_CREATE:
+	case PROFILEACL_FILE_OPEN_IF:
+	case PROFILEACL_FILE_OVERWRITE_IF:
+		return true;
+	default:
+		return false;
+	}
+}
+
+uint32_t profileacl_grant(const struct profileacl_request *r,
+			  enum profileacl_reason *reason)
+{
+	uint32_t mapped = profileacl_map_generic(r->access_mask);
+	bool maximum = (mapped & PROFILEACL_FLAG_MAXIMUM_ALLOWED) != 0;
+	uint32_t grantable = r->grantable & PROFILEACL_GRANTABLE;
+	uint32_t wanted;
+	uint32_t missing;
+
+	/*
+	 * The bits the share mask lacks and this request would use:
+	 * those asked explicitly, and with MAXIMUM_ALLOWED every bit we
+	 * may grant. Checked first and cheaply: most opens stop here.
+	 */
+	wanted = mapped & PROFILEACL_GRANTABLE;
+	if (maximum) {
+		wanted |= PROFILEACL_GRANTABLE;
+	}
+	wanted &= ~r->share_mask;
+	if (wanted == 0) {
+		*reason = PROFILEACL_NOT_ASKED;
+		return 0;
+	}
+
+	wanted &= grantable;
+	if (wanted == 0) {
+		*reason = PROFILEACL_NO_CONFIG;
+		return 0;
+	}
+
+	if (r->guest) {
+		*reason = PROFILEACL_GUEST;
+		return 0;
+	}
+	if (r->forced_user) {
+		*reason = PROFILEACL_FORCED_USER;
+		return 0;
+	}
+	if (r->read_only) {
+		*reason = PROFILEACL_READ_ONLY;
+		return 0;
+	}
+	if ((r->share_mask & PROFILEACL_SHARE_WRITE) !=
+	    PROFILEACL_SHARE_WRITE) {
+		*reason = PROFILEACL_NO_WRITE_SHARE;
+		return 0;
+	}
+
+	/*
+	 * Without MAXIMUM_ALLOWED smbd refuses any bit outside the share
+	 * mask. If the request needs bits we do not grant, the open fails
+	 * whatever we do: widen nothing.
+	 */
+	missing = mapped & ~PROFILEACL_FLAG_MAXIMUM_ALLOWED &
+		  ~(r->share_mask | wanted);
+	if (!maximum && missing != 0) {
+		*reason = PROFILEACL_WOULD_FAIL;
+		return 0;
+	}
+
+	if (r->outside_profile) {
+		*reason = PROFILEACL_OUTSIDE_PROFILE;
+		return 0;
+	}
+
+	switch (r->object) {
+	case PROFILEACL_OBJ_OWN:
+		break;
+	case PROFILEACL_OBJ_ABSENT:
+		if (!disposition_creates(r->create_disposition)) {
+			*reason = PROFILEACL_NOT_CREATED;
+			return 0;
+		}
+		/* The requester becomes the owner; checked after the open */
+		break;
+	case PROFILEACL_OBJ_OTHER:
+		*reason = PROFILEACL_NOT_OWNER;
+		return 0;
+	case PROFILEACL_OBJ_UNKNOWN:
+	default:
+		*reason = PROFILEACL_OWNER_UNKNOWN;
+		return 0;
+	}
+
+	*reason = PROFILEACL_GRANTED;
+	return wanted;
+}
+
+enum profileacl_post_action profileacl_post_open(uint32_t access_mask,
+						 uint32_t granted,
+						 bool handle_owned)
+{
+	uint32_t explicit;
+
+	if (granted == 0 || handle_owned) {
+		return PROFILEACL_POST_KEEP;
+	}
+
+	/*
+	 * Someone else owns what was opened. A request that named a
+	 * granted right cannot succeed; one that only got it through
+	 * MAXIMUM_ALLOWED loses it.
+	 */
+	explicit = profileacl_map_generic(access_mask) & granted;
+	if (explicit != 0) {
+		return PROFILEACL_POST_DENY;
+	}
+	return PROFILEACL_POST_STRIP;
+}
+
+const char *profileacl_reason_str(enum profileacl_reason reason)
+{
+	switch (reason) {
+	case PROFILEACL_NOT_ASKED:
+		return "request needs no right the module grants";
+	case PROFILEACL_GRANTED:
+		return "granted to the profile owner";
+	case PROFILEACL_NO_CONFIG:
+		return "right not in profileacl:grant";
+	case PROFILEACL_GUEST:
+		return "guest or anonymous session";
+	case PROFILEACL_FORCED_USER:
+		return "share has force user: owner names no person";
+	case PROFILEACL_READ_ONLY:
+		return "share is read only for this user";
+	case PROFILEACL_NO_WRITE_SHARE:
+		return "share ACL grants this user no write access";
+	case PROFILEACL_WOULD_FAIL:
+		return "request needs other rights the share denies";
+	case PROFILEACL_OUTSIDE_PROFILE:
+		return "path is outside the profile folders";
+	case PROFILEACL_NOT_OWNER:
+		return "requester does not own the object";
+	case PROFILEACL_NOT_CREATED:
+		return "object does not exist and is not created";
+	case PROFILEACL_OWNER_UNKNOWN:
+		return "owner of the object unknown";
+	}
+	return "unknown reason";
+}
+
+const char *profileacl_rights_str(uint32_t rights)
+{
+	rights &= PROFILEACL_GRANTABLE;
+
+	switch (rights) {
+	case PROFILEACL_STD_WRITE_DAC:
+		return "WRITE_DAC";
+	case PROFILEACL_STD_WRITE_OWNER:
+		return "WRITE_OWNER";
+	case PROFILEACL_GRANTABLE:
+		return "WRITE_DAC|WRITE_OWNER";
+	default:
+		return "none";
+	}
+}

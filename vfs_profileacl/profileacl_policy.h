@@ -1,0 +1,128 @@
+/*
+ * vfs_profileacl: the decision policy, free of smbd state.
+ *
+ * Copyright (C) 2026 The vfs_profileacl authors
+ *
+ * This program is free software; you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation; either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program; if not, see <http://www.gnu.org/licenses/>.
+ */
+
+#ifndef _PROFILEACL_POLICY_H_
+#define _PROFILEACL_POLICY_H_
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * The access bits the policy reasons about. They carry the values of
+ * Samba's SEC_* constants (librpc/idl/security.idl); vfs_profileacl.c
+ * checks that at compile time, so this header needs no Samba header and
+ * the policy can be unit tested on its own.
+ */
+#define PROFILEACL_FILE_WRITE_DATA	0x00000002
+#define PROFILEACL_FILE_APPEND_DATA	0x00000004
+#define PROFILEACL_FILE_WRITE_EA	0x00000010
+#define PROFILEACL_FILE_WRITE_ATTRIBUTE	0x00000100
+#define PROFILEACL_STD_WRITE_DAC	0x00040000
+#define PROFILEACL_STD_WRITE_OWNER	0x00080000
+#define PROFILEACL_FLAG_MAXIMUM_ALLOWED	0x02000000
+#define PROFILEACL_GENERIC_ALL		0x10000000
+#define PROFILEACL_GENERIC_EXECUTE	0x20000000
+#define PROFILEACL_GENERIC_WRITE	0x40000000
+#define PROFILEACL_GENERIC_READ		0x80000000
+
+/* The file generic mapping (libcli/security: file_generic_mapping) */
+#define PROFILEACL_FILE_GENERIC_READ	0x00120089
+#define PROFILEACL_FILE_GENERIC_WRITE	0x00120116
+#define PROFILEACL_FILE_GENERIC_EXECUTE	0x001200a0
+#define PROFILEACL_FILE_ALL_ACCESS	0x001f01ff
+
+/* What a share mask must hold to count as granting write access */
+#define PROFILEACL_SHARE_WRITE \
+	(PROFILEACL_FILE_WRITE_DATA | PROFILEACL_FILE_APPEND_DATA | \
+	 PROFILEACL_FILE_WRITE_EA | PROFILEACL_FILE_WRITE_ATTRIBUTE)
+
+/* The only rights the module can ever add to a share mask */
+#define PROFILEACL_GRANTABLE \
+	(PROFILEACL_STD_WRITE_DAC | PROFILEACL_STD_WRITE_OWNER)
+
+/* Create dispositions (MS-SMB2 2.2.13, Samba's FILE_SUPERSEDE...) */
+#define PROFILEACL_FILE_SUPERSEDE	0
+#define PROFILEACL_FILE_OPEN		1
+#define PROFILEACL_FILE_CREATE		2
+#define PROFILEACL_FILE_OPEN_IF		3
+#define PROFILEACL_FILE_OVERWRITE	4
+#define PROFILEACL_FILE_OVERWRITE_IF	5
+
+/* What is known about the object before the open */
+enum profileacl_object {
+	PROFILEACL_OBJ_UNKNOWN = 0,	/* no usable stat: never grant */
+	PROFILEACL_OBJ_ABSENT,		/* does not exist (yet) */
+	PROFILEACL_OBJ_OWN,		/* owner uid == requester uid */
+	PROFILEACL_OBJ_OTHER,		/* owned by someone else */
+};
+
+struct profileacl_request {
+	uint32_t access_mask;		/* desired access, as sent */
+	uint32_t share_mask;		/* the user's share mask */
+	uint32_t create_disposition;
+	uint32_t grantable;		/* configured rights to let through */
+	bool guest;			/* guest or anonymous session */
+	bool read_only;			/* share is read only for this user */
+	bool forced_user;		/* "force user": no personal owner */
+	bool outside_profile;		/* path lies outside a profile dir */
+	enum profileacl_object object;
+};
+
+enum profileacl_reason {
+	PROFILEACL_NOT_ASKED = 0,	/* request needs nothing we grant */
+	PROFILEACL_GRANTED,
+	PROFILEACL_NO_CONFIG,		/* nothing configured to grant */
+	PROFILEACL_GUEST,
+	PROFILEACL_FORCED_USER,
+	PROFILEACL_READ_ONLY,
+	PROFILEACL_NO_WRITE_SHARE,
+	PROFILEACL_WOULD_FAIL,		/* other rights are missing anyway */
+	PROFILEACL_OUTSIDE_PROFILE,
+	PROFILEACL_NOT_OWNER,
+	PROFILEACL_NOT_CREATED,		/* absent and not created */
+	PROFILEACL_OWNER_UNKNOWN,
+};
+
+/* Map GENERIC_* bits with the file generic mapping, as smbd does. */
+uint32_t profileacl_map_generic(uint32_t access_mask);
+
+/*
+ * The rights to add to the share mask for this one open: a subset of
+ * r->grantable & PROFILEACL_GRANTABLE, or 0. *reason says why.
+ */
+uint32_t profileacl_grant(const struct profileacl_request *r,
+			  enum profileacl_reason *reason);
+
+/* What to do with an open the module widened, once it has a handle */
+enum profileacl_post_action {
+	PROFILEACL_POST_KEEP = 0,	/* owner verified on the handle */
+	PROFILEACL_POST_STRIP,		/* drop the granted bits */
+	PROFILEACL_POST_DENY,		/* close, ACCESS_DENIED */
+};
+
+enum profileacl_post_action profileacl_post_open(uint32_t access_mask,
+						 uint32_t granted,
+						 bool handle_owned);
+
+const char *profileacl_reason_str(enum profileacl_reason reason);
+
+/* "WRITE_DAC", "WRITE_OWNER", "WRITE_DAC|WRITE_OWNER" or "none" */
+const char *profileacl_rights_str(uint32_t rights);
+
+#endif /* _PROFILEACL_POLICY_H_ */

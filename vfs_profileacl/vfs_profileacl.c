@@ -1,0 +1,316 @@
+/*
+ * vfs_profileacl: let the owner of a roaming profile set its ACL on a
+ * share whose share ACL grants only Change (Microsoft KB Q255113).
+ *
+ * Copyright (C) 2026 The vfs_profileacl authors
+ *
+ * This program is free software; you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation; either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program; if not, see <http://www.gnu.org/licenses/>.
+ */
+
+/*
+ * A Windows client syncing a roaming profile opens the server copy with
+ * WRITE_DAC to set its ACL. A share ACL of Change (0x001301FF) lacks
+ * WRITE_DAC, so smbd refuses the open before the file's own ACL is
+ * consulted. This module adds the configured rights (WRITE_DAC by
+ * default) to the user's share mask for the duration of one open, and
+ * only when the requesting user owns the object. The file system ACL
+ * check still runs, and the owner is checked again on the opened handle.
+ *
+ * The decision is made by the pure functions in profileacl_policy.c;
+ * this file only gathers the facts from smbd and applies the result.
+ */
+
+#include "includes.h"
+#include "smbd/smbd.h"
+#include "system/filesys.h"
+#include "libcli/security/security.h"
+#include "libcli/security/session.h"
+#include "auth.h"
+#include "profileacl_policy.h"
+
+#undef DBGC_CLASS
+#define DBGC_CLASS vfs_profileacl_debug_level
+static int vfs_profileacl_debug_level = DBGC_VFS;
+
+#define PROFILEACL_MODULE_NAME "profileacl"
+
+/* The policy header mirrors Samba's constants: make sure they agree. */
+_Static_assert(PROFILEACL_STD_WRITE_DAC == SEC_STD_WRITE_DAC, "WRITE_DAC");
+_Static_assert(PROFILEACL_STD_WRITE_OWNER == SEC_STD_WRITE_OWNER,
+	       "WRITE_OWNER");
+_Static_assert(PROFILEACL_FLAG_MAXIMUM_ALLOWED == SEC_FLAG_MAXIMUM_ALLOWED,
+	       "MAXIMUM_ALLOWED");
+_Static_assert(PROFILEACL_GENERIC_ALL == SEC_GENERIC_ALL, "GENERIC_ALL");
+_Static_assert(PROFILEACL_GENERIC_READ == SEC_GENERIC_READ, "GENERIC_READ");
+_Static_assert(PROFILEACL_GENERIC_WRITE == SEC_GENERIC_WRITE,
+	       "GENERIC_WRITE");
+_Static_assert(PROFILEACL_GENERIC_EXECUTE == SEC_GENERIC_EXECUTE,
+	       "GENERIC_EXECUTE");
+_Static_assert(PROFILEACL_FILE_ALL_ACCESS == SEC_RIGHTS_FILE_ALL,
+	       "FILE_ALL_ACCESS");
+_Static_assert(PROFILEACL_FILE_GENERIC_READ == SEC_RIGHTS_FILE_READ,
+	       "FILE_GENERIC_READ");
+_Static_assert(PROFILEACL_FILE_GENERIC_WRITE == SEC_RIGHTS_FILE_WRITE,
+	       "FILE_GENERIC_WRITE");
+_Static_assert(PROFILEACL_FILE_GENERIC_EXECUTE == SEC_RIGHTS_FILE_EXECUTE,
+	       "FILE_GENERIC_EXECUTE");
+_Static_assert(PROFILEACL_FILE_WRITE_DATA == SEC_FILE_WRITE_DATA,
+	       "FILE_WRITE_DATA");
+_Static_assert(PROFILEACL_FILE_APPEND_DATA == SEC_FILE_APPEND_DATA,
+	       "FILE_APPEND_DATA");
+_Static_assert(PROFILEACL_FILE_WRITE_EA == SEC_FILE_WRITE_EA,
+	       "FILE_WRITE_EA");
+_Static_assert(PROFILEACL_FILE_WRITE_ATTRIBUTE == SEC_FILE_WRITE_ATTRIBUTE,
+	       "FILE_WRITE_ATTRIBUTE");
+_Static_assert(PROFILEACL_FILE_SUPERSEDE == FILE_SUPERSEDE, "SUPERSEDE");
+_Static_assert(PROFILEACL_FILE_OPEN == FILE_OPEN, "OPEN");
+_Static_assert(PROFILEACL_FILE_CREATE == FILE_CREATE, "CREATE");
+_Static_assert(PROFILEACL_FILE_OPEN_IF == FILE_OPEN_IF, "OPEN_IF");
+_Static_assert(PROFILEACL_FILE_OVERWRITE == FILE_OVERWRITE, "OVERWRITE");
+_Static_assert(PROFILEACL_FILE_OVERWRITE_IF == FILE_OVERWRITE_IF,
+	       "OVERWRITE_IF");
+
+struct profileacl_config {
+	uint32_t grantable;
+};
+
+static int profileacl_connect(struct vfs_handle_struct *handle,
+			      const char *service,
+			      const char *user)
+{
+	struct profileacl_config *config = NULL;
+	int ret;
+
+	ret = SMB_VFS_NEXT_CONNECT(handle, service, user);
+	if (ret < 0) {
+		return ret;
+	}
+
+	if (IS_IPC(handle->conn) || IS_PRINT(handle->conn)) {
+		return 0;
+	}
+
+	config = talloc_zero(handle->conn, struct profileacl_config);
+	if (config == NULL) {
+		DBG_ERR("talloc_zero() failed\n");
+		SMB_VFS_NEXT_DISCONNECT(handle);
+		errno = ENOMEM;
+		return -1;
+	}
+	config->grantable = PROFILEACL_STD_WRITE_DAC;
+
+	if (handle->conn->force_user) {
+		DBG_NOTICE("share [%s] has \"force user\": every session acts "
+			   "as one uid, so ownership names no person; "
+			   "profileacl grants nothing here\n",
+			   service);
+	}
+
+	SMB_VFS_HANDLE_SET_DATA(handle, config, NULL,
+				struct profileacl_config, return -1);
+	return 0;
+}
+
+static enum profileacl_object profileacl_object_state(
+	const struct smb_filename *smb_fname, uid_t uid)
+{
+	if (!VALID_STAT(smb_fname->st)) {
+		/* filename_convert() leaves a zeroed stat for a new name */
+		return PROFILEACL_OBJ_ABSENT;
+	}
+	if (smb_fname->st.st_ex_uid == uid) {
+		return PROFILEACL_OBJ_OWN;
+	}
+	return PROFILEACL_OBJ_OTHER;
+}
+
+/*
+ * Does the requester own what the handle refers to? Asked of the open
+ * handle itself, so a rename, symlink or hardlink swapped in between the
+ * check and the open cannot pass. A stream belongs to its base file.
+ */
+static bool profileacl_handle_owned(struct files_struct *fsp, uid_t uid)
+{
+	struct files_struct *owner_fsp = fsp;
+	SMB_STRUCT_STAT sbuf;
+	int ret;
+
+	if (fsp->base_fsp != NULL) {
+		owner_fsp = fsp->base_fsp;
+	}
+
+	ret = SMB_VFS_FSTAT(owner_fsp, &sbuf);
+	if (ret != 0) {
+		DBG_WARNING("fstat of %s failed: %s; treating as not owned\n",
+			    fsp_str_dbg(owner_fsp), strerror(errno));
+		return false;
+	}
+	return sbuf.st_ex_uid == uid;
+}
+
+static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
+				       struct smb_request *req,
+				       struct files_struct *dirfsp,
+				       struct smb_filename *smb_fname,
+				       uint32_t access_mask,
+				       uint32_t share_access,
+				       uint32_t create_disposition,
+				       uint32_t create_options,
+				       uint32_t file_attributes,
+				       uint32_t oplock_request,
+				       const struct smb2_lease *lease,
+				       uint64_t allocation_size,
+				       uint32_t private_flags,
+				       struct security_descriptor *sd,
+				       struct ea_list *ea_list,
+				       files_struct **result,
+				       int *pinfo,
+				       const struct smb2_create_blobs *in_blobs,
+				       struct smb2_create_blobs *out_blobs)
+{
+	struct connection_struct *conn = handle->conn;
+	struct profileacl_config *config = NULL;
+	struct profileacl_request r;
+	enum profileacl_reason reason;
+	enum profileacl_post_action action;
+	uint32_t saved_share_access = conn->share_access;
+	uint32_t granted;
+	uid_t uid;
+	NTSTATUS status;
+
+	/* Fast path, no state touched: the request needs nothing from us */
+	if ((access_mask & (SEC_STD_WRITE_DAC | SEC_STD_WRITE_OWNER |
+			    SEC_FLAG_MAXIMUM_ALLOWED | SEC_GENERIC_ALL)) == 0 ||
+	    (conn->share_access & PROFILEACL_GRANTABLE) ==
+		    PROFILEACL_GRANTABLE) {
+		goto next;
+	}
+
+	if (!SMB_VFS_HANDLE_TEST_DATA(handle)) {
+		/* IPC$ or a print share: nothing to grant */
+		goto next;
+	}
+	SMB_VFS_HANDLE_GET_DATA(handle, config, struct profileacl_config,
+				return NT_STATUS_INTERNAL_ERROR);
+
+	uid = get_current_uid(conn);
+
+	r = (struct profileacl_request) {
+		.access_mask = access_mask,
+		.share_mask = conn->share_access,
+		.create_disposition = create_disposition,
+		.grantable = config->grantable,
+		.guest = security_session_user_level(conn->session_info,
+						     NULL) < SECURITY_USER,
+		.read_only = conn->read_only,
+		.forced_user = conn->force_user,
+		.outside_profile = false,
+		.object = profileacl_object_state(smb_fname, uid),
+	};
+
+	granted = profileacl_grant(&r, &reason);
+	if (granted == 0) {
+		if (reason != PROFILEACL_NOT_ASKED &&
+		    reason != PROFILEACL_NO_CONFIG) {
+			DBG_INFO("%s: no grant for %s, access 0x%08x: %s\n",
+				 conn->session_info->unix_info->unix_name,
+				 smb_fname_str_dbg(smb_fname),
+				 access_mask,
+				 profileacl_reason_str(reason));
+		}
+		goto next;
+	}
+
+	conn->share_access |= granted;
+	status = SMB_VFS_NEXT_CREATE_FILE(
+		handle, req, dirfsp, smb_fname, access_mask,
+		share_access, create_disposition, create_options,
+		file_attributes, oplock_request, lease, allocation_size,
+		private_flags, sd, ea_list, result, pinfo,
+		in_blobs, out_blobs);
+	conn->share_access = saved_share_access;
+
+	if (!NT_STATUS_IS_OK(status) || *result == NULL) {
+		return status;
+	}
+
+	action = profileacl_post_open(access_mask, granted,
+				      profileacl_handle_owned(*result, uid));
+	switch (action) {
+	case PROFILEACL_POST_KEEP:
+		if ((*result)->access_mask & granted) {
+			DBG_NOTICE("user [%s] share [%s] path [%s]: "
+				   "granted %s\n",
+				   conn->session_info->unix_info->unix_name,
+				   lp_const_servicename(SNUM(conn)),
+				   fsp_str_dbg(*result),
+				   profileacl_rights_str(
+					   (*result)->access_mask & granted));
+		}
+		break;
+	case PROFILEACL_POST_STRIP:
+		DBG_WARNING("%s: opened object is not owned by %s, "
+			    "removing %s from MAXIMUM_ALLOWED\n",
+			    fsp_str_dbg(*result),
+			    conn->session_info->unix_info->unix_name,
+			    profileacl_rights_str(granted));
+		(*result)->access_mask &= ~granted;
+		break;
+	case PROFILEACL_POST_DENY:
+		DBG_WARNING("%s: opened object is not owned by %s, "
+			    "refusing %s\n",
+			    fsp_str_dbg(*result),
+			    conn->session_info->unix_info->unix_name,
+			    profileacl_rights_str(granted));
+		close_file_free(req, result, ERROR_CLOSE);
+		return NT_STATUS_ACCESS_DENIED;
+	}
+	return status;
+
+next:
+	return SMB_VFS_NEXT_CREATE_FILE(
+		handle, req, dirfsp, smb_fname, access_mask,
+		share_access, create_disposition, create_options,
+		file_attributes, oplock_request, lease, allocation_size,
+		private_flags, sd, ea_list, result, pinfo,
+		in_blobs, out_blobs);
+}
+
+static struct vfs_fn_pointers vfs_profileacl_fns = {
+	.connect_fn = profileacl_connect,
+	.create_file_fn = profileacl_create_file,
+};
+
+NTSTATUS samba_init_module(TALLOC_CTX *ctx);
+NTSTATUS samba_init_module(TALLOC_CTX *ctx _UNUSED_)
+{
+	NTSTATUS status;
+
+	status = smb_register_vfs(SMB_VFS_INTERFACE_VERSION,
+				  PROFILEACL_MODULE_NAME,
+				  &vfs_profileacl_fns);
+	if (!NT_STATUS_IS_OK(status)) {
+		return status;
+	}
+
+	vfs_profileacl_debug_level = debug_add_class(PROFILEACL_MODULE_NAME);
+	if (vfs_profileacl_debug_level == -1) {
+		vfs_profileacl_debug_level = DBGC_VFS;
+		DBG_ERR("Couldn't register custom debugging class!\n");
+	} else {
+		DBG_DEBUG("Debug class number: %d\n",
+			  vfs_profileacl_debug_level);
+	}
+	return status;
+}

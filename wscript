@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+#
+# waf build of vfs_profileacl, out of Samba's tree but against the prepared
+# source tree of exactly the installed Samba (scripts/setup-debian.sh).
+# Run it with the waf inside that tree, or simply with "make":
+#
+#   /usr/bin/python3 samba-src/current/buildtools/bin/waf configure build
+#
+# Outputs: build/profileacl.so, build/test_profileacl_policy,
+# build/vfs_profileacl.8
+
+import os
+import re
+import subprocess
+
+from waflib import Logs
+
+APPNAME = 'vfs_profileacl'
+VERSION = '0.1.0'
+
+top = '.'
+out = 'build'
+
+# Source directories a VFS module includes from; each is searched in the
+# generated (bin/default) and in the source tree, as Samba's build does.
+SAMBA_INCLUDES = ['include', 'source3', 'source3/include', 'source3/lib',
+                  'include/public', 'source4', 'lib', 'lib/replace', '.',
+                  'librpc', 'libcli/util', 'lib/param']
+
+# The defines Samba's own build gives every module
+SAMBA_DEFINES = ['_SAMBA_BUILD_=4', 'HAVE_CONFIG_H=1', '_GNU_SOURCE=1',
+                 '_XOPEN_SOURCE_EXTENDED=1', '__STDC_WANT_LIB_EXT1__=1',
+                 '_REENTRANT']
+
+WARN_CFLAGS = ['-Wall', '-Wextra', '-Werror', '-Wshadow',
+               '-Wstrict-prototypes', '-Wmissing-prototypes',
+               '-Wpointer-arith', '-Wcast-align', '-Wwrite-strings']
+
+
+def options(opt):
+    opt.load('compiler_c')
+    opt.add_option('--samba-source', dest='samba_source',
+                   default='samba-src/current',
+                   help='prepared Samba source tree [samba-src/current]')
+    opt.add_option('--samba-root', dest='samba_root', default='/',
+                   help='root of the system whose installed samba the '
+                   'module is for (a chroot) [/]')
+
+
+def installed_samba_version(root):
+    admindir = os.path.join(root, 'var/lib/dpkg')
+    try:
+        return subprocess.check_output(
+            ['dpkg-query', '--admindir', admindir, '-W',
+             '-f=${Version}', 'samba'],
+            stderr=subprocess.DEVNULL).decode().strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def tree_samba_version(src):
+    '''The Debian version of the source tree, from debian/changelog.'''
+    try:
+        with open(os.path.join(src, 'debian', 'changelog')) as f:
+            m = re.match(r'samba \(([^)]+)\)', f.readline())
+    except OSError:
+        return None
+    return m.group(1) if m else None
+
+
+def vfs_interface_version(src):
+    try:
+        with open(os.path.join(src, 'source3/include/vfs.h')) as f:
+            m = re.search(r'^#define SMB_VFS_INTERFACE_VERSION (\d+)',
+                          f.read(), re.M)
+    except OSError:
+        return None
+    return int(m.group(1)) if m else None
+
+
+def check_samba_match(ctx, src, root):
+    '''Stop unless the tree is exactly the installed samba.'''
+    installed = installed_samba_version(root)
+    tree = tree_samba_version(src)
+    if installed is None:
+        ctx.fatal('samba is not installed under %s: run '
+                  'scripts/setup-debian.sh first' % root)
+    if tree is None:
+        ctx.fatal('%s is not a prepared Samba source tree: run '
+                  'scripts/setup-debian.sh first' % src)
+    if tree != installed:
+        ctx.fatal('Samba version mismatch: the source tree %s is %s but '
+                  'the installed samba is %s. A module built from it '
+                  'would be refused by smbd (SMB_VFS_INTERFACE_VERSION). '
+                  'Run scripts/setup-debian.sh to fetch the matching '
+                  'source.' % (src, tree, installed))
+    return tree
+
+
+def configure(conf):
+    conf.load('compiler_c')
+
+    src = os.path.abspath(conf.options.samba_source)
+    root = conf.options.samba_root
+    version = check_samba_match(conf, src, root)
+    conf.msg('Samba source tree', src)
+    conf.msg('Installed samba version', version)
+    conf.msg('SMB_VFS_INTERFACE_VERSION', vfs_interface_version(src))
+    if not os.path.exists(os.path.join(src, 'bin/default/include/config.h')):
+        conf.fatal('%s is not configured: run scripts/setup-debian.sh' %
+                   src)
+
+    conf.env.SAMBA_SRC = src
+    conf.env.SAMBA_ROOT = root
+    conf.env.SAMBA_VERSION = version
+    conf.env.INCLUDES_SAMBA = []
+    for d in SAMBA_INCLUDES:
+        conf.env.INCLUDES_SAMBA += [os.path.join(src, 'bin/default', d),
+                                    os.path.join(src, d)]
+    conf.env.INCLUDES_SAMBA += ['/usr/include/tirpc']
+    conf.env.DEFINES_SAMBA = SAMBA_DEFINES
+    conf.env.append_value('CFLAGS', ['-g', '-O2', '-std=gnu11'] +
+                          WARN_CFLAGS)
+
+    conf.check_cfg(package='talloc', args=['--cflags', '--libs'],
+                   uselib_store='TALLOC')
+    conf.check_cfg(package='tevent', args=['--cflags', '--libs'],
+                   uselib_store='TEVENT')
+    conf.check_cfg(package='cmocka', args=['--cflags', '--libs'],
+                   uselib_store='CMOCKA')
+
+    conf.find_program('xsltproc', var='XSLTPROC')
+    xsl = '/usr/share/xml/docbook/stylesheet/docbook-xsl/manpages/docbook.xsl'
+    if not os.path.exists(xsl):
+        conf.fatal('docbook-xsl is not installed (%s)' % xsl)
+    conf.env.MAN_XSL = xsl
+
+    # Where the installed smbd loads VFS modules from
+    modulesdir = '/usr/lib/x86_64-linux-gnu/samba'
+    try:
+        b = subprocess.check_output(['smbd', '-b']).decode()
+        m = re.search(r'^\s*MODULESDIR:\s*(\S+)', b, re.M)
+        if m:
+            modulesdir = m.group(1)
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    conf.env.SAMBA_MODULESDIR = modulesdir
+    conf.msg('smbd MODULESDIR', modulesdir)
+
+
+def build(bld):
+    # The installed samba may have been upgraded since configure.
+    check_samba_match(bld, bld.env.SAMBA_SRC, bld.env.SAMBA_ROOT)
+
+    bld.env.cshlib_PATTERN = '%s.so'
+
+    bld(features='c cshlib',
+        source=['vfs_profileacl/vfs_profileacl.c',
+                'vfs_profileacl/profileacl_policy.c'],
+        target='profileacl',
+        includes=['vfs_profileacl'],
+        use=['SAMBA', 'TALLOC'],
+        install_path=os.path.join(bld.env.SAMBA_MODULESDIR, 'vfs'))
+
+    bld(features='c cprogram',
+        source=['tests/test_profileacl_policy.c',
+                'vfs_profileacl/profileacl_policy.c'],
+        target='test_profileacl_policy',
+        includes=['vfs_profileacl'],
+        use=['CMOCKA'],
+        install_path=None)
+
+    bld(rule='${XSLTPROC} --nonet --xinclude -o ${TGT} ${MAN_XSL} ${SRC}',
+        source='docs/vfs_profileacl.8.xml',
+        target='vfs_profileacl.8',
+        install_path='${MANDIR}/man8')

@@ -36,9 +36,9 @@ if [ ! -f "$src_list" ]; then
 	rm -f /var/lib/apt/periodic/profileacl-updated
 fi
 
-pkgs=(samba samba-testsuite smbclient libcmocka-dev libtalloc-dev
+pkgs=(samba samba-vfs-modules samba-testsuite smbclient python3-samba libcmocka-dev libtalloc-dev
       libtevent-dev pkg-config xsltproc docbook-xsl iproute2 util-linux
-      dpkg-dev acl attr python3 man-db)
+      dpkg-dev acl attr python3 man-db nftables)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |

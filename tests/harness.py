@@ -1,0 +1,247 @@
+"""Test harness of vfs_profileacl: a real smbd from Debian's packages,
+real users with real passwords, Samba's own client library.
+
+Run inside tests/netns-run.sh (private network and mount namespaces), as
+root.
+"""
+
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+from samba import NTSTATUSError
+import samba.ntstatus
+from samba.credentials import Credentials, DONT_USE_KERBEROS
+from samba.dcerpc import security
+from samba.param import LoadParm
+from samba.samba3 import libsmb_samba_internal as libsmb
+from samba.samba3 import param as s3param
+
+TESTS = os.path.dirname(os.path.abspath(__file__))
+PORT = 44445
+PASSWORDS = {'alice': 'Alice-pw-1', 'bob': 'Bob-pw-2'}
+
+SHARE_ACLS = {
+    'CHANGE': 'S-1-1-0:ALLOWED/0/CHANGE',
+    'FULL': 'S-1-1-0:ALLOWED/0/FULL',
+    'READ': 'S-1-1-0:ALLOWED/0/READ',
+}
+
+WRITE_DAC = security.SEC_STD_WRITE_DAC
+WRITE_OWNER = security.SEC_STD_WRITE_OWNER
+READ_CONTROL = security.SEC_STD_READ_CONTROL
+MAXIMUM_ALLOWED = security.SEC_FLAG_MAXIMUM_ALLOWED
+FILE_READ_DATA = security.SEC_FILE_READ_DATA
+FILE_WRITE_DATA = security.SEC_FILE_WRITE_DATA
+
+FILE_OPEN = 1
+FILE_CREATE = 2
+FILE_OPEN_IF = 3
+FILE_DIRECTORY_FILE = 0x1
+FILE_NON_DIRECTORY_FILE = 0x40
+SHARE_ALL = 7
+
+_STATUS_NAMES = {v: k for k, v in vars(samba.ntstatus).items()
+                 if k.startswith('NT_STATUS_')}
+
+
+def status_name(code):
+    code &= 0xffffffff
+    return _STATUS_NAMES.get(code, '0x%08x' % code)
+
+
+def run(*argv, **kw):
+    return subprocess.run(argv, check=True, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, **kw).stdout.decode()
+
+
+def ensure_unix_user(name):
+    """Real Unix users; created once, left in place (see README)."""
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        run('useradd', '-M', '-s', '/usr/sbin/nologin', name)
+
+
+class Results:
+    """Counts assertions and prints the closing line CI reads."""
+
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+        self.failures = []
+
+    def check(self, name, ok, detail=''):
+        if ok:
+            self.passed += 1
+            print('ok   %s' % name)
+        else:
+            self.failed += 1
+            self.failures.append(name)
+            print('FAIL %s %s' % (name, detail))
+        sys.stdout.flush()
+        return ok
+
+    def equal(self, name, got, expected):
+        return self.check(name, got == expected,
+                          'got %r, expected %r' % (got, expected))
+
+    def summary(self, label='integration'):
+        for f in self.failures:
+            print('failed: %s' % f)
+        print('%s: %d passed, %d failed' % (label, self.passed,
+                                              self.failed))
+        return 0 if self.failed == 0 else 1
+
+
+class Server:
+    """One smbd on 127.0.0.1:PORT with tests/smb.conf.in."""
+
+    def __init__(self, root, template=None, extra_global=''):
+        self.root = root
+        self.template = template or os.path.join(TESTS, 'smb.conf.in')
+        self.extra_global = extra_global
+        self.conf = os.path.join(root, 'smb.conf')
+        self.log = os.path.join(root, 'log', 'smbd.log')
+        self.proc = None
+
+    def prepare(self, users=('alice', 'bob'), share_acls=None):
+        if os.path.exists(self.root):
+            shutil.rmtree(self.root)
+        for d in ('private', 'lock', 'state', 'cache', 'pid', 'ncalrpc',
+                  'log', 'profiles', 'posix'):
+            os.makedirs(os.path.join(self.root, d))
+        for d in ('profiles', 'posix'):
+            os.chmod(os.path.join(self.root, d), 0o1777)
+        with open(self.template) as f:
+            text = f.read()
+        text = text.replace('@ROOT@', self.root)
+        text = text.replace('@PORT@', str(PORT))
+        if self.extra_global:
+            text = text.replace('[global]\n',
+                                '[global]\n' + self.extra_global, 1)
+        with open(self.conf, 'w') as f:
+            f.write(text)
+        for u in users:
+            ensure_unix_user(u)
+            subprocess.run(['smbpasswd', '-c', self.conf, '-a', '-s', u],
+                           input=('%s\n%s\n' % (PASSWORDS[u],
+                                                PASSWORDS[u])).encode(),
+                           check=True, stdout=subprocess.DEVNULL)
+        for share, acl in (share_acls or {}).items():
+            self.set_share_acl(share, acl)
+
+    def set_share_acl(self, share, acl):
+        run('sharesec', '-s', self.conf, share,
+            '--replace=%s' % SHARE_ACLS.get(acl, acl))
+
+    def start(self, argv_prefix=()):
+        out = open(os.path.join(self.root, 'log', 'smbd.stdout'), 'w')
+        self.proc = subprocess.Popen(
+            list(argv_prefix) +
+            ['smbd', '-s', self.conf, '-F', '--no-process-group'],
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError('smbd exited with %d; see %s' %
+                                   (self.proc.returncode, self.log))
+            try:
+                socket.create_connection(('127.0.0.1', PORT), 1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError('smbd did not listen on port %d' % PORT)
+
+    def stop(self):
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def log_text(self):
+        try:
+            with open(self.log, errors='replace') as f:
+                return f.read()
+        except OSError:
+            return ''
+
+    def lp(self):
+        # The client library reads "smb ports" from the source3
+        # loadparm context: load the test smb.conf into it as well.
+        s3param.get_context().load(self.conf)
+        lp = LoadParm()
+        lp.load(self.conf)
+        return lp
+
+
+class Client:
+    """Connections as real users, over SMB1 or SMB2/3, cached."""
+
+    def __init__(self, server):
+        self.server = server
+        self.lp = server.lp()
+        self.conns = {}
+
+    def conn(self, user, share, proto):
+        key = (user, share, proto)
+        if key not in self.conns:
+            creds = Credentials()
+            creds.guess(self.lp)
+            creds.set_kerberos_state(DONT_USE_KERBEROS)
+            creds.set_username(user)
+            creds.set_password(PASSWORDS[user])
+            self.conns[key] = libsmb.Conn('127.0.0.1', share, self.lp,
+                                          creds,
+                                          force_smb1=(proto == 'SMB1'))
+        return self.conns[key]
+
+    def drop(self):
+        self.conns = {}
+
+    def open(self, user, share, proto, path, access,
+             disposition=FILE_OPEN, options=0):
+        """(status name, fnum or None)"""
+        c = self.conn(user, share, proto)
+        try:
+            fnum = c.create(path, DesiredAccess=access,
+                            ShareAccess=SHARE_ALL,
+                            CreateDisposition=disposition,
+                            CreateOptions=options)
+        except NTSTATUSError as e:
+            return status_name(e.args[0]), None
+        return 'NT_STATUS_OK', fnum
+
+    def set_dacl(self, user, share, proto, fnum, sddl, domain_sid):
+        c = self.conn(user, share, proto)
+        sd = security.descriptor.from_sddl(sddl, domain_sid)
+        try:
+            c.set_sd(fnum, sd, security.SECINFO_DACL)
+        except NTSTATUSError as e:
+            return status_name(e.args[0])
+        return 'NT_STATUS_OK'
+
+    def get_sd(self, user, share, proto, path):
+        c = self.conn(user, share, proto)
+        fnum = c.create(path, DesiredAccess=READ_CONTROL,
+                        ShareAccess=SHARE_ALL)
+        try:
+            return c.get_sd(fnum, security.SECINFO_OWNER |
+                            security.SECINFO_DACL)
+        finally:
+            c.close(fnum)
+
+    def close(self, user, share, proto, fnum):
+        self.conn(user, share, proto).close(fnum)

@@ -1,0 +1,46 @@
+#!/bin/bash
+# Run a command in private mount and network namespaces, with
+# build/profileacl.so visible in smbd's MODULESDIR/vfs.
+#
+#   tests/netns-run.sh MODULE.so CMD [ARGS...]
+#
+# The namespaces give the tests a loopback interface of their own, so the
+# test smbd is reachable from nothing but the processes started here; the
+# bind mount lets "vfs objects = profileacl" find the module under test
+# without touching the system's module directory.
+set -euo pipefail
+
+if [ "${PROFILEACL_IN_NETNS:-}" != 1 ]; then
+	exec unshare --mount --net --fork -- \
+		env PROFILEACL_IN_NETNS=1 "$0" "$@"
+fi
+
+module=$(readlink -f "$1")
+shift
+[ -f "$module" ] || { echo "netns-run: no module at $module" >&2; exit 1; }
+
+mount --make-rprivate /
+ip link set lo up
+
+# smbd listens on a high port only. smbcacls and Samba's Python client
+# always dial 445 (source3/libsmb/smbsock_connect.c), so inside this
+# namespace loopback connections to 445 are redirected to that port.
+port=${PROFILEACL_PORT:-44445}
+nft add table ip profileacl
+nft add chain ip profileacl output '{ type nat hook output priority -100; }'
+nft add rule ip profileacl output ip daddr 127.0.0.1 tcp dport 445 \
+	redirect to ":$port"
+
+modulesdir=$(smbd -b | sed -n 's/^ *MODULESDIR: *//p')
+vfsdir="$modulesdir/vfs"
+# A tmpfs over the module directory, seen only in this mount namespace,
+# holding the stock modules and the one under test: nothing on the system
+# changes and nothing is left behind.
+stock=$(mktemp -d /tmp/profileacl-vfs.XXXXXX)
+cp -a "$vfsdir/." "$stock/"
+mount -t tmpfs -o size=256m,mode=0755 profileacl-vfs "$vfsdir"
+cp -a "$stock/." "$vfsdir/"
+rm -rf "$stock"
+cp "$module" "$vfsdir/profileacl.so"
+
+exec "$@"

@@ -15,10 +15,10 @@ configure:
 setup:
 	scripts/setup-debian.sh
 
-check: all
+check:
 	tests/run-all.sh
 
-demo: all
+demo:
 	tests/demo.sh
 
 install: all

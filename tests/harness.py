@@ -226,7 +226,8 @@ class Client:
 
     def set_dacl(self, user, share, proto, fnum, sddl, domain_sid):
         c = self.conn(user, share, proto)
-        sd = security.descriptor.from_sddl(sddl, domain_sid)
+        sd = security.descriptor.from_sddl(sddl,
+                                           security.dom_sid(domain_sid))
         try:
             c.set_sd(fnum, sd, security.SECINFO_DACL)
         except NTSTATUSError as e:

@@ -1,0 +1,62 @@
+#!/bin/bash
+# Every test of vfs_profileacl, from a fresh Debian 12 machine, as root:
+#   set-up (packages, matching Samba source), build, cmocka unit tests,
+#   integration tests against a real smbd in private namespaces, and the
+#   demo's end-to-end check.
+# The last line is "tests: N passed, N failed".
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+scripts/setup-debian.sh || exit 1
+make || exit 1
+
+passed=0
+failed=0
+logdir=build/test-logs
+mkdir -p "$logdir"
+
+# add the counts of one suite's "N passed, N failed" line
+count() {
+	local line
+	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$1" | tail -1)
+	if [ -z "$line" ]; then
+		echo "run-all: $2 printed no result line: counted as 1 failure"
+		failed=$((failed + 1))
+		return
+	fi
+	passed=$((passed + $(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line")))
+	failed=$((failed + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")))
+}
+
+echo "== unit tests (cmocka)"
+build/test_profileacl_policy 2>&1 | tee "$logdir/unit.log"
+u_pass=$(sed -nE 's/^\[  PASSED  \] ([0-9]+) test.*/\1/p' "$logdir/unit.log")
+u_fail=$(sed -nE 's/^\[  FAILED  \] ([0-9]+) test.*/\1/p' "$logdir/unit.log")
+if [ -z "$u_pass$u_fail" ]; then
+	u_fail=1
+fi
+echo "unit: ${u_pass:-0} passed, ${u_fail:-0} failed" >"$logdir/unit.count"
+count "$logdir/unit.count" unit
+
+echo "== integration tests (real smbd, SMB1 and SMB2)"
+tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
+	tests/test_integration.py 2>&1 | tee "$logdir/integration.log" |
+	grep -v -e '^debug_lookup_classname' -e '^tdbsam'
+count "$logdir/integration.log" integration
+
+echo "== demo (Windows 2000-style logoff, with and without the module)"
+demo_rc=0
+tests/netns-run.sh build/profileacl.so /usr/bin/python3 tests/demo.py \
+	>"$logdir/demo.log" 2>&1 || demo_rc=$?
+grep -v -e '^debug_lookup_classname' -e '^tdbsam' "$logdir/demo.log"
+if [ "$demo_rc" -eq 0 ]; then
+	echo "demo: 1 passed, 0 failed" | tee -a "$logdir/demo.log"
+else
+	echo "demo: 0 passed, 1 failed" | tee -a "$logdir/demo.log"
+fi
+count "$logdir/demo.log" demo
+
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -113,11 +113,13 @@ def configure(conf):
     conf.env.SAMBA_SRC = src
     conf.env.SAMBA_ROOT = root
     conf.env.SAMBA_VERSION = version
-    conf.env.INCLUDES_SAMBA = []
+    # Samba's headers are included as system headers: our own code is
+    # held to -Wall -Wextra -Werror, Samba's is not ours to change.
+    conf.env.CFLAGS_SAMBA = []
     for d in SAMBA_INCLUDES:
-        conf.env.INCLUDES_SAMBA += [os.path.join(src, 'bin/default', d),
-                                    os.path.join(src, d)]
-    conf.env.INCLUDES_SAMBA += ['/usr/include/tirpc']
+        for base in (os.path.join(src, 'bin/default'), src):
+            conf.env.CFLAGS_SAMBA += ['-isystem', os.path.join(base, d)]
+    conf.env.CFLAGS_SAMBA += ['-isystem', '/usr/include/tirpc']
     conf.env.DEFINES_SAMBA = SAMBA_DEFINES
     conf.env.append_value('CFLAGS', ['-g', '-O2', '-std=gnu11'] +
                           WARN_CFLAGS)

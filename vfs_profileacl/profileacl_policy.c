@@ -20,6 +20,7 @@
 #include "profileacl_policy.h"
 
 #include <stddef.h>
+#include <string.h>
 
 uint32_t profileacl_map_generic(uint32_t access_mask)
 {
@@ -195,6 +196,202 @@ const char *profileacl_reason_str(enum profileacl_reason reason)
 		return "owner of the object unknown";
 	}
 	return "unknown reason";
+}
+
+bool profileacl_sd_write_allowed(uint32_t security_info_sent,
+				 uint32_t handle_access)
+{
+	if (security_info_sent & PROFILEACL_SECINFO_SACL) {
+		return false;
+	}
+	if ((security_info_sent & PROFILEACL_SECINFO_DACL) &&
+	    !(handle_access & PROFILEACL_STD_WRITE_DAC)) {
+		return false;
+	}
+	if ((security_info_sent & (PROFILEACL_SECINFO_OWNER |
+				   PROFILEACL_SECINFO_GROUP)) &&
+	    !(handle_access & PROFILEACL_STD_WRITE_OWNER)) {
+		return false;
+	}
+	return true;
+}
+
+static char ascii_lower(char c)
+{
+	if (c >= 'A' && c <= 'Z') {
+		return c - 'A' + 'a';
+	}
+	return c;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+bool profileacl_option_name_equal(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL) {
+		return false;
+	}
+	for (;;) {
+		while (is_space(*a)) {
+			a++;
+		}
+		while (is_space(*b)) {
+			b++;
+		}
+		if (ascii_lower(*a) != ascii_lower(*b)) {
+			return false;
+		}
+		if (*a == '\0') {
+			return true;
+		}
+		a++;
+		b++;
+	}
+}
+
+bool profileacl_option_known(const char *name)
+{
+	return profileacl_option_name_equal(name, PROFILEACL_OPT_GRANT) ||
+	       profileacl_option_name_equal(name,
+					    PROFILEACL_OPT_PROFILE_DIRS) ||
+	       profileacl_option_name_equal(name, PROFILEACL_OPT_AUDIT);
+}
+
+bool profileacl_parse_grant(const char *const *words, uint32_t *grant,
+			    const char **bad)
+{
+	uint32_t bits = 0;
+	size_t i;
+
+	*bad = NULL;
+	if (words == NULL || words[0] == NULL) {
+		return false;
+	}
+	for (i = 0; words[i] != NULL; i++) {
+		if (profileacl_option_name_equal(words[i], "write_dac")) {
+			bits |= PROFILEACL_STD_WRITE_DAC;
+		} else if (profileacl_option_name_equal(words[i],
+							"write_owner")) {
+			bits |= PROFILEACL_STD_WRITE_OWNER;
+		} else {
+			*bad = words[i];
+			return false;
+		}
+	}
+	*grant = bits;
+	return true;
+}
+
+int profileacl_parse_bool(const char *value)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+	size_t i;
+
+	if (value == NULL) {
+		return -1;
+	}
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (profileacl_option_name_equal(value, yes[i])) {
+			return 1;
+		}
+		if (profileacl_option_name_equal(value, no[i])) {
+			return 0;
+		}
+	}
+	return -1;
+}
+
+bool profileacl_pattern_valid(const char *pattern)
+{
+	size_t len;
+
+	if (pattern == NULL) {
+		return false;
+	}
+	len = strlen(pattern);
+	if (len == 0 || len > 255) {
+		return false;
+	}
+	if (strchr(pattern, '/') != NULL || strchr(pattern, '\\') != NULL) {
+		return false;
+	}
+	if (strcmp(pattern, ".") == 0 || strcmp(pattern, "..") == 0) {
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Iterative wildcard match with one backtrack point: linear in practice
+ * and bounded by len(pattern) * len(name), no recursion.
+ */
+static bool wild_match_n(const char *p, const char *n, size_t nlen)
+{
+	const char *star = NULL;
+	size_t star_n = 0;
+	size_t i = 0;
+
+	while (i < nlen) {
+		if (*p == '*') {
+			star = p++;
+			star_n = i;
+		} else if (*p != '\0' &&
+			   (*p == '?' ||
+			    ascii_lower(*p) == ascii_lower(n[i]))) {
+			p++;
+			i++;
+		} else if (star != NULL) {
+			p = star + 1;
+			i = ++star_n;
+		} else {
+			return false;
+		}
+	}
+	while (*p == '*') {
+		p++;
+	}
+	return *p == '\0';
+}
+
+bool profileacl_wild_match(const char *pattern, const char *name)
+{
+	if (pattern == NULL || name == NULL) {
+		return false;
+	}
+	return wild_match_n(pattern, name, strlen(name));
+}
+
+bool profileacl_in_profile_dirs(const char *path,
+				const char *const *patterns)
+{
+	const char *slash = NULL;
+	size_t len;
+	size_t i;
+
+	if (patterns == NULL || patterns[0] == NULL) {
+		return true;
+	}
+	if (path == NULL) {
+		return false;
+	}
+	while (*path == '/') {
+		path++;
+	}
+	slash = strchr(path, '/');
+	len = (slash != NULL) ? (size_t)(slash - path) : strlen(path);
+	if (len == 0) {
+		return false;	/* the share root is nobody's profile */
+	}
+	for (i = 0; patterns[i] != NULL; i++) {
+		if (wild_match_n(patterns[i], path, len)) {
+			return true;
+		}
+	}
+	return false;
 }
 
 const char *profileacl_rights_str(uint32_t rights)

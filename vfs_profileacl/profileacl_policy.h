@@ -122,6 +122,62 @@ enum profileacl_post_action profileacl_post_open(uint32_t access_mask,
 
 const char *profileacl_reason_str(enum profileacl_reason reason);
 
+/*
+ * Security information flags (SECINFO_*) and the check of a security
+ * descriptor write through a handle whose rights came from the module:
+ * the DACL with WRITE_DAC, owner and group only with WRITE_OWNER, a SACL
+ * never. Returns false to refuse the write.
+ */
+#define PROFILEACL_SECINFO_OWNER	0x00000001
+#define PROFILEACL_SECINFO_GROUP	0x00000002
+#define PROFILEACL_SECINFO_DACL		0x00000004
+#define PROFILEACL_SECINFO_SACL		0x00000008
+
+bool profileacl_sd_write_allowed(uint32_t security_info_sent,
+				 uint32_t handle_access);
+
+/* smb.conf options: the names after "profileacl:" this module knows */
+#define PROFILEACL_OPT_GRANT		"grant"
+#define PROFILEACL_OPT_PROFILE_DIRS	"profile dirs"
+#define PROFILEACL_OPT_AUDIT		"audit"
+
+/*
+ * Compare option names as smb.conf does: case and white space do not
+ * count ("Profile Dirs" and "profiledirs" name "profile dirs").
+ */
+bool profileacl_option_name_equal(const char *a, const char *b);
+
+/* Is NAME (the part after "profileacl:") an option of this module? */
+bool profileacl_option_known(const char *name);
+
+/*
+ * Parse the words of "profileacl:grant" (write_dac, write_owner, any
+ * case) into *grant. On an unknown word or an empty list return false
+ * and point *bad at the offending word (NULL for an empty list).
+ */
+bool profileacl_parse_grant(const char *const *words, uint32_t *grant,
+			    const char **bad);
+
+/* yes/no/true/false/on/off/1/0, any case: 1, 0, or -1 when invalid */
+int profileacl_parse_bool(const char *value);
+
+/*
+ * A "profileacl:profile dirs" pattern names one top-level folder: not
+ * empty, no path separator, not "." or "..", no more than 255 bytes.
+ */
+bool profileacl_pattern_valid(const char *pattern);
+
+/* '*' and '?' wildcards, ASCII case-insensitive, as a whole name */
+bool profileacl_wild_match(const char *pattern, const char *name);
+
+/*
+ * Does the share-relative PATH lie in (or is it) a top-level folder
+ * matching one of PATTERNS (NULL-terminated)? An empty or NULL list
+ * matches everything.
+ */
+bool profileacl_in_profile_dirs(const char *path,
+				const char *const *patterns);
+
 /* "WRITE_DAC", "WRITE_OWNER", "WRITE_DAC|WRITE_OWNER" or "none" */
 const char *profileacl_rights_str(uint32_t rights);
 

@@ -33,10 +33,15 @@
 
 #include "includes.h"
 #include "smbd/smbd.h"
+#include "smbd/globals.h"
 #include "system/filesys.h"
 #include "libcli/security/security.h"
 #include "libcli/security/session.h"
 #include "auth.h"
+#include "lib/param/loadparm.h"
+#include "lib/tsocket/tsocket.h"
+#include "libcli/security/sddl.h"
+#include "passdb/machine_sid.h"
 #include "profileacl_policy.h"
 
 #undef DBGC_CLASS
@@ -80,10 +85,172 @@ _Static_assert(PROFILEACL_FILE_OPEN_IF == FILE_OPEN_IF, "OPEN_IF");
 _Static_assert(PROFILEACL_FILE_OVERWRITE == FILE_OVERWRITE, "OVERWRITE");
 _Static_assert(PROFILEACL_FILE_OVERWRITE_IF == FILE_OVERWRITE_IF,
 	       "OVERWRITE_IF");
+_Static_assert(PROFILEACL_SECINFO_OWNER == SECINFO_OWNER, "SECINFO_OWNER");
+_Static_assert(PROFILEACL_SECINFO_GROUP == SECINFO_GROUP, "SECINFO_GROUP");
+_Static_assert(PROFILEACL_SECINFO_DACL == SECINFO_DACL, "SECINFO_DACL");
+_Static_assert(PROFILEACL_SECINFO_SACL == SECINFO_SACL, "SECINFO_SACL");
 
 struct profileacl_config {
 	uint32_t grantable;
+	bool audit;
+	/* "profileacl:profile dirs" as written, NULL when unset */
+	const char *profile_dirs;
+	/* ... and substituted for the user with uid dirs_uid */
+	char **dirs;
+	uid_t dirs_uid;
 };
+
+/* Attached to each handle that got a right from the module */
+struct profileacl_fsp {
+	uint32_t granted;
+};
+
+#define PROFILEACL_OPT_PREFIX PROFILEACL_MODULE_NAME ":"
+
+/*
+ * Refuse unknown "profileacl:" options of the share: a typo must not
+ * silently leave the default in force.
+ */
+static bool profileacl_check_option_names(int snum, const char *service)
+{
+	struct loadparm_service *svc = lp_servicebynum(snum);
+	struct parmlist_entry *opt = NULL;
+	size_t plen = strlen(PROFILEACL_OPT_PREFIX);
+
+	if (svc == NULL) {
+		DBG_ERR("share [%s]: no service definition\n", service);
+		return false;
+	}
+	for (opt = svc->param_opt; opt != NULL; opt = opt->next) {
+		if (strncasecmp_m(opt->key, PROFILEACL_OPT_PREFIX, plen) != 0) {
+			continue;
+		}
+		if (!profileacl_option_known(opt->key + plen)) {
+			DBG_ERR("share [%s]: unknown option \"%s = %s\"; "
+				"profileacl knows \"grant\", \"profile dirs\" "
+				"and \"audit\"\n",
+				service, opt->key, opt->value);
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool profileacl_parse_config(struct vfs_handle_struct *handle,
+				    const char *service,
+				    struct profileacl_config *config)
+{
+	int snum = SNUM(handle->conn);
+	const char *value = NULL;
+	const char *bad = NULL;
+	char **words = NULL;
+	bool ok;
+	int b;
+
+	if (!profileacl_check_option_names(snum, service)) {
+		return false;
+	}
+
+	config->grantable = PROFILEACL_STD_WRITE_DAC;
+	value = lp_parm_const_string(snum, PROFILEACL_MODULE_NAME,
+				     PROFILEACL_OPT_GRANT, NULL);
+	if (value != NULL) {
+		words = str_list_make_v3(talloc_tos(), value, NULL);
+		ok = profileacl_parse_grant((const char *const *)words,
+					    &config->grantable, &bad);
+		if (!ok) {
+			DBG_ERR("share [%s]: bad value \"profileacl:grant = "
+				"%s\": %s%s%s; allowed: a list of write_dac "
+				"and write_owner\n",
+				service, value,
+				bad != NULL ? "unknown right \"" : "empty list",
+				bad != NULL ? bad : "",
+				bad != NULL ? "\"" : "");
+			TALLOC_FREE(words);
+			return false;
+		}
+		TALLOC_FREE(words);
+	}
+
+	config->audit = false;
+	value = lp_parm_const_string(snum, PROFILEACL_MODULE_NAME,
+				     PROFILEACL_OPT_AUDIT, NULL);
+	if (value != NULL) {
+		b = profileacl_parse_bool(value);
+		if (b == -1) {
+			DBG_ERR("share [%s]: bad value \"profileacl:audit = "
+				"%s\"; allowed: yes or no\n",
+				service, value);
+			return false;
+		}
+		config->audit = (b == 1);
+	}
+
+	value = lp_parm_const_string(snum, PROFILEACL_MODULE_NAME,
+				     PROFILEACL_OPT_PROFILE_DIRS, NULL);
+	if (value != NULL) {
+		config->profile_dirs = talloc_strdup(config, value);
+		if (config->profile_dirs == NULL) {
+			DBG_ERR("talloc_strdup failed\n");
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * The "profile dirs" patterns after smb.conf substitutions (%U, %u, %G,
+ * ...) for the current user. An SMB1 tree connect can be used by several
+ * sessions, so the list is kept per uid and made again when it changes.
+ */
+static const char *const *profileacl_dirs(struct vfs_handle_struct *handle,
+					  struct profileacl_config *config,
+					  uid_t uid)
+{
+	const struct loadparm_substitution *lp_sub =
+		loadparm_s3_global_substitution();
+	char *value = NULL;
+	char **dirs = NULL;
+	size_t i;
+
+	if (config->dirs != NULL && config->dirs_uid == uid) {
+		return (const char *const *)config->dirs;
+	}
+	TALLOC_FREE(config->dirs);
+
+	value = lp_parm_substituted_string(talloc_tos(), lp_sub,
+					   SNUM(handle->conn),
+					   PROFILEACL_MODULE_NAME,
+					   PROFILEACL_OPT_PROFILE_DIRS, "");
+	if (value == NULL) {
+		return NULL;
+	}
+	dirs = str_list_make_v3(config, value, NULL);
+	if (dirs == NULL || dirs[0] == NULL) {
+		DBG_ERR("\"profileacl:profile dirs = %s\" gives no pattern "
+			"for uid %u\n",
+			config->profile_dirs, (unsigned)uid);
+		TALLOC_FREE(value);
+		TALLOC_FREE(dirs);
+		return NULL;
+	}
+	for (i = 0; dirs[i] != NULL; i++) {
+		if (!profileacl_pattern_valid(dirs[i])) {
+			DBG_ERR("bad pattern \"%s\" in \"profileacl:profile "
+				"dirs = %s\" (after substitution: %s); a "
+				"pattern names one top-level folder, with * "
+				"and ? wildcards\n",
+				dirs[i], config->profile_dirs, value);
+			TALLOC_FREE(value);
+			TALLOC_FREE(dirs);
+			return NULL;
+		}
+	}
+	TALLOC_FREE(value);
+	config->dirs = dirs;
+	config->dirs_uid = uid;
+	return (const char *const *)config->dirs;
+}
 
 static int profileacl_connect(struct vfs_handle_struct *handle,
 			      const char *service,
@@ -104,11 +271,22 @@ static int profileacl_connect(struct vfs_handle_struct *handle,
 	config = talloc_zero(handle->conn, struct profileacl_config);
 	if (config == NULL) {
 		DBG_ERR("talloc_zero() failed\n");
-		SMB_VFS_NEXT_DISCONNECT(handle);
-		errno = ENOMEM;
-		return -1;
+		goto fail;
 	}
-	config->grantable = PROFILEACL_STD_WRITE_DAC;
+
+	if (!profileacl_parse_config(handle, service, config)) {
+		DBG_ERR("refusing the connection to [%s] for %s: fix the "
+			"profileacl options in smb.conf\n",
+			service, user);
+		goto fail;
+	}
+	if (config->profile_dirs != NULL &&
+	    profileacl_dirs(handle, config, get_current_uid(handle->conn)) ==
+		    NULL) {
+		DBG_ERR("refusing the connection to [%s] for %s\n",
+			service, user);
+		goto fail;
+	}
 
 	if (handle->conn->force_user) {
 		DBG_NOTICE("share [%s] has \"force user\": every session acts "
@@ -118,8 +296,26 @@ static int profileacl_connect(struct vfs_handle_struct *handle,
 	}
 
 	SMB_VFS_HANDLE_SET_DATA(handle, config, NULL,
-				struct profileacl_config, return -1);
+				struct profileacl_config, goto fail);
 	return 0;
+
+fail:
+	TALLOC_FREE(config);
+	SMB_VFS_NEXT_DISCONNECT(handle);
+	errno = EACCES;
+	return -1;
+}
+
+static const char *profileacl_client(struct connection_struct *conn)
+{
+	char *addr = NULL;
+
+	if (conn->sconn == NULL || conn->sconn->remote_address == NULL) {
+		return "unknown";
+	}
+	addr = tsocket_address_inet_addr_string(conn->sconn->remote_address,
+						talloc_tos());
+	return addr != NULL ? addr : "unknown";
 }
 
 static enum profileacl_object profileacl_object_state(
@@ -185,7 +381,9 @@ static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
 	enum profileacl_reason reason;
 	enum profileacl_post_action action;
 	uint32_t saved_share_access = conn->share_access;
+	struct profileacl_fsp *ext = NULL;
 	uint32_t granted;
+	bool outside = false;
 	uid_t uid;
 	NTSTATUS status;
 
@@ -206,6 +404,15 @@ static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
 
 	uid = get_current_uid(conn);
 
+	if (config->profile_dirs != NULL) {
+		const char *const *dirs = profileacl_dirs(handle, config, uid);
+
+		/* A list that cannot be made grants nothing */
+		outside = (dirs == NULL) ||
+			  !profileacl_in_profile_dirs(smb_fname->base_name,
+						      dirs);
+	}
+
 	r = (struct profileacl_request) {
 		.access_mask = access_mask,
 		.share_mask = conn->share_access,
@@ -215,7 +422,7 @@ static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
 						     NULL) < SECURITY_USER,
 		.read_only = conn->read_only,
 		.forced_user = conn->force_user,
-		.outside_profile = false,
+		.outside_profile = outside,
 		.object = profileacl_object_state(smb_fname, uid),
 	};
 
@@ -249,14 +456,33 @@ static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
 				      profileacl_handle_owned(*result, uid));
 	switch (action) {
 	case PROFILEACL_POST_KEEP:
-		if ((*result)->access_mask & granted) {
-			DBG_NOTICE("user [%s] share [%s] path [%s]: "
-				   "granted %s\n",
-				   conn->session_info->unix_info->unix_name,
-				   lp_const_servicename(SNUM(conn)),
-				   fsp_str_dbg(*result),
-				   profileacl_rights_str(
-					   (*result)->access_mask & granted));
+		granted &= (*result)->access_mask;
+		if (granted == 0) {
+			break;
+		}
+		ext = VFS_ADD_FSP_EXTENSION(handle, *result,
+					    struct profileacl_fsp, NULL);
+		if (ext == NULL) {
+			DBG_ERR("no memory for the handle extension of %s: "
+				"refusing the open\n",
+				fsp_str_dbg(*result));
+			close_file_free(req, result, ERROR_CLOSE);
+			return NT_STATUS_NO_MEMORY;
+		}
+		ext->granted = granted;
+		DBG_NOTICE("user [%s] share [%s] path [%s]: granted %s\n",
+			   conn->session_info->unix_info->unix_name,
+			   lp_const_servicename(SNUM(conn)),
+			   fsp_str_dbg(*result),
+			   profileacl_rights_str(granted));
+		if (config->audit) {
+			DEBUG(1, ("profileacl audit: grant user=%s "
+				  "client=%s share=%s path=%s rights=%s\n",
+				  conn->session_info->unix_info->unix_name,
+				  profileacl_client(conn),
+				  lp_const_servicename(SNUM(conn)),
+				  fsp_str_dbg(*result),
+				  profileacl_rights_str(granted)));
 		}
 		break;
 	case PROFILEACL_POST_STRIP:
@@ -287,9 +513,61 @@ next:
 		in_blobs, out_blobs);
 }
 
+/*
+ * A handle that got WRITE_DAC or WRITE_OWNER from the module may write
+ * what those rights allow and nothing else, and each write is audited.
+ * Handles the module did not touch pass straight through.
+ */
+static NTSTATUS profileacl_fset_nt_acl(vfs_handle_struct *handle,
+				       files_struct *fsp,
+				       uint32_t security_info_sent,
+				       const struct security_descriptor *psd)
+{
+	struct connection_struct *conn = handle->conn;
+	struct profileacl_config *config = NULL;
+	struct profileacl_fsp *ext = VFS_FETCH_FSP_EXTENSION(handle, fsp);
+	char *sddl = NULL;
+	NTSTATUS status;
+
+	if (ext == NULL) {
+		return SMB_VFS_NEXT_FSET_NT_ACL(handle, fsp,
+						security_info_sent, psd);
+	}
+	SMB_VFS_HANDLE_GET_DATA(handle, config, struct profileacl_config,
+				return NT_STATUS_INTERNAL_ERROR);
+
+	if (!profileacl_sd_write_allowed(security_info_sent,
+					 fsp->access_mask)) {
+		DBG_WARNING("user [%s] path [%s]: refusing security "
+			    "information 0x%x through a handle granted %s\n",
+			    conn->session_info->unix_info->unix_name,
+			    fsp_str_dbg(fsp), security_info_sent,
+			    profileacl_rights_str(ext->granted));
+		return NT_STATUS_ACCESS_DENIED;
+	}
+
+	status = SMB_VFS_NEXT_FSET_NT_ACL(handle, fsp, security_info_sent,
+					  psd);
+	if (config->audit) {
+		sddl = sddl_encode(talloc_tos(), psd, get_global_sam_sid());
+		DEBUG(1, ("profileacl audit: write user=%s client=%s share=%s "
+			  "path=%s rights=%s secinfo=0x%x status=%s sd=%s\n",
+			  conn->session_info->unix_info->unix_name,
+			  profileacl_client(conn),
+			  lp_const_servicename(SNUM(conn)),
+			  fsp_str_dbg(fsp),
+			  profileacl_rights_str(ext->granted),
+			  security_info_sent, nt_errstr(status),
+			  sddl != NULL ? sddl : "(unencodable)"));
+		TALLOC_FREE(sddl);
+	}
+	return status;
+}
+
 static struct vfs_fn_pointers vfs_profileacl_fns = {
 	.connect_fn = profileacl_connect,
 	.create_file_fn = profileacl_create_file,
+	.fset_nt_acl_fn = profileacl_fset_nt_acl,
 };
 
 NTSTATUS samba_init_module(TALLOC_CTX *ctx);

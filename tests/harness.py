@@ -224,6 +224,15 @@ class Client:
             return status_name(e.args[0]), None
         return 'NT_STATUS_OK', fnum
 
+    def status(self, user, share, proto, path, access,
+               disposition=FILE_OPEN, options=0):
+        """Open and close again: the status of the open."""
+        st, fnum = self.open(user, share, proto, path, access,
+                             disposition, options)
+        if fnum is not None:
+            self.close(user, share, proto, fnum)
+        return st
+
     def set_dacl(self, user, share, proto, fnum, sddl, domain_sid):
         c = self.conn(user, share, proto)
         sd = security.descriptor.from_sddl(sddl,

@@ -20,7 +20,7 @@ from harness import (Client, Results, Server, FILE_CREATE,
                      FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE,
                      FILE_OPEN, FILE_OPEN_IF, FILE_READ_DATA,
                      FILE_WRITE_DATA, MAXIMUM_ALLOWED, READ_CONTROL,
-                     WRITE_DAC, run)
+                     WRITE_DAC, WRITE_OWNER, PASSWORDS as PW, run)
 
 PROTOS = ('SMB1', 'SMB2')
 OK = 'NT_STATUS_OK'
@@ -91,6 +91,18 @@ def setup_objects():
                          sddl='D:(A;OICI;0x001f01ff;;;WD)')
     assert (st, s) == (OK, OK), (st, s)
 
+    # alice's other folders: profile dirs suffixes and a look-alike
+    for folder in ('alice.V2', 'alice.V5', 'alice.V6', 'alice2'):
+        st, fnum = cli.open('alice', 'full', 'SMB2', folder,
+                            FILE_READ_DATA, FILE_CREATE,
+                            FILE_DIRECTORY_FILE)
+        assert st == OK, (folder, st)
+        cli.close('alice', 'full', 'SMB2', fnum)
+    c = cli.conn('alice', 'full', 'SMB2')
+    c.savefile('alice.V6/NTUSER.DAT', b'regf')
+    c.savefile('alice2/x.txt', b'x')
+    c.savefile('alicefile.txt', b'x')
+
     # Links are made on the server, as an admin or a user's shell would.
     prof = os.path.join(ROOT, 'profiles')
     os.symlink('../bob/bobshared.txt', os.path.join(prof, 'alice/tobob'))
@@ -113,7 +125,7 @@ def test_kb_symptom_and_fix():
             name = '%s %s' % (proto, path)
             R.equal('symptom: no module, Change: owner WRITE_DAC open '
                     'refused [%s]' % name,
-                    cli.open('alice', 'nomod', proto, path, WRITE_DAC)[0],
+                    cli.status('alice', 'nomod', proto, path, WRITE_DAC),
                     DENIED)
             R.equal('control: Full share: owner sets DACL [%s]' % name,
                     open_and_set('alice', 'full', proto, path,
@@ -171,8 +183,8 @@ def test_other_user_gains_nothing():
                                  sddl=every), (OK, OK))
             R.equal('module: bob WRITE_DAC on %s refused [%s]' %
                     (path, proto),
-                    cli.open('bob', 'profiles', proto, path,
-                             WRITE_DAC)[0], DENIED)
+                    cli.status('bob', 'profiles', proto, path,
+                             WRITE_DAC), DENIED)
             R.equal('module: bob MAXIMUM_ALLOWED on %s gets no '
                     'WRITE_DAC [%s]' % (path, proto),
                     open_and_set('bob', 'profiles', proto, path,
@@ -189,8 +201,8 @@ def test_other_user_gains_nothing():
                                  sddl=every), (OK, OK))
             R.equal('module: alice WRITE_DAC via %s refused [%s]' %
                     (path, proto),
-                    cli.open('alice', 'profiles', proto, path,
-                             WRITE_DAC)[0], DENIED)
+                    cli.status('alice', 'profiles', proto, path,
+                             WRITE_DAC), DENIED)
             R.equal('module: alice MAXIMUM_ALLOWED via %s gets no '
                     'WRITE_DAC [%s]' % (path, proto),
                     open_and_set('alice', 'profiles', proto, path,
@@ -202,16 +214,16 @@ def test_share_restrictions():
     for proto in PROTOS:
         R.equal('module, share ACL Read: owner WRITE_DAC refused [%s]' %
                 proto,
-                cli.open('alice', 'readacl', proto, 'alice/NTUSER.DAT',
-                         WRITE_DAC)[0], DENIED)
+                cli.status('alice', 'readacl', proto, 'alice/NTUSER.DAT',
+                         WRITE_DAC), DENIED)
         R.equal('module, share ACL Read: MAXIMUM_ALLOWED gets no '
                 'WRITE_DAC [%s]' % proto,
                 open_and_set('alice', 'readacl', proto, 'alice',
                              MAXIMUM_ALLOWED), (OK, DENIED))
         R.equal('module, read only share: owner WRITE_DAC refused [%s]' %
                 proto,
-                cli.open('alice', 'readonly', proto, 'alice/NTUSER.DAT',
-                         WRITE_DAC)[0], DENIED)
+                cli.status('alice', 'readonly', proto, 'alice/NTUSER.DAT',
+                         WRITE_DAC), DENIED)
         R.equal('module, read only share: MAXIMUM_ALLOWED gets no '
                 'WRITE_DAC [%s]' % proto,
                 open_and_set('alice', 'readonly', proto, 'alice',
@@ -225,8 +237,8 @@ def test_posix_acls():
         cli.conn('alice', 'posixnomod', proto).savefile(path, b'x')
         R.equal('symptom: posix, no module: WRITE_DAC refused [%s]' %
                 proto,
-                cli.open('alice', 'posixnomod', proto, path,
-                         WRITE_DAC)[0], DENIED)
+                cli.status('alice', 'posixnomod', proto, path,
+                         WRITE_DAC), DENIED)
         sddl = ('D:P(A;;0x001f01ff;;;%s)(A;;0x001200a9;;;%s)' %
                 (sids['alice'], sids['bob']))
         R.equal('fix: posix, module: owner sets DACL [%s]' % proto,
@@ -254,6 +266,129 @@ def test_smbcacls():
             if share == 'nomod':
                 R.check('smbcacls on nomod says ACCESS_DENIED [%s]' %
                         proto, 'ACCESS_DENIED' in r[1], r[1])
+
+
+def test_option_defaults():
+    """Defaults: grant write_dac only; no profile dirs; no audit."""
+    for proto in PROTOS:
+        R.equal('default grant: WRITE_DAC|WRITE_OWNER refused [%s]' %
+                proto,
+                cli.status('alice', 'profiles', proto, 'alice/NTUSER.DAT',
+                         WRITE_DAC | WRITE_OWNER), DENIED)
+        R.equal('default profile dirs: owner object outside her folder '
+                'granted [%s]' % proto,
+                open_and_set('alice', 'profiles', proto, 'alice2',
+                             WRITE_DAC), (OK, OK))
+    R.check('default audit: no audit line',
+            'profileacl audit' not in srv.log_text().split(
+                'share=audit')[0].replace('share=audit', ''))
+
+
+def test_profile_dirs():
+    """profileacl:profile dirs = %U %U.V2 %U.V6"""
+    for proto in PROTOS:
+        for path in ('alice', 'alice/NTUSER.DAT', 'alice.V2',
+                     'ALICE.v2', 'alice.V6/NTUSER.DAT'):
+            R.equal('profile dirs: owner granted on %s [%s]' %
+                    (path, proto),
+                    open_and_set('alice', 'pdirs', proto, path,
+                                 WRITE_DAC), (OK, OK))
+        for path in ('alice2', 'alice2/x.txt', 'alicefile.txt',
+                     'alice.V5'):
+            R.equal('profile dirs: owner refused outside her folders '
+                    'on %s [%s]' % (path, proto),
+                    cli.status('alice', 'pdirs', proto, path,
+                             WRITE_DAC), DENIED)
+        R.equal('profile dirs: bob refused inside alice\'s folder '
+                '[%s]' % proto,
+                cli.status('bob', 'pdirs', proto, 'alice/shared.txt',
+                         WRITE_DAC), DENIED)
+        R.equal('profile dirs: bob granted in his own folder [%s]' %
+                proto,
+                open_and_set('bob', 'pdirs', proto, 'bob', WRITE_DAC,
+                             sddl='D:(A;OICI;0x001f01ff;;;WD)'), (OK, OK))
+
+
+def test_write_owner():
+    """profileacl:grant = write_dac write_owner"""
+    conf = srv.conf
+    for proto, opts in (('SMB1', ['-m', 'NT1', '--option',
+                                  'client min protocol=NT1']),
+                        ('SMB2', ['-m', 'SMB3'])):
+        R.equal('write_owner: WRITE_OWNER open by the owner [%s]' % proto,
+                cli.status('alice', 'wowner', proto, 'alice/NTUSER.DAT',
+                         WRITE_OWNER), OK)
+        for share, user, path, expect in (
+                ('wowner', 'alice', 'alice/NTUSER.DAT', True),
+                ('profiles', 'alice', 'alice/NTUSER.DAT', False),
+                ('wowner', 'alice', 'alice', True)):
+            r = run_rc(['smbcacls', '-s', conf, '//127.0.0.1/' + share,
+                        path, '-U', '%s%%%s' % (user, PW[user]),
+                        '--add', 'ACL:bob:ALLOWED/0/READ'] + opts)
+            R.equal('smbcacls default --add (WRITE_DAC|WRITE_OWNER) by '
+                    '%s on %s %s [%s]' % (user, share, path, proto),
+                    r[0] == 0, expect)
+        # bob, on alice's file whose ACL gives Everyone full control
+        R.equal('control: Full share: bob opens alice\'s file for '
+                'WRITE_DAC|WRITE_OWNER [%s]' % proto,
+                cli.status('bob', 'full', proto, 'alice/shared.txt',
+                         WRITE_DAC | WRITE_OWNER), OK)
+        R.equal('write_owner: bob refused WRITE_DAC|WRITE_OWNER on '
+                'alice\'s file [%s]' % proto,
+                cli.status('bob', 'wowner', proto, 'alice/shared.txt',
+                         WRITE_DAC | WRITE_OWNER), DENIED)
+        R.equal('write_owner: bob refused WRITE_OWNER on alice\'s file '
+                '[%s]' % proto,
+                cli.status('bob', 'wowner', proto, 'alice/shared.txt',
+                         WRITE_OWNER), DENIED)
+
+
+def test_audit():
+    for proto in PROTOS:
+        path = 'alice/audit-%s.txt' % proto
+        got = open_and_set('alice', 'audit', proto, path,
+                           WRITE_DAC | FILE_READ_DATA, FILE_CREATE)
+        R.equal('audit: owner creates and sets DACL [%s]' % proto, got,
+                (OK, OK))
+        ppath = 'alice/plain-%s.txt' % proto
+        open_and_set('alice', 'profiles', proto, ppath,
+                     WRITE_DAC | FILE_READ_DATA, FILE_CREATE)
+    log = srv.log_text()
+    for proto in PROTOS:
+        path = 'alice/audit-%s.txt' % proto
+        grants = [l for l in log.splitlines()
+                  if 'profileacl audit: grant user=alice client=127.0.0.1'
+                  ' share=audit path=%s rights=WRITE_DAC' % path in l]
+        writes = [l for l in log.splitlines()
+                  if 'profileacl audit: write user=alice' in l and
+                  'path=%s ' % path in l]
+        R.equal('audit: one grant line [%s]' % proto, len(grants), 1)
+        R.equal('audit: one write line [%s]' % proto, len(writes), 1)
+        R.check('audit: write line has the DACL in SDDL [%s]' % proto,
+                len(writes) == 1 and ' sd=D:P(A;;' in writes[0] and
+                ';;;SY)' in writes[0], writes)
+        R.check('audit off: no audit line on [profiles] [%s]' % proto,
+                'path=alice/plain-%s.txt' % proto not in log)
+
+
+def test_bad_values():
+    for share, option in (('bad_right', 'profileacl:grant'),
+                          ('bad_empty', 'profileacl:grant'),
+                          ('bad_name', 'profileacl:grnat'),
+                          ('bad_audit', 'profileacl:audit'),
+                          ('bad_pattern', 'profileacl:profile dirs')):
+        for proto in PROTOS:
+            try:
+                cli.conn('alice', share, proto)
+                refused = False
+            except Exception:
+                refused = True
+            R.check('bad value: tree connect to [%s] refused [%s]' %
+                    (share, proto), refused)
+        log = srv.log_text()
+        R.check('bad value: log names %s for [%s]' % (option, share),
+                any(share in l and option in l for l in log.splitlines()),
+                option)
 
 
 def run_rc(argv):
@@ -285,7 +420,8 @@ def main():
     srv.prepare(share_acls={'profiles': 'CHANGE', 'nomod': 'CHANGE',
                             'full': 'FULL', 'readacl': 'READ',
                             'readonly': 'CHANGE', 'posix': 'CHANGE',
-                            'posixnomod': 'CHANGE'})
+                            'posixnomod': 'CHANGE', 'pdirs': 'CHANGE',
+                            'wowner': 'CHANGE', 'audit': 'CHANGE'})
     srv.start()
     try:
         cli = Client(srv)
@@ -293,7 +429,9 @@ def main():
         for t in (test_kb_symptom_and_fix, test_create_asking_write_dac,
                   test_maximum_allowed, test_other_user_gains_nothing,
                   test_share_restrictions, test_posix_acls,
-                  test_smbcacls, test_log_and_health):
+                  test_smbcacls, test_option_defaults, test_profile_dirs,
+                  test_write_owner, test_audit, test_bad_values,
+                  test_log_and_health):
             print('# %s' % t.__name__)
             try:
                 t()

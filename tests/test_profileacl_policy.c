@@ -339,6 +339,154 @@ static void test_strings(void **state UNUSED)
 	assert_string_equal(profileacl_rights_str(0), "none");
 }
 
+static void test_sd_write_allowed(void **state UNUSED)
+{
+	uint32_t o = PROFILEACL_SECINFO_OWNER;
+	uint32_t g = PROFILEACL_SECINFO_GROUP;
+	uint32_t d = PROFILEACL_SECINFO_DACL;
+	uint32_t s = PROFILEACL_SECINFO_SACL;
+
+	assert_true(profileacl_sd_write_allowed(d, WDAC));
+	assert_false(profileacl_sd_write_allowed(d, WOWN));
+	assert_false(profileacl_sd_write_allowed(o, WDAC));
+	assert_false(profileacl_sd_write_allowed(g, WDAC));
+	assert_true(profileacl_sd_write_allowed(o | g, WOWN));
+	assert_true(profileacl_sd_write_allowed(o | g | d, WDAC | WOWN));
+	assert_false(profileacl_sd_write_allowed(s, WDAC | WOWN |
+						 SYSTEM_SECURITY));
+	assert_false(profileacl_sd_write_allowed(d | s, WDAC));
+	/* flags such as PROTECTED_DACL ride along */
+	assert_true(profileacl_sd_write_allowed(d | 0x80000000, WDAC));
+}
+
+static void test_option_names(void **state UNUSED)
+{
+	assert_true(profileacl_option_known("grant"));
+	assert_true(profileacl_option_known("Grant"));
+	assert_true(profileacl_option_known("profile dirs"));
+	assert_true(profileacl_option_known("profiledirs"));
+	assert_true(profileacl_option_known(" Profile  Dirs "));
+	assert_true(profileacl_option_known("audit"));
+	assert_false(profileacl_option_known("grnat"));
+	assert_false(profileacl_option_known("grants"));
+	assert_false(profileacl_option_known("profile dir"));
+	assert_false(profileacl_option_known(""));
+	assert_false(profileacl_option_known(NULL));
+}
+
+static void test_parse_grant(void **state UNUSED)
+{
+	const char *dac[] = { "write_dac", NULL };
+	const char *both[] = { "WRITE_DAC", "write_owner", NULL };
+	const char *own[] = { "write_owner", NULL };
+	const char *twice[] = { "write_dac", "write_dac", NULL };
+	const char *bad[] = { "write_dac", "read_data", NULL };
+	const char *full[] = { "full", NULL };
+	const char *empty[] = { NULL };
+	const char *why = "unset";
+	uint32_t g = 0;
+
+	assert_true(profileacl_parse_grant(dac, &g, &why));
+	assert_int_equal(g, WDAC);
+	assert_true(profileacl_parse_grant(both, &g, &why));
+	assert_int_equal(g, WDAC | WOWN);
+	assert_true(profileacl_parse_grant(own, &g, &why));
+	assert_int_equal(g, WOWN);
+	assert_true(profileacl_parse_grant(twice, &g, &why));
+	assert_int_equal(g, WDAC);
+
+	g = 1234;
+	assert_false(profileacl_parse_grant(bad, &g, &why));
+	assert_string_equal(why, "read_data");
+	assert_int_equal(g, 1234);
+	assert_false(profileacl_parse_grant(full, &g, &why));
+	assert_string_equal(why, "full");
+	assert_false(profileacl_parse_grant(empty, &g, &why));
+	assert_null(why);
+	assert_false(profileacl_parse_grant(NULL, &g, &why));
+	assert_null(why);
+}
+
+static void test_parse_bool(void **state UNUSED)
+{
+	assert_int_equal(profileacl_parse_bool("yes"), 1);
+	assert_int_equal(profileacl_parse_bool("True"), 1);
+	assert_int_equal(profileacl_parse_bool("on"), 1);
+	assert_int_equal(profileacl_parse_bool("1"), 1);
+	assert_int_equal(profileacl_parse_bool("no"), 0);
+	assert_int_equal(profileacl_parse_bool("FALSE"), 0);
+	assert_int_equal(profileacl_parse_bool("off"), 0);
+	assert_int_equal(profileacl_parse_bool("0"), 0);
+	assert_int_equal(profileacl_parse_bool("maybe"), -1);
+	assert_int_equal(profileacl_parse_bool(""), -1);
+	assert_int_equal(profileacl_parse_bool("yess"), -1);
+	assert_int_equal(profileacl_parse_bool(NULL), -1);
+}
+
+static void test_pattern_valid(void **state UNUSED)
+{
+	char longname[300];
+
+	assert_true(profileacl_pattern_valid("alice"));
+	assert_true(profileacl_pattern_valid("alice.V2"));
+	assert_true(profileacl_pattern_valid("*.V?"));
+	assert_false(profileacl_pattern_valid(""));
+	assert_false(profileacl_pattern_valid(NULL));
+	assert_false(profileacl_pattern_valid("alice/sub"));
+	assert_false(profileacl_pattern_valid("alice\\sub"));
+	assert_false(profileacl_pattern_valid("."));
+	assert_false(profileacl_pattern_valid(".."));
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	assert_false(profileacl_pattern_valid(longname));
+	longname[255] = '\0';
+	assert_true(profileacl_pattern_valid(longname));
+}
+
+static void test_wild_match(void **state UNUSED)
+{
+	assert_true(profileacl_wild_match("ann", "ann"));
+	assert_true(profileacl_wild_match("ann", "ANN"));
+	assert_false(profileacl_wild_match("ann", "anna"));
+	assert_false(profileacl_wild_match("anna", "ann"));
+	assert_true(profileacl_wild_match("ann*", "anna"));
+	assert_true(profileacl_wild_match("ann.V?", "ann.V6"));
+	assert_true(profileacl_wild_match("ann.V?", "Ann.v2"));
+	assert_false(profileacl_wild_match("ann.V?", "ann.V10"));
+	assert_false(profileacl_wild_match("ann.V?", "ann.V"));
+	assert_true(profileacl_wild_match("*", ""));
+	assert_true(profileacl_wild_match("*a*b*c", "xxaybzzc"));
+	assert_false(profileacl_wild_match("*a*b*c", "xxaybzzcd"));
+	assert_true(profileacl_wild_match("a**b", "ab"));
+	assert_false(profileacl_wild_match("", "a"));
+	assert_true(profileacl_wild_match("", ""));
+	assert_false(profileacl_wild_match(NULL, "a"));
+	assert_false(profileacl_wild_match("a", NULL));
+}
+
+static void test_in_profile_dirs(void **state UNUSED)
+{
+	const char *ann[] = { "ann", "ann.V2", "ann.V5", "ann.V6", NULL };
+	const char *none[] = { NULL };
+
+	assert_true(profileacl_in_profile_dirs("ann", ann));
+	assert_true(profileacl_in_profile_dirs("ann/NTUSER.DAT", ann));
+	assert_true(profileacl_in_profile_dirs("ANN/ntuser.dat", ann));
+	assert_true(profileacl_in_profile_dirs("ann.V6", ann));
+	assert_true(profileacl_in_profile_dirs("ann.V6/AppData/x", ann));
+	assert_true(profileacl_in_profile_dirs("/ann/x", ann));
+	assert_false(profileacl_in_profile_dirs("anna", ann));
+	assert_false(profileacl_in_profile_dirs("anna/NTUSER.DAT", ann));
+	assert_false(profileacl_in_profile_dirs("ann.V3", ann));
+	assert_false(profileacl_in_profile_dirs("bob/ann", ann));
+	assert_false(profileacl_in_profile_dirs("", ann));
+	assert_false(profileacl_in_profile_dirs(".", ann));
+	assert_false(profileacl_in_profile_dirs(NULL, ann));
+	/* no list: ownership alone decides */
+	assert_true(profileacl_in_profile_dirs("anything", none));
+	assert_true(profileacl_in_profile_dirs("anything", NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -361,6 +509,13 @@ int main(void)
 		cmocka_unit_test(test_map_generic),
 		cmocka_unit_test(test_post_open),
 		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_sd_write_allowed),
+		cmocka_unit_test(test_option_names),
+		cmocka_unit_test(test_parse_grant),
+		cmocka_unit_test(test_parse_bool),
+		cmocka_unit_test(test_pattern_valid),
+		cmocka_unit_test(test_wild_match),
+		cmocka_unit_test(test_in_profile_dirs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

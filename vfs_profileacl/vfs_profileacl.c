@@ -227,8 +227,9 @@ static const char *const *profileacl_dirs(struct vfs_handle_struct *handle,
 	}
 	dirs = str_list_make_v3(config, value, NULL);
 	if (dirs == NULL || dirs[0] == NULL) {
-		DBG_ERR("\"profileacl:profile dirs = %s\" gives no pattern "
-			"for uid %u\n",
+		DBG_ERR("share [%s]: \"profileacl:profile dirs = %s\" "
+			"gives no pattern for uid %u\n",
+			lp_const_servicename(SNUM(handle->conn)),
 			config->profile_dirs, (unsigned)uid);
 		TALLOC_FREE(value);
 		TALLOC_FREE(dirs);
@@ -236,10 +237,11 @@ static const char *const *profileacl_dirs(struct vfs_handle_struct *handle,
 	}
 	for (i = 0; dirs[i] != NULL; i++) {
 		if (!profileacl_pattern_valid(dirs[i])) {
-			DBG_ERR("bad pattern \"%s\" in \"profileacl:profile "
-				"dirs = %s\" (after substitution: %s); a "
-				"pattern names one top-level folder, with * "
-				"and ? wildcards\n",
+			DBG_ERR("share [%s]: bad pattern \"%s\" in "
+				"\"profileacl:profile dirs = %s\" (after "
+				"substitution: %s); a pattern names one "
+				"top-level folder, with * and ? wildcards\n",
+				lp_const_servicename(SNUM(handle->conn)),
 				dirs[i], config->profile_dirs, value);
 			TALLOC_FREE(value);
 			TALLOC_FREE(dirs);

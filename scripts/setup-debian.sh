@@ -37,7 +37,7 @@ if [ ! -f "$src_list" ]; then
 fi
 
 pkgs=(samba samba-vfs-modules samba-testsuite smbclient python3-samba libcmocka-dev libtalloc-dev
-      libtevent-dev pkg-config xsltproc docbook-xsl iproute2 util-linux
+      libtevent-dev pkg-config xsltproc docbook-xsl docbook-xml iproute2 util-linux
       dpkg-dev acl attr python3 man-db nftables)
 missing=()
 for p in "${pkgs[@]}"; do

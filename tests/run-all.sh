@@ -40,6 +40,10 @@ fi
 echo "unit: ${u_pass:-0} passed, ${u_fail:-0} failed" >"$logdir/unit.count"
 count "$logdir/unit.count" unit
 
+echo "== build: version mismatch stops the build"
+tests/test_build_mismatch.sh 2>&1 | tee "$logdir/mismatch.log"
+count "$logdir/mismatch.log" build-mismatch
+
 echo "== integration tests (real smbd, SMB1 and SMB2)"
 tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
 	tests/test_integration.py 2>&1 | tee "$logdir/integration.log" |

@@ -328,6 +328,13 @@ def test_write_owner():
             R.equal('smbcacls default --add (WRITE_DAC|WRITE_OWNER) by '
                     '%s on %s %s [%s]' % (user, share, path, proto),
                     r[0] == 0, expect)
+        r = run_rc(['smbcacls', '-s', conf, '//127.0.0.1/wowner',
+                    'alice/NTUSER.DAT', '-U', 'alice%' + PW['alice'],
+                    '--set', 'ACL:alice:ALLOWED/0/FULL,'
+                    'ACL:S-1-5-18:ALLOWED/0/FULL,'
+                    'ACL:bob:ALLOWED/0/READ'] + opts)
+        R.equal('smbcacls default --set by the owner on wowner [%s]' %
+                proto, r[0], 0)
         # bob, on alice's file whose ACL gives Everyone full control
         R.equal('control: Full share: bob opens alice\'s file for '
                 'WRITE_DAC|WRITE_OWNER [%s]' % proto,

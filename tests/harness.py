@@ -102,10 +102,12 @@ class Results:
 class Server:
     """One smbd on 127.0.0.1:PORT with tests/smb.conf.in."""
 
-    def __init__(self, root, template=None, extra_global=''):
+    def __init__(self, root, template=None, extra_global='',
+                 extra_shares=''):
         self.root = root
         self.template = template or os.path.join(TESTS, 'smb.conf.in')
         self.extra_global = extra_global
+        self.extra_shares = extra_shares
         self.conf = os.path.join(root, 'smb.conf')
         self.log = os.path.join(root, 'log', 'smbd.log')
         self.proc = None
@@ -114,12 +116,14 @@ class Server:
         if os.path.exists(self.root):
             shutil.rmtree(self.root)
         for d in ('private', 'lock', 'state', 'cache', 'pid', 'ncalrpc',
-                  'log', 'profiles', 'posix'):
+                  'log'):
             os.makedirs(os.path.join(self.root, d))
-        for d in ('profiles', 'posix'):
+        for d in ('profiles', 'posix', 'torture', 'hideunread'):
+            os.makedirs(os.path.join(self.root, d))
             os.chmod(os.path.join(self.root, d), 0o1777)
         with open(self.template) as f:
             text = f.read()
+        text += self.extra_shares
         text = text.replace('@ROOT@', self.root)
         text = text.replace('@PORT@', str(PORT))
         if self.extra_global:

@@ -50,6 +50,12 @@ tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
 	grep -v -e '^debug_lookup_classname' -e '^tdbsam'
 count "$logdir/integration.log" integration
 
+echo "== smbtorture table (4 configurations, one process per test)"
+tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
+	tests/smbtorture_table.py 2>&1 | tee "$logdir/smbtorture.log" |
+	grep -v -e '^debug_lookup_classname' -e '^tdbsam'
+count "$logdir/smbtorture.log" smbtorture-table
+
 echo "== demo (Windows 2000-style logoff, with and without the module)"
 demo_rc=0
 tests/netns-run.sh build/profileacl.so /usr/bin/python3 tests/demo.py \

@@ -144,13 +144,27 @@ class Server:
         run('sharesec', '-s', self.conf, share,
             '--replace=%s' % SHARE_ACLS.get(acl, acl))
 
+    def valgrind_prefix(self):
+        """PROFILEACL_VALGRIND=DIR: smbd and its children under memcheck,
+        one log per process in DIR (checked by tests/valgrind_check.py)."""
+        vdir = os.environ.get('PROFILEACL_VALGRIND')
+        if not vdir:
+            return []
+        os.makedirs(vdir, exist_ok=True)
+        return ['valgrind', '--tool=memcheck', '--trace-children=yes',
+                '--child-silent-after-fork=no', '--leak-check=full',
+                '--show-leak-kinds=definite,indirect',
+                '--num-callers=40',
+                '--log-file=%s/vg.%s.%%p.log' %
+                (vdir, os.path.basename(self.root))]
+
     def start(self, argv_prefix=()):
         out = open(os.path.join(self.root, 'log', 'smbd.stdout'), 'w')
+        prefix = list(argv_prefix) or self.valgrind_prefix()
         self.proc = subprocess.Popen(
-            list(argv_prefix) +
-            ['smbd', '-s', self.conf, '-F', '--no-process-group'],
+            prefix + ['smbd', '-s', self.conf, '-F', '--no-process-group'],
             stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.time() + 60
+        deadline = time.time() + (300 if prefix else 60)
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError('smbd exited with %d; see %s' %
@@ -169,7 +183,7 @@ class Server:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
-                self.proc.wait(30)
+                self.proc.wait(120)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()

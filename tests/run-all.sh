@@ -56,6 +56,22 @@ tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
 	grep -v -e '^debug_lookup_classname' -e '^tdbsam'
 count "$logdir/smbtorture.log" smbtorture-table
 
+echo "== valgrind: integration and smbtorture (module) with smbd under memcheck"
+# first show that the checker fails on a module error and leak
+vg_self=$(mktemp -d /tmp/profileacl-vgself.XXXXXX)
+cp tests/data/vg-synthetic.log "$vg_self/"
+if /usr/bin/python3 tests/valgrind_check.py "$vg_self" >/dev/null; then
+	echo "valgrind-check: 0 passed, 1 failed (accepted a module error)" |
+		tee "$logdir/vgself.log"
+else
+	echo "valgrind-check: 1 passed, 0 failed" | tee "$logdir/vgself.log"
+fi
+rm -rf "$vg_self"
+count "$logdir/vgself.log" valgrind-check
+tests/run-valgrind.sh 2>&1 | tee "$logdir/valgrind.log" |
+	grep -v -e '^debug_lookup_classname' -e '^tdbsam'
+count "$logdir/valgrind.log" valgrind
+
 echo "== demo (Windows 2000-style logoff, with and without the module)"
 demo_rc=0
 tests/netns-run.sh build/profileacl.so /usr/bin/python3 tests/demo.py \

@@ -13,6 +13,7 @@ client when WRITE_DAC is denied, which would hide the tests after it.
 
   smbtorture_table.py            run and compare with the table
   smbtorture_table.py --record   run and print the observed table
+  --configs=module,write_owner   run only these configurations
 """
 
 import os
@@ -27,7 +28,8 @@ from harness import Server, PASSWORDS, PORT
 TESTS = os.path.dirname(os.path.abspath(__file__))
 TABLE = os.path.join(TESTS, 'smbtorture-expected.tsv')
 ROOT = os.environ.get('PROFILEACL_TORTURE_ROOT', '/tmp/profileacl-torture')
-CONFIGS = ('change', 'module', 'write_owner', 'full')
+ALL_CONFIGS = ('change', 'module', 'write_owner', 'full')
+CONFIGS = ALL_CONFIGS
 
 SHARE = '''
 [%(name)s]
@@ -91,7 +93,7 @@ def run_config(config, tests):
                      '-U', 'alice%' + PASSWORDS['alice'],
                      '-p', str(PORT), '--target=samba3', t],
                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                    timeout=120)
+                    timeout=600)
                 rc = p.returncode
                 out = p.stdout.decode(errors='replace')
             except subprocess.TimeoutExpired:
@@ -120,13 +122,17 @@ def read_table():
             if line.startswith('#') or not line.strip():
                 continue
             cols = line.rstrip('\n').split('\t')
-            table[cols[0]] = (dict(zip(CONFIGS, cols[1:5])),
+            table[cols[0]] = (dict(zip(ALL_CONFIGS, cols[1:5])),
                               cols[5] if len(cols) > 5 else '')
     return table
 
 
 def main():
+    global CONFIGS
     record = '--record' in sys.argv
+    for arg in sys.argv[1:]:
+        if arg.startswith('--configs='):
+            CONFIGS = tuple(arg.split('=', 1)[1].split(','))
     tests = torture_tests()
     observed = {}
     panics = {}

@@ -15,9 +15,16 @@ rm -rf "$vdir"
 export PROFILEACL_VALGRIND=$vdir
 rc=0
 tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
-	tests/test_integration.py 2>&1 | grep -E 'FAIL|passed' || rc=1
+	tests/test_integration.py >"$vdir.integration" 2>&1 || rc=1
+grep -E 'FAIL|passed' "$vdir.integration"
 tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
-	tests/smbtorture_table.py "${@:---configs=module,write_owner}" 2>&1 |
-	grep -E 'FAIL|passed|of [0-9]+' || rc=1
+	tests/smbtorture_table.py "${@:---configs=module,write_owner}" \
+	>"$vdir.torture" 2>&1 || rc=1
+grep -E 'FAIL|passed|of [0-9]+' "$vdir.torture"
 /usr/bin/python3 tests/valgrind_check.py "$vdir" || rc=1
+if [ $rc -eq 0 ]; then
+	echo "valgrind-run: 1 passed, 0 failed"
+else
+	echo "valgrind-run: 0 passed, 1 failed"
+fi
 exit $rc

@@ -169,45 +169,31 @@ def test_maximum_allowed():
                              MAXIMUM_ALLOWED), (OK, OK))
 
 
-def test_other_user_gains_nothing():
-    """bob, on alice's objects whose file ACL gives Everyone full control.
-
-    On [full] the file ACL alone lets bob set the DACL (the control); on
-    [profiles] the module must not give bob what Change withholds."""
+def gains_nothing(user, path, proto, how):
+    """USER, on another user's object whose file ACL gives Everyone full
+    control: [full] lets the file ACL alone decide (the control), on
+    [profiles] the module must not give what Change withholds."""
     every = 'D:(A;;0x001f01ff;;;WD)'
+    R.equal('control: Full share: %s sets DACL %s %s [%s]' %
+            (user, how, path, proto),
+            open_and_set(user, 'full', proto, path, WRITE_DAC,
+                         sddl=every), (OK, OK))
+    R.equal('module: %s WRITE_DAC %s %s refused [%s]' %
+            (user, how, path, proto),
+            cli.status(user, 'profiles', proto, path, WRITE_DAC), DENIED)
+    R.equal('module: %s MAXIMUM_ALLOWED %s %s gets no WRITE_DAC [%s]' %
+            (user, how, path, proto),
+            open_and_set(user, 'profiles', proto, path, MAXIMUM_ALLOWED,
+                         sddl=every), (OK, DENIED))
+
+
+def test_other_user_gains_nothing():
     for proto in PROTOS:
-        for path in ('alice/shared.txt', 'bob/toalice'):
-            R.equal('control: Full share: bob sets DACL of %s [%s]' %
-                    (path, proto),
-                    open_and_set('bob', 'full', proto, path, WRITE_DAC,
-                                 sddl=every), (OK, OK))
-            R.equal('module: bob WRITE_DAC on %s refused [%s]' %
-                    (path, proto),
-                    cli.status('bob', 'profiles', proto, path,
-                             WRITE_DAC), DENIED)
-            R.equal('module: bob MAXIMUM_ALLOWED on %s gets no '
-                    'WRITE_DAC [%s]' % (path, proto),
-                    open_and_set('bob', 'profiles', proto, path,
-                                 MAXIMUM_ALLOWED, sddl=every),
-                    (OK, DENIED))
-        # alice through links and ".." to bob's object
-        for path in ('alice/tobob', 'alice/hardbob',
-                     'alice/../bob/bobshared.txt'):
-            if path.startswith('alice/..') and proto == 'SMB2':
-                continue  # SMB2 refuses ".." itself (INVALID_PARAMETER)
-            R.equal('control: Full share: alice sets DACL via %s [%s]' %
-                    (path, proto),
-                    open_and_set('alice', 'full', proto, path, WRITE_DAC,
-                                 sddl=every), (OK, OK))
-            R.equal('module: alice WRITE_DAC via %s refused [%s]' %
-                    (path, proto),
-                    cli.status('alice', 'profiles', proto, path,
-                             WRITE_DAC), DENIED)
-            R.equal('module: alice MAXIMUM_ALLOWED via %s gets no '
-                    'WRITE_DAC [%s]' % (path, proto),
-                    open_and_set('alice', 'profiles', proto, path,
-                                 MAXIMUM_ALLOWED, sddl=every),
-                    (OK, DENIED))
+        gains_nothing('bob', 'alice/shared.txt', proto, 'on')
+        gains_nothing('bob', 'bob/toalice', proto, 'via symlink')
+        gains_nothing('alice', 'alice/tobob', proto, 'via symlink')
+        gains_nothing('alice', 'alice/hardbob', proto, 'via hardlink')
+        gains_nothing('alice', 'alice/../bob/bobshared.txt', proto, 'via')
 
 
 def test_share_restrictions():

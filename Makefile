@@ -3,14 +3,16 @@ WAF_PY ?= /usr/bin/python3
 SAMBA_SRC ?= samba-src/current
 WAF = PYTHONHASHSEED=1 $(WAF_PY) $(SAMBA_SRC)/buildtools/bin/waf
 
+PREFIX ?= /usr/local
+
 all: build/c4che/_cache.py
 	$(WAF) build
 
 build/c4che/_cache.py: wscript
-	$(WAF) configure --samba-source=$(SAMBA_SRC)
+	$(WAF) configure --prefix=$(PREFIX) --samba-source=$(SAMBA_SRC)
 
 configure:
-	$(WAF) configure --samba-source=$(SAMBA_SRC)
+	$(WAF) configure --prefix=$(PREFIX) --samba-source=$(SAMBA_SRC)
 
 setup:
 	scripts/setup-debian.sh

@@ -148,6 +148,8 @@ def configure(conf):
         pass
     conf.env.SAMBA_MODULESDIR = modulesdir
     conf.msg('smbd MODULESDIR', modulesdir)
+    conf.env.MANDIR = os.path.join(conf.env.PREFIX, 'share', 'man')
+    conf.msg('man pages go to', conf.env.MANDIR)
 
 
 def build(bld):

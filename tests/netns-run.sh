@@ -3,6 +3,10 @@
 # build/profileacl.so visible in smbd's MODULESDIR/vfs.
 #
 #   tests/netns-run.sh MODULE.so CMD [ARGS...]
+#   tests/netns-run.sh --installed CMD [ARGS...]
+#
+# With --installed smbd loads the module installed in its MODULESDIR/vfs
+# (make install, or the Debian package), with no tmpfs and no path tricks.
 #
 # The namespaces give the tests a loopback interface of their own, so the
 # test smbd is reachable from nothing but the processes started here; the
@@ -15,9 +19,13 @@ if [ "${PROFILEACL_IN_NETNS:-}" != 1 ]; then
 		env PROFILEACL_IN_NETNS=1 "$0" "$@"
 fi
 
-module=$(readlink -f "$1")
+module=$1
 shift
-[ -f "$module" ] || { echo "netns-run: no module at $module" >&2; exit 1; }
+if [ "$module" != --installed ]; then
+	module=$(readlink -f "$module")
+	[ -f "$module" ] ||
+		{ echo "netns-run: no module at $module" >&2; exit 1; }
+fi
 
 mount --make-rprivate /
 ip link set lo up
@@ -33,6 +41,12 @@ nft add rule ip profileacl output ip daddr 127.0.0.1 tcp dport 445 \
 
 modulesdir=$(smbd -b | sed -n 's/^ *MODULESDIR: *//p')
 vfsdir="$modulesdir/vfs"
+if [ "$module" = --installed ]; then
+	[ -f "$vfsdir/profileacl.so" ] ||
+		{ echo "netns-run: $vfsdir/profileacl.so not installed" >&2;
+		  exit 1; }
+	exec "$@"
+fi
 # A tmpfs over the module directory, seen only in this mount namespace,
 # holding the stock modules and the one under test: nothing on the system
 # changes and nothing is left behind.

@@ -72,6 +72,10 @@ tests/run-valgrind.sh 2>&1 | tee "$logdir/valgrind.log" |
 	grep -v -e '^debug_lookup_classname' -e '^tdbsam'
 count "$logdir/valgrind.log" valgrind
 
+echo "== install: make install/uninstall, Debian package build/install/purge"
+tests/test_install.sh 2>&1 | tee "$logdir/install.log"
+count "$logdir/install.log" install
+
 echo "== demo (Windows 2000-style logoff, with and without the module)"
 demo_rc=0
 tests/netns-run.sh build/profileacl.so /usr/bin/python3 tests/demo.py \

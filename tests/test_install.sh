@@ -1,0 +1,78 @@
+#!/bin/bash
+# make install puts the module where the system smbd loads it and the man
+# page in the man path; the integration suite then runs against the
+# installed module with no preload or path tricks; make uninstall removes
+# exactly what was installed. Then the same with the Debian package:
+# build, install, integration suite, purge.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+passed=0
+failed=0
+check() {
+	if eval "$2"; then
+		echo "ok   $1"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $1"
+		failed=$((failed + 1))
+	fi
+}
+integration() {
+	tests/netns-run.sh --installed /usr/bin/python3 \
+		tests/test_integration.py >"$1" 2>&1
+}
+
+modulesdir=$(smbd -b | sed -n 's/^ *MODULESDIR: *//p')
+so="$modulesdir/vfs/profileacl.so"
+if [ -e "$so" ]; then
+	echo "FAIL $so exists before the test: remove it first"
+	echo "install: 0 passed, 1 failed"
+	exit 1
+fi
+
+log=$(mktemp -d /tmp/profileacl-install.XXXXXX)
+trap 'rm -rf "$log"' EXIT
+
+# --- make install / uninstall
+make install >"$log/install" 2>&1
+check "make install puts profileacl.so in MODULESDIR/vfs" "[ -f '$so' ]"
+man=$(man -w vfs_profileacl 2>/dev/null)
+check "man finds vfs_profileacl(8) ($man)" "[ -n '$man' ]"
+integration "$log/int1"
+check "integration suite against the installed module: $(tail -1 \
+	"$log/int1")" "grep -q ' 0 failed' '$log/int1'"
+make uninstall >"$log/uninstall" 2>&1
+check "make uninstall removes profileacl.so" "[ ! -e '$so' ]"
+check "make uninstall removes the man page" "[ ! -e '$man' ]"
+dest="$log/destdir"
+DESTDIR="$dest" make install >/dev/null 2>&1
+check "DESTDIR is honoured" "[ -f '$dest$so' ] && [ ! -e '$so' ]"
+n=$(find "$dest" -type f | wc -l)
+check "DESTDIR install holds exactly 2 files (module, man page): $n" \
+	"[ $n -eq 2 ]"
+
+# --- Debian package
+deb=$(scripts/build-deb.sh 2>"$log/deb.err" | grep -v dbgsym | tail -1)
+check "dpkg-buildpackage builds $(basename "${deb:-none}")" "[ -f '$deb' ]"
+if [ -f "$deb" ]; then
+	want="samba (= $(dpkg-query -W -f='${Version}' samba))"
+	dep=$(dpkg-deb -f "$deb" Depends)
+	check "the package depends on exactly $want" \
+		"grep -qF '$want' <<<'$dep'"
+	dpkg -i "$deb" >"$log/dpkg-i" 2>&1
+	check "dpkg -i installs $so" "[ -f '$so' ]"
+	check "dpkg -i installs the man page" \
+		"[ -f /usr/share/man/man8/vfs_profileacl.8.gz ]"
+	integration "$log/int2"
+	check "integration suite against the packaged module: $(tail -1 \
+		"$log/int2")" "grep -q ' 0 failed' '$log/int2'"
+	dpkg --purge samba-vfs-profileacl >"$log/purge" 2>&1
+	check "dpkg --purge removes the module" "[ ! -e '$so' ]"
+	check "dpkg --purge removes the package" \
+		"! dpkg-query -W samba-vfs-profileacl >/dev/null 2>&1"
+fi
+
+echo "install: $passed passed, $failed failed"
+[ $failed -eq 0 ]

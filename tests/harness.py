@@ -23,6 +23,10 @@ from samba.samba3 import libsmb_samba_internal as libsmb
 from samba.samba3 import param as s3param
 
 TESTS = os.path.dirname(os.path.abspath(__file__))
+# The admin guide's smb.conf: the tests serve its [profiles] share
+GUIDE_CONF = os.path.join(TESTS, '..', 'docs', 'smb.conf.example')
+GUIDE_PATH = '/srv/samba/profiles'
+
 PORT = 44445
 PASSWORDS = {'alice': 'Alice-pw-1', 'bob': 'Bob-pw-2'}
 
@@ -121,8 +125,14 @@ class Server:
         for d in ('profiles', 'posix', 'torture', 'hideunread'):
             os.makedirs(os.path.join(self.root, d))
             os.chmod(os.path.join(self.root, d), 0o1777)
+        with open(GUIDE_CONF) as f:
+            guide = f.read()
+        if 'path = %s\n' % GUIDE_PATH not in guide:
+            raise RuntimeError('%s has no "path = %s"' %
+                               (GUIDE_CONF, GUIDE_PATH))
+        text = guide.replace(GUIDE_PATH, '@ROOT@/profiles')
         with open(self.template) as f:
-            text = f.read()
+            text += '\n' + f.read()
         text += self.extra_shares
         text = text.replace('@ROOT@', self.root)
         text = text.replace('@PORT@', str(PORT))

@@ -40,6 +40,10 @@ fi
 echo "unit: ${u_pass:-0} passed, ${u_fail:-0} failed" >"$logdir/unit.count"
 count "$logdir/unit.count" unit
 
+echo "== docs: guide, man page and README agree with the code"
+/usr/bin/python3 tests/test_docs.py 2>&1 | tee "$logdir/docs.log"
+count "$logdir/docs.log" docs
+
 echo "== build: version mismatch stops the build"
 tests/test_build_mismatch.sh 2>&1 | tee "$logdir/mismatch.log"
 count "$logdir/mismatch.log" build-mismatch

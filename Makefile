@@ -23,6 +23,9 @@ check:
 demo:
 	tests/demo.sh
 
+bench:
+	scripts/benchmark.sh
+
 install: all
 	$(WAF) install
 
@@ -32,4 +35,4 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all configure setup check demo install uninstall clean
+.PHONY: all configure setup check demo bench install uninstall clean

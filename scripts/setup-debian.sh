@@ -39,7 +39,7 @@ fi
 pkgs=(samba samba-vfs-modules samba-testsuite smbclient python3-samba libcmocka-dev libtalloc-dev
       libtevent-dev pkg-config xsltproc docbook-xsl docbook-xml iproute2 util-linux
       dpkg-dev acl attr python3 man-db nftables valgrind
-      debhelper fakeroot)
+      debhelper fakeroot gnuplot-nox strace)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |

@@ -14,6 +14,8 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 export DEBIAN_FRONTEND=noninteractive
+# wait for another apt/dpkg (an unattended upgrade, a parallel setup)
+apt_get() { apt-get -o DPkg::Lock::Timeout=600 "$@"; }
 
 log() { printf 'setup: %s\n' "$*"; }
 
@@ -39,7 +41,7 @@ fi
 pkgs=(samba samba-vfs-modules samba-testsuite smbclient python3-samba libcmocka-dev libtalloc-dev
       libtevent-dev pkg-config xsltproc docbook-xsl docbook-xml iproute2 util-linux
       dpkg-dev acl attr python3 man-db nftables valgrind
-      debhelper fakeroot gnuplot-nox strace)
+      debhelper fakeroot gnuplot-nox strace debootstrap)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
@@ -49,13 +51,13 @@ done
 stamp_update=/var/lib/apt/periodic/profileacl-updated
 if [ ${#missing[@]} -gt 0 ] || [ ! -f "$stamp_update" ]; then
 	log "apt-get update"
-	apt-get update -qq
+	apt_get update -qq
 	mkdir -p "$(dirname "$stamp_update")"
 	touch "$stamp_update"
 fi
 if [ ${#missing[@]} -gt 0 ]; then
 	log "installing ${missing[*]}"
-	apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+	apt_get install -y -qq --no-install-recommends "${missing[@]}" \
 		>/dev/null
 fi
 
@@ -67,7 +69,7 @@ stamp_bd="$srcroot/.build-dep-$ver"
 mkdir -p "$srcroot"
 if [ ! -f "$stamp_bd" ]; then
 	log "apt-get build-dep samba"
-	apt-get build-dep -y -qq samba >/dev/null
+	apt_get build-dep -y -qq samba >/dev/null
 	touch "$stamp_bd"
 fi
 
@@ -79,7 +81,7 @@ if [ ! -f "$tree/.profileacl-version" ] ||
    [ "$(cat "$tree/.profileacl-version")" != "$ver" ]; then
 	log "fetching samba source $ver"
 	rm -rf "$tree"
-	(cd "$srcroot" && apt-get source -qq "samba=$ver" >/dev/null)
+	(cd "$srcroot" && apt_get source -qq "samba=$ver" >/dev/null)
 	# apt-get source names the folder after the upstream version
 	[ -d "$tree" ] || { echo "setup: $tree missing after apt-get source" >&2; exit 1; }
 	echo "$ver" >"$tree/.profileacl-version"

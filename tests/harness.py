@@ -59,6 +59,17 @@ def status_name(code):
     return _STATUS_NAMES.get(code, '0x%08x' % code)
 
 
+# Another Samba in a root of its own (scripts/setup-samba422.sh): the
+# server side (smbd, sharesec, smbpasswd, smbtorture) runs chrooted there,
+# the clients are this machine's.
+SAMBA_ROOT = os.environ.get('PROFILEACL_SAMBA_ROOT') or None
+
+
+def server_cmd(argv):
+    return (['chroot', SAMBA_ROOT] + list(argv)) if SAMBA_ROOT else \
+        list(argv)
+
+
 def run(*argv, **kw):
     return subprocess.run(argv, check=True, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, **kw).stdout.decode()
@@ -67,9 +78,20 @@ def run(*argv, **kw):
 def ensure_unix_user(name):
     """Real Unix users; created once, left in place (see README)."""
     try:
-        pwd.getpwnam(name)
+        pw = pwd.getpwnam(name)
     except KeyError:
         run('useradd', '-M', '-s', '/usr/sbin/nologin', name)
+        pw = pwd.getpwnam(name)
+    if SAMBA_ROOT:
+        # the same user, uid and gid in the other root
+        with open(os.path.join(SAMBA_ROOT, 'etc/passwd')) as f:
+            known = any(l.startswith(name + ':') for l in f)
+        if not known:
+            run('chroot', SAMBA_ROOT, 'groupadd', '-g', str(pw.pw_gid),
+                name)
+            run('chroot', SAMBA_ROOT, 'useradd', '-M', '-u',
+                str(pw.pw_uid), '-g', str(pw.pw_gid), '-s',
+                '/usr/sbin/nologin', name)
 
 
 class Results:
@@ -143,7 +165,8 @@ class Server:
             f.write(text)
         for u in users:
             ensure_unix_user(u)
-            subprocess.run(['smbpasswd', '-c', self.conf, '-a', '-s', u],
+            subprocess.run(server_cmd(['smbpasswd', '-c', self.conf, '-a',
+                                       '-s', u]),
                            input=('%s\n%s\n' % (PASSWORDS[u],
                                                 PASSWORDS[u])).encode(),
                            check=True, stdout=subprocess.DEVNULL)
@@ -151,8 +174,8 @@ class Server:
             self.set_share_acl(share, acl)
 
     def set_share_acl(self, share, acl):
-        run('sharesec', '-s', self.conf, share,
-            '--replace=%s' % SHARE_ACLS.get(acl, acl))
+        run(*server_cmd(['sharesec', '-s', self.conf, share,
+                         '--replace=%s' % SHARE_ACLS.get(acl, acl)]))
 
     def valgrind_prefix(self):
         """PROFILEACL_VALGRIND=DIR: smbd and its children under memcheck,
@@ -172,7 +195,8 @@ class Server:
         out = open(os.path.join(self.root, 'log', 'smbd.stdout'), 'w')
         prefix = list(argv_prefix) or self.valgrind_prefix()
         self.proc = subprocess.Popen(
-            prefix + ['smbd', '-s', self.conf, '-F', '--no-process-group'],
+            server_cmd(prefix +
+                       ['smbd', '-s', self.conf, '-F', '--no-process-group']),
             stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.time() + (300 if prefix else 60)
         while time.time() < deadline:

@@ -39,8 +39,19 @@ nft add chain ip profileacl output '{ type nat hook output priority -100; }'
 nft add rule ip profileacl output ip daddr 127.0.0.1 tcp dport 445 \
 	redirect to ":$port"
 
-modulesdir=$(smbd -b | sed -n 's/^ *MODULESDIR: *//p')
-vfsdir="$modulesdir/vfs"
+# PROFILEACL_SAMBA_ROOT: a root holding another Samba (scripts/
+# setup-samba422.sh); its smbd runs chrooted there and sees /tmp, /proc and
+# /dev of this namespace.
+R=${PROFILEACL_SAMBA_ROOT:-}
+if [ -n "$R" ]; then
+	mount -t proc proc "$R/proc"
+	mount --rbind /dev "$R/dev"
+	mount --bind /tmp "$R/tmp"
+	modulesdir=$(chroot "$R" smbd -b | sed -n 's/^ *MODULESDIR: *//p')
+else
+	modulesdir=$(smbd -b | sed -n 's/^ *MODULESDIR: *//p')
+fi
+vfsdir="$R$modulesdir/vfs"
 if [ "$module" = --installed ]; then
 	[ -f "$vfsdir/profileacl.so" ] ||
 		{ echo "netns-run: $vfsdir/profileacl.so not installed" >&2;

@@ -80,6 +80,10 @@ echo "== install: make install/uninstall, Debian package build/install/purge"
 tests/test_install.sh 2>&1 | tee "$logdir/install.log"
 count "$logdir/install.log" install
 
+echo "== Samba 4.22 (Debian 13 root): integration suite and smbtorture table"
+tests/run-samba422.sh 2>&1 | tee "$logdir/samba-4.22.log"
+count "$logdir/samba-4.22.log" samba-4.22
+
 echo "== demo (Windows 2000-style logoff, with and without the module)"
 demo_rc=0
 tests/netns-run.sh build/profileacl.so /usr/bin/python3 tests/demo.py \

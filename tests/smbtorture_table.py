@@ -17,16 +17,27 @@ client when WRITE_DAC is denied, which would hide the tests after it.
 """
 
 import os
+import re
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import Server, PASSWORDS, PORT
+from harness import Server, PASSWORDS, PORT, SAMBA_ROOT, server_cmd
 
 TESTS = os.path.dirname(os.path.abspath(__file__))
-TABLE = os.path.join(TESTS, 'smbtorture-expected.tsv')
+
+
+def samba_series():
+    """'4.17' or '4.22': the expected table is per Samba version"""
+    out = subprocess.run(server_cmd(['smbd', '--version']),
+                         stdout=subprocess.PIPE).stdout.decode()
+    m = re.search(r'Version (\d+\.\d+)', out)
+    return m.group(1) if m else 'unknown'
+
+
+TABLE = os.path.join(TESTS, 'smbtorture-expected-%s.tsv' % samba_series())
 ROOT = os.environ.get('PROFILEACL_TORTURE_ROOT', '/tmp/profileacl-torture')
 ALL_CONFIGS = ('change', 'module', 'write_owner', 'full')
 CONFIGS = ALL_CONFIGS
@@ -56,7 +67,8 @@ def torture_tests():
                   'smb2.create.nulldacl', 'smb2.sdread',
                   'smb2.maximum_allowed', 'base.maximum_allowed',
                   'raw.composite.appendacl', 'smb2.ea.acl_xattr'):
-        out = subprocess.run(['smbtorture', '//x/y', '--list', suite],
+        out = subprocess.run(server_cmd(['smbtorture', '//x/y', '--list',
+                                         suite]),
                              stdout=subprocess.PIPE,
                              stderr=subprocess.DEVNULL).stdout.decode()
         for line in out.splitlines():
@@ -89,9 +101,9 @@ def run_config(config, tests):
             start = time.time()
             try:
                 p = subprocess.run(
-                    ['smbtorture', '//127.0.0.1/torture',
-                     '-U', 'alice%' + PASSWORDS['alice'],
-                     '-p', str(PORT), '--target=samba3', t],
+                    server_cmd(['smbtorture', '//127.0.0.1/torture',
+                                '-U', 'alice%' + PASSWORDS['alice'],
+                                '-p', str(PORT), '--target=samba3', t]),
                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                     timeout=600)
                 rc = p.returncode
@@ -176,7 +188,8 @@ def main():
     for c in CONFIGS:
         n = sum(1 for t in tests if observed[c][t] == 'pass')
         print('%-14s %d of %d' % (c, n, len(tests)))
-    print('smbtorture-table: %d passed, %d failed' % (passed, failed))
+    print('smbtorture-table (Samba %s): %d passed, %d failed' %
+          (samba_series(), passed, failed))
     return 0 if failed == 0 else 1
 
 

@@ -159,8 +159,8 @@ class Server:
         text = text.replace('@ROOT@', self.root)
         text = text.replace('@PORT@', str(PORT))
         if self.extra_global:
-            text = text.replace('[global]\n',
-                                '[global]\n' + self.extra_global, 1)
+            # a [global] section may appear again: the last value wins
+            text += '\n[global]\n' + self.extra_global
         with open(self.conf, 'w') as f:
             f.write(text)
         for u in users:

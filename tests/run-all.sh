@@ -54,6 +54,12 @@ tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
 	grep -v -e '^debug_lookup_classname' -e '^tdbsam'
 count "$logdir/integration.log" integration
 
+echo "== deny matrix (users x objects x access x shares x SMB1/SMB2)"
+tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
+	tests/test_deny_matrix.py 2>&1 | tee "$logdir/matrix.log" |
+	grep -E '^(FAIL|ok|deny)'
+count "$logdir/matrix.log" deny-matrix
+
 echo "== smbtorture table (4 configurations, one process per test)"
 tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
 	tests/smbtorture_table.py 2>&1 | tee "$logdir/smbtorture.log" |

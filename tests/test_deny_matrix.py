@@ -1,0 +1,339 @@
+#!/usr/bin/python3
+"""A generated deny matrix: does vfs_profileacl grant exactly what its
+rules say, to whom they say, and nothing else?
+
+Cases are generated from a table: users x objects x access x shares x
+protocols. Each case is measured on a share with the module and on its
+twin without the module (same settings), and on a Full share without the
+module. The expected result comes from the oracle below, written from the
+module's rules (not from its code):
+
+  The module may only change the outcome when ALL hold:
+    - the session is a real user's, not guest/anonymous;
+    - the share has no "force user", is not read only, and its share
+      ACL gives write access (Change);
+    - the user owns the object that the name finally resolves to (the
+      oracle knows who owns what, through links and "..");
+    - the request needs WRITE_DAC (asked, or via MAXIMUM_ALLOWED) and
+      nothing else the share withholds (GENERIC_ALL and WRITE_OWNER also
+      need WRITE_OWNER, which the default configuration does not grant).
+  Then the outcome is the one on the Full share (the file ACL decides).
+  Otherwise it is the twin's: the module changes nothing.
+
+Wrongful grants (the module share gives more than expected) and wrongful
+denials (less) are counted separately; both must be 0.
+"""
+
+import itertools
+import os
+import pwd
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from harness import (Client, Server, PASSWORDS, FILE_OPEN, FILE_CREATE,
+                     FILE_DIRECTORY_FILE, FILE_READ_DATA, MAXIMUM_ALLOWED,
+                     READ_CONTROL, WRITE_DAC, WRITE_OWNER, SHARE_ALL,
+                     status_name)
+from samba import NTSTATUSError
+from samba.credentials import Credentials, DONT_USE_KERBEROS
+from samba.dcerpc import security
+from samba.samba3 import libsmb_samba_internal as libsmb
+
+ROOT = os.environ.get('PROFILEACL_MATRIX_ROOT', '/tmp/profileacl-matrix')
+GENERIC_ALL = security.SEC_GENERIC_ALL
+OK = 'NT_STATUS_OK'
+
+PASSWORDS.setdefault('carol', 'Carol-pw-3')
+
+COMMON = '''	path = @ROOT@/profiles
+	read only = %(ro)s
+	guest ok = yes
+	admin users = carol
+	vfs objects = %(vfs)s
+%(extra)s
+'''
+# module share -> (twin without the module, settings)
+SHARES = {
+    'm_change': dict(ro='no', extra='', acl='CHANGE'),
+    'm_read': dict(ro='no', extra='', acl='READ'),
+    'm_ro': dict(ro='yes', extra='', acl='CHANGE'),
+    'm_forced': dict(ro='no', extra='\tforce user = alice\n',
+                     acl='CHANGE'),
+}
+
+
+def conf_shares():
+    text = ''
+    for name, s in SHARES.items():
+        for share, vfs in ((name, 'profileacl acl_xattr streams_xattr'),
+                           ('t' + name[1:], 'acl_xattr streams_xattr')):
+            text += '\n[%s]\n' % share + COMMON % dict(s, vfs=vfs)
+    text += '\n[m_full]\n' + COMMON % dict(ro='no', extra='',
+                                          vfs='acl_xattr streams_xattr')
+    text += '\n[m_inherit]\n' + COMMON % dict(
+        ro='no', extra='\tinherit owner = windows and unix\n',
+        vfs='profileacl acl_xattr streams_xattr')
+    return text
+
+
+USERS = ('alice', 'bob', 'guest', 'carol')
+
+# object -> (owner of what the name resolves to, how it is reached)
+OBJECTS = {
+    'alice': 'alice',
+    'alice/own.txt': 'alice',
+    'alice/shared.txt': 'alice',       # Everyone may change it
+    'alice/own.txt:s1': 'alice',       # stream: the base file's owner
+    'alice/ownerrights.txt': 'alice',  # OWNER RIGHTS: owner read only
+    'bob': 'bob',
+    'bob/b.txt': 'bob',
+    'bob/bshared.txt': 'bob',          # Everyone may change it
+    'bob/bshared.txt:s1': 'bob',
+    'alice/sym-bob': 'bob',            # alice's symlink to bob's file
+    'alice/hard-bob': 'bob',           # hardlink of bob's file
+    'alice/../bob/bshared.txt': 'bob',
+    'bob/sym-alice': 'alice',          # bob's symlink to alice's file
+    'guest.txt': 'nobody',             # the guest account's own file
+}
+
+ACCESS = {
+    'WRITE_DAC': WRITE_DAC,
+    'MAXIMUM_ALLOWED': MAXIMUM_ALLOWED,
+    'WRITE_OWNER': WRITE_OWNER,
+    'GENERIC_ALL': GENERIC_ALL,
+    'READ': FILE_READ_DATA,
+}
+
+EVERY = 'D:(A;;0x001f01ff;;;WD)'
+
+
+def personal(sid):
+    return 'D:P(A;;0x001f01ff;;;%s)(A;;0x001f01ff;;;SY)' \
+           '(A;OICI;0x001200a9;;;WD)' % sid
+
+
+class Sessions:
+    def __init__(self, srv):
+        self.lp = srv.lp()
+        self.conns = {}
+
+    def conn(self, user, share, proto):
+        key = (user, share, proto)
+        if key not in self.conns:
+            creds = Credentials()
+            creds.guess(self.lp)
+            creds.set_kerberos_state(DONT_USE_KERBEROS)
+            if user == 'guest':
+                # an unknown user: "map to guest = bad user"
+                creds.set_username('nosuchuser')
+                creds.set_password('whatever')
+            else:
+                creds.set_username(user)
+                creds.set_password(PASSWORDS[user])
+            self.conns[key] = libsmb.Conn('127.0.0.1', share, self.lp,
+                                          creds,
+                                          force_smb1=(proto == 'SMB1'))
+        return self.conns[key]
+
+
+def outcome(sess, user, share, proto, path, access, dacl):
+    """OK / a status for opens; for MAXIMUM_ALLOWED: WD when the handle
+    can write the DACL (the object's own DACL is written back), else
+    noWD."""
+    try:
+        c = sess.conn(user, share, proto)
+    except NTSTATUSError as e:
+        return 'connect:' + status_name(e.args[0])
+    try:
+        fnum = c.create(path, DesiredAccess=access, ShareAccess=SHARE_ALL,
+                        CreateDisposition=FILE_OPEN)
+    except NTSTATUSError as e:
+        return status_name(e.args[0])
+    try:
+        if access != MAXIMUM_ALLOWED:
+            return OK
+        try:
+            c.set_sd(fnum, dacl, security.SECINFO_DACL)
+            return 'WD'
+        except NTSTATUSError:
+            return 'noWD'
+    finally:
+        c.close(fnum)
+
+
+def rule_applies(user, share, obj, access_name):
+    """The module's rules, from its documentation."""
+    if user == 'guest':
+        return False
+    if share != 'm_change':   # Read ACL, read only, force user
+        return False
+    owner = OBJECTS[obj]
+    uid_of_user = {'carol': 'root', 'guest': 'nobody'}.get(user, user)
+    if owner != uid_of_user:
+        return False
+    return access_name in ('WRITE_DAC', 'MAXIMUM_ALLOWED')
+
+
+def main():
+    srv = Server(ROOT, extra_shares=conf_shares(),
+                 extra_global='\tmap to guest = bad user\n'
+                 '\tguest account = nobody\n')
+    acls = {}
+    for name, s in SHARES.items():
+        acls[name] = s['acl']
+        acls['t' + name[1:]] = s['acl']
+    acls['m_full'] = 'FULL'
+    acls['m_inherit'] = 'CHANGE'
+    srv.prepare(users=('alice', 'bob', 'carol'), share_acls=acls)
+    srv.start()
+    passed = failed = 0
+    grants = denials = 0
+    try:
+        sess = Sessions(srv)
+        cli = Client(srv)
+        sids = {}
+        # objects, made by their owners over the Full share
+        for user in ('alice', 'bob'):
+            c = sess.conn(user, 'm_full', 'SMB2')
+            c.mkdir(user)
+            fnum = c.create(user, DesiredAccess=READ_CONTROL)
+            sids[user] = str(c.get_sd(fnum, 1).owner_sid)
+            c.close(fnum)
+        dom = security.dom_sid(sids['alice'].rsplit('-', 1)[0])
+
+        def set_acl(user, path, sddl):
+            c = sess.conn(user, 'm_full', 'SMB2')
+            fnum = c.create(path, DesiredAccess=WRITE_DAC | READ_CONTROL)
+            c.set_sd(fnum, security.descriptor.from_sddl(sddl, dom),
+                     security.SECINFO_DACL)
+            c.close(fnum)
+
+        a = sess.conn('alice', 'm_full', 'SMB2')
+        b = sess.conn('bob', 'm_full', 'SMB2')
+        for path in ('own.txt', 'shared.txt', 'ownerrights.txt'):
+            a.savefile('alice/' + path, b'alice\n')
+        a.savefile('alice/own.txt:s1', b'stream\n')
+        for path in ('b.txt', 'bshared.txt'):
+            b.savefile('bob/' + path, b'bob\n')
+        b.savefile('bob/bshared.txt:s1', b'stream\n')
+        set_acl('alice', 'alice', personal(sids['alice']))
+        set_acl('alice', 'alice/own.txt', personal(sids['alice']))
+        set_acl('alice', 'alice/shared.txt', EVERY)
+        set_acl('bob', 'bob', personal(sids['bob']))
+        set_acl('bob', 'bob/b.txt', personal(sids['bob']))
+        set_acl('bob', 'bob/bshared.txt', EVERY)
+        set_acl('alice', 'alice/ownerrights.txt',
+                'D:P(A;;0x001200a9;;;S-1-3-4)(A;;0x001f01ff;;;SY)'
+                '(A;;0x001200a9;;;WD)')
+        # a folder of alice's where everyone may create files
+        a.mkdir('alice/dropbox')
+        set_acl('alice', 'alice/dropbox', 'D:P(A;OICI;0x001f01ff;;;WD)')
+        prof = os.path.join(ROOT, 'profiles')
+        os.symlink('../bob/bshared.txt', os.path.join(prof, 'alice/sym-bob'))
+        os.lchown(os.path.join(prof, 'alice/sym-bob'),
+                  pwd.getpwnam('alice').pw_uid, -1)
+        os.link(os.path.join(prof, 'bob/bshared.txt'),
+                os.path.join(prof, 'alice/hard-bob'))
+        guestfile = os.path.join(prof, 'guest.txt')
+        with open(guestfile, 'w') as f:
+            f.write('guest\n')
+        os.chown(guestfile, pwd.getpwnam('nobody').pw_uid, -1)
+        os.chmod(guestfile, 0o666)
+        os.symlink('../alice/shared.txt', os.path.join(prof, 'bob/sym-alice'))
+        os.lchown(os.path.join(prof, 'bob/sym-alice'),
+                  pwd.getpwnam('bob').pw_uid, -1)
+
+        # each object's DACL, written back by MAXIMUM_ALLOWED probes
+        dacls = {}
+        for obj, owner in OBJECTS.items():
+            c = sess.conn(owner if owner != 'nobody' else 'alice',
+                          'm_full', 'SMB2')
+            fnum = c.create(obj, DesiredAccess=READ_CONTROL,
+                            ShareAccess=SHARE_ALL)
+            dacls[obj] = c.get_sd(fnum, security.SECINFO_DACL)
+            c.close(fnum)
+
+        cases = 0
+        for proto, share, user, obj, acc in itertools.product(
+                ('SMB1', 'SMB2'), SHARES, USERS, OBJECTS, ACCESS):
+            twin = 't' + share[1:]
+            got = outcome(sess, user, share, proto, obj, ACCESS[acc],
+                          dacls[obj])
+            twin_res = outcome(sess, user, twin, proto, obj, ACCESS[acc],
+                               dacls[obj])
+            if rule_applies(user, share, obj, acc):
+                expected = outcome(sess, user, 'm_full', proto, obj,
+                                   ACCESS[acc], dacls[obj])
+            else:
+                expected = twin_res
+            cases += 1
+            name = '%s %s %s %s %s' % (proto, share, user, obj, acc)
+            if got == expected:
+                passed += 1
+                continue
+            failed += 1
+            if got in (OK, 'WD') and expected not in (OK, 'WD'):
+                grants += 1
+                kind = 'WRONGFUL GRANT'
+            else:
+                denials += 1
+                kind = 'WRONGFUL DENIAL'
+            print('FAIL %s: %s: got %s, expected %s (twin %s)' %
+                  (kind, name, got, expected, twin_res))
+
+        # rules a matrix row cannot show on its own
+        def check(name, ok, detail=''):
+            nonlocal passed, failed
+            if ok:
+                passed += 1
+                print('ok   ' + name)
+            else:
+                failed += 1
+                print('FAIL %s %s' % (name, detail))
+
+        # the module must have granted something somewhere, or the
+        # matrix above proves nothing
+        log = srv.log_text()
+        n_grants = log.count('granted WRITE_DAC')
+        check('the module granted on m_change (%d grants)' % n_grants,
+              n_grants > 0)
+        check('force user: said in the log',
+              'has "force user": every session acts as one uid' in log)
+        check('no grant on a force user share',
+              'share [m_forced] path' not in log)
+        check('no grant to the guest',
+              'user [nobody]' not in log)
+        # inherit owner: a new object belongs to the folder's owner, so
+        # the check on the opened handle is what refuses bob
+        for proto in ('SMB1', 'SMB2'):
+            st = cli.status('bob', 'm_inherit', proto,
+                            'alice/dropbox/plain-%s.txt' % proto,
+                            FILE_READ_DATA, FILE_CREATE)
+            check('inherit owner: bob may create in alice\'s dropbox '
+                  '(control) [%s]' % proto, st == OK, st)
+            st = cli.status('bob', 'm_inherit', proto,
+                            'alice/dropbox/wdac-%s.txt' % proto,
+                            WRITE_DAC | FILE_READ_DATA, FILE_CREATE)
+            check('inherit owner: bob creating there asking WRITE_DAC is '
+                  'refused [%s]' % proto,
+                  st == 'NT_STATUS_ACCESS_DENIED', st)
+            st = cli.status('alice', 'm_inherit', proto,
+                            'alice/own-new-%s.txt' % proto,
+                            WRITE_DAC | FILE_READ_DATA, FILE_CREATE)
+            check('inherit owner: alice creating in her folder asking '
+                  'WRITE_DAC is granted [%s]' % proto, st == OK, st)
+        log = srv.log_text()
+        check('inherit owner: refused by the check on the opened handle',
+              log.count('opened object is not owned by bob, refusing') == 2)
+        print('deny matrix: %d cases, %d wrongful grants, %d wrongful '
+              'denials' % (cases, grants, denials))
+    finally:
+        srv.stop()
+    print('deny-matrix: %d passed, %d failed' % (passed, failed))
+    return 0 if failed == 0 else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -44,6 +44,10 @@ echo "== docs: guide, man page and README agree with the code"
 /usr/bin/python3 tests/test_docs.py 2>&1 | tee "$logdir/docs.log"
 count "$logdir/docs.log" docs
 
+echo "== fuzzing (libFuzzer, ASan, UBSan), 60 s per harness"
+tests/fuzz/run-fuzz.sh 60 2>&1 | tee "$logdir/fuzz.log"
+count "$logdir/fuzz.log" fuzz
+
 echo "== build: version mismatch stops the build"
 tests/test_build_mismatch.sh 2>&1 | tee "$logdir/mismatch.log"
 count "$logdir/mismatch.log" build-mismatch

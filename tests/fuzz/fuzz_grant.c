@@ -1,0 +1,107 @@
+/*
+ * libFuzzer harness: the grant decision of vfs_profileacl. Whatever the
+ * request, the result must keep the module's promises.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "profileacl_policy.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct profileacl_request r;
+	enum profileacl_reason reason;
+	uint32_t w[5];
+	uint8_t flags;
+	uint32_t granted;
+	uint32_t mapped;
+
+	if (size < sizeof(w) + 2) {
+		return 0;
+	}
+	memcpy(w, data, sizeof(w));
+	flags = data[sizeof(w)];
+
+	r = (struct profileacl_request) {
+		.access_mask = w[0],
+		.share_mask = w[1],
+		.create_disposition = w[2] % 8,
+		.grantable = w[3],
+		.guest = flags & 1,
+		.read_only = flags & 2,
+		.forced_user = flags & 4,
+		.outside_profile = flags & 8,
+		.object = (enum profileacl_object)(data[sizeof(w) + 1] % 5),
+	};
+
+	granted = profileacl_grant(&r, &reason);
+	mapped = profileacl_map_generic(r.access_mask);
+
+	/* only WRITE_DAC/WRITE_OWNER, only what is configured, only new */
+	if (granted & ~(r.grantable & PROFILEACL_GRANTABLE)) {
+		abort();
+	}
+	if (granted & r.share_mask) {
+		abort();
+	}
+	if ((granted != 0) != (reason == PROFILEACL_GRANTED)) {
+		abort();
+	}
+	if (granted != 0) {
+		/* never for these */
+		if (r.guest || r.read_only || r.forced_user ||
+		    r.outside_profile) {
+			abort();
+		}
+		if (r.object != PROFILEACL_OBJ_OWN &&
+		    r.object != PROFILEACL_OBJ_ABSENT) {
+			abort();
+		}
+		if ((r.share_mask & PROFILEACL_SHARE_WRITE) !=
+		    PROFILEACL_SHARE_WRITE) {
+			abort();
+		}
+		/* asked for it, explicitly or by MAXIMUM_ALLOWED */
+		if (!(mapped & PROFILEACL_FLAG_MAXIMUM_ALLOWED) &&
+		    (granted & ~mapped) != 0) {
+			abort();
+		}
+		/* an absent object is granted only when the open creates it */
+		if (r.object == PROFILEACL_OBJ_ABSENT &&
+		    (r.create_disposition == PROFILEACL_FILE_OPEN ||
+		     r.create_disposition == PROFILEACL_FILE_OVERWRITE ||
+		     r.create_disposition > PROFILEACL_FILE_OVERWRITE_IF)) {
+			abort();
+		}
+	}
+
+	/* after the open: someone else's object never keeps a grant */
+	switch (profileacl_post_open(r.access_mask, granted, false)) {
+	case PROFILEACL_POST_KEEP:
+		if (granted != 0) {
+			abort();
+		}
+		break;
+	case PROFILEACL_POST_STRIP:
+	case PROFILEACL_POST_DENY:
+		if (granted == 0) {
+			abort();
+		}
+		break;
+	default:
+		abort();
+	}
+
+	/* a SACL is never writable through a granted handle */
+	if (profileacl_sd_write_allowed(w[4] | PROFILEACL_SECINFO_SACL,
+					w[0])) {
+		abort();
+	}
+	(void)profileacl_reason_str(reason);
+	(void)profileacl_rights_str(granted);
+	return 0;
+}

@@ -1,0 +1,123 @@
+/*
+ * libFuzzer harness: the smb.conf option parsers and the profile dirs
+ * matcher of vfs_profileacl, checked against a plain reference matcher.
+ *
+ * Input: NUL-separated strings. The first picks the function family,
+ * the rest are its arguments.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "profileacl_policy.h"
+
+#define MAX_WORDS 16
+
+static char lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Reference: the obvious recursive matcher, on short inputs only */
+static int ref_match(const char *p, const char *n, size_t nlen)
+{
+	if (*p == '\0') {
+		return nlen == 0;
+	}
+	if (*p == '*') {
+		size_t i;
+
+		for (i = 0; i <= nlen; i++) {
+			if (ref_match(p + 1, n + i, nlen - i)) {
+				return 1;
+			}
+		}
+		return 0;
+	}
+	if (nlen == 0) {
+		return 0;
+	}
+	if (*p == '?' || lower(*p) == lower(*n)) {
+		return ref_match(p + 1, n + 1, nlen - 1);
+	}
+	return 0;
+}
+
+static size_t count_stars(const char *p)
+{
+	size_t n = 0;
+
+	for (; *p != '\0'; p++) {
+		n += (*p == '*');
+	}
+	return n;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *buf = NULL;
+	const char *words[MAX_WORDS + 1];
+	size_t nwords = 0;
+	size_t i;
+	uint32_t grant = 0;
+	const char *bad = NULL;
+
+	if (size == 0 || size > 4096) {
+		return 0;
+	}
+	buf = malloc(size + 1);
+	if (buf == NULL) {
+		return 0;
+	}
+	memcpy(buf, data, size);
+	buf[size] = '\0';
+
+	words[nwords++] = buf;
+	for (i = 0; i < size && nwords < MAX_WORDS; i++) {
+		if (buf[i] == '\0') {
+			words[nwords++] = &buf[i + 1];
+		}
+	}
+	words[nwords] = NULL;
+
+	/* grant list: success means only known rights; failure names one */
+	if (profileacl_parse_grant(words + 1, &grant, &bad)) {
+		if ((grant & ~PROFILEACL_GRANTABLE) != 0 || grant == 0) {
+			abort();
+		}
+	} else if (words[1] != NULL && bad == NULL) {
+		abort();
+	}
+
+	(void)profileacl_parse_bool(words[0]);
+	(void)profileacl_option_known(words[0]);
+	if (profileacl_option_name_equal(words[0], words[0]) != 1) {
+		abort();
+	}
+
+	if (profileacl_pattern_valid(words[0]) &&
+	    (strchr(words[0], '/') != NULL || strlen(words[0]) == 0)) {
+		abort();
+	}
+
+	if (nwords >= 2) {
+		const char *pattern = words[0];
+		const char *name = words[1];
+		size_t nlen = strlen(name);
+		int got = profileacl_wild_match(pattern, name);
+
+		if (strlen(pattern) <= 24 && nlen <= 24 &&
+		    count_stars(pattern) <= 4 &&
+		    got != ref_match(pattern, name, nlen)) {
+			abort();
+		}
+		/* a path below a matching folder matches as the folder */
+		(void)profileacl_in_profile_dirs(name, words);
+	}
+
+	free(buf);
+	return 0;
+}

@@ -166,6 +166,13 @@ def build(bld):
         use=['SAMBA', 'TALLOC'],
         install_path=os.path.join(bld.env.SAMBA_MODULESDIR, 'vfs'))
 
+    # test-only: fault injection below profileacl, never installed
+    bld(features='c cshlib',
+        source=['tests/faultinject/vfs_pa_faultinject.c'],
+        target='pa_faultinject',
+        use=['SAMBA', 'TALLOC'],
+        install_path=None)
+
     bld(features='c cprogram',
         source=['tests/test_profileacl_policy.c',
                 'vfs_profileacl/profileacl_policy.c'],

@@ -67,5 +67,9 @@ mount -t tmpfs -o size=256m,mode=0755 profileacl-vfs "$vfsdir"
 cp -a "$stock/." "$vfsdir/"
 rm -rf "$stock"
 cp "$module" "$vfsdir/profileacl.so"
+# the test-only fault injection module, built beside it
+if [ -f "$(dirname "$module")/pa_faultinject.so" ]; then
+	cp "$(dirname "$module")/pa_faultinject.so" "$vfsdir/"
+fi
 
 exec "$@"

@@ -64,6 +64,12 @@ tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
 	grep -E '^(FAIL|ok|deny)'
 count "$logdir/matrix.log" deny-matrix
 
+echo "== fault injection below the module"
+tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
+	tests/test_faults.py 2>&1 | tee "$logdir/faults.log" |
+	grep -E '^(FAIL|ok|faults)'
+count "$logdir/faults.log" faults
+
 echo "== smbtorture table (4 configurations, one process per test)"
 tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
 	tests/smbtorture_table.py 2>&1 | tee "$logdir/smbtorture.log" |

@@ -441,6 +441,10 @@ static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
 		goto next;
 	}
 
+	DBG_DEBUG("%s: adding %s to the share mask 0x%08x for this open\n",
+		  smb_fname_str_dbg(smb_fname),
+		  profileacl_rights_str(granted),
+		  saved_share_access);
 	conn->share_access |= granted;
 	status = SMB_VFS_NEXT_CREATE_FILE(
 		handle, req, dirfsp, smb_fname, access_mask,

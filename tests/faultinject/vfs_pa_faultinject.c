@@ -1,0 +1,156 @@
+/*
+ * pa_faultinject: a test-only VFS module for vfs_profileacl's fault
+ * injection tests. Stacked below profileacl, it makes chosen calls fail
+ * with EIO for chosen names (by the prefix of the last path component):
+ *
+ *   statfail-*   every stat: stat, lstat, fstatat and fstat (smbd 4.17
+ *                stats through the pathref handle, so the lookup fails)
+ *   openfail-*   openat with O_CREAT, so that a create fails inside
+ *                SMB_VFS_CREATE_FILE, after profileacl made its decision
+ *   fstatfail-*  fstat of a handle once its create has returned, which is
+ *                the check vfs_profileacl makes on the opened handle
+ *
+ * Never install it: it exists to break things.
+ *
+ * Copyright (C) 2026 The vfs_profileacl authors
+ *
+ * This program is free software; you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation; either version 3 of the License, or
+ * (at your option) any later version.
+ */
+
+#include "includes.h"
+#include "smbd/smbd.h"
+
+struct pa_faultinject_fsp {
+	bool opened;
+};
+
+static bool name_has_prefix(const char *path, const char *prefix)
+{
+	const char *last = strrchr(path, '/');
+
+	last = (last != NULL) ? last + 1 : path;
+	return strncmp(last, prefix, strlen(prefix)) == 0;
+}
+
+static int fail(const char *op, const char *path)
+{
+	DBG_ERR("pa_faultinject: failing %s of %s with EIO\n", op, path);
+	errno = EIO;
+	return -1;
+}
+
+static int pa_faultinject_stat(vfs_handle_struct *handle,
+			       struct smb_filename *smb_fname)
+{
+	if (name_has_prefix(smb_fname->base_name, "statfail-")) {
+		return fail("stat", smb_fname->base_name);
+	}
+	return SMB_VFS_NEXT_STAT(handle, smb_fname);
+}
+
+static int pa_faultinject_lstat(vfs_handle_struct *handle,
+				struct smb_filename *smb_fname)
+{
+	if (name_has_prefix(smb_fname->base_name, "statfail-")) {
+		return fail("lstat", smb_fname->base_name);
+	}
+	return SMB_VFS_NEXT_LSTAT(handle, smb_fname);
+}
+
+static int pa_faultinject_fstatat(vfs_handle_struct *handle,
+				  const struct files_struct *dirfsp,
+				  const struct smb_filename *smb_fname,
+				  SMB_STRUCT_STAT *sbuf,
+				  int flags)
+{
+	if (name_has_prefix(smb_fname->base_name, "statfail-")) {
+		return fail("fstatat", smb_fname->base_name);
+	}
+	return SMB_VFS_NEXT_FSTATAT(handle, dirfsp, smb_fname, sbuf, flags);
+}
+
+static int pa_faultinject_openat(vfs_handle_struct *handle,
+				 const struct files_struct *dirfsp,
+				 const struct smb_filename *smb_fname,
+				 struct files_struct *fsp,
+				 const struct vfs_open_how *how)
+{
+	if ((how->flags & O_CREAT) &&
+	    name_has_prefix(smb_fname->base_name, "openfail-")) {
+		return fail("openat", smb_fname->base_name);
+	}
+	return SMB_VFS_NEXT_OPENAT(handle, dirfsp, smb_fname, fsp, how);
+}
+
+static NTSTATUS pa_faultinject_create_file(
+	vfs_handle_struct *handle,
+	struct smb_request *req,
+	struct files_struct *dirfsp,
+	struct smb_filename *smb_fname,
+	uint32_t access_mask,
+	uint32_t share_access,
+	uint32_t create_disposition,
+	uint32_t create_options,
+	uint32_t file_attributes,
+	uint32_t oplock_request,
+	const struct smb2_lease *lease,
+	uint64_t allocation_size,
+	uint32_t private_flags,
+	struct security_descriptor *sd,
+	struct ea_list *ea_list,
+	files_struct **result,
+	int *pinfo,
+	const struct smb2_create_blobs *in_blobs,
+	struct smb2_create_blobs *out_blobs)
+{
+	struct pa_faultinject_fsp *ext = NULL;
+	NTSTATUS status;
+
+	status = SMB_VFS_NEXT_CREATE_FILE(
+		handle, req, dirfsp, smb_fname, access_mask,
+		share_access, create_disposition, create_options,
+		file_attributes, oplock_request, lease, allocation_size,
+		private_flags, sd, ea_list, result, pinfo,
+		in_blobs, out_blobs);
+	if (NT_STATUS_IS_OK(status) && *result != NULL &&
+	    name_has_prefix(smb_fname->base_name, "fstatfail-")) {
+		ext = VFS_ADD_FSP_EXTENSION(handle, *result,
+					    struct pa_faultinject_fsp, NULL);
+		if (ext != NULL) {
+			ext->opened = true;
+		}
+	}
+	return status;
+}
+
+static int pa_faultinject_fstat(vfs_handle_struct *handle,
+				files_struct *fsp,
+				SMB_STRUCT_STAT *sbuf)
+{
+	struct pa_faultinject_fsp *ext = VFS_FETCH_FSP_EXTENSION(handle, fsp);
+
+	if ((ext != NULL && ext->opened) ||
+	    name_has_prefix(fsp->fsp_name->base_name, "statfail-")) {
+		return fail("fstat", fsp_str_dbg(fsp));
+	}
+	return SMB_VFS_NEXT_FSTAT(handle, fsp, sbuf);
+}
+
+static struct vfs_fn_pointers pa_faultinject_fns = {
+	.stat_fn = pa_faultinject_stat,
+	.lstat_fn = pa_faultinject_lstat,
+	.fstatat_fn = pa_faultinject_fstatat,
+	.openat_fn = pa_faultinject_openat,
+	.create_file_fn = pa_faultinject_create_file,
+	.fstat_fn = pa_faultinject_fstat,
+};
+
+NTSTATUS samba_init_module(TALLOC_CTX *ctx);
+NTSTATUS samba_init_module(TALLOC_CTX *ctx _UNUSED_)
+{
+	return smb_register_vfs(SMB_VFS_INTERFACE_VERSION, "pa_faultinject",
+				&pa_faultinject_fns);
+}

@@ -1,0 +1,127 @@
+#!/usr/bin/python3
+"""Fault injection below vfs_profileacl (tests/faultinject): when stat,
+open or the check on the opened handle fail, the module grants nothing,
+logs why, restores the share mask, and smbd keeps serving other opens."""
+
+import os
+import pwd
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from harness import (Client, Results, Server, FILE_CREATE, FILE_OPEN,
+                     FILE_READ_DATA, MAXIMUM_ALLOWED, READ_CONTROL,
+                     WRITE_DAC)
+from samba.dcerpc import security
+
+ROOT = os.environ.get('PROFILEACL_FAULT_ROOT', '/tmp/profileacl-faults')
+OK = 'NT_STATUS_OK'
+DENIED = 'NT_STATUS_ACCESS_DENIED'
+
+SHARES = '''
+[f_mod]
+	path = @ROOT@/profiles
+	read only = no
+	vfs objects = profileacl pa_faultinject acl_xattr
+
+[f_full]
+	path = @ROOT@/profiles
+	read only = no
+	vfs objects = acl_xattr
+'''
+
+
+def main():
+    R = Results()
+    srv = Server(ROOT, extra_shares=SHARES,
+                 extra_global='\tlog level = 1 profileacl:10\n')
+    srv.prepare(share_acls={'f_mod': 'CHANGE', 'f_full': 'FULL'})
+    srv.start()
+    try:
+        cli = Client(srv)
+        c = cli.conn('alice', 'f_full', 'SMB2')
+        c.mkdir('alice')
+        for name in ('normal.txt', 'shared.txt', 'fstatfail-1.txt'):
+            c.savefile('alice/' + name, b'x')
+        fnum = c.create('alice/shared.txt', DesiredAccess=WRITE_DAC |
+                        READ_CONTROL)
+        sd = c.get_sd(fnum, security.SECINFO_DACL | 1)
+        c.set_sd(fnum, security.descriptor.from_sddl(
+            'D:(A;;0x001f01ff;;;WD)', sd.owner_sid), security.SECINFO_DACL)
+        c.close(fnum)
+        # a file whose stat fails, made on the server
+        path = os.path.join(ROOT, 'profiles', 'alice', 'statfail-1.txt')
+        with open(path, 'w') as f:
+            f.write('x')
+        pw = pwd.getpwnam('alice')
+        os.chown(path, pw.pw_uid, pw.pw_gid)
+
+        def bob_gains_nothing(proto, when):
+            R.equal('share mask restored: bob WRITE_DAC on alice\'s '
+                    'file refused %s [%s]' % (when, proto),
+                    cli.status('bob', 'f_mod', proto, 'alice/shared.txt',
+                               WRITE_DAC), DENIED)
+
+        faults = 0
+        for proto in ('SMB1', 'SMB2'):
+            st = cli.status('alice', 'f_mod', proto, 'alice/statfail-1.txt',
+                            WRITE_DAC)
+            faults += 1
+            R.check('stat fails: owner WRITE_DAC not granted (%s) [%s]' %
+                    (st, proto), st != OK)
+            bob_gains_nothing(proto, 'after a stat failure')
+
+            st = cli.status('alice', 'f_mod', proto,
+                            'alice/openfail-%s.txt' % proto,
+                            WRITE_DAC | FILE_READ_DATA, FILE_CREATE)
+            faults += 1
+            R.check('open fails inside the create: error returned (%s) '
+                    '[%s]' % (st, proto), st != OK)
+            bob_gains_nothing(proto, 'after an open failure')
+
+            st = cli.status('alice', 'f_mod', proto,
+                            'alice/fstatfail-1.txt', WRITE_DAC)
+            faults += 1
+            R.equal('handle check fails: explicit WRITE_DAC refused [%s]' %
+                    proto, st, DENIED)
+            st, fnum = cli.open('alice', 'f_mod', proto,
+                                'alice/fstatfail-1.txt', MAXIMUM_ALLOWED)
+            faults += 1
+            R.equal('handle check fails: MAXIMUM_ALLOWED open works [%s]' %
+                    proto, st, OK)
+            if fnum is not None:
+                r = cli.set_dacl('alice', 'f_mod', proto, fnum,
+                                 'D:(A;;0x001f01ff;;;WD)',
+                                 str(sd.owner_sid).rsplit('-', 1)[0])
+                cli.close('alice', 'f_mod', proto, fnum)
+                R.equal('handle check fails: MAXIMUM_ALLOWED handle has '
+                        'no WRITE_DAC [%s]' % proto, r, DENIED)
+            bob_gains_nothing(proto, 'after a handle check failure')
+
+            # and smbd still serves, the module still works
+            R.equal('after the faults: owner WRITE_DAC granted [%s]' %
+                    proto, cli.status('alice', 'f_mod', proto,
+                                      'alice/normal.txt', WRITE_DAC), OK)
+        log = srv.log_text()
+        R.check('the faults were injected (log)',
+                log.count('pa_faultinject: failing') >= 4)
+        R.check('the open failure came after the module widened the '
+                'mask', 'openfail-SMB1.txt: adding WRITE_DAC to the share '
+                'mask' in log)
+        R.check('the module logged why it took the right back',
+                'treating as not owned' in log and
+                'refusing WRITE_DAC' in log and
+                'removing WRITE_DAC from MAXIMUM_ALLOWED' in log)
+        R.check('no grant logged for the failing names',
+                'path [alice/statfail-1.txt]: granted' not in log and
+                'path [alice/openfail' not in log and
+                'path [alice/fstatfail-1.txt]: granted' not in log)
+        R.check('smbd logged no panic', 'PANIC' not in log)
+        print('faults injected and survived: %d' % faults)
+    finally:
+        srv.stop()
+    return R.summary('faults')
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -70,6 +70,13 @@ tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
 	grep -E '^(FAIL|ok|faults)'
 count "$logdir/faults.log" faults
 
+echo "== load: 50 owners syncing, 10 others trying (short form: 20 s)"
+PROFILEACL_LOAD_SECONDS=${PROFILEACL_LOAD_SECONDS:-20} \
+	tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
+	tests/test_load.py 2>&1 | tee "$logdir/load.log" |
+	grep -E '^(FAIL|ok|load)'
+count "$logdir/load.log" load
+
 echo "== smbtorture table (4 configurations, one process per test)"
 tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
 	tests/smbtorture_table.py 2>&1 | tee "$logdir/smbtorture.log" |

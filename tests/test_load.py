@@ -1,0 +1,275 @@
+#!/usr/bin/python3
+"""Load: owners syncing profiles while others keep trying, one smbd with
+the module.
+
+50 owner clients (alice and bob, 25 each, each in its own folder) loop
+for PROFILEACL_LOAD_SECONDS (60): create a file asking WRITE_DAC, write
+4 KiB, set its DACL, close. 10 clients as carol, who owns nothing, loop
+trying WRITE_DAC and MAXIMUM_ALLOWED+set DACL on alice's and bob's files
+whose file ACL gives Everyone full control. All clients meet at two
+barriers, with no handle open: after a warm-up and after the run; smbd's
+memory (RSS of all its processes) and open descriptors are taken there.
+
+Passes when: 0 errors for owners, 0 grants for others, memory growth
+< 5%, no more descriptors than after the warm-up.
+"""
+
+import glob
+import multiprocessing as mp
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from harness import (Client, Results, Server, PASSWORDS, FILE_OPEN,
+                     SHARE_ALL,
+                     FILE_READ_DATA, FILE_WRITE_DATA, MAXIMUM_ALLOWED,
+                     READ_CONTROL, WRITE_DAC)
+from samba import NTSTATUSError
+from samba.dcerpc import security
+
+ROOT = os.environ.get('PROFILEACL_LOAD_ROOT', '/tmp/profileacl-load')
+SECONDS = float(os.environ.get('PROFILEACL_LOAD_SECONDS', '60'))
+OWNERS = int(os.environ.get('PROFILEACL_LOAD_OWNERS', '50'))
+OTHERS = int(os.environ.get('PROFILEACL_LOAD_OTHERS', '10'))
+WARMUP_OPS = 20
+FILE_OVERWRITE_IF = 5
+PASSWORDS.setdefault('carol', 'Carol-pw-3')
+
+
+def worker(fn):
+    """Run a client; on any failure report it and break the barrier so
+    that nobody waits forever."""
+    def run(root, idx, barrier, out):
+        try:
+            fn(root, idx, barrier, out)
+        except Exception as e:  # reported, not swallowed
+            out.put(('crash', 0, 1, 0, '%s: %r' % (fn.__name__, e)))
+            barrier.abort()
+    return run
+
+
+def owner(srv_conf_root, idx, barrier, out):
+    srv = Server(srv_conf_root)
+    user = ('alice', 'bob')[idx % 2]
+    cli = Client(srv)
+    c = cli.conn(user, 'profiles', 'SMB2' if idx % 4 < 2 else 'SMB1')
+    folder = '%s/c%02d' % (user, idx)
+    c.mkdir(folder)
+    fnum = c.create(folder, DesiredAccess=READ_CONTROL,
+                    ShareAccess=SHARE_ALL)
+    sid = c.get_sd(fnum, 1).owner_sid
+    c.close(fnum)
+    sd = security.descriptor.from_sddl(
+        'D:P(A;;0x001f01ff;;;%s)(A;;0x001f01ff;;;SY)' % sid, sid)
+    data = b'p' * 4096
+    ops = errors = 0
+    first_error = ''
+
+    def one(i):
+        fnum = c.create('%s/f%02d.dat' % (folder, i % 20),
+                        DesiredAccess=WRITE_DAC | FILE_WRITE_DATA |
+                        FILE_READ_DATA,
+                        ShareAccess=SHARE_ALL,
+                        CreateDisposition=FILE_OVERWRITE_IF)
+        try:
+            c.write(fnum, data, 0)
+            c.set_sd(fnum, sd, security.SECINFO_DACL)
+        finally:
+            c.close(fnum)
+
+    for i in range(WARMUP_OPS):
+        one(i)
+    barrier.wait()
+    deadline = time.time() + SECONDS
+    i = 0
+    while time.time() < deadline and i < 10000000:
+        try:
+            one(i)
+            ops += 1
+        except NTSTATUSError as e:
+            errors += 1
+            first_error = first_error or str(e)
+        i += 1
+    barrier.wait()
+    out.put(('owner', ops, errors, 0, first_error))
+    barrier.wait()
+
+
+def other(srv_conf_root, idx, barrier, out):
+    srv = Server(srv_conf_root)
+    cli = Client(srv)
+    c = cli.conn('carol', 'profiles', 'SMB2' if idx % 2 else 'SMB1')
+    targets = ('alice/shared.txt', 'bob/shared.txt')
+    fnum = c.create(targets[0], DesiredAccess=READ_CONTROL,
+                    ShareAccess=SHARE_ALL)
+    sd = c.get_sd(fnum, security.SECINFO_DACL)
+    c.close(fnum)
+    attempts = grants = 0
+
+    def one(i):
+        path = targets[i % 2]
+        if i % 4 < 2:
+            try:
+                fnum = c.create(path, DesiredAccess=WRITE_DAC,
+                                ShareAccess=SHARE_ALL)
+                c.close(fnum)
+                return 1
+            except NTSTATUSError:
+                return 0
+        fnum = c.create(path, DesiredAccess=MAXIMUM_ALLOWED,
+                        ShareAccess=SHARE_ALL)
+        try:
+            c.set_sd(fnum, sd, security.SECINFO_DACL)
+            return 1
+        except NTSTATUSError:
+            return 0
+        finally:
+            c.close(fnum)
+
+    for i in range(WARMUP_OPS):
+        grants += one(i)
+    attempts += WARMUP_OPS
+    barrier.wait()
+    deadline = time.time() + SECONDS
+    i = 0
+    while time.time() < deadline and i < 10000000:
+        attempts += 1
+        grants += one(i)
+        i += 1
+    barrier.wait()
+    out.put(('other', attempts, 0, grants, ''))
+    barrier.wait()
+
+
+def smbd_pids(srv):
+    pids = {srv.proc.pid}
+    for stat in glob.glob('/proc/[0-9]*/stat'):
+        try:
+            with open(stat) as f:
+                fields = f.read().rsplit(')', 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == srv.proc.pid:
+            pids.add(int(stat.split('/')[2]))
+    return pids
+
+
+def snapshot(srv):
+    """(RSS in KiB, all descriptors, descriptors to files of the share)
+    over all smbd processes. Sockets are counted apart: Samba's messaging
+    keeps one per peer process it talked to."""
+    time.sleep(1)   # let the last closes finish
+    share = os.path.join(ROOT, 'profiles')
+    rss = fds = files = 0
+    for pid in smbd_pids(srv):
+        try:
+            with open('/proc/%d/status' % pid) as f:
+                for line in f:
+                    if line.startswith('VmRSS:'):
+                        rss += int(line.split()[1])
+            for fd in os.listdir('/proc/%d/fd' % pid):
+                fds += 1
+                try:
+                    target = os.readlink('/proc/%d/fd/%s' % (pid, fd))
+                except OSError:
+                    continue
+                files += target.startswith(share)
+        except OSError:
+            pass
+    return rss, fds, files
+
+
+def main():
+    R = Results()
+    srv = Server(ROOT)
+    srv.prepare(users=('alice', 'bob', 'carol'),
+                share_acls={'profiles': 'CHANGE', 'full': 'FULL'})
+    srv.start()
+    try:
+        cli = Client(srv)
+        for user in ('alice', 'bob'):
+            c = cli.conn(user, 'full', 'SMB2')
+            c.mkdir(user)
+            c.savefile(user + '/shared.txt', b'x')
+            fnum = c.create(user + '/shared.txt',
+                            DesiredAccess=WRITE_DAC | READ_CONTROL)
+            sid = c.get_sd(fnum, 1).owner_sid
+            c.set_sd(fnum, security.descriptor.from_sddl(
+                'D:(A;;0x001f01ff;;;WD)', sid), security.SECINFO_DACL)
+            c.close(fnum)
+            # let carol reach the shared files
+            fnum = c.create(user, DesiredAccess=WRITE_DAC | READ_CONTROL)
+            c.set_sd(fnum, security.descriptor.from_sddl(
+                'D:(A;OICI;0x001f01ff;;;%s)(A;;0x001200a9;;;WD)' % sid,
+                sid), security.SECINFO_DACL)
+            c.close(fnum)
+        cli.drop()
+
+        n = OWNERS + OTHERS
+        barrier = mp.Barrier(n + 1)
+        out = mp.Queue()
+        procs = [mp.Process(target=worker(owner),
+                            args=(ROOT, i, barrier, out))
+                 for i in range(OWNERS)]
+        procs += [mp.Process(target=worker(other),
+                             args=(ROOT, i, barrier, out))
+                  for i in range(OTHERS)]
+        for p in procs:
+            p.start()
+        try:
+            barrier.wait(timeout=300)
+            rss0, fds0, files0 = snapshot(srv)
+            t0 = time.time()
+            barrier.wait(timeout=SECONDS + 300)
+            elapsed = time.time() - t0
+            rss1, fds1, files1 = snapshot(srv)
+            results = [out.get(timeout=60) for _ in range(n)]
+            barrier.wait(timeout=60)
+        except Exception as e:
+            for p in procs:
+                p.terminate()
+            crashes = []
+            while not out.empty():
+                crashes.append(out.get()[4])
+            R.check('load run completed', False, '%r %s' % (e, crashes[:3]))
+            return R.summary('load')
+        finally:
+            for p in procs:
+                p.join(60)
+
+        owner_ops = sum(r[1] for r in results if r[0] == 'owner')
+        owner_err = sum(r[2] for r in results if r[0] == 'owner')
+        first = [r[4] for r in results if r[4]]
+        attempts = sum(r[1] for r in results if r[0] == 'other')
+        grants = sum(r[3] for r in results if r[0] == 'other')
+        growth = (rss1 - rss0) / rss0 * 100.0
+        print('load: %d owner clients, %d others, %.0f s' %
+              (OWNERS, OTHERS, elapsed))
+        print('load: owners %d profile-sync ops (%.0f ops/s), %d errors%s'
+              % (owner_ops, owner_ops / elapsed, owner_err,
+                 (' first: ' + first[0]) if first else ''))
+        print('load: others %d attempts, %d grants' % (attempts, grants))
+        print('load: smbd RSS %d -> %d KiB (%+.2f%%); descriptors to '
+              'files of the share %d -> %d; all descriptors (with '
+              'messaging sockets) %d -> %d' %
+              (rss0, rss1, growth, files0, files1, fds0, fds1))
+        R.equal('every client reported', len(results), n)
+        R.equal('no client crashed',
+                [r[4] for r in results if r[0] == 'crash'], [])
+        R.check('owners did work', owner_ops > 0)
+        R.equal('0 errors for owners', owner_err, 0)
+        R.check('others tried', attempts > 0)
+        R.equal('0 grants for others', grants, 0)
+        R.check('smbd memory growth < 5%% (%+.2f%%)' % growth, growth < 5)
+        R.check('no file descriptor leak (%d -> %d)' % (files0, files1),
+                files1 <= files0)
+        R.check('smbd logged no panic', 'PANIC' not in srv.log_text())
+    finally:
+        srv.stop()
+    return R.summary('load')
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -7,13 +7,17 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 scripts/setup-debian.sh >/dev/null || exit 1
 make >/dev/null || exit 1
+logs=build/test-logs
+mkdir -p "$logs"
 rc=0
 for t in test_deny_matrix test_faults; do
 	tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
-		"tests/$t.py" 2>&1 | grep -E '^(FAIL|deny|faults)' || rc=1
+		"tests/$t.py" >"$logs/$t.long.log" 2>&1 || rc=1
+	grep -E '^(FAIL|deny|faults)' "$logs/$t.long.log"
 done
 tests/fuzz/run-fuzz.sh "${FUZZ_SECONDS:-600}" || rc=1
 PROFILEACL_LOAD_SECONDS=${LOAD_SECONDS:-60} tests/netns-run.sh \
-	build/profileacl.so /usr/bin/python3 tests/test_load.py 2>&1 |
-	grep -E '^(FAIL|load)' || rc=1
+	build/profileacl.so /usr/bin/python3 tests/test_load.py \
+	>"$logs/load.long.log" 2>&1 || rc=1
+grep -E '^(FAIL|load)' "$logs/load.long.log"
 exit $rc

@@ -28,20 +28,20 @@
 
 #define UNUSED __attribute__((unused))
 
-#define SHARE_CHANGE	0x001301ff
-#define SHARE_FULL	0x001f01ff
-#define SHARE_READ	0x001200a9
-#define FILE_READ_DATA	0x00000001
-#define READ_CONTROL	0x00020000
-#define SYSTEM_SECURITY	0x01000000
-#define WDAC		PROFILEACL_STD_WRITE_DAC
-#define WOWN		PROFILEACL_STD_WRITE_OWNER
-#define MAXA		PROFILEACL_FLAG_MAXIMUM_ALLOWED
+#define SHARE_CHANGE 0x001301ff
+#define SHARE_FULL 0x001f01ff
+#define SHARE_READ 0x001200a9
+#define FILE_READ_DATA 0x00000001
+#define READ_CONTROL 0x00020000
+#define SYSTEM_SECURITY 0x01000000
+#define WDAC PROFILEACL_STD_WRITE_DAC
+#define WOWN PROFILEACL_STD_WRITE_OWNER
+#define MAXA PROFILEACL_FLAG_MAXIMUM_ALLOWED
 
 /* The owner of an existing object asks WRITE_DAC on a Change share */
 static struct profileacl_request owner_request(void)
 {
-	return (struct profileacl_request) {
+	return (struct profileacl_request){
 		.access_mask = WDAC | READ_CONTROL,
 		.share_mask = SHARE_CHANGE,
 		.create_disposition = PROFILEACL_FILE_OPEN,
@@ -84,8 +84,12 @@ static void test_plain_open_not_asked(void **state UNUSED)
 {
 	struct profileacl_request r = owner_request();
 	uint32_t masks[] = {
-		0, FILE_READ_DATA, READ_CONTROL, SHARE_CHANGE,
-		PROFILEACL_GENERIC_READ, PROFILEACL_GENERIC_WRITE,
+		0,
+		FILE_READ_DATA,
+		READ_CONTROL,
+		SHARE_CHANGE,
+		PROFILEACL_GENERIC_READ,
+		PROFILEACL_GENERIC_WRITE,
 		PROFILEACL_GENERIC_EXECUTE,
 	};
 	size_t i;
@@ -253,16 +257,16 @@ static void test_dispositions(void **state UNUSED)
 {
 	struct {
 		uint32_t disposition;
-		uint32_t absent;	/* bits for an absent object */
+		uint32_t absent; /* bits for an absent object */
 	} cases[] = {
-		{ PROFILEACL_FILE_SUPERSEDE, WDAC },
-		{ PROFILEACL_FILE_OPEN, 0 },
-		{ PROFILEACL_FILE_CREATE, WDAC },
-		{ PROFILEACL_FILE_OPEN_IF, WDAC },
-		{ PROFILEACL_FILE_OVERWRITE, 0 },
-		{ PROFILEACL_FILE_OVERWRITE_IF, WDAC },
-		{ 6, 0 },
-		{ 0xffffffff, 0 },
+		{PROFILEACL_FILE_SUPERSEDE, WDAC},
+		{PROFILEACL_FILE_OPEN, 0},
+		{PROFILEACL_FILE_CREATE, WDAC},
+		{PROFILEACL_FILE_OPEN_IF, WDAC},
+		{PROFILEACL_FILE_OVERWRITE, 0},
+		{PROFILEACL_FILE_OVERWRITE_IF, WDAC},
+		{6, 0},
+		{0xffffffff, 0},
 	};
 	size_t i;
 
@@ -272,9 +276,10 @@ static void test_dispositions(void **state UNUSED)
 		r.create_disposition = cases[i].disposition;
 
 		r.object = PROFILEACL_OBJ_ABSENT;
-		expect(&r, cases[i].absent,
-		       cases[i].absent ? PROFILEACL_GRANTED :
-					 PROFILEACL_NOT_CREATED);
+		expect(&r,
+		       cases[i].absent,
+		       cases[i].absent ? PROFILEACL_GRANTED
+				       : PROFILEACL_NOT_CREATED);
 
 		/* an existing object: ownership alone decides */
 		r.object = PROFILEACL_OBJ_OWN;
@@ -311,7 +316,8 @@ static void test_post_open(void **state UNUSED)
 	assert_int_equal(profileacl_post_open(WDAC, WDAC, false),
 			 PROFILEACL_POST_DENY);
 	assert_int_equal(profileacl_post_open(PROFILEACL_GENERIC_ALL,
-					      PROFILEACL_GRANTABLE, false),
+					      PROFILEACL_GRANTABLE,
+					      false),
 			 PROFILEACL_POST_DENY);
 	assert_int_equal(profileacl_post_open(MAXA | WDAC, WDAC, false),
 			 PROFILEACL_POST_DENY);
@@ -325,8 +331,7 @@ static void test_strings(void **state UNUSED)
 {
 	enum profileacl_reason reason;
 
-	for (reason = PROFILEACL_NOT_ASKED;
-	     reason <= PROFILEACL_OWNER_UNKNOWN;
+	for (reason = PROFILEACL_NOT_ASKED; reason <= PROFILEACL_OWNER_UNKNOWN;
 	     reason++) {
 		assert_string_not_equal(profileacl_reason_str(reason),
 					"unknown reason");
@@ -352,8 +357,8 @@ static void test_sd_write_allowed(void **state UNUSED)
 	assert_false(profileacl_sd_write_allowed(g, WDAC));
 	assert_true(profileacl_sd_write_allowed(o | g, WOWN));
 	assert_true(profileacl_sd_write_allowed(o | g | d, WDAC | WOWN));
-	assert_false(profileacl_sd_write_allowed(s, WDAC | WOWN |
-						 SYSTEM_SECURITY));
+	assert_false(
+		profileacl_sd_write_allowed(s, WDAC | WOWN | SYSTEM_SECURITY));
 	assert_false(profileacl_sd_write_allowed(d | s, WDAC));
 	/* flags such as PROTECTED_DACL ride along */
 	assert_true(profileacl_sd_write_allowed(d | 0x80000000, WDAC));
@@ -376,13 +381,13 @@ static void test_option_names(void **state UNUSED)
 
 static void test_parse_grant(void **state UNUSED)
 {
-	const char *dac[] = { "write_dac", NULL };
-	const char *both[] = { "WRITE_DAC", "write_owner", NULL };
-	const char *own[] = { "write_owner", NULL };
-	const char *twice[] = { "write_dac", "write_dac", NULL };
-	const char *bad[] = { "write_dac", "read_data", NULL };
-	const char *full[] = { "full", NULL };
-	const char *empty[] = { NULL };
+	const char *dac[] = {"write_dac", NULL};
+	const char *both[] = {"WRITE_DAC", "write_owner", NULL};
+	const char *own[] = {"write_owner", NULL};
+	const char *twice[] = {"write_dac", "write_dac", NULL};
+	const char *bad[] = {"write_dac", "read_data", NULL};
+	const char *full[] = {"full", NULL};
+	const char *empty[] = {NULL};
 	const char *why = "unset";
 	uint32_t g = 0;
 
@@ -466,8 +471,8 @@ static void test_wild_match(void **state UNUSED)
 
 static void test_in_profile_dirs(void **state UNUSED)
 {
-	const char *ann[] = { "ann", "ann.V2", "ann.V5", "ann.V6", NULL };
-	const char *none[] = { NULL };
+	const char *ann[] = {"ann", "ann.V2", "ann.V5", "ann.V6", NULL};
+	const char *none[] = {NULL};
 
 	assert_true(profileacl_in_profile_dirs("ann", ann));
 	assert_true(profileacl_in_profile_dirs("ann/NTUSER.DAT", ann));

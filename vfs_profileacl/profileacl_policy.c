@@ -24,10 +24,10 @@
 
 uint32_t profileacl_map_generic(uint32_t access_mask)
 {
-	uint32_t mapped = access_mask & ~(PROFILEACL_GENERIC_ALL |
-					  PROFILEACL_GENERIC_EXECUTE |
-					  PROFILEACL_GENERIC_WRITE |
-					  PROFILEACL_GENERIC_READ);
+	uint32_t mapped =
+		access_mask &
+		~(PROFILEACL_GENERIC_ALL | PROFILEACL_GENERIC_EXECUTE |
+		  PROFILEACL_GENERIC_WRITE | PROFILEACL_GENERIC_READ);
 
 	if (access_mask & PROFILEACL_GENERIC_READ) {
 		mapped |= PROFILEACL_FILE_GENERIC_READ;
@@ -145,9 +145,8 @@ uint32_t profileacl_grant(const struct profileacl_request *r,
 	return wanted;
 }
 
-enum profileacl_post_action profileacl_post_open(uint32_t access_mask,
-						 uint32_t granted,
-						 bool handle_owned)
+enum profileacl_post_action
+profileacl_post_open(uint32_t access_mask, uint32_t granted, bool handle_owned)
 {
 	uint32_t explicit;
 
@@ -208,8 +207,8 @@ bool profileacl_sd_write_allowed(uint32_t security_info_sent,
 	    !(handle_access & PROFILEACL_STD_WRITE_DAC)) {
 		return false;
 	}
-	if ((security_info_sent & (PROFILEACL_SECINFO_OWNER |
-				   PROFILEACL_SECINFO_GROUP)) &&
+	if ((security_info_sent &
+	     (PROFILEACL_SECINFO_OWNER | PROFILEACL_SECINFO_GROUP)) &&
 	    !(handle_access & PROFILEACL_STD_WRITE_OWNER)) {
 		return false;
 	}
@@ -260,7 +259,8 @@ bool profileacl_option_known(const char *name)
 	       profileacl_option_name_equal(name, PROFILEACL_OPT_AUDIT);
 }
 
-bool profileacl_parse_grant(const char *const *words, uint32_t *grant,
+bool profileacl_parse_grant(const char *const *words,
+			    uint32_t *grant,
 			    const char **bad)
 {
 	uint32_t bits = 0;
@@ -287,8 +287,8 @@ bool profileacl_parse_grant(const char *const *words, uint32_t *grant,
 
 int profileacl_parse_bool(const char *value)
 {
-	static const char *const yes[] = { "yes", "true", "on", "1" };
-	static const char *const no[] = { "no", "false", "off", "0" };
+	static const char *const yes[] = {"yes", "true", "on", "1"};
+	static const char *const no[] = {"no", "false", "off", "0"};
 	size_t i;
 
 	if (value == NULL) {
@@ -365,8 +365,7 @@ bool profileacl_wild_match(const char *pattern, const char *name)
 	return wild_match_n(pattern, name, strlen(name));
 }
 
-bool profileacl_in_profile_dirs(const char *path,
-				const char *const *patterns)
+bool profileacl_in_profile_dirs(const char *path, const char *const *patterns)
 {
 	const char *slash = NULL;
 	size_t len;
@@ -384,7 +383,7 @@ bool profileacl_in_profile_dirs(const char *path,
 	slash = strchr(path, '/');
 	len = (slash != NULL) ? (size_t)(slash - path) : strlen(path);
 	if (len == 0) {
-		return false;	/* the share root is nobody's profile */
+		return false; /* the share root is nobody's profile */
 	}
 	for (i = 0; patterns[i] != NULL; i++) {
 		if (wild_match_n(patterns[i], path, len)) {

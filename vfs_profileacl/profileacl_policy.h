@@ -29,26 +29,26 @@
  * checks that at compile time, so this header needs no Samba header and
  * the policy can be unit tested on its own.
  */
-#define PROFILEACL_FILE_WRITE_DATA	0x00000002
-#define PROFILEACL_FILE_APPEND_DATA	0x00000004
-#define PROFILEACL_FILE_WRITE_EA	0x00000010
-#define PROFILEACL_FILE_WRITE_ATTRIBUTE	0x00000100
-#define PROFILEACL_STD_WRITE_DAC	0x00040000
-#define PROFILEACL_STD_WRITE_OWNER	0x00080000
-#define PROFILEACL_FLAG_MAXIMUM_ALLOWED	0x02000000
-#define PROFILEACL_GENERIC_ALL		0x10000000
-#define PROFILEACL_GENERIC_EXECUTE	0x20000000
-#define PROFILEACL_GENERIC_WRITE	0x40000000
-#define PROFILEACL_GENERIC_READ		0x80000000
+#define PROFILEACL_FILE_WRITE_DATA 0x00000002
+#define PROFILEACL_FILE_APPEND_DATA 0x00000004
+#define PROFILEACL_FILE_WRITE_EA 0x00000010
+#define PROFILEACL_FILE_WRITE_ATTRIBUTE 0x00000100
+#define PROFILEACL_STD_WRITE_DAC 0x00040000
+#define PROFILEACL_STD_WRITE_OWNER 0x00080000
+#define PROFILEACL_FLAG_MAXIMUM_ALLOWED 0x02000000
+#define PROFILEACL_GENERIC_ALL 0x10000000
+#define PROFILEACL_GENERIC_EXECUTE 0x20000000
+#define PROFILEACL_GENERIC_WRITE 0x40000000
+#define PROFILEACL_GENERIC_READ 0x80000000
 
 /* The file generic mapping (libcli/security: file_generic_mapping) */
-#define PROFILEACL_FILE_GENERIC_READ	0x00120089
-#define PROFILEACL_FILE_GENERIC_WRITE	0x00120116
-#define PROFILEACL_FILE_GENERIC_EXECUTE	0x001200a0
-#define PROFILEACL_FILE_ALL_ACCESS	0x001f01ff
+#define PROFILEACL_FILE_GENERIC_READ 0x00120089
+#define PROFILEACL_FILE_GENERIC_WRITE 0x00120116
+#define PROFILEACL_FILE_GENERIC_EXECUTE 0x001200a0
+#define PROFILEACL_FILE_ALL_ACCESS 0x001f01ff
 
 /* What a share mask must hold to count as granting write access */
-#define PROFILEACL_SHARE_WRITE \
+#define PROFILEACL_SHARE_WRITE                                      \
 	(PROFILEACL_FILE_WRITE_DATA | PROFILEACL_FILE_APPEND_DATA | \
 	 PROFILEACL_FILE_WRITE_EA | PROFILEACL_FILE_WRITE_ATTRIBUTE)
 
@@ -57,45 +57,45 @@
 	(PROFILEACL_STD_WRITE_DAC | PROFILEACL_STD_WRITE_OWNER)
 
 /* Create dispositions (MS-SMB2 2.2.13, Samba's FILE_SUPERSEDE...) */
-#define PROFILEACL_FILE_SUPERSEDE	0
-#define PROFILEACL_FILE_OPEN		1
-#define PROFILEACL_FILE_CREATE		2
-#define PROFILEACL_FILE_OPEN_IF		3
-#define PROFILEACL_FILE_OVERWRITE	4
-#define PROFILEACL_FILE_OVERWRITE_IF	5
+#define PROFILEACL_FILE_SUPERSEDE 0
+#define PROFILEACL_FILE_OPEN 1
+#define PROFILEACL_FILE_CREATE 2
+#define PROFILEACL_FILE_OPEN_IF 3
+#define PROFILEACL_FILE_OVERWRITE 4
+#define PROFILEACL_FILE_OVERWRITE_IF 5
 
 /* What is known about the object before the open */
 enum profileacl_object {
-	PROFILEACL_OBJ_UNKNOWN = 0,	/* no usable stat: never grant */
-	PROFILEACL_OBJ_ABSENT,		/* does not exist (yet) */
-	PROFILEACL_OBJ_OWN,		/* owner uid == requester uid */
-	PROFILEACL_OBJ_OTHER,		/* owned by someone else */
+	PROFILEACL_OBJ_UNKNOWN = 0, /* no usable stat: never grant */
+	PROFILEACL_OBJ_ABSENT,	    /* does not exist (yet) */
+	PROFILEACL_OBJ_OWN,	    /* owner uid == requester uid */
+	PROFILEACL_OBJ_OTHER,	    /* owned by someone else */
 };
 
 struct profileacl_request {
-	uint32_t access_mask;		/* desired access, as sent */
-	uint32_t share_mask;		/* the user's share mask */
+	uint32_t access_mask; /* desired access, as sent */
+	uint32_t share_mask;  /* the user's share mask */
 	uint32_t create_disposition;
-	uint32_t grantable;		/* configured rights to let through */
-	bool guest;			/* guest or anonymous session */
-	bool read_only;			/* share is read only for this user */
-	bool forced_user;		/* "force user": no personal owner */
-	bool outside_profile;		/* path lies outside a profile dir */
+	uint32_t grantable;   /* configured rights to grant */
+	bool guest;	      /* guest or anonymous session */
+	bool read_only;	      /* share read only for this user */
+	bool forced_user;     /* "force user": no person owns */
+	bool outside_profile; /* outside the profile dirs */
 	enum profileacl_object object;
 };
 
 enum profileacl_reason {
-	PROFILEACL_NOT_ASKED = 0,	/* request needs nothing we grant */
+	PROFILEACL_NOT_ASKED = 0, /* request needs nothing we grant */
 	PROFILEACL_GRANTED,
-	PROFILEACL_NO_CONFIG,		/* nothing configured to grant */
+	PROFILEACL_NO_CONFIG, /* nothing configured to grant */
 	PROFILEACL_GUEST,
 	PROFILEACL_FORCED_USER,
 	PROFILEACL_READ_ONLY,
 	PROFILEACL_NO_WRITE_SHARE,
-	PROFILEACL_WOULD_FAIL,		/* other rights are missing anyway */
+	PROFILEACL_WOULD_FAIL, /* other rights missing anyway */
 	PROFILEACL_OUTSIDE_PROFILE,
 	PROFILEACL_NOT_OWNER,
-	PROFILEACL_NOT_CREATED,		/* absent and not created */
+	PROFILEACL_NOT_CREATED, /* absent and not created */
 	PROFILEACL_OWNER_UNKNOWN,
 };
 
@@ -111,14 +111,13 @@ uint32_t profileacl_grant(const struct profileacl_request *r,
 
 /* What to do with an open the module widened, once it has a handle */
 enum profileacl_post_action {
-	PROFILEACL_POST_KEEP = 0,	/* owner verified on the handle */
-	PROFILEACL_POST_STRIP,		/* drop the granted bits */
-	PROFILEACL_POST_DENY,		/* close, ACCESS_DENIED */
+	PROFILEACL_POST_KEEP = 0, /* owner verified on the handle */
+	PROFILEACL_POST_STRIP,	  /* drop the granted bits */
+	PROFILEACL_POST_DENY,	  /* close, ACCESS_DENIED */
 };
 
-enum profileacl_post_action profileacl_post_open(uint32_t access_mask,
-						 uint32_t granted,
-						 bool handle_owned);
+enum profileacl_post_action
+profileacl_post_open(uint32_t access_mask, uint32_t granted, bool handle_owned);
 
 const char *profileacl_reason_str(enum profileacl_reason reason);
 
@@ -128,18 +127,18 @@ const char *profileacl_reason_str(enum profileacl_reason reason);
  * the DACL with WRITE_DAC, owner and group only with WRITE_OWNER, a SACL
  * never. Returns false to refuse the write.
  */
-#define PROFILEACL_SECINFO_OWNER	0x00000001
-#define PROFILEACL_SECINFO_GROUP	0x00000002
-#define PROFILEACL_SECINFO_DACL		0x00000004
-#define PROFILEACL_SECINFO_SACL		0x00000008
+#define PROFILEACL_SECINFO_OWNER 0x00000001
+#define PROFILEACL_SECINFO_GROUP 0x00000002
+#define PROFILEACL_SECINFO_DACL 0x00000004
+#define PROFILEACL_SECINFO_SACL 0x00000008
 
 bool profileacl_sd_write_allowed(uint32_t security_info_sent,
 				 uint32_t handle_access);
 
 /* smb.conf options: the names after "profileacl:" this module knows */
-#define PROFILEACL_OPT_GRANT		"grant"
-#define PROFILEACL_OPT_PROFILE_DIRS	"profile dirs"
-#define PROFILEACL_OPT_AUDIT		"audit"
+#define PROFILEACL_OPT_GRANT "grant"
+#define PROFILEACL_OPT_PROFILE_DIRS "profile dirs"
+#define PROFILEACL_OPT_AUDIT "audit"
 
 /*
  * Compare option names as smb.conf does: case and white space do not
@@ -155,7 +154,8 @@ bool profileacl_option_known(const char *name);
  * case) into *grant. On an unknown word or an empty list return false
  * and point *bad at the offending word (NULL for an empty list).
  */
-bool profileacl_parse_grant(const char *const *words, uint32_t *grant,
+bool profileacl_parse_grant(const char *const *words,
+			    uint32_t *grant,
 			    const char **bad);
 
 /* yes/no/true/false/on/off/1/0, any case: 1, 0, or -1 when invalid */
@@ -175,8 +175,7 @@ bool profileacl_wild_match(const char *pattern, const char *name);
  * matching one of PATTERNS (NULL-terminated)? An empty or NULL list
  * matches everything.
  */
-bool profileacl_in_profile_dirs(const char *path,
-				const char *const *patterns);
+bool profileacl_in_profile_dirs(const char *path, const char *const *patterns);
 
 /* "WRITE_DAC", "WRITE_OWNER", "WRITE_DAC|WRITE_OWNER" or "none" */
 const char *profileacl_rights_str(uint32_t rights);

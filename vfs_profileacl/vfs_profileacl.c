@@ -58,8 +58,7 @@ _Static_assert(PROFILEACL_FLAG_MAXIMUM_ALLOWED == SEC_FLAG_MAXIMUM_ALLOWED,
 	       "MAXIMUM_ALLOWED");
 _Static_assert(PROFILEACL_GENERIC_ALL == SEC_GENERIC_ALL, "GENERIC_ALL");
 _Static_assert(PROFILEACL_GENERIC_READ == SEC_GENERIC_READ, "GENERIC_READ");
-_Static_assert(PROFILEACL_GENERIC_WRITE == SEC_GENERIC_WRITE,
-	       "GENERIC_WRITE");
+_Static_assert(PROFILEACL_GENERIC_WRITE == SEC_GENERIC_WRITE, "GENERIC_WRITE");
 _Static_assert(PROFILEACL_GENERIC_EXECUTE == SEC_GENERIC_EXECUTE,
 	       "GENERIC_EXECUTE");
 _Static_assert(PROFILEACL_FILE_ALL_ACCESS == SEC_RIGHTS_FILE_ALL,
@@ -74,8 +73,7 @@ _Static_assert(PROFILEACL_FILE_WRITE_DATA == SEC_FILE_WRITE_DATA,
 	       "FILE_WRITE_DATA");
 _Static_assert(PROFILEACL_FILE_APPEND_DATA == SEC_FILE_APPEND_DATA,
 	       "FILE_APPEND_DATA");
-_Static_assert(PROFILEACL_FILE_WRITE_EA == SEC_FILE_WRITE_EA,
-	       "FILE_WRITE_EA");
+_Static_assert(PROFILEACL_FILE_WRITE_EA == SEC_FILE_WRITE_EA, "FILE_WRITE_EA");
 _Static_assert(PROFILEACL_FILE_WRITE_ATTRIBUTE == SEC_FILE_WRITE_ATTRIBUTE,
 	       "FILE_WRITE_ATTRIBUTE");
 _Static_assert(PROFILEACL_FILE_SUPERSEDE == FILE_SUPERSEDE, "SUPERSEDE");
@@ -129,7 +127,9 @@ static bool profileacl_check_option_names(int snum, const char *service)
 			DBG_ERR("share [%s]: unknown option \"%s = %s\"; "
 				"profileacl knows \"grant\", \"profile dirs\" "
 				"and \"audit\"\n",
-				service, opt->key, opt->value);
+				service,
+				opt->key,
+				opt->value);
 			return false;
 		}
 	}
@@ -152,17 +152,21 @@ static bool profileacl_parse_config(struct vfs_handle_struct *handle,
 	}
 
 	config->grantable = PROFILEACL_STD_WRITE_DAC;
-	value = lp_parm_const_string(snum, PROFILEACL_MODULE_NAME,
-				     PROFILEACL_OPT_GRANT, NULL);
+	value = lp_parm_const_string(snum,
+				     PROFILEACL_MODULE_NAME,
+				     PROFILEACL_OPT_GRANT,
+				     NULL);
 	if (value != NULL) {
 		words = str_list_make_v3(talloc_tos(), value, NULL);
 		ok = profileacl_parse_grant((const char *const *)words,
-					    &config->grantable, &bad);
+					    &config->grantable,
+					    &bad);
 		if (!ok) {
 			DBG_ERR("share [%s]: bad value \"profileacl:grant = "
 				"%s\": %s%s%s; allowed: a list of write_dac "
 				"and write_owner\n",
-				service, value,
+				service,
+				value,
 				bad != NULL ? "unknown right \"" : "empty list",
 				bad != NULL ? bad : "",
 				bad != NULL ? "\"" : "");
@@ -173,21 +177,26 @@ static bool profileacl_parse_config(struct vfs_handle_struct *handle,
 	}
 
 	config->audit = false;
-	value = lp_parm_const_string(snum, PROFILEACL_MODULE_NAME,
-				     PROFILEACL_OPT_AUDIT, NULL);
+	value = lp_parm_const_string(snum,
+				     PROFILEACL_MODULE_NAME,
+				     PROFILEACL_OPT_AUDIT,
+				     NULL);
 	if (value != NULL) {
 		b = profileacl_parse_bool(value);
 		if (b == -1) {
 			DBG_ERR("share [%s]: bad value \"profileacl:audit = "
 				"%s\"; allowed: yes or no\n",
-				service, value);
+				service,
+				value);
 			return false;
 		}
 		config->audit = (b == 1);
 	}
 
-	value = lp_parm_const_string(snum, PROFILEACL_MODULE_NAME,
-				     PROFILEACL_OPT_PROFILE_DIRS, NULL);
+	value = lp_parm_const_string(snum,
+				     PROFILEACL_MODULE_NAME,
+				     PROFILEACL_OPT_PROFILE_DIRS,
+				     NULL);
 	if (value != NULL) {
 		config->profile_dirs = talloc_strdup(config, value);
 		if (config->profile_dirs == NULL) {
@@ -218,10 +227,12 @@ static const char *const *profileacl_dirs(struct vfs_handle_struct *handle,
 	}
 	TALLOC_FREE(config->dirs);
 
-	value = lp_parm_substituted_string(talloc_tos(), lp_sub,
+	value = lp_parm_substituted_string(talloc_tos(),
+					   lp_sub,
 					   SNUM(handle->conn),
 					   PROFILEACL_MODULE_NAME,
-					   PROFILEACL_OPT_PROFILE_DIRS, "");
+					   PROFILEACL_OPT_PROFILE_DIRS,
+					   "");
 	if (value == NULL) {
 		return NULL;
 	}
@@ -230,7 +241,8 @@ static const char *const *profileacl_dirs(struct vfs_handle_struct *handle,
 		DBG_ERR("share [%s]: \"profileacl:profile dirs = %s\" "
 			"gives no pattern for uid %u\n",
 			lp_const_servicename(SNUM(handle->conn)),
-			config->profile_dirs, (unsigned)uid);
+			config->profile_dirs,
+			(unsigned)uid);
 		TALLOC_FREE(value);
 		TALLOC_FREE(dirs);
 		return NULL;
@@ -242,7 +254,9 @@ static const char *const *profileacl_dirs(struct vfs_handle_struct *handle,
 				"substitution: %s); a pattern names one "
 				"top-level folder, with * and ? wildcards\n",
 				lp_const_servicename(SNUM(handle->conn)),
-				dirs[i], config->profile_dirs, value);
+				dirs[i],
+				config->profile_dirs,
+				value);
 			TALLOC_FREE(value);
 			TALLOC_FREE(dirs);
 			return NULL;
@@ -279,14 +293,16 @@ static int profileacl_connect(struct vfs_handle_struct *handle,
 	if (!profileacl_parse_config(handle, service, config)) {
 		DBG_ERR("refusing the connection to [%s] for %s: fix the "
 			"profileacl options in smb.conf\n",
-			service, user);
+			service,
+			user);
 		goto fail;
 	}
 	if (config->profile_dirs != NULL &&
 	    profileacl_dirs(handle, config, get_current_uid(handle->conn)) ==
 		    NULL) {
 		DBG_ERR("refusing the connection to [%s] for %s\n",
-			service, user);
+			service,
+			user);
 		goto fail;
 	}
 
@@ -297,8 +313,11 @@ static int profileacl_connect(struct vfs_handle_struct *handle,
 			   service);
 	}
 
-	SMB_VFS_HANDLE_SET_DATA(handle, config, NULL,
-				struct profileacl_config, goto fail);
+	SMB_VFS_HANDLE_SET_DATA(handle,
+				config,
+				NULL,
+				struct profileacl_config,
+				goto fail);
 	return 0;
 
 fail:
@@ -320,8 +339,8 @@ static const char *profileacl_client(struct connection_struct *conn)
 	return addr != NULL ? addr : "unknown";
 }
 
-static enum profileacl_object profileacl_object_state(
-	const struct smb_filename *smb_fname, uid_t uid)
+static enum profileacl_object
+profileacl_object_state(const struct smb_filename *smb_fname, uid_t uid)
 {
 	if (!VALID_STAT(smb_fname->st)) {
 		/* filename_convert() leaves a zeroed stat for a new name */
@@ -351,7 +370,8 @@ static bool profileacl_handle_owned(struct files_struct *fsp, uid_t uid)
 	ret = SMB_VFS_FSTAT(owner_fsp, &sbuf);
 	if (ret != 0) {
 		DBG_WARNING("fstat of %s failed: %s; treating as not owned\n",
-			    fsp_str_dbg(owner_fsp), strerror(errno));
+			    fsp_str_dbg(owner_fsp),
+			    strerror(errno));
 		return false;
 	}
 	return sbuf.st_ex_uid == uid;
@@ -401,7 +421,9 @@ static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
 		/* IPC$ or a print share: nothing to grant */
 		goto next;
 	}
-	SMB_VFS_HANDLE_GET_DATA(handle, config, struct profileacl_config,
+	SMB_VFS_HANDLE_GET_DATA(handle,
+				config,
+				struct profileacl_config,
 				return NT_STATUS_INTERNAL_ERROR);
 
 	uid = get_current_uid(conn);
@@ -410,18 +432,18 @@ static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
 		const char *const *dirs = profileacl_dirs(handle, config, uid);
 
 		/* A list that cannot be made grants nothing */
-		outside = (dirs == NULL) ||
-			  !profileacl_in_profile_dirs(smb_fname->base_name,
-						      dirs);
+		outside =
+			(dirs == NULL) ||
+			!profileacl_in_profile_dirs(smb_fname->base_name, dirs);
 	}
 
-	r = (struct profileacl_request) {
+	r = (struct profileacl_request){
 		.access_mask = access_mask,
 		.share_mask = conn->share_access,
 		.create_disposition = create_disposition,
 		.grantable = config->grantable,
-		.guest = security_session_user_level(conn->session_info,
-						     NULL) < SECURITY_USER,
+		.guest = security_session_user_level(conn->session_info, NULL) <
+			 SECURITY_USER,
 		.read_only = conn->read_only,
 		.forced_user = conn->force_user,
 		.outside_profile = outside,
@@ -446,19 +468,33 @@ static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
 		  profileacl_rights_str(granted),
 		  saved_share_access);
 	conn->share_access |= granted;
-	status = SMB_VFS_NEXT_CREATE_FILE(
-		handle, req, dirfsp, smb_fname, access_mask,
-		share_access, create_disposition, create_options,
-		file_attributes, oplock_request, lease, allocation_size,
-		private_flags, sd, ea_list, result, pinfo,
-		in_blobs, out_blobs);
+	status = SMB_VFS_NEXT_CREATE_FILE(handle,
+					  req,
+					  dirfsp,
+					  smb_fname,
+					  access_mask,
+					  share_access,
+					  create_disposition,
+					  create_options,
+					  file_attributes,
+					  oplock_request,
+					  lease,
+					  allocation_size,
+					  private_flags,
+					  sd,
+					  ea_list,
+					  result,
+					  pinfo,
+					  in_blobs,
+					  out_blobs);
 	conn->share_access = saved_share_access;
 
 	if (!NT_STATUS_IS_OK(status) || *result == NULL) {
 		return status;
 	}
 
-	action = profileacl_post_open(access_mask, granted,
+	action = profileacl_post_open(access_mask,
+				      granted,
 				      profileacl_handle_owned(*result, uid));
 	switch (action) {
 	case PROFILEACL_POST_KEEP:
@@ -466,8 +502,10 @@ static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
 		if (granted == 0) {
 			break;
 		}
-		ext = VFS_ADD_FSP_EXTENSION(handle, *result,
-					    struct profileacl_fsp, NULL);
+		ext = VFS_ADD_FSP_EXTENSION(handle,
+					    *result,
+					    struct profileacl_fsp,
+					    NULL);
 		if (ext == NULL) {
 			DBG_ERR("no memory for the handle extension of %s: "
 				"refusing the open\n",
@@ -482,13 +520,14 @@ static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
 			   fsp_str_dbg(*result),
 			   profileacl_rights_str(granted));
 		if (config->audit) {
-			DEBUG(1, ("profileacl audit: grant user=%s "
-				  "client=%s share=%s path=%s rights=%s\n",
-				  conn->session_info->unix_info->unix_name,
-				  profileacl_client(conn),
-				  lp_const_servicename(SNUM(conn)),
-				  fsp_str_dbg(*result),
-				  profileacl_rights_str(granted)));
+			DEBUG(1,
+			      ("profileacl audit: grant user=%s "
+			       "client=%s share=%s path=%s rights=%s\n",
+			       conn->session_info->unix_info->unix_name,
+			       profileacl_client(conn),
+			       lp_const_servicename(SNUM(conn)),
+			       fsp_str_dbg(*result),
+			       profileacl_rights_str(granted)));
 		}
 		break;
 	case PROFILEACL_POST_STRIP:
@@ -511,12 +550,25 @@ static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
 	return status;
 
 next:
-	return SMB_VFS_NEXT_CREATE_FILE(
-		handle, req, dirfsp, smb_fname, access_mask,
-		share_access, create_disposition, create_options,
-		file_attributes, oplock_request, lease, allocation_size,
-		private_flags, sd, ea_list, result, pinfo,
-		in_blobs, out_blobs);
+	return SMB_VFS_NEXT_CREATE_FILE(handle,
+					req,
+					dirfsp,
+					smb_fname,
+					access_mask,
+					share_access,
+					create_disposition,
+					create_options,
+					file_attributes,
+					oplock_request,
+					lease,
+					allocation_size,
+					private_flags,
+					sd,
+					ea_list,
+					result,
+					pinfo,
+					in_blobs,
+					out_blobs);
 }
 
 /*
@@ -536,10 +588,14 @@ static NTSTATUS profileacl_fset_nt_acl(vfs_handle_struct *handle,
 	NTSTATUS status;
 
 	if (ext == NULL) {
-		return SMB_VFS_NEXT_FSET_NT_ACL(handle, fsp,
-						security_info_sent, psd);
+		return SMB_VFS_NEXT_FSET_NT_ACL(handle,
+						fsp,
+						security_info_sent,
+						psd);
 	}
-	SMB_VFS_HANDLE_GET_DATA(handle, config, struct profileacl_config,
+	SMB_VFS_HANDLE_GET_DATA(handle,
+				config,
+				struct profileacl_config,
 				return NT_STATUS_INTERNAL_ERROR);
 
 	if (!profileacl_sd_write_allowed(security_info_sent,
@@ -547,24 +603,26 @@ static NTSTATUS profileacl_fset_nt_acl(vfs_handle_struct *handle,
 		DBG_WARNING("user [%s] path [%s]: refusing security "
 			    "information 0x%x through a handle granted %s\n",
 			    conn->session_info->unix_info->unix_name,
-			    fsp_str_dbg(fsp), security_info_sent,
+			    fsp_str_dbg(fsp),
+			    security_info_sent,
 			    profileacl_rights_str(ext->granted));
 		return NT_STATUS_ACCESS_DENIED;
 	}
 
-	status = SMB_VFS_NEXT_FSET_NT_ACL(handle, fsp, security_info_sent,
-					  psd);
+	status = SMB_VFS_NEXT_FSET_NT_ACL(handle, fsp, security_info_sent, psd);
 	if (config->audit) {
 		sddl = sddl_encode(talloc_tos(), psd, get_global_sam_sid());
-		DEBUG(1, ("profileacl audit: write user=%s client=%s share=%s "
-			  "path=%s rights=%s secinfo=0x%x status=%s sd=%s\n",
-			  conn->session_info->unix_info->unix_name,
-			  profileacl_client(conn),
-			  lp_const_servicename(SNUM(conn)),
-			  fsp_str_dbg(fsp),
-			  profileacl_rights_str(ext->granted),
-			  security_info_sent, nt_errstr(status),
-			  sddl != NULL ? sddl : "(unencodable)"));
+		DEBUG(1,
+		      ("profileacl audit: write user=%s client=%s share=%s "
+		       "path=%s rights=%s secinfo=0x%x status=%s sd=%s\n",
+		       conn->session_info->unix_info->unix_name,
+		       profileacl_client(conn),
+		       lp_const_servicename(SNUM(conn)),
+		       fsp_str_dbg(fsp),
+		       profileacl_rights_str(ext->granted),
+		       security_info_sent,
+		       nt_errstr(status),
+		       sddl != NULL ? sddl : "(unencodable)"));
 		TALLOC_FREE(sddl);
 	}
 	return status;

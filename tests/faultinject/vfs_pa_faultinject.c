@@ -85,40 +85,55 @@ static int pa_faultinject_openat(vfs_handle_struct *handle,
 	return SMB_VFS_NEXT_OPENAT(handle, dirfsp, smb_fname, fsp, how);
 }
 
-static NTSTATUS pa_faultinject_create_file(
-	vfs_handle_struct *handle,
-	struct smb_request *req,
-	struct files_struct *dirfsp,
-	struct smb_filename *smb_fname,
-	uint32_t access_mask,
-	uint32_t share_access,
-	uint32_t create_disposition,
-	uint32_t create_options,
-	uint32_t file_attributes,
-	uint32_t oplock_request,
-	const struct smb2_lease *lease,
-	uint64_t allocation_size,
-	uint32_t private_flags,
-	struct security_descriptor *sd,
-	struct ea_list *ea_list,
-	files_struct **result,
-	int *pinfo,
-	const struct smb2_create_blobs *in_blobs,
-	struct smb2_create_blobs *out_blobs)
+static NTSTATUS
+pa_faultinject_create_file(vfs_handle_struct *handle,
+			   struct smb_request *req,
+			   struct files_struct *dirfsp,
+			   struct smb_filename *smb_fname,
+			   uint32_t access_mask,
+			   uint32_t share_access,
+			   uint32_t create_disposition,
+			   uint32_t create_options,
+			   uint32_t file_attributes,
+			   uint32_t oplock_request,
+			   const struct smb2_lease *lease,
+			   uint64_t allocation_size,
+			   uint32_t private_flags,
+			   struct security_descriptor *sd,
+			   struct ea_list *ea_list,
+			   files_struct **result,
+			   int *pinfo,
+			   const struct smb2_create_blobs *in_blobs,
+			   struct smb2_create_blobs *out_blobs)
 {
 	struct pa_faultinject_fsp *ext = NULL;
 	NTSTATUS status;
 
-	status = SMB_VFS_NEXT_CREATE_FILE(
-		handle, req, dirfsp, smb_fname, access_mask,
-		share_access, create_disposition, create_options,
-		file_attributes, oplock_request, lease, allocation_size,
-		private_flags, sd, ea_list, result, pinfo,
-		in_blobs, out_blobs);
+	status = SMB_VFS_NEXT_CREATE_FILE(handle,
+					  req,
+					  dirfsp,
+					  smb_fname,
+					  access_mask,
+					  share_access,
+					  create_disposition,
+					  create_options,
+					  file_attributes,
+					  oplock_request,
+					  lease,
+					  allocation_size,
+					  private_flags,
+					  sd,
+					  ea_list,
+					  result,
+					  pinfo,
+					  in_blobs,
+					  out_blobs);
 	if (NT_STATUS_IS_OK(status) && *result != NULL &&
 	    name_has_prefix(smb_fname->base_name, "fstatfail-")) {
-		ext = VFS_ADD_FSP_EXTENSION(handle, *result,
-					    struct pa_faultinject_fsp, NULL);
+		ext = VFS_ADD_FSP_EXTENSION(handle,
+					    *result,
+					    struct pa_faultinject_fsp,
+					    NULL);
 		if (ext != NULL) {
 			ext->opened = true;
 		}
@@ -151,6 +166,7 @@ static struct vfs_fn_pointers pa_faultinject_fns = {
 NTSTATUS samba_init_module(TALLOC_CTX *ctx);
 NTSTATUS samba_init_module(TALLOC_CTX *ctx _UNUSED_)
 {
-	return smb_register_vfs(SMB_VFS_INTERFACE_VERSION, "pa_faultinject",
+	return smb_register_vfs(SMB_VFS_INTERFACE_VERSION,
+				"pa_faultinject",
 				&pa_faultinject_fns);
 }

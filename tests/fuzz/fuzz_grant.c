@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(w, data, sizeof(w));
 	flags = data[sizeof(w)];
 
-	r = (struct profileacl_request) {
+	r = (struct profileacl_request){
 		.access_mask = w[0],
 		.share_mask = w[1],
 		.create_disposition = w[2] % 8,
@@ -97,8 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	/* a SACL is never writable through a granted handle */
-	if (profileacl_sd_write_allowed(w[4] | PROFILEACL_SECINFO_SACL,
-					w[0])) {
+	if (profileacl_sd_write_allowed(w[4] | PROFILEACL_SECINFO_SACL, w[0])) {
 		abort();
 	}
 	(void)profileacl_reason_str(reason);

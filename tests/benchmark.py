@@ -31,7 +31,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import (Client, Server, PASSWORDS, PORT, FILE_OPEN,
-                     FILE_READ_DATA, READ_CONTROL, WRITE_DAC)
+                     READ_CONTROL, WRITE_DAC, descendants)
 from samba.dcerpc import security
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
@@ -138,25 +138,6 @@ def open_sequence(srv, share, n):
         c.close(fnum)
     cli.drop()
     del c
-
-
-def descendants(pid):
-    """pids of all processes below pid"""
-    children = {}
-    for stat in glob.glob('/proc/[0-9]*/stat'):
-        try:
-            with open(stat) as f:
-                fields = f.read().rsplit(')', 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(
-            int(stat.split('/')[2]))
-    out, todo = set(), [pid]
-    while todo:
-        for c in children.get(todo.pop(), []):
-            out.add(c)
-            todo.append(c)
-    return out
 
 
 def settle(srv, baseline):

@@ -5,6 +5,7 @@ Run inside tests/netns-run.sh (private network and mount namespaces), as
 root.
 """
 
+import glob
 import os
 import pwd
 import shutil
@@ -92,6 +93,25 @@ def ensure_unix_user(name):
             run('chroot', SAMBA_ROOT, 'useradd', '-M', '-u',
                 str(pw.pw_uid), '-g', str(pw.pw_gid), '-s',
                 '/usr/sbin/nologin', name)
+
+
+def descendants(pid):
+    """pids of all processes below pid (smbd's children, for example)"""
+    children = {}
+    for stat in glob.glob('/proc/[0-9]*/stat'):
+        try:
+            with open(stat) as f:
+                fields = f.read().rsplit(')', 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(
+            int(stat.split('/')[2]))
+    out, todo = set(), [pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            out.add(c)
+            todo.append(c)
+    return out
 
 
 class Results:
@@ -253,8 +273,14 @@ class Client:
             creds = Credentials()
             creds.guess(self.lp)
             creds.set_kerberos_state(DONT_USE_KERBEROS)
-            creds.set_username(user)
-            creds.set_password(PASSWORDS[user])
+            if user == 'guest':
+                # an unknown user, mapped to the guest account where the
+                # server has "map to guest = bad user"
+                creds.set_username('nosuchuser')
+                creds.set_password('whatever')
+            else:
+                creds.set_username(user)
+                creds.set_password(PASSWORDS[user])
             self.conns[key] = libsmb.Conn('127.0.0.1', share, self.lp,
                                           creds,
                                           force_smb1=(proto == 'SMB1'))

@@ -24,7 +24,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import Server, PASSWORDS, PORT, SAMBA_ROOT, server_cmd
+from harness import Server, PASSWORDS, PORT, server_cmd
 
 TESTS = os.path.dirname(os.path.abspath(__file__))
 

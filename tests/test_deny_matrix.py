@@ -27,19 +27,17 @@ denials (less) are counted separately; both must be 0.
 import itertools
 import os
 import pwd
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import (Client, Server, PASSWORDS, FILE_OPEN, FILE_CREATE,
-                     FILE_DIRECTORY_FILE, FILE_READ_DATA, MAXIMUM_ALLOWED,
+from harness import (Client, Results, Server, PASSWORDS, FILE_OPEN,
+                     FILE_CREATE,
+                     FILE_READ_DATA, MAXIMUM_ALLOWED,
                      READ_CONTROL, WRITE_DAC, WRITE_OWNER, SHARE_ALL,
                      status_name)
 from samba import NTSTATUSError
-from samba.credentials import Credentials, DONT_USE_KERBEROS
 from samba.dcerpc import security
-from samba.samba3 import libsmb_samba_internal as libsmb
 
 ROOT = os.environ.get('PROFILEACL_MATRIX_ROOT', '/tmp/profileacl-matrix')
 GENERIC_ALL = security.SEC_GENERIC_ALL
@@ -114,30 +112,6 @@ def personal(sid):
            '(A;OICI;0x001200a9;;;WD)' % sid
 
 
-class Sessions:
-    def __init__(self, srv):
-        self.lp = srv.lp()
-        self.conns = {}
-
-    def conn(self, user, share, proto):
-        key = (user, share, proto)
-        if key not in self.conns:
-            creds = Credentials()
-            creds.guess(self.lp)
-            creds.set_kerberos_state(DONT_USE_KERBEROS)
-            if user == 'guest':
-                # an unknown user: "map to guest = bad user"
-                creds.set_username('nosuchuser')
-                creds.set_password('whatever')
-            else:
-                creds.set_username(user)
-                creds.set_password(PASSWORDS[user])
-            self.conns[key] = libsmb.Conn('127.0.0.1', share, self.lp,
-                                          creds,
-                                          force_smb1=(proto == 'SMB1'))
-        return self.conns[key]
-
-
 def outcome(sess, user, share, proto, path, access, dacl):
     """OK / a status for opens; for MAXIMUM_ALLOWED: WD when the handle
     can write the DACL (the object's own DACL is written back), else
@@ -188,10 +162,10 @@ def main():
     acls['m_inherit'] = 'CHANGE'
     srv.prepare(users=('alice', 'bob', 'carol'), share_acls=acls)
     srv.start()
-    passed = failed = 0
+    R = Results()
     grants = denials = 0
     try:
-        sess = Sessions(srv)
+        sess = Client(srv)
         cli = Client(srv)
         sids = {}
         # objects, made by their owners over the Full share
@@ -271,9 +245,10 @@ def main():
             cases += 1
             name = '%s %s %s %s %s' % (proto, share, user, obj, acc)
             if got == expected:
-                passed += 1
+                R.passed += 1
                 continue
-            failed += 1
+            R.failed += 1
+            R.failures.append(name)
             if got in (OK, 'WD') and expected not in (OK, 'WD'):
                 grants += 1
                 kind = 'WRONGFUL GRANT'
@@ -283,15 +258,7 @@ def main():
             print('FAIL %s: %s: got %s, expected %s (twin %s)' %
                   (kind, name, got, expected, twin_res))
 
-        # rules a matrix row cannot show on its own
-        def check(name, ok, detail=''):
-            nonlocal passed, failed
-            if ok:
-                passed += 1
-                print('ok   ' + name)
-            else:
-                failed += 1
-                print('FAIL %s %s' % (name, detail))
+        check = R.check
 
         # the module must have granted something somewhere, or the
         # matrix above proves nothing
@@ -331,8 +298,7 @@ def main():
               'denials' % (cases, grants, denials))
     finally:
         srv.stop()
-    print('deny-matrix: %d passed, %d failed' % (passed, failed))
-    return 0 if failed == 0 else 1
+    return R.summary('deny-matrix')
 
 
 if __name__ == '__main__':

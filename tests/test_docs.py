@@ -11,18 +11,13 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from harness import Results
+
 TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
-passed = failed = 0
-
-
-def check(name, ok, detail=''):
-    global passed, failed
-    if ok:
-        passed += 1
-        print('ok   ' + name)
-    else:
-        failed += 1
-        print('FAIL %s %s' % (name, detail))
+R = Results()
+check = R.check
 
 
 def read(path):
@@ -58,5 +53,4 @@ check('man page has no DocBook tags left',
       re.search(r'</?[a-z]+', out) is None, re.findall(r'</?[a-z]+', out)[:5])
 check('man page mentions KB Q255113', 'Q255113' in out)
 
-print('docs: %d passed, %d failed' % (passed, failed))
-sys.exit(0 if failed == 0 else 1)
+sys.exit(R.summary('docs'))

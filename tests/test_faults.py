@@ -9,7 +9,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import (Client, Results, Server, FILE_CREATE, FILE_OPEN,
+from harness import (Client, Results, Server, FILE_CREATE,
                      FILE_READ_DATA, MAXIMUM_ALLOWED, READ_CONTROL,
                      WRITE_DAC)
 from samba.dcerpc import security

@@ -12,14 +12,13 @@ Run by tests/run-all.sh inside tests/netns-run.sh, as root.
 
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import (Client, Results, Server, FILE_CREATE,
                      FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE,
-                     FILE_OPEN, FILE_OPEN_IF, FILE_READ_DATA,
-                     FILE_WRITE_DATA, MAXIMUM_ALLOWED, READ_CONTROL,
+                     FILE_OPEN, FILE_READ_DATA,
+                     MAXIMUM_ALLOWED, READ_CONTROL,
                      WRITE_DAC, WRITE_OWNER, PASSWORDS as PW, run)
 
 PROTOS = ('SMB1', 'SMB2')

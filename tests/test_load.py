@@ -14,7 +14,6 @@ Passes when: 0 errors for owners, 0 grants for others, memory growth
 < 5%, no more descriptors than after the warm-up.
 """
 
-import glob
 import multiprocessing as mp
 import os
 import sys
@@ -22,8 +21,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import (Client, Results, Server, PASSWORDS, FILE_OPEN,
-                     SHARE_ALL,
+from harness import (Client, Results, Server, PASSWORDS,
+                     SHARE_ALL, descendants,
                      FILE_READ_DATA, FILE_WRITE_DATA, MAXIMUM_ALLOWED,
                      READ_CONTROL, WRITE_DAC)
 from samba import NTSTATUSError
@@ -144,16 +143,7 @@ def other(srv_conf_root, idx, barrier, out):
 
 
 def smbd_pids(srv):
-    pids = {srv.proc.pid}
-    for stat in glob.glob('/proc/[0-9]*/stat'):
-        try:
-            with open(stat) as f:
-                fields = f.read().rsplit(')', 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == srv.proc.pid:
-            pids.add(int(stat.split('/')[2]))
-    return pids
+    return {srv.proc.pid} | descendants(srv.proc.pid)
 
 
 def snapshot(srv):

@@ -377,54 +377,39 @@ static bool profileacl_handle_owned(struct files_struct *fsp, uid_t uid)
 	return sbuf.st_ex_uid == uid;
 }
 
-static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
-				       struct smb_request *req,
-				       struct files_struct *dirfsp,
-				       struct smb_filename *smb_fname,
-				       uint32_t access_mask,
-				       uint32_t share_access,
-				       uint32_t create_disposition,
-				       uint32_t create_options,
-				       uint32_t file_attributes,
-				       uint32_t oplock_request,
-				       const struct smb2_lease *lease,
-				       uint64_t allocation_size,
-				       uint32_t private_flags,
-				       struct security_descriptor *sd,
-				       struct ea_list *ea_list,
-				       files_struct **result,
-				       int *pinfo,
-				       const struct smb2_create_blobs *in_blobs,
-				       struct smb2_create_blobs *out_blobs)
+/*
+ * The rights to add to the share mask for this one open, or 0. Most opens
+ * leave at the first test, touching nothing but the request's bits.
+ */
+static uint32_t profileacl_decide(vfs_handle_struct *handle,
+				  const struct smb_filename *smb_fname,
+				  uint32_t access_mask,
+				  uint32_t create_disposition,
+				  uid_t *puid)
 {
 	struct connection_struct *conn = handle->conn;
 	struct profileacl_config *config = NULL;
 	struct profileacl_request r;
 	enum profileacl_reason reason;
-	enum profileacl_post_action action;
-	uint32_t saved_share_access = conn->share_access;
-	struct profileacl_fsp *ext = NULL;
 	uint32_t granted;
 	bool outside = false;
 	uid_t uid;
-	NTSTATUS status;
 
-	/* Fast path, no state touched: the request needs nothing from us */
 	if ((access_mask & (SEC_STD_WRITE_DAC | SEC_STD_WRITE_OWNER |
 			    SEC_FLAG_MAXIMUM_ALLOWED | SEC_GENERIC_ALL)) == 0 ||
 	    (conn->share_access & PROFILEACL_GRANTABLE) ==
 		    PROFILEACL_GRANTABLE) {
-		goto next;
+		return 0;
 	}
 
 	if (!SMB_VFS_HANDLE_TEST_DATA(handle)) {
 		/* IPC$ or a print share: nothing to grant */
-		goto next;
+		return 0;
 	}
 	SMB_VFS_HANDLE_GET_DATA(handle,
 				config,
 				struct profileacl_config,
-				return NT_STATUS_INTERNAL_ERROR);
+				return 0);
 
 	uid = get_current_uid(conn);
 
@@ -460,38 +445,37 @@ static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
 				 access_mask,
 				 profileacl_reason_str(reason));
 		}
-		goto next;
+		return 0;
 	}
 
 	DBG_DEBUG("%s: adding %s to the share mask 0x%08x for this open\n",
 		  smb_fname_str_dbg(smb_fname),
 		  profileacl_rights_str(granted),
-		  saved_share_access);
-	conn->share_access |= granted;
-	status = SMB_VFS_NEXT_CREATE_FILE(handle,
-					  req,
-					  dirfsp,
-					  smb_fname,
-					  access_mask,
-					  share_access,
-					  create_disposition,
-					  create_options,
-					  file_attributes,
-					  oplock_request,
-					  lease,
-					  allocation_size,
-					  private_flags,
-					  sd,
-					  ea_list,
-					  result,
-					  pinfo,
-					  in_blobs,
-					  out_blobs);
-	conn->share_access = saved_share_access;
+		  conn->share_access);
+	*puid = uid;
+	return granted;
+}
 
-	if (!NT_STATUS_IS_OK(status) || *result == NULL) {
-		return status;
-	}
+/*
+ * The open succeeded with a widened share mask: check on the handle that
+ * the requester owns what was opened, and keep, strip or refuse.
+ */
+static NTSTATUS profileacl_after_open(vfs_handle_struct *handle,
+				      struct smb_request *req,
+				      files_struct **result,
+				      uint32_t access_mask,
+				      uint32_t granted,
+				      uid_t uid)
+{
+	struct connection_struct *conn = handle->conn;
+	struct profileacl_config *config = NULL;
+	struct profileacl_fsp *ext = NULL;
+	enum profileacl_post_action action;
+
+	SMB_VFS_HANDLE_GET_DATA(handle,
+				config,
+				struct profileacl_config,
+				return NT_STATUS_INTERNAL_ERROR);
 
 	action = profileacl_post_open(access_mask,
 				      granted,
@@ -547,28 +531,78 @@ static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
 		close_file_free(req, result, ERROR_CLOSE);
 		return NT_STATUS_ACCESS_DENIED;
 	}
-	return status;
+	return NT_STATUS_OK;
+}
 
-next:
-	return SMB_VFS_NEXT_CREATE_FILE(handle,
-					req,
-					dirfsp,
-					smb_fname,
-					access_mask,
-					share_access,
-					create_disposition,
-					create_options,
-					file_attributes,
-					oplock_request,
-					lease,
-					allocation_size,
-					private_flags,
-					sd,
-					ea_list,
-					result,
-					pinfo,
-					in_blobs,
-					out_blobs);
+static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
+				       struct smb_request *req,
+				       struct files_struct *dirfsp,
+				       struct smb_filename *smb_fname,
+				       uint32_t access_mask,
+				       uint32_t share_access,
+				       uint32_t create_disposition,
+				       uint32_t create_options,
+				       uint32_t file_attributes,
+				       uint32_t oplock_request,
+				       const struct smb2_lease *lease,
+				       uint64_t allocation_size,
+				       uint32_t private_flags,
+				       struct security_descriptor *sd,
+				       struct ea_list *ea_list,
+				       files_struct **result,
+				       int *pinfo,
+				       const struct smb2_create_blobs *in_blobs,
+				       struct smb2_create_blobs *out_blobs)
+{
+	struct connection_struct *conn = handle->conn;
+	uint32_t saved_share_access = conn->share_access;
+	uint32_t granted;
+	uid_t uid = (uid_t)-1;
+	NTSTATUS status;
+
+	granted = profileacl_decide(handle,
+				    smb_fname,
+				    access_mask,
+				    create_disposition,
+				    &uid);
+
+	/* Widened for the next module's create only, restored on any path */
+	if (granted != 0) {
+		conn->share_access |= granted;
+	}
+	status = SMB_VFS_NEXT_CREATE_FILE(handle,
+					  req,
+					  dirfsp,
+					  smb_fname,
+					  access_mask,
+					  share_access,
+					  create_disposition,
+					  create_options,
+					  file_attributes,
+					  oplock_request,
+					  lease,
+					  allocation_size,
+					  private_flags,
+					  sd,
+					  ea_list,
+					  result,
+					  pinfo,
+					  in_blobs,
+					  out_blobs);
+	if (granted == 0) {
+		return status;
+	}
+	conn->share_access = saved_share_access;
+
+	if (!NT_STATUS_IS_OK(status) || *result == NULL) {
+		return status;
+	}
+	return profileacl_after_open(handle,
+				     req,
+				     result,
+				     access_mask,
+				     granted,
+				     uid);
 }
 
 /*

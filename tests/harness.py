@@ -273,7 +273,9 @@ class Client:
             creds = Credentials()
             creds.guess(self.lp)
             creds.set_kerberos_state(DONT_USE_KERBEROS)
-            if user == 'guest':
+            if user == 'anonymous':
+                creds.set_anonymous()
+            elif user == 'guest':
                 # an unknown user, mapped to the guest account where the
                 # server has "map to guest = bad user"
                 creds.set_username('nosuchuser')

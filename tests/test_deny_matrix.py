@@ -59,6 +59,8 @@ SHARES = {
     'm_ro': dict(ro='yes', extra='', acl='CHANGE'),
     'm_forced': dict(ro='no', extra='\tforce user = alice\n',
                      acl='CHANGE'),
+    'm_guestonly': dict(ro='no', extra='\tguest only = yes\n',
+                        acl='CHANGE'),
 }
 
 
@@ -76,7 +78,7 @@ def conf_shares():
     return text
 
 
-USERS = ('alice', 'bob', 'guest', 'carol')
+USERS = ('alice', 'bob', 'guest', 'anonymous', 'carol')
 
 # object -> (owner of what the name resolves to, how it is reached)
 OBJECTS = {
@@ -139,12 +141,13 @@ def outcome(sess, user, share, proto, path, access, dacl):
 
 def rule_applies(user, share, obj, access_name):
     """The module's rules, from its documentation."""
-    if user == 'guest':
+    if user in ('guest', 'anonymous'):
         return False
     if share != 'm_change':   # Read ACL, read only, force user
         return False
     owner = OBJECTS[obj]
-    uid_of_user = {'carol': 'root', 'guest': 'nobody'}.get(user, user)
+    uid_of_user = {'carol': 'root', 'guest': 'nobody',
+                   'anonymous': 'nobody'}.get(user, user)
     if owner != uid_of_user:
         return False
     return access_name in ('WRITE_DAC', 'MAXIMUM_ALLOWED')

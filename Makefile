@@ -8,8 +8,12 @@ PREFIX ?= /usr/local
 all: build/c4che/_cache.py
 	$(WAF) build
 
-build/c4che/_cache.py: wscript
+build/c4che/_cache.py: wscript $(SAMBA_SRC)/bin/default/include/config.h
 	$(WAF) configure --prefix=$(PREFIX) --samba-source=$(SAMBA_SRC)
+
+# A fresh machine: fetch and prepare the matching Samba tree first (root)
+$(SAMBA_SRC)/bin/default/include/config.h:
+	scripts/setup-debian.sh
 
 configure:
 	$(WAF) configure --prefix=$(PREFIX) --samba-source=$(SAMBA_SRC)

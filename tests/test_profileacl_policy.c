@@ -412,22 +412,6 @@ static void test_parse_grant(void **state UNUSED)
 	assert_null(why);
 }
 
-static void test_parse_bool(void **state UNUSED)
-{
-	assert_int_equal(profileacl_parse_bool("yes"), 1);
-	assert_int_equal(profileacl_parse_bool("True"), 1);
-	assert_int_equal(profileacl_parse_bool("on"), 1);
-	assert_int_equal(profileacl_parse_bool("1"), 1);
-	assert_int_equal(profileacl_parse_bool("no"), 0);
-	assert_int_equal(profileacl_parse_bool("FALSE"), 0);
-	assert_int_equal(profileacl_parse_bool("off"), 0);
-	assert_int_equal(profileacl_parse_bool("0"), 0);
-	assert_int_equal(profileacl_parse_bool("maybe"), -1);
-	assert_int_equal(profileacl_parse_bool(""), -1);
-	assert_int_equal(profileacl_parse_bool("yess"), -1);
-	assert_int_equal(profileacl_parse_bool(NULL), -1);
-}
-
 static void test_pattern_valid(void **state UNUSED)
 {
 	char longname[300];
@@ -517,7 +501,6 @@ int main(void)
 		cmocka_unit_test(test_sd_write_allowed),
 		cmocka_unit_test(test_option_names),
 		cmocka_unit_test(test_parse_grant),
-		cmocka_unit_test(test_parse_bool),
 		cmocka_unit_test(test_pattern_valid),
 		cmocka_unit_test(test_wild_match),
 		cmocka_unit_test(test_in_profile_dirs),

@@ -285,26 +285,6 @@ bool profileacl_parse_grant(const char *const *words,
 	return true;
 }
 
-int profileacl_parse_bool(const char *value)
-{
-	static const char *const yes[] = {"yes", "true", "on", "1"};
-	static const char *const no[] = {"no", "false", "off", "0"};
-	size_t i;
-
-	if (value == NULL) {
-		return -1;
-	}
-	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
-		if (profileacl_option_name_equal(value, yes[i])) {
-			return 1;
-		}
-		if (profileacl_option_name_equal(value, no[i])) {
-			return 0;
-		}
-	}
-	return -1;
-}
-
 bool profileacl_pattern_valid(const char *pattern)
 {
 	size_t len;

@@ -158,9 +158,6 @@ bool profileacl_parse_grant(const char *const *words,
 			    uint32_t *grant,
 			    const char **bad);
 
-/* yes/no/true/false/on/off/1/0, any case: 1, 0, or -1 when invalid */
-int profileacl_parse_bool(const char *value);
-
 /*
  * A "profileacl:profile dirs" pattern names one top-level folder: not
  * empty, no path separator, not "." or "..", no more than 255 bytes.

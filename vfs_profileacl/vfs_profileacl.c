@@ -145,7 +145,6 @@ static bool profileacl_parse_config(struct vfs_handle_struct *handle,
 	const char *bad = NULL;
 	char **words = NULL;
 	bool ok;
-	int b;
 
 	if (!profileacl_check_option_names(snum, service)) {
 		return false;
@@ -181,16 +180,13 @@ static bool profileacl_parse_config(struct vfs_handle_struct *handle,
 				     PROFILEACL_MODULE_NAME,
 				     PROFILEACL_OPT_AUDIT,
 				     NULL);
-	if (value != NULL) {
-		b = profileacl_parse_bool(value);
-		if (b == -1) {
-			DBG_ERR("share [%s]: bad value \"profileacl:audit = "
-				"%s\"; allowed: yes or no\n",
-				service,
-				value);
-			return false;
-		}
-		config->audit = (b == 1);
+	if (value != NULL && !set_boolean(value, &config->audit)) {
+		/* set_boolean() is what smb.conf's own booleans use */
+		DBG_ERR("share [%s]: bad value \"profileacl:audit = "
+			"%s\"; allowed: yes or no\n",
+			service,
+			value);
+		return false;
 	}
 
 	value = lp_parm_const_string(snum,

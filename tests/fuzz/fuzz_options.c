@@ -92,7 +92,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 
-	(void)profileacl_parse_bool(words[0]);
 	(void)profileacl_option_known(words[0]);
 	if (profileacl_option_name_equal(words[0], words[0]) != 1) {
 		abort();

@@ -30,6 +30,22 @@ count() {
 	failed=$((failed + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")))
 }
 
+# run_suite NAME FILTER CMD...: run CMD, keep its output in
+# $logdir/NAME.log, show the lines FILTER (an egrep pattern) selects, and
+# add its closing "N passed, N failed" line to the totals.
+run_suite() {
+	local name=$1 filter=$2
+	shift 2
+	"$@" 2>&1 | tee "$logdir/$name.log" | grep -E "$filter"
+	count "$logdir/$name.log" "$name"
+}
+# a Python suite against a real smbd in private namespaces
+in_netns() {
+	tests/netns-run.sh build/profileacl.so /usr/bin/python3 "$@"
+}
+ALL='.'
+QUIET='^(FAIL|ok|[A-Za-z0-9 ().-]+: [0-9]+ passed|[a-z ]+:|deny|faults|load)'
+
 echo "== unit tests (cmocka)"
 build/test_profileacl_policy 2>&1 | tee "$logdir/unit.log"
 u_pass=$(sed -nE 's/^\[  PASSED  \] ([0-9]+) test.*/\1/p' "$logdir/unit.log")
@@ -41,47 +57,30 @@ echo "unit: ${u_pass:-0} passed, ${u_fail:-0} failed" >"$logdir/unit.count"
 count "$logdir/unit.count" unit
 
 echo "== docs: guide, man page and README agree with the code"
-/usr/bin/python3 tests/test_docs.py 2>&1 | tee "$logdir/docs.log"
-count "$logdir/docs.log" docs
+run_suite docs "$ALL" /usr/bin/python3 tests/test_docs.py
 
 echo "== fuzzing (libFuzzer, ASan, UBSan), 60 s per harness"
-tests/fuzz/run-fuzz.sh 60 2>&1 | tee "$logdir/fuzz.log"
-count "$logdir/fuzz.log" fuzz
+run_suite fuzz "$ALL" tests/fuzz/run-fuzz.sh 60
 
 echo "== build: version mismatch stops the build"
-tests/test_build_mismatch.sh 2>&1 | tee "$logdir/mismatch.log"
-count "$logdir/mismatch.log" build-mismatch
+run_suite build-mismatch "$ALL" tests/test_build_mismatch.sh
 
 echo "== integration tests (real smbd, SMB1 and SMB2)"
-tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
-	tests/test_integration.py 2>&1 | tee "$logdir/integration.log" |
-	grep -v -e '^debug_lookup_classname' -e '^tdbsam'
-count "$logdir/integration.log" integration
+run_suite integration "$QUIET" in_netns tests/test_integration.py
 
 echo "== deny matrix (users x objects x access x shares x SMB1/SMB2)"
-tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
-	tests/test_deny_matrix.py 2>&1 | tee "$logdir/matrix.log" |
-	grep -E '^(FAIL|ok|deny)'
-count "$logdir/matrix.log" deny-matrix
+run_suite deny-matrix "$QUIET" in_netns tests/test_deny_matrix.py
 
 echo "== fault injection below the module"
-tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
-	tests/test_faults.py 2>&1 | tee "$logdir/faults.log" |
-	grep -E '^(FAIL|ok|faults)'
-count "$logdir/faults.log" faults
+run_suite faults "$QUIET" in_netns tests/test_faults.py
 
 echo "== load: 50 owners syncing, 10 others trying (short form: 20 s)"
-PROFILEACL_LOAD_SECONDS=${PROFILEACL_LOAD_SECONDS:-20} \
-	tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
-	tests/test_load.py 2>&1 | tee "$logdir/load.log" |
-	grep -E '^(FAIL|ok|load)'
-count "$logdir/load.log" load
+export PROFILEACL_LOAD_SECONDS=${PROFILEACL_LOAD_SECONDS:-20}
+run_suite load "$QUIET" in_netns tests/test_load.py
 
 echo "== smbtorture table (4 configurations, one process per test)"
-tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
-	tests/smbtorture_table.py 2>&1 | tee "$logdir/smbtorture.log" |
-	grep -v -e '^debug_lookup_classname' -e '^tdbsam'
-count "$logdir/smbtorture.log" smbtorture-table
+run_suite smbtorture-table "$QUIET|^[a-z_]+ +[0-9]+ of" \
+	in_netns tests/smbtorture_table.py
 
 echo "== valgrind: integration and smbtorture (module) with smbd under memcheck"
 # first show that the checker fails on a module error and leak
@@ -95,17 +94,13 @@ else
 fi
 rm -rf "$vg_self"
 count "$logdir/vgself.log" valgrind-check
-tests/run-valgrind.sh 2>&1 | tee "$logdir/valgrind.log" |
-	grep -v -e '^debug_lookup_classname' -e '^tdbsam'
-count "$logdir/valgrind.log" valgrind
+run_suite valgrind "$QUIET" tests/run-valgrind.sh
 
 echo "== install: make install/uninstall, Debian package build/install/purge"
-tests/test_install.sh 2>&1 | tee "$logdir/install.log"
-count "$logdir/install.log" install
+run_suite install "$ALL" tests/test_install.sh
 
 echo "== Samba 4.22 (Debian 13 root): integration suite and smbtorture table"
-tests/run-samba422.sh 2>&1 | tee "$logdir/samba-4.22.log"
-count "$logdir/samba-4.22.log" samba-4.22
+run_suite samba-4.22 "$ALL" tests/run-samba422.sh
 
 echo "== demo (Windows 2000-style logoff, with and without the module)"
 demo_rc=0

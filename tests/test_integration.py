@@ -197,22 +197,16 @@ def test_other_user_gains_nothing():
 
 def test_share_restrictions():
     for proto in PROTOS:
-        R.equal('module, share ACL Read: owner WRITE_DAC refused [%s]' %
-                proto,
-                cli.status('alice', 'readacl', proto, 'alice/NTUSER.DAT',
-                         WRITE_DAC), DENIED)
-        R.equal('module, share ACL Read: MAXIMUM_ALLOWED gets no '
-                'WRITE_DAC [%s]' % proto,
-                open_and_set('alice', 'readacl', proto, 'alice',
-                             MAXIMUM_ALLOWED), (OK, DENIED))
-        R.equal('module, read only share: owner WRITE_DAC refused [%s]' %
-                proto,
-                cli.status('alice', 'readonly', proto, 'alice/NTUSER.DAT',
-                         WRITE_DAC), DENIED)
-        R.equal('module, read only share: MAXIMUM_ALLOWED gets no '
-                'WRITE_DAC [%s]' % proto,
-                open_and_set('alice', 'readonly', proto, 'alice',
-                             MAXIMUM_ALLOWED), (OK, DENIED))
+        for share, what in (('readacl', 'share ACL Read'),
+                            ('readonly', 'read only share')):
+            R.equal('module, %s: owner WRITE_DAC refused [%s]' %
+                    (what, proto),
+                    cli.status('alice', share, proto, 'alice/NTUSER.DAT',
+                               WRITE_DAC), DENIED)
+            R.equal('module, %s: MAXIMUM_ALLOWED gets no WRITE_DAC [%s]' %
+                    (what, proto),
+                    open_and_set('alice', share, proto, 'alice',
+                                 MAXIMUM_ALLOWED), (OK, DENIED))
 
 
 def test_posix_acls():

@@ -335,6 +335,29 @@ static const char *profileacl_client(struct connection_struct *conn)
 	return addr != NULL ? addr : "unknown";
 }
 
+/*
+ * One "profileacl:audit" line: event, user, client, share, path, rights
+ * and what the event adds. Level 1 of the profileacl class, so that
+ * "log level = 0 profileacl:1" shows these lines alone.
+ */
+static void profileacl_audit(struct connection_struct *conn,
+			     struct files_struct *fsp,
+			     const char *event,
+			     uint32_t rights,
+			     const char *extra)
+{
+	DEBUG(1,
+	      ("profileacl audit: %s user=%s client=%s share=%s path=%s "
+	       "rights=%s%s\n",
+	       event,
+	       conn->session_info->unix_info->unix_name,
+	       profileacl_client(conn),
+	       lp_const_servicename(SNUM(conn)),
+	       fsp_str_dbg(fsp),
+	       profileacl_rights_str(rights),
+	       extra));
+}
+
 static enum profileacl_object
 profileacl_object_state(const struct smb_filename *smb_fname, uid_t uid)
 {
@@ -500,14 +523,7 @@ static NTSTATUS profileacl_after_open(vfs_handle_struct *handle,
 			   fsp_str_dbg(*result),
 			   profileacl_rights_str(granted));
 		if (config->audit) {
-			DEBUG(1,
-			      ("profileacl audit: grant user=%s "
-			       "client=%s share=%s path=%s rights=%s\n",
-			       conn->session_info->unix_info->unix_name,
-			       profileacl_client(conn),
-			       lp_const_servicename(SNUM(conn)),
-			       fsp_str_dbg(*result),
-			       profileacl_rights_str(granted)));
+			profileacl_audit(conn, *result, "grant", granted, "");
 		}
 		break;
 	case PROFILEACL_POST_STRIP:
@@ -615,6 +631,7 @@ static NTSTATUS profileacl_fset_nt_acl(vfs_handle_struct *handle,
 	struct profileacl_config *config = NULL;
 	struct profileacl_fsp *ext = VFS_FETCH_FSP_EXTENSION(handle, fsp);
 	char *sddl = NULL;
+	char *extra = NULL;
 	NTSTATUS status;
 
 	if (ext == NULL) {
@@ -642,17 +659,17 @@ static NTSTATUS profileacl_fset_nt_acl(vfs_handle_struct *handle,
 	status = SMB_VFS_NEXT_FSET_NT_ACL(handle, fsp, security_info_sent, psd);
 	if (config->audit) {
 		sddl = sddl_encode(talloc_tos(), psd, get_global_sam_sid());
-		DEBUG(1,
-		      ("profileacl audit: write user=%s client=%s share=%s "
-		       "path=%s rights=%s secinfo=0x%x status=%s sd=%s\n",
-		       conn->session_info->unix_info->unix_name,
-		       profileacl_client(conn),
-		       lp_const_servicename(SNUM(conn)),
-		       fsp_str_dbg(fsp),
-		       profileacl_rights_str(ext->granted),
-		       security_info_sent,
-		       nt_errstr(status),
-		       sddl != NULL ? sddl : "(unencodable)"));
+		extra = talloc_asprintf(talloc_tos(),
+					" secinfo=0x%x status=%s sd=%s",
+					security_info_sent,
+					nt_errstr(status),
+					sddl != NULL ? sddl : "(unencodable)");
+		profileacl_audit(conn,
+				 fsp,
+				 "write",
+				 ext->granted,
+				 extra != NULL ? extra : "");
+		TALLOC_FREE(extra);
 		TALLOC_FREE(sddl);
 	}
 	return status;

@@ -18,6 +18,9 @@ module's rules (not from its code):
       nothing else the share withholds (GENERIC_ALL and WRITE_OWNER also
       need WRITE_OWNER, which the default configuration does not grant).
   Then the outcome is the one on the Full share (the file ACL decides).
+  uid 0 (admin users) is nobody's owner. On a stack with vfs_fake_perms
+  smbd opens a symlink itself rather than its target (fake_perms reports
+  no file type), and nobody owns a link as far as the module goes.
   Otherwise it is the twin's: the module changes nothing.
 
 Wrongful grants (the module share gives more than expected) and wrongful
@@ -52,30 +55,61 @@ COMMON = '''	path = @ROOT@/profiles
 	vfs objects = %(vfs)s
 %(extra)s
 '''
-# module share -> (twin without the module, settings)
+STACK = 'acl_xattr streams_xattr'
+FAKE = 'fake_perms acl_xattr streams_xattr'
+# module share -> settings: its twin ('t' + name[1:]) has the same ones
+# without the module, 'full' names the Full share without the module
+# that shows what the file ACL alone allows
 SHARES = {
-    'm_change': dict(ro='no', extra='', acl='CHANGE'),
-    'm_read': dict(ro='no', extra='', acl='READ'),
-    'm_ro': dict(ro='yes', extra='', acl='CHANGE'),
+    'm_change': dict(ro='no', extra='', acl='CHANGE', full='m_full',
+                     vfs='profileacl ' + STACK, twin=STACK),
+    'm_read': dict(ro='no', extra='', acl='READ', full='m_full',
+                   vfs='profileacl ' + STACK, twin=STACK),
+    'm_ro': dict(ro='yes', extra='', acl='CHANGE', full='m_full',
+                 vfs='profileacl ' + STACK, twin=STACK),
     'm_forced': dict(ro='no', extra='\tforce user = alice\n',
-                     acl='CHANGE'),
+                     acl='CHANGE', full='m_full',
+                     vfs='profileacl ' + STACK, twin=STACK),
     'm_guestonly': dict(ro='no', extra='\tguest only = yes\n',
-                        acl='CHANGE'),
+                        acl='CHANGE', full='m_full',
+                        vfs='profileacl ' + STACK, twin=STACK),
+    # vfs_fake_perms reports every object as the requester's, above and
+    # below the module: ownership must come from the disk
+    'm_fake1': dict(ro='no', extra='', acl='CHANGE', full='f_fake',
+                    vfs='profileacl ' + FAKE, twin=FAKE),
+    'm_fake2': dict(ro='no', extra='', acl='CHANGE', full='f_fake',
+                    vfs='fake_perms profileacl ' + STACK, twin=FAKE),
 }
+# the shares on which the module's rule can apply (share ACL Change,
+# writable, no force user)
+RULE_SHARES = ('m_change', 'm_fake1', 'm_fake2', 'm_inherit')
+# inherit owner (create mask so the creator may reopen what it made)
+INHERIT = ('\tinherit owner = windows and unix\n'
+           '\tcreate mask = 0777\n\tforce create mode = 0666\n')
 
 
 def conf_shares():
     text = ''
     for name, s in SHARES.items():
-        for share, vfs in ((name, 'profileacl acl_xattr streams_xattr'),
-                           ('t' + name[1:], 'acl_xattr streams_xattr')):
+        for share, vfs in ((name, s['vfs']), ('t' + name[1:], s['twin'])):
             text += '\n[%s]\n' % share + COMMON % dict(s, vfs=vfs)
-    text += '\n[m_full]\n' + COMMON % dict(ro='no', extra='',
-                                          vfs='acl_xattr streams_xattr')
-    text += '\n[m_inherit]\n' + COMMON % dict(
-        ro='no', extra='\tinherit owner = windows and unix\n',
-        vfs='profileacl acl_xattr streams_xattr')
+    for share, vfs, extra in (('m_full', STACK, ''), ('f_fake', FAKE, ''),
+                              ('m_inherit', 'profileacl ' + STACK, INHERIT),
+                              ('t_inherit', STACK, INHERIT),
+                              ('f_inherit', STACK, INHERIT)):
+        text += '\n[%s]\n' % share + COMMON % dict(ro='no', extra=extra,
+                                                  vfs=vfs)
     return text
+
+
+def share_acls():
+    acls = {}
+    for name, s in SHARES.items():
+        acls[name] = s['acl']
+        acls['t' + name[1:]] = s['acl']
+    acls.update(m_full='FULL', f_fake='FULL', m_inherit='CHANGE',
+                t_inherit='CHANGE', f_inherit='FULL')
+    return acls
 
 
 USERS = ('alice', 'bob', 'guest', 'anonymous', 'carol')
@@ -96,6 +130,9 @@ OBJECTS = {
     'alice/../bob/bshared.txt': 'bob',
     'bob/sym-alice': 'alice',          # bob's symlink to alice's file
     'guest.txt': 'nobody',             # the guest account's own file
+    '': 'root',                        # the share root
+    'adminmade': 'root',               # a folder an admin made
+    'adminmade/a.txt': 'root',
 }
 
 ACCESS = {
@@ -143,27 +180,120 @@ def rule_applies(user, share, obj, access_name):
     """The module's rules, from its documentation."""
     if user in ('guest', 'anonymous'):
         return False
-    if share != 'm_change':   # Read ACL, read only, force user
+    if user == 'carol':       # admin users: uid 0 is nobody's owner
         return False
-    owner = OBJECTS[obj]
-    uid_of_user = {'carol': 'root', 'guest': 'nobody',
-                   'anonymous': 'nobody'}.get(user, user)
-    if owner != uid_of_user:
+    if share not in RULE_SHARES:   # Read ACL, read only, force user
+        return False
+    if SHARES.get(share, {}).get('twin') == FAKE and '/sym-' in obj:
+        # fake_perms reports no file type, so smbd opens a symlink
+        # itself, not its target; nobody is granted rights on a link
+        return False
+    if OBJECTS[obj] != user:
         return False
     return access_name in ('WRITE_DAC', 'MAXIMUM_ALLOWED')
+
+
+# durable cases: (share, object, access, disposition); each on its twin
+# and its Full share too
+DURABLE_USERS = ('alice', 'bob', 'carol')
+DURABLE_KINDS = (('v1', 'SMB2.1'), ('v2', 'SMB3'), ('persistent', 'SMB3'))
+DURABLE_ACCESS = {'WRITE_DAC': WRITE_DAC | READ_CONTROL,
+                  'MAXIMUM_ALLOWED': MAXIMUM_ALLOWED}
+DURABLE_OPENS = ('alice/own.txt', 'alice/shared.txt', 'bob/bshared.txt',
+                 'alice/own.txt:s1', 'alice/hard-bob', 'adminmade/a.txt')
+TWIN = {'m_change': ('t_change', 'm_full'),
+        'm_inherit': ('t_inherit', 'f_inherit')}
+
+
+def durable_outcome(user, share, kind, dialect, path, access, disposition):
+    """Open with a batch oplock and a durable request, drop the
+    connection, reconnect the handle; what each step gave."""
+    from smb2raw import DurableRequest, Session, OPLOCK_BATCH
+    WD = WRITE_DAC
+    s = Session(user, share, dialect)
+    req = DurableRequest(kind)
+    st, fid, ctx = s.create(path, access, disposition, oplock=OPLOCK_BATCH,
+                            context=req.query())
+    if fid is None:
+        s.logoff()
+        return st
+    before = s.access(fid)
+    dacl = s.get_dacl(fid) if before & READ_CONTROL else None
+    durable = req.granted(ctx)
+    s.drop()
+    r = Session(user, share, dialect)
+    try:
+        st2, fid2, _ = r.create(path, access, disposition,
+                                oplock=OPLOCK_BATCH,
+                                context=req.reconnect(fid))
+        if fid2 is None:
+            after, wrote = st2, '-'
+        else:
+            acc = r.access(fid2)
+            after = 'WD' if acc & WD else 'noWD'
+            wrote = r.set_dacl(fid2, dacl) if dacl is not None else '-'
+            r.close(fid2)
+    finally:
+        r.logoff()
+    return 'OK durable=%s %s | reconnect %s set=%s' % (
+        durable, 'WD' if before & WD else 'noWD', after, wrote)
+
+
+def durable_matrix(R, prof):
+    """(cases, wrongful grants, wrongful denials)"""
+    cases = grants = denials = 0
+    n = 0
+    for (kind, dialect), user, acc in itertools.product(
+            DURABLE_KINDS, DURABLE_USERS, DURABLE_ACCESS):
+        opens = [('m_change', p, FILE_OPEN) for p in DURABLE_OPENS]
+        # creates: in alice's folder where everyone may create files,
+        # with and without inherit owner
+        opens += [(sh, 'alice/dropbox/new', FILE_CREATE)
+                  for sh in ('m_change', 'm_inherit')]
+        for share, path, disp in opens:
+            res = {}
+            for sh in (share,) + TWIN[share]:
+                p = path
+                if disp == FILE_CREATE:
+                    n += 1
+                    p = '%s-%s-%d.txt' % (path, sh, n)
+                res[sh] = durable_outcome(user, sh, kind, dialect, p,
+                                          DURABLE_ACCESS[acc], disp)
+            twin, full = TWIN[share]
+            owner = OBJECTS.get(path, 'alice' if share == 'm_inherit'
+                                else user)
+            applies = user == owner and user != 'carol'
+            expected = res[full] if applies else res[twin]
+            got = res[share]
+            cases += 1
+            name = 'durable %s %s %s %s %s %s' % (kind, dialect, share,
+                                                  user, path, acc)
+            if os.environ.get('PROFILEACL_MATRIX_VERBOSE'):
+                print('case %s: %s' % (name, res))
+            if got == expected:
+                R.passed += 1
+                continue
+            R.failed += 1
+            R.failures.append(name)
+            if 'WD' in got.replace('noWD', '') and \
+                    'WD' not in expected.replace('noWD', '') or \
+                    ('set=NT_STATUS_OK' in got and
+                     'set=NT_STATUS_OK' not in expected):
+                grants += 1
+                kind_s = 'WRONGFUL GRANT'
+            else:
+                denials += 1
+                kind_s = 'WRONGFUL DENIAL'
+            print('FAIL %s: %s: got %s, expected %s' % (kind_s, name, got,
+                                                       expected))
+    return cases, grants, denials
 
 
 def main():
     srv = Server(ROOT, extra_shares=conf_shares(),
                  extra_global='\tmap to guest = bad user\n'
                  '\tguest account = nobody\n')
-    acls = {}
-    for name, s in SHARES.items():
-        acls[name] = s['acl']
-        acls['t' + name[1:]] = s['acl']
-    acls['m_full'] = 'FULL'
-    acls['m_inherit'] = 'CHANGE'
-    srv.prepare(users=('alice', 'bob', 'carol'), share_acls=acls)
+    srv.prepare(users=('alice', 'bob', 'carol'), share_acls=share_acls())
     srv.start()
     R = Results()
     grants = denials = 0
@@ -218,6 +348,11 @@ def main():
             f.write('guest\n')
         os.chown(guestfile, pwd.getpwnam('nobody').pw_uid, -1)
         os.chmod(guestfile, 0o666)
+        os.mkdir(os.path.join(prof, 'adminmade'))
+        os.chmod(os.path.join(prof, 'adminmade'), 0o777)
+        with open(os.path.join(prof, 'adminmade/a.txt'), 'w') as f:
+            f.write('admin\n')
+        os.chmod(os.path.join(prof, 'adminmade/a.txt'), 0o666)
         os.symlink('../alice/shared.txt', os.path.join(prof, 'bob/sym-alice'))
         os.lchown(os.path.join(prof, 'bob/sym-alice'),
                   pwd.getpwnam('bob').pw_uid, -1)
@@ -225,7 +360,7 @@ def main():
         # each object's DACL, written back by MAXIMUM_ALLOWED probes
         dacls = {}
         for obj, owner in OBJECTS.items():
-            c = sess.conn(owner if owner != 'nobody' else 'alice',
+            c = sess.conn(owner if owner in ('alice', 'bob') else 'alice',
                           'm_full', 'SMB2')
             fnum = c.create(obj, DesiredAccess=READ_CONTROL,
                             ShareAccess=SHARE_ALL)
@@ -241,8 +376,8 @@ def main():
             twin_res = outcome(sess, user, twin, proto, obj, ACCESS[acc],
                                dacls[obj])
             if rule_applies(user, share, obj, acc):
-                expected = outcome(sess, user, 'm_full', proto, obj,
-                                   ACCESS[acc], dacls[obj])
+                expected = outcome(sess, user, SHARES[share]['full'], proto,
+                                   obj, ACCESS[acc], dacls[obj])
             else:
                 expected = twin_res
             cases += 1
@@ -276,27 +411,38 @@ def main():
         check('no grant to the guest',
               'user [nobody]' not in log)
         # inherit owner: a new object belongs to the folder's owner, so
-        # the check on the opened handle is what refuses bob
+        # a create is decided by who will own it, before the open
+        drop = os.path.join(prof, 'alice/dropbox')
         for proto in ('SMB1', 'SMB2'):
             st = cli.status('bob', 'm_inherit', proto,
                             'alice/dropbox/plain-%s.txt' % proto,
                             FILE_READ_DATA, FILE_CREATE)
             check('inherit owner: bob may create in alice\'s dropbox '
                   '(control) [%s]' % proto, st == OK, st)
+            name = 'wdac-%s.txt' % proto
             st = cli.status('bob', 'm_inherit', proto,
-                            'alice/dropbox/wdac-%s.txt' % proto,
+                            'alice/dropbox/' + name,
                             WRITE_DAC | FILE_READ_DATA, FILE_CREATE)
             check('inherit owner: bob creating there asking WRITE_DAC is '
                   'refused [%s]' % proto,
                   st == 'NT_STATUS_ACCESS_DENIED', st)
+            check('inherit owner: ... and nothing was created [%s]' % proto,
+                  not os.path.exists(os.path.join(drop, name)))
             st = cli.status('alice', 'm_inherit', proto,
                             'alice/own-new-%s.txt' % proto,
                             WRITE_DAC | FILE_READ_DATA, FILE_CREATE)
             check('inherit owner: alice creating in her folder asking '
                   'WRITE_DAC is granted [%s]' % proto, st == OK, st)
         log = srv.log_text()
-        check('inherit owner: refused by the check on the opened handle',
-              log.count('opened object is not owned by bob, refusing') == 2)
+        check('inherit owner: no handle had to be refused after the open',
+              'opened object is not owned by bob' not in log)
+
+        # durable handles (v1, v2, persistent requests): a reconnect gets
+        # back exactly what an open would get, nothing the module withheld
+        dcases, dgrants, ddenials = durable_matrix(R, prof)
+        cases += dcases
+        grants += dgrants
+        denials += ddenials
         print('deny matrix: %d cases, %d wrongful grants, %d wrongful '
               'denials' % (cases, grants, denials))
     finally:

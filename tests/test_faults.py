@@ -9,9 +9,10 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import (Client, Results, Server, FILE_CREATE,
+from harness import (Client, Results, Server, FILE_CREATE, FILE_OPEN,
                      FILE_READ_DATA, MAXIMUM_ALLOWED, READ_CONTROL,
-                     WRITE_DAC)
+                     WRITE_DAC, run, server_cmd)
+from smb2raw import DurableRequest, Session, OPLOCK_BATCH
 from samba.dcerpc import security
 
 ROOT = os.environ.get('PROFILEACL_FAULT_ROOT', '/tmp/profileacl-faults')
@@ -23,6 +24,7 @@ SHARES = '''
 	path = @ROOT@/profiles
 	read only = no
 	vfs objects = profileacl pa_faultinject acl_xattr
+	pa_faultinject:race uid = @BOBUID@
 
 [f_full]
 	path = @ROOT@/profiles
@@ -31,9 +33,98 @@ SHARES = '''
 '''
 
 
+def share_entry_access(srv, name):
+    """The access mask of NAME's share mode entry (smbstatus -L)"""
+    out = run(*server_cmd(['smbstatus', '-s', srv.conf, '-L']))
+    for line in out.splitlines():
+        fields = line.split()
+        if len(fields) > 7 and name in line and fields[3].startswith('0x'):
+            return int(fields[3], 16)
+    return None
+
+
+def race_checks(R, srv):
+    """A right that fails the check on the opened handle survives
+    nowhere: not in the handle, the share mode entry or a durable handle.
+    And a reconnect decides again, for whoever owns the file then."""
+    pw = pwd.getpwnam('alice')
+    bob = pwd.getpwnam('bob').pw_uid
+    folder = os.path.join(ROOT, 'profiles', 'alice')
+    for kind, dialect in (('v1', 'SMB2.1'), ('v2', 'SMB3')):
+        # the object is given to bob between the two checks
+        name = 'racechown-%s.txt' % kind
+        with open(os.path.join(folder, name), 'w') as f:
+            f.write('x')
+        os.chown(os.path.join(folder, name), pw.pw_uid, pw.pw_gid)
+        s = Session('alice', 'f_mod', dialect)
+        req = DurableRequest(kind)
+        st, fid, ctx = s.create('alice/' + name, MAXIMUM_ALLOWED,
+                                FILE_OPEN, oplock=OPLOCK_BATCH,
+                                context=req.query())
+        R.equal('race: the MAXIMUM_ALLOWED open works [%s]' % kind, st,
+                OK)
+        if fid is None:
+            s.logoff()
+            continue
+        R.check('race: the handle lost WRITE_DAC [%s]' % kind,
+                not s.access(fid) & WRITE_DAC)
+        entry = share_entry_access(srv, 'alice/' + name)
+        R.check('race: the share mode entry lost WRITE_DAC (0x%x) [%s]' %
+                (entry or 0, kind),
+                entry is not None and not entry & WRITE_DAC)
+        R.check('race: no durable handle for it [%s]' % kind,
+                not req.granted(ctx))
+        s.drop()
+        r = Session('alice', 'f_mod', dialect)
+        st, fid2, _ = r.create('alice/' + name, MAXIMUM_ALLOWED, FILE_OPEN,
+                               oplock=OPLOCK_BATCH,
+                               context=req.reconnect(fid))
+        R.check('race: nothing to reconnect (%s) [%s]' % (st, kind),
+                fid2 is None)
+        r.logoff()
+
+        # the owner's granted durable handle; the file changes owner
+        # before she goes away (smbd itself refuses a reconnect when the
+        # owner changed after the disconnect: durable.c compares the
+        # stat in the cookie)
+        name = 'handover-%s.txt' % kind
+        with open(os.path.join(folder, name), 'w') as f:
+            f.write('x')
+        os.chown(os.path.join(folder, name), pw.pw_uid, pw.pw_gid)
+        s = Session('alice', 'f_mod', dialect)
+        req = DurableRequest(kind)
+        st, fid, ctx = s.create('alice/' + name, WRITE_DAC | READ_CONTROL,
+                                FILE_OPEN, oplock=OPLOCK_BATCH,
+                                context=req.query())
+        R.check('handover: the owner\'s WRITE_DAC open is durable (%s) '
+                '[%s]' % (st, kind), fid is not None and req.granted(ctx))
+        if fid is None:
+            s.logoff()
+            continue
+        dacl = s.get_dacl(fid)
+        os.chown(os.path.join(folder, name), bob, -1)
+        s.drop()
+        r = Session('alice', 'f_mod', dialect)
+        st, fid2, _ = r.create('alice/' + name, WRITE_DAC | READ_CONTROL,
+                               FILE_OPEN, oplock=OPLOCK_BATCH,
+                               context=req.reconnect(fid))
+        R.equal('handover: the reconnect works [%s]' % kind, st, OK)
+        if fid2 is not None:
+            R.check('handover: ... without WRITE_DAC [%s]' % kind,
+                    not r.access(fid2) & WRITE_DAC)
+            entry = share_entry_access(srv, 'alice/' + name)
+            R.check('handover: ... in the share mode entry too [%s]' % kind,
+                    entry is not None and not entry & WRITE_DAC)
+            R.equal('handover: ... and cannot set the DACL [%s]' % kind,
+                    r.set_dacl(fid2, dacl), DENIED)
+            r.close(fid2)
+        r.logoff()
+
+
 def main():
     R = Results()
-    srv = Server(ROOT, extra_shares=SHARES,
+    srv = Server(ROOT, extra_shares=SHARES.replace(
+        '@BOBUID@', str(pwd.getpwnam('bob').pw_uid)),
                  extra_global='\tlog level = 1 profileacl:10\n')
     srv.prepare(share_acls={'f_mod': 'CHANGE', 'f_full': 'FULL'})
     srv.start()
@@ -108,8 +199,10 @@ def main():
         R.check('the open failure came after the module widened the '
                 'mask', 'openfail-SMB1.txt: adding WRITE_DAC to the share '
                 'mask' in log)
+        race_checks(R, srv)
+        log = srv.log_text()
         R.check('the module logged why it took the right back',
-                'treating as not owned' in log and
+                'owner unknown' in log and
                 'refusing WRITE_DAC' in log and
                 'removing WRITE_DAC from MAXIMUM_ALLOWED' in log)
         R.check('no grant logged for the failing names',

@@ -191,6 +191,52 @@ static void test_guest(void **state UNUSED)
 	expect(&r, 0, PROFILEACL_GUEST);
 }
 
+/* admin users run as root, and smbd skips the file ACL check for root */
+static void test_root(void **state UNUSED)
+{
+	struct profileacl_request r = owner_request();
+
+	r.root = true;
+	expect(&r, 0, PROFILEACL_ROOT);
+	r.access_mask = MAXA;
+	expect(&r, 0, PROFILEACL_ROOT);
+	r.object = PROFILEACL_OBJ_ABSENT;
+	r.create_disposition = PROFILEACL_FILE_CREATE;
+	expect(&r, 0, PROFILEACL_ROOT);
+}
+
+/* inherit owner: a create is decided by who will own the new object */
+static void test_inherit_owner(void **state UNUSED)
+{
+	struct profileacl_request r = owner_request();
+
+	r.object = PROFILEACL_OBJ_ABSENT;
+	r.create_disposition = PROFILEACL_FILE_CREATE;
+	r.inherit_owner = true;
+	r.parent = PROFILEACL_OBJ_OWN;
+	expect(&r, WDAC, PROFILEACL_GRANTED);
+	r.parent = PROFILEACL_OBJ_OTHER;
+	expect(&r, 0, PROFILEACL_INHERITS_OTHER);
+	r.access_mask = MAXA;
+	expect(&r, 0, PROFILEACL_INHERITS_OTHER);
+	r.parent = PROFILEACL_OBJ_UNKNOWN;
+	expect(&r, 0, PROFILEACL_OWNER_UNKNOWN);
+	r.parent = PROFILEACL_OBJ_ABSENT;
+	expect(&r, 0, PROFILEACL_OWNER_UNKNOWN);
+	/* an existing object: its owner decides, not the folder's */
+	r.object = PROFILEACL_OBJ_OWN;
+	r.create_disposition = PROFILEACL_FILE_OPEN_IF;
+	expect(&r, WDAC, PROFILEACL_GRANTED);
+	r.object = PROFILEACL_OBJ_OTHER;
+	r.parent = PROFILEACL_OBJ_OWN;
+	expect(&r, 0, PROFILEACL_NOT_OWNER);
+	/* without inherit owner the parent is not read */
+	r.inherit_owner = false;
+	r.object = PROFILEACL_OBJ_ABSENT;
+	r.parent = PROFILEACL_OBJ_OTHER;
+	expect(&r, WDAC, PROFILEACL_GRANTED);
+}
+
 static void test_forced_user(void **state UNUSED)
 {
 	struct profileacl_request r = owner_request();
@@ -331,7 +377,7 @@ static void test_strings(void **state UNUSED)
 {
 	enum profileacl_reason reason;
 
-	for (reason = PROFILEACL_NOT_ASKED; reason <= PROFILEACL_OWNER_UNKNOWN;
+	for (reason = PROFILEACL_NOT_ASKED; reason <= PROFILEACL_INHERITS_OTHER;
 	     reason++) {
 		assert_string_not_equal(profileacl_reason_str(reason),
 					"unknown reason");
@@ -470,6 +516,22 @@ static void test_in_profile_dirs(void **state UNUSED)
 	assert_false(profileacl_in_profile_dirs("bob/ann", ann));
 	assert_false(profileacl_in_profile_dirs("", ann));
 	assert_false(profileacl_in_profile_dirs(".", ann));
+	{
+		/* wildcards never match the share root */
+		const char *star[] = {"*", NULL};
+		const char *q[] = {"?", NULL};
+		const char *qq[] = {"??", NULL};
+
+		assert_false(profileacl_in_profile_dirs(".", star));
+		assert_false(profileacl_in_profile_dirs("./x", star));
+		assert_false(profileacl_in_profile_dirs("", star));
+		assert_false(profileacl_in_profile_dirs("..", star));
+		assert_false(profileacl_in_profile_dirs(".", q));
+		assert_false(profileacl_in_profile_dirs("..", qq));
+		assert_true(profileacl_in_profile_dirs("ann", star));
+		assert_true(profileacl_in_profile_dirs(".ann", star));
+		assert_true(profileacl_in_profile_dirs("a", q));
+	}
 	assert_false(profileacl_in_profile_dirs(NULL, ann));
 	/* no list: ownership alone decides */
 	assert_true(profileacl_in_profile_dirs("anything", none));
@@ -488,6 +550,8 @@ int main(void)
 		cmocka_unit_test(test_grantable_is_capped),
 		cmocka_unit_test(test_share_already_has_it),
 		cmocka_unit_test(test_guest),
+		cmocka_unit_test(test_root),
+		cmocka_unit_test(test_inherit_owner),
 		cmocka_unit_test(test_forced_user),
 		cmocka_unit_test(test_read_only),
 		cmocka_unit_test(test_read_share_acl),

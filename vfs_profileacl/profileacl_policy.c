@@ -91,6 +91,11 @@ uint32_t profileacl_grant(const struct profileacl_request *r,
 		*reason = PROFILEACL_GUEST;
 		return 0;
 	}
+	if (r->root) {
+		/* smbd skips the file ACL check for root: nothing to add */
+		*reason = PROFILEACL_ROOT;
+		return 0;
+	}
 	if (r->forced_user) {
 		*reason = PROFILEACL_FORCED_USER;
 		return 0;
@@ -128,6 +133,13 @@ uint32_t profileacl_grant(const struct profileacl_request *r,
 	case PROFILEACL_OBJ_ABSENT:
 		if (!disposition_creates(r->create_disposition)) {
 			*reason = PROFILEACL_NOT_CREATED;
+			return 0;
+		}
+		if (r->inherit_owner && r->parent != PROFILEACL_OBJ_OWN) {
+			/* The new object will belong to the folder's owner */
+			*reason = (r->parent == PROFILEACL_OBJ_OTHER)
+					  ? PROFILEACL_INHERITS_OTHER
+					  : PROFILEACL_OWNER_UNKNOWN;
 			return 0;
 		}
 		/* The requester becomes the owner; checked after the open */
@@ -193,6 +205,11 @@ const char *profileacl_reason_str(enum profileacl_reason reason)
 		return "object does not exist and is not created";
 	case PROFILEACL_OWNER_UNKNOWN:
 		return "owner of the object unknown";
+	case PROFILEACL_ROOT:
+		return "uid 0 is nobody's profile owner";
+	case PROFILEACL_INHERITS_OTHER:
+		return "inherit owner: the new object would belong to the "
+		       "folder's owner";
 	}
 	return "unknown reason";
 }
@@ -362,7 +379,8 @@ bool profileacl_in_profile_dirs(const char *path, const char *const *patterns)
 	}
 	slash = strchr(path, '/');
 	len = (slash != NULL) ? (size_t)(slash - path) : strlen(path);
-	if (len == 0) {
+	if (len == 0 || (len == 1 && path[0] == '.') ||
+	    (len == 2 && path[0] == '.' && path[1] == '.')) {
 		return false; /* the share root is nobody's profile */
 	}
 	for (i = 0; patterns[i] != NULL; i++) {

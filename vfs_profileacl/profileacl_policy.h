@@ -78,10 +78,17 @@ struct profileacl_request {
 	uint32_t create_disposition;
 	uint32_t grantable;   /* configured rights to grant */
 	bool guest;	      /* guest or anonymous session */
+	bool root;	      /* requester runs as uid 0 (admin users) */
 	bool read_only;	      /* share read only for this user */
 	bool forced_user;     /* "force user": no person owns */
 	bool outside_profile; /* outside the profile dirs */
-	enum profileacl_object object;
+	/*
+	 * "inherit owner": a new object belongs to the owner of its
+	 * parent folder, whose state is in parent.
+	 */
+	bool inherit_owner;
+	enum profileacl_object object; /* the real owner, on disk */
+	enum profileacl_object parent; /* only read with inherit_owner */
 };
 
 enum profileacl_reason {
@@ -97,6 +104,8 @@ enum profileacl_reason {
 	PROFILEACL_NOT_OWNER,
 	PROFILEACL_NOT_CREATED, /* absent and not created */
 	PROFILEACL_OWNER_UNKNOWN,
+	PROFILEACL_ROOT,	   /* uid 0 is nobody's profile owner */
+	PROFILEACL_INHERITS_OTHER, /* new object would be another's */
 };
 
 /* Map GENERIC_* bits with the file generic mapping, as smbd does. */
@@ -170,7 +179,8 @@ bool profileacl_wild_match(const char *pattern, const char *name);
 /*
  * Does the share-relative PATH lie in (or is it) a top-level folder
  * matching one of PATTERNS (NULL-terminated)? An empty or NULL list
- * matches everything.
+ * matches everything. The share root ("", "." or "..") lies in no
+ * profile folder, whatever the pattern.
  */
 bool profileacl_in_profile_dirs(const char *path, const char *const *patterns);
 

@@ -42,6 +42,10 @@
 #include "lib/tsocket/tsocket.h"
 #include "libcli/security/sddl.h"
 #include "passdb/machine_sid.h"
+#include "messages.h"
+#include "librpc/gen_ndr/open_files.h"
+#include "locking/share_mode_lock.h"
+#include "lib/util/server_id.h"
 #include "profileacl_policy.h"
 
 #undef DBGC_CLASS
@@ -93,14 +97,24 @@ struct profileacl_config {
 	bool audit;
 	/* "profileacl:profile dirs" as written, NULL when unset */
 	const char *profile_dirs;
-	/* ... and substituted for the user with uid dirs_uid */
-	char **dirs;
-	uid_t dirs_uid;
+	/*
+	 * Rights of a create the module widened, while the next module
+	 * runs it: a security descriptor written then (the initial SD)
+	 * goes through a granted right.
+	 */
+	uint32_t creating;
+	/* Inside our own SD write: nested ACL writes are part of it */
+	bool writing;
 };
 
-/* Attached to each handle that got a right from the module */
+/* Attached to each handle whose rights the module granted or stripped */
 struct profileacl_fsp {
 	uint32_t granted;
+	/*
+	 * The handle lost a right in a race (the object changed owner
+	 * between the check and the open): it gets no durable handle.
+	 */
+	bool stripped;
 };
 
 #define PROFILEACL_OPT_PREFIX PROFILEACL_MODULE_NAME ":"
@@ -205,25 +219,24 @@ static bool profileacl_parse_config(struct vfs_handle_struct *handle,
 
 /*
  * The "profile dirs" patterns after smb.conf substitutions (%U, %u, %G,
- * ...) for the current user. An SMB1 tree connect can be used by several
- * sessions, so the list is kept per uid and made again when it changes.
+ * %I, ...) for the session now in force, on mem_ctx. Made anew for each
+ * decision that would grant, never cached: the substitutions depend on
+ * the session and the client, not on the uid alone, and an SMB1 tree
+ * connect serves several sessions. NULL (and a log line) when the value
+ * gives no valid pattern.
  */
-static const char *const *profileacl_dirs(struct vfs_handle_struct *handle,
-					  struct profileacl_config *config,
-					  uid_t uid)
+static char **profileacl_dirs(TALLOC_CTX *mem_ctx,
+			      struct vfs_handle_struct *handle,
+			      const struct profileacl_config *config)
 {
 	const struct loadparm_substitution *lp_sub =
 		loadparm_s3_global_substitution();
+	const char *service = lp_const_servicename(SNUM(handle->conn));
 	char *value = NULL;
 	char **dirs = NULL;
 	size_t i;
 
-	if (config->dirs != NULL && config->dirs_uid == uid) {
-		return (const char *const *)config->dirs;
-	}
-	TALLOC_FREE(config->dirs);
-
-	value = lp_parm_substituted_string(talloc_tos(),
+	value = lp_parm_substituted_string(mem_ctx,
 					   lp_sub,
 					   SNUM(handle->conn),
 					   PROFILEACL_MODULE_NAME,
@@ -232,16 +245,13 @@ static const char *const *profileacl_dirs(struct vfs_handle_struct *handle,
 	if (value == NULL) {
 		return NULL;
 	}
-	dirs = str_list_make_v3(config, value, NULL);
+	dirs = str_list_make_v3(mem_ctx, value, NULL);
 	if (dirs == NULL || dirs[0] == NULL) {
 		DBG_ERR("share [%s]: \"profileacl:profile dirs = %s\" "
-			"gives no pattern for uid %u\n",
-			lp_const_servicename(SNUM(handle->conn)),
-			config->profile_dirs,
-			(unsigned)uid);
-		TALLOC_FREE(value);
-		TALLOC_FREE(dirs);
-		return NULL;
+			"gives no pattern\n",
+			service,
+			config->profile_dirs);
+		goto fail;
 	}
 	for (i = 0; dirs[i] != NULL; i++) {
 		if (!profileacl_pattern_valid(dirs[i])) {
@@ -249,19 +259,19 @@ static const char *const *profileacl_dirs(struct vfs_handle_struct *handle,
 				"\"profileacl:profile dirs = %s\" (after "
 				"substitution: %s); a pattern names one "
 				"top-level folder, with * and ? wildcards\n",
-				lp_const_servicename(SNUM(handle->conn)),
+				service,
 				dirs[i],
 				config->profile_dirs,
 				value);
-			TALLOC_FREE(value);
-			TALLOC_FREE(dirs);
-			return NULL;
+			goto fail;
 		}
 	}
 	TALLOC_FREE(value);
-	config->dirs = dirs;
-	config->dirs_uid = uid;
-	return (const char *const *)config->dirs;
+	return dirs;
+fail:
+	TALLOC_FREE(value);
+	TALLOC_FREE(dirs);
+	return NULL;
 }
 
 static int profileacl_connect(struct vfs_handle_struct *handle,
@@ -269,6 +279,7 @@ static int profileacl_connect(struct vfs_handle_struct *handle,
 			      const char *user)
 {
 	struct profileacl_config *config = NULL;
+	char **dirs = NULL;
 	int ret;
 
 	ret = SMB_VFS_NEXT_CONNECT(handle, service, user);
@@ -293,13 +304,16 @@ static int profileacl_connect(struct vfs_handle_struct *handle,
 			user);
 		goto fail;
 	}
-	if (config->profile_dirs != NULL &&
-	    profileacl_dirs(handle, config, get_current_uid(handle->conn)) ==
-		    NULL) {
-		DBG_ERR("refusing the connection to [%s] for %s\n",
-			service,
-			user);
-		goto fail;
+	if (config->profile_dirs != NULL) {
+		/* Only checked here: each decision makes the list anew */
+		dirs = profileacl_dirs(talloc_tos(), handle, config);
+		if (dirs == NULL) {
+			DBG_ERR("refusing the connection to [%s] for %s\n",
+				service,
+				user);
+			goto fail;
+		}
+		TALLOC_FREE(dirs);
 	}
 
 	if (handle->conn->force_user) {
@@ -358,52 +372,134 @@ static void profileacl_audit(struct connection_struct *conn,
 	       extra));
 }
 
-static enum profileacl_object
-profileacl_object_state(const struct smb_filename *smb_fname, uid_t uid)
-{
-	if (!VALID_STAT(smb_fname->st)) {
-		/* filename_convert() leaves a zeroed stat for a new name */
-		return PROFILEACL_OBJ_ABSENT;
-	}
-	if (smb_fname->st.st_ex_uid == uid) {
-		return PROFILEACL_OBJ_OWN;
-	}
-	return PROFILEACL_OBJ_OTHER;
-}
-
 /*
- * Does the requester own what the handle refers to? Asked of the open
- * handle itself, so a rename, symlink or hardlink swapped in between the
- * check and the open cannot pass. A stream belongs to its base file.
+ * Who owns what FSP refers to, on disk. A stream belongs to its base
+ * file. The owner comes from the backend at the bottom of the VFS stack,
+ * below any module that fakes stat (vfs_fake_perms reports every object
+ * as the requester's). The modules below this one must be able to stat
+ * the handle too: an error anywhere leaves the owner unknown.
  */
-static bool profileacl_handle_owned(struct files_struct *fsp, uid_t uid)
+static enum profileacl_object
+profileacl_fsp_owner(struct vfs_handle_struct *handle,
+		     struct files_struct *fsp,
+		     uid_t uid)
 {
-	struct files_struct *owner_fsp = fsp;
+	struct vfs_handle_struct *backend = handle;
 	SMB_STRUCT_STAT sbuf;
+	SMB_STRUCT_STAT real;
 	int ret;
 
+	if (fsp == NULL) {
+		return PROFILEACL_OBJ_UNKNOWN;
+	}
 	if (fsp->base_fsp != NULL) {
-		owner_fsp = fsp->base_fsp;
+		fsp = fsp->base_fsp;
 	}
-
-	ret = SMB_VFS_FSTAT(owner_fsp, &sbuf);
+	ret = SMB_VFS_NEXT_FSTAT(handle, fsp, &sbuf);
 	if (ret != 0) {
-		DBG_WARNING("fstat of %s failed: %s; treating as not owned\n",
-			    fsp_str_dbg(owner_fsp),
+		DBG_WARNING("fstat of %s failed: %s; owner unknown\n",
+			    fsp_str_dbg(fsp),
 			    strerror(errno));
-		return false;
+		return PROFILEACL_OBJ_UNKNOWN;
 	}
-	return sbuf.st_ex_uid == uid;
+	while (backend->next != NULL) {
+		backend = backend->next;
+	}
+	ret = smb_vfs_call_fstat(backend, fsp, &real);
+	if (ret != 0) {
+		DBG_WARNING("fstat of %s in the file system failed: %s; "
+			    "owner unknown\n",
+			    fsp_str_dbg(fsp),
+			    strerror(errno));
+		return PROFILEACL_OBJ_UNKNOWN;
+	}
+	if (S_ISLNK(real.st_ex_mode)) {
+		/*
+		 * smbd follows links to their target; a handle on a link
+		 * itself means a module above misreported its type
+		 */
+		DBG_NOTICE("%s: the handle is a symlink itself; owner "
+			   "unknown\n",
+			   fsp_str_dbg(fsp));
+		return PROFILEACL_OBJ_UNKNOWN;
+	}
+	if (real.st_ex_uid != sbuf.st_ex_uid) {
+		char *stack = str_list_join(talloc_tos(),
+					    lp_vfs_objects(SNUM(handle->conn)),
+					    ' ');
+
+		DBG_NOTICE("%s: the modules below profileacl in \"vfs objects "
+			   "= %s\" report owner uid %u, the file system uid "
+			   "%u: the file system decides\n",
+			   fsp_str_dbg(fsp),
+			   stack != NULL ? stack : "?",
+			   (unsigned)sbuf.st_ex_uid,
+			   (unsigned)real.st_ex_uid);
+		TALLOC_FREE(stack);
+	}
+	return (real.st_ex_uid == uid) ? PROFILEACL_OBJ_OWN
+				       : PROFILEACL_OBJ_OTHER;
 }
 
 /*
- * The rights to add to the share mask for this one open, or 0. Most opens
- * leave at the first test, touching nothing but the request's bits.
+ * Who will own the object a create would make: with "inherit owner" the
+ * owner of the parent folder, for a new stream the owner of its base
+ * file. Sets *container to that owner's state and returns true when one
+ * of these rules applies.
+ */
+static bool profileacl_new_owner(struct vfs_handle_struct *handle,
+				 const struct smb_filename *smb_fname,
+				 uid_t uid,
+				 enum profileacl_object *container)
+{
+	struct connection_struct *conn = handle->conn;
+	struct smb_filename *other = NULL;
+	struct smb_filename *atname = NULL;
+	NTSTATUS status;
+
+	/* smb_fname is relative to the share root, whatever dirfsp is */
+	if (is_named_stream(smb_fname)) {
+		status = synthetic_pathref(talloc_tos(),
+					   conn->cwd_fsp,
+					   smb_fname->base_name,
+					   NULL,
+					   NULL,
+					   smb_fname->twrp,
+					   smb_fname->flags &
+						   ~SMB_FILENAME_POSIX_PATH,
+					   &other);
+	} else if (lp_inherit_owner(SNUM(conn)) != INHERIT_OWNER_NO) {
+		status = parent_pathref(talloc_tos(),
+					conn->cwd_fsp,
+					smb_fname,
+					&other,
+					&atname);
+	} else {
+		return false;
+	}
+	if (!NT_STATUS_IS_OK(status)) {
+		DBG_INFO("%s: no handle on the new object's container: %s\n",
+			 smb_fname_str_dbg(smb_fname),
+			 nt_errstr(status));
+		*container = PROFILEACL_OBJ_UNKNOWN;
+		return true;
+	}
+	*container = profileacl_fsp_owner(handle, other->fsp, uid);
+	TALLOC_FREE(other);
+	return true;
+}
+
+/*
+ * The rights to add to the share mask for this one open, or 0. object
+ * is what is known of the object's owner; *puid is set to the requester.
  */
 static uint32_t profileacl_decide(vfs_handle_struct *handle,
-				  const struct smb_filename *smb_fname,
+				  const char *path,
 				  uint32_t access_mask,
 				  uint32_t create_disposition,
+				  enum profileacl_object object,
+				  bool inherit_owner,
+				  enum profileacl_object container,
 				  uid_t *puid)
 {
 	struct connection_struct *conn = handle->conn;
@@ -411,36 +507,14 @@ static uint32_t profileacl_decide(vfs_handle_struct *handle,
 	struct profileacl_request r;
 	enum profileacl_reason reason;
 	uint32_t granted;
-	bool outside = false;
 	uid_t uid;
 
-	if ((access_mask & (SEC_STD_WRITE_DAC | SEC_STD_WRITE_OWNER |
-			    SEC_FLAG_MAXIMUM_ALLOWED | SEC_GENERIC_ALL)) == 0 ||
-	    (conn->share_access & PROFILEACL_GRANTABLE) ==
-		    PROFILEACL_GRANTABLE) {
-		return 0;
-	}
-
-	if (!SMB_VFS_HANDLE_TEST_DATA(handle)) {
-		/* IPC$ or a print share: nothing to grant */
-		return 0;
-	}
 	SMB_VFS_HANDLE_GET_DATA(handle,
 				config,
 				struct profileacl_config,
 				return 0);
 
 	uid = get_current_uid(conn);
-
-	if (config->profile_dirs != NULL) {
-		const char *const *dirs = profileacl_dirs(handle, config, uid);
-
-		/* A list that cannot be made grants nothing */
-		outside =
-			(dirs == NULL) ||
-			!profileacl_in_profile_dirs(smb_fname->base_name, dirs);
-	}
-
 	r = (struct profileacl_request){
 		.access_mask = access_mask,
 		.share_mask = conn->share_access,
@@ -448,19 +522,32 @@ static uint32_t profileacl_decide(vfs_handle_struct *handle,
 		.grantable = config->grantable,
 		.guest = security_session_user_level(conn->session_info, NULL) <
 			 SECURITY_USER,
+		.root = (uid == 0),
 		.read_only = conn->read_only,
 		.forced_user = conn->force_user,
-		.outside_profile = outside,
-		.object = profileacl_object_state(smb_fname, uid),
+		.inherit_owner = inherit_owner,
+		.object = object,
+		.parent = container,
 	};
 
 	granted = profileacl_grant(&r, &reason);
+	if (granted != 0 && config->profile_dirs != NULL) {
+		char **dirs = profileacl_dirs(talloc_tos(), handle, config);
+
+		/* A list that cannot be made grants nothing */
+		r.outside_profile =
+			(dirs == NULL) ||
+			!profileacl_in_profile_dirs(path,
+						    (const char *const *)dirs);
+		TALLOC_FREE(dirs);
+		granted = profileacl_grant(&r, &reason);
+	}
 	if (granted == 0) {
 		if (reason != PROFILEACL_NOT_ASKED &&
 		    reason != PROFILEACL_NO_CONFIG) {
 			DBG_INFO("%s: no grant for %s, access 0x%08x: %s\n",
 				 conn->session_info->unix_info->unix_name,
-				 smb_fname_str_dbg(smb_fname),
+				 path,
 				 access_mask,
 				 profileacl_reason_str(reason));
 		}
@@ -468,82 +555,214 @@ static uint32_t profileacl_decide(vfs_handle_struct *handle,
 	}
 
 	DBG_DEBUG("%s: adding %s to the share mask 0x%08x for this open\n",
-		  smb_fname_str_dbg(smb_fname),
+		  path,
 		  profileacl_rights_str(granted),
 		  conn->share_access);
 	*puid = uid;
 	return granted;
 }
 
+/* Does this request ask for a right the share mask lacks? (cheap) */
+static bool profileacl_wants(struct connection_struct *conn,
+			     uint32_t access_mask)
+{
+	return (access_mask & (SEC_STD_WRITE_DAC | SEC_STD_WRITE_OWNER |
+			       SEC_FLAG_MAXIMUM_ALLOWED | SEC_GENERIC_ALL)) !=
+		       0 &&
+	       (conn->share_access & PROFILEACL_GRANTABLE) !=
+		       PROFILEACL_GRANTABLE;
+}
+
+/* The decision before an open, from the name smbd resolved */
+static uint32_t profileacl_decide_create(vfs_handle_struct *handle,
+					 const struct smb_filename *smb_fname,
+					 uint32_t access_mask,
+					 uint32_t create_disposition,
+					 uid_t *puid)
+{
+	enum profileacl_object object;
+	enum profileacl_object container = PROFILEACL_OBJ_UNKNOWN;
+	bool inherit = false;
+	uid_t uid = get_current_uid(handle->conn);
+
+	if (!profileacl_wants(handle->conn, access_mask) ||
+	    !SMB_VFS_HANDLE_TEST_DATA(handle)) {
+		/* Most opens leave here; IPC$ and printers have no data */
+		return 0;
+	}
+
+	if (!VALID_STAT(smb_fname->st)) {
+		/* filename_convert() leaves a zeroed stat for a new name */
+		object = PROFILEACL_OBJ_ABSENT;
+		inherit = profileacl_new_owner(handle,
+					       smb_fname,
+					       uid,
+					       &container);
+	} else {
+		/* the pathref handle smbd opened on the name */
+		object = profileacl_fsp_owner(handle, smb_fname->fsp, uid);
+	}
+	return profileacl_decide(handle,
+				 smb_fname->base_name,
+				 access_mask,
+				 create_disposition,
+				 object,
+				 inherit,
+				 container,
+				 puid);
+}
+
+struct profileacl_strip_state {
+	struct server_id pid;
+	uint64_t share_file_id;
+	uint32_t bits;
+	bool found;
+};
+
+static bool profileacl_strip_entry_fn(struct share_mode_entry *e,
+				      bool *modified,
+				      void *private_data)
+{
+	struct profileacl_strip_state *state = private_data;
+
+	if (!server_id_equal(&e->pid, &state->pid) ||
+	    e->share_file_id != state->share_file_id) {
+		return false;
+	}
+	e->access_mask &= ~state->bits;
+	*modified = true;
+	state->found = true;
+	return true;
+}
+
 /*
- * The open succeeded with a widened share mask: check on the handle that
- * the requester owns what was opened, and keep, strip or refuse.
+ * Take BITS away from the handle and from its share mode entry, which a
+ * durable reconnect (on any node) restores the handle's access from.
  */
-static NTSTATUS profileacl_after_open(vfs_handle_struct *handle,
-				      struct smb_request *req,
-				      files_struct **result,
-				      uint32_t access_mask,
-				      uint32_t granted,
-				      uid_t uid)
+static bool profileacl_strip(struct files_struct *fsp, uint32_t bits)
+{
+	struct profileacl_strip_state state = {
+		.pid = {0},
+		.share_file_id = fh_get_gen_id(fsp->fh),
+		.bits = bits,
+	};
+	struct share_mode_lock *lck = NULL;
+	bool ok;
+
+	state.pid = messaging_server_id(fsp->conn->sconn->msg_ctx);
+	fsp->access_mask &= ~bits;
+
+	lck = get_existing_share_mode_lock(talloc_tos(), fsp->file_id);
+	if (lck == NULL) {
+		DBG_ERR("%s: no share mode lock\n", fsp_str_dbg(fsp));
+		return false;
+	}
+	ok = share_mode_forall_entries(lck, profileacl_strip_entry_fn, &state);
+	TALLOC_FREE(lck);
+	if (!ok || !state.found) {
+		DBG_ERR("%s: no share mode entry to strip %s from\n",
+			fsp_str_dbg(fsp),
+			profileacl_rights_str(bits));
+		return false;
+	}
+	return true;
+}
+
+static struct profileacl_fsp *profileacl_add_ext(vfs_handle_struct *handle,
+						 struct files_struct *fsp)
+{
+	struct profileacl_fsp *ext = VFS_FETCH_FSP_EXTENSION(handle, fsp);
+
+	if (ext != NULL) {
+		return ext;
+	}
+	ext = VFS_ADD_FSP_EXTENSION(handle, fsp, struct profileacl_fsp, NULL);
+	if (ext == NULL) {
+		DBG_ERR("no memory for the handle extension of %s\n",
+			fsp_str_dbg(fsp));
+	}
+	return ext;
+}
+
+/*
+ * A handle holds rights the module granted: check on the handle that the
+ * requester owns what it refers to, and keep, strip or refuse. event
+ * names the path in the log and the audit ("grant", "reconnect").
+ * Returns false when the handle must be closed.
+ */
+static bool profileacl_settle(vfs_handle_struct *handle,
+			      struct files_struct *fsp,
+			      uint32_t access_mask,
+			      uint32_t granted,
+			      uid_t uid,
+			      const char *event,
+			      NTSTATUS *pstatus)
 {
 	struct connection_struct *conn = handle->conn;
 	struct profileacl_config *config = NULL;
 	struct profileacl_fsp *ext = NULL;
 	enum profileacl_post_action action;
+	bool owned;
 
 	SMB_VFS_HANDLE_GET_DATA(handle,
 				config,
 				struct profileacl_config,
-				return NT_STATUS_INTERNAL_ERROR);
+				*pstatus = NT_STATUS_INTERNAL_ERROR;
+				return false);
 
-	action = profileacl_post_open(access_mask,
-				      granted,
-				      profileacl_handle_owned(*result, uid));
+	owned = profileacl_fsp_owner(handle, fsp, uid) == PROFILEACL_OBJ_OWN;
+	action = profileacl_post_open(access_mask, granted, owned);
 	switch (action) {
 	case PROFILEACL_POST_KEEP:
-		granted &= (*result)->access_mask;
+		granted &= fsp->access_mask;
 		if (granted == 0) {
-			break;
+			return true;
 		}
-		ext = VFS_ADD_FSP_EXTENSION(handle,
-					    *result,
-					    struct profileacl_fsp,
-					    NULL);
+		ext = profileacl_add_ext(handle, fsp);
 		if (ext == NULL) {
-			DBG_ERR("no memory for the handle extension of %s: "
-				"refusing the open\n",
-				fsp_str_dbg(*result));
-			close_file_free(req, result, ERROR_CLOSE);
-			return NT_STATUS_NO_MEMORY;
+			*pstatus = NT_STATUS_NO_MEMORY;
+			return false;
 		}
 		ext->granted = granted;
-		DBG_NOTICE("user [%s] share [%s] path [%s]: granted %s\n",
+		DBG_NOTICE("user [%s] share [%s] path [%s]: %s %s\n",
 			   conn->session_info->unix_info->unix_name,
 			   lp_const_servicename(SNUM(conn)),
-			   fsp_str_dbg(*result),
+			   fsp_str_dbg(fsp),
+			   strcmp(event, "grant") == 0 ? "granted"
+						       : "kept on reconnect",
 			   profileacl_rights_str(granted));
 		if (config->audit) {
-			profileacl_audit(conn, *result, "grant", granted, "");
+			profileacl_audit(conn, fsp, event, granted, "");
 		}
-		break;
+		return true;
 	case PROFILEACL_POST_STRIP:
 		DBG_WARNING("%s: opened object is not owned by %s, "
-			    "removing %s from MAXIMUM_ALLOWED\n",
-			    fsp_str_dbg(*result),
+			    "removing %s from MAXIMUM_ALLOWED (%s)\n",
+			    fsp_str_dbg(fsp),
 			    conn->session_info->unix_info->unix_name,
-			    profileacl_rights_str(granted));
-		(*result)->access_mask &= ~granted;
-		break;
+			    profileacl_rights_str(granted),
+			    event);
+		ext = profileacl_add_ext(handle, fsp);
+		if (ext == NULL || !profileacl_strip(fsp, granted)) {
+			/* The right may survive elsewhere: close */
+			*pstatus = NT_STATUS_ACCESS_DENIED;
+			return false;
+		}
+		ext->granted = 0;
+		ext->stripped = true;
+		return true;
 	case PROFILEACL_POST_DENY:
 		DBG_WARNING("%s: opened object is not owned by %s, "
-			    "refusing %s\n",
-			    fsp_str_dbg(*result),
+			    "refusing %s (%s)\n",
+			    fsp_str_dbg(fsp),
 			    conn->session_info->unix_info->unix_name,
-			    profileacl_rights_str(granted));
-		close_file_free(req, result, ERROR_CLOSE);
-		return NT_STATUS_ACCESS_DENIED;
+			    profileacl_rights_str(granted),
+			    event);
+		*pstatus = NT_STATUS_ACCESS_DENIED;
+		return false;
 	}
-	return NT_STATUS_OK;
+	*pstatus = NT_STATUS_INTERNAL_ERROR;
+	return false;
 }
 
 static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
@@ -567,20 +786,26 @@ static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
 				       struct smb2_create_blobs *out_blobs)
 {
 	struct connection_struct *conn = handle->conn;
+	struct profileacl_config *config = NULL;
 	uint32_t saved_share_access = conn->share_access;
 	uint32_t granted;
 	uid_t uid = (uid_t)-1;
 	NTSTATUS status;
 
-	granted = profileacl_decide(handle,
-				    smb_fname,
-				    access_mask,
-				    create_disposition,
-				    &uid);
+	granted = profileacl_decide_create(handle,
+					   smb_fname,
+					   access_mask,
+					   create_disposition,
+					   &uid);
 
 	/* Widened for the next module's create only, restored on any path */
 	if (granted != 0) {
+		SMB_VFS_HANDLE_GET_DATA(handle,
+					config,
+					struct profileacl_config,
+					return NT_STATUS_INTERNAL_ERROR);
 		conn->share_access |= granted;
+		config->creating = granted;
 	}
 	status = SMB_VFS_NEXT_CREATE_FILE(handle,
 					  req,
@@ -605,22 +830,151 @@ static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
 		return status;
 	}
 	conn->share_access = saved_share_access;
+	config->creating = 0;
 
 	if (!NT_STATUS_IS_OK(status) || *result == NULL) {
 		return status;
 	}
-	return profileacl_after_open(handle,
-				     req,
-				     result,
-				     access_mask,
-				     granted,
-				     uid);
+	if (!profileacl_settle(handle,
+			       *result,
+			       access_mask,
+			       granted,
+			       uid,
+			       "grant",
+			       &status)) {
+		close_file_free(req, result, ERROR_CLOSE);
+		return status;
+	}
+	return NT_STATUS_OK;
 }
 
 /*
- * A handle that got WRITE_DAC or WRITE_OWNER from the module may write
- * what those rights allow and nothing else, and each write is audited.
- * Handles the module did not touch pass straight through.
+ * No durable handle for a handle that lost a right in a race: its
+ * reconnect must not even have to be reasoned about.
+ */
+static NTSTATUS profileacl_durable_cookie(struct vfs_handle_struct *handle,
+					  struct files_struct *fsp,
+					  TALLOC_CTX *mem_ctx,
+					  DATA_BLOB *cookie)
+{
+	struct profileacl_fsp *ext = VFS_FETCH_FSP_EXTENSION(handle, fsp);
+
+	if (ext != NULL && ext->stripped) {
+		DBG_NOTICE("%s: no durable handle for a handle that lost "
+			   "a right\n",
+			   fsp_str_dbg(fsp));
+		return NT_STATUS_NOT_SUPPORTED;
+	}
+	return SMB_VFS_NEXT_DURABLE_COOKIE(handle, fsp, mem_ctx, cookie);
+}
+
+/*
+ * A durable reconnect restores the handle's access mask from the share
+ * mode entry (source3/smbd/durable.c) and never passes through
+ * create_file. Any right in it that the share mask lacks is decided again
+ * for the session that reconnects, on this node, as an open would be.
+ */
+static NTSTATUS profileacl_durable_reconnect(struct vfs_handle_struct *handle,
+					     struct smb_request *smb1req,
+					     struct smbXsrv_open *op,
+					     const DATA_BLOB old_cookie,
+					     TALLOC_CTX *mem_ctx,
+					     struct files_struct **fsp,
+					     DATA_BLOB *new_cookie)
+{
+	struct connection_struct *conn = handle->conn;
+	uint32_t extra;
+	uint32_t granted;
+	uid_t uid = (uid_t)-1;
+	NTSTATUS status;
+
+	status = SMB_VFS_NEXT_DURABLE_RECONNECT(handle,
+						smb1req,
+						op,
+						old_cookie,
+						mem_ctx,
+						fsp,
+						new_cookie);
+	if (!NT_STATUS_IS_OK(status)) {
+		return status;
+	}
+
+	extra = (*fsp)->access_mask & PROFILEACL_GRANTABLE &
+		~conn->share_access;
+	if (extra == 0) {
+		return NT_STATUS_OK;
+	}
+	granted = 0;
+	if (SMB_VFS_HANDLE_TEST_DATA(handle)) {
+		granted = profileacl_decide(
+			handle,
+			(*fsp)->fsp_name->base_name,
+			extra,
+			FILE_OPEN,
+			profileacl_fsp_owner(handle,
+					     *fsp,
+					     get_current_uid(conn)),
+			false,
+			PROFILEACL_OBJ_UNKNOWN,
+			&uid);
+	}
+	if (granted == extra) {
+		/* Keep it, with the guard and audit of a granted handle */
+		if (profileacl_settle(handle,
+				      *fsp,
+				      extra,
+				      granted,
+				      uid,
+				      "reconnect",
+				      &status)) {
+			return NT_STATUS_OK;
+		}
+	} else {
+		DBG_WARNING("%s: durable reconnect by %s: removing %s, "
+			    "which the share mask lacks\n",
+			    fsp_str_dbg(*fsp),
+			    conn->session_info->unix_info->unix_name,
+			    profileacl_rights_str(extra & ~granted));
+		if (profileacl_strip(*fsp, extra & ~granted)) {
+			return NT_STATUS_OK;
+		}
+		status = NT_STATUS_ACCESS_DENIED;
+	}
+	close_file_free(smb1req, fsp, ERROR_CLOSE);
+	data_blob_free(new_cookie);
+	return status;
+}
+
+/*
+ * The grant a security descriptor or ACL write on fsp goes through, or
+ * NULL. smbd writes a stream's security through its base file
+ * (metadata_fsp()), so a base handle opened for a stream carries the
+ * stream handle's grant.
+ */
+static struct profileacl_fsp *
+profileacl_write_grant(vfs_handle_struct *handle,
+		       struct files_struct *fsp,
+		       struct files_struct **granted_fsp)
+{
+	struct profileacl_fsp *ext = VFS_FETCH_FSP_EXTENSION(handle, fsp);
+
+	*granted_fsp = fsp;
+	if (ext == NULL && fsp->stream_fsp != NULL) {
+		*granted_fsp = fsp->stream_fsp;
+		ext = VFS_FETCH_FSP_EXTENSION(handle, fsp->stream_fsp);
+	}
+	if (ext == NULL || ext->granted == 0) {
+		return NULL;
+	}
+	return ext;
+}
+
+/*
+ * A security descriptor written through a right the module granted may
+ * hold what those rights allow and nothing else, and each write gives one
+ * audit line. That covers a granted handle, a stream's base handle, and
+ * the initial security descriptor of a create the module widened. Other
+ * writes pass straight through.
  */
 static NTSTATUS profileacl_fset_nt_acl(vfs_handle_struct *handle,
 				       files_struct *fsp,
@@ -629,34 +983,46 @@ static NTSTATUS profileacl_fset_nt_acl(vfs_handle_struct *handle,
 {
 	struct connection_struct *conn = handle->conn;
 	struct profileacl_config *config = NULL;
-	struct profileacl_fsp *ext = VFS_FETCH_FSP_EXTENSION(handle, fsp);
+	struct profileacl_fsp *ext = NULL;
+	struct files_struct *granted_fsp = NULL;
+	uint32_t rights;
 	char *sddl = NULL;
 	char *extra = NULL;
 	NTSTATUS status;
 
-	if (ext == NULL) {
+	if (SMB_VFS_HANDLE_TEST_DATA(handle)) {
+		SMB_VFS_HANDLE_GET_DATA(handle,
+					config,
+					struct profileacl_config,
+					return NT_STATUS_INTERNAL_ERROR);
+		ext = profileacl_write_grant(handle, fsp, &granted_fsp);
+	}
+	if (ext != NULL) {
+		rights = ext->granted;
+	} else if (config != NULL && config->creating != 0) {
+		granted_fsp = fsp;
+		rights = config->creating;
+	} else {
 		return SMB_VFS_NEXT_FSET_NT_ACL(handle,
 						fsp,
 						security_info_sent,
 						psd);
 	}
-	SMB_VFS_HANDLE_GET_DATA(handle,
-				config,
-				struct profileacl_config,
-				return NT_STATUS_INTERNAL_ERROR);
 
 	if (!profileacl_sd_write_allowed(security_info_sent,
-					 fsp->access_mask)) {
+					 granted_fsp->access_mask)) {
 		DBG_WARNING("user [%s] path [%s]: refusing security "
 			    "information 0x%x through a handle granted %s\n",
 			    conn->session_info->unix_info->unix_name,
-			    fsp_str_dbg(fsp),
+			    fsp_str_dbg(granted_fsp),
 			    security_info_sent,
-			    profileacl_rights_str(ext->granted));
+			    profileacl_rights_str(rights));
 		return NT_STATUS_ACCESS_DENIED;
 	}
 
+	config->writing = true;
 	status = SMB_VFS_NEXT_FSET_NT_ACL(handle, fsp, security_info_sent, psd);
+	config->writing = false;
 	if (config->audit) {
 		sddl = sddl_encode(talloc_tos(), psd, get_global_sam_sid());
 		extra = talloc_asprintf(talloc_tos(),
@@ -665,9 +1031,9 @@ static NTSTATUS profileacl_fset_nt_acl(vfs_handle_struct *handle,
 					nt_errstr(status),
 					sddl != NULL ? sddl : "(unencodable)");
 		profileacl_audit(conn,
-				 fsp,
+				 granted_fsp,
 				 "write",
-				 ext->granted,
+				 rights,
 				 extra != NULL ? extra : "");
 		TALLOC_FREE(extra);
 		TALLOC_FREE(sddl);
@@ -675,10 +1041,127 @@ static NTSTATUS profileacl_fset_nt_acl(vfs_handle_struct *handle,
 	return status;
 }
 
+/*
+ * A POSIX ACL written straight to a granted handle (SMB1 unix extensions,
+ * SMB_SET_POSIX_ACL) is guarded and audited like a security descriptor.
+ * The ACL writes smbd makes inside our own fset_nt_acl are part of that
+ * write. what names the ACL for the log; theacl is NULL for a delete.
+ */
+static bool profileacl_acl_write_allowed(vfs_handle_struct *handle,
+					 struct files_struct *fsp,
+					 const char *what,
+					 bool *audit)
+{
+	struct connection_struct *conn = handle->conn;
+	struct profileacl_config *config = NULL;
+	struct files_struct *granted_fsp = NULL;
+	struct profileacl_fsp *ext = NULL;
+
+	*audit = false;
+	if (!SMB_VFS_HANDLE_TEST_DATA(handle)) {
+		return true;
+	}
+	SMB_VFS_HANDLE_GET_DATA(handle,
+				config,
+				struct profileacl_config,
+				return false);
+	ext = profileacl_write_grant(handle, fsp, &granted_fsp);
+	if (ext == NULL || config->writing) {
+		return true;
+	}
+	if (!profileacl_sd_write_allowed(PROFILEACL_SECINFO_DACL,
+					 granted_fsp->access_mask)) {
+		DBG_WARNING("user [%s] path [%s]: refusing a POSIX ACL "
+			    "write (%s) through a handle granted %s\n",
+			    conn->session_info->unix_info->unix_name,
+			    fsp_str_dbg(granted_fsp),
+			    what,
+			    profileacl_rights_str(ext->granted));
+		return false;
+	}
+	*audit = config->audit;
+	return true;
+}
+
+static void profileacl_acl_audit(vfs_handle_struct *handle,
+				 struct files_struct *fsp,
+				 const char *what,
+				 SMB_ACL_T theacl,
+				 int ret)
+{
+	struct files_struct *granted_fsp = NULL;
+	struct profileacl_fsp *ext =
+		profileacl_write_grant(handle, fsp, &granted_fsp);
+	char *extra =
+		talloc_asprintf(talloc_tos(),
+				" posix_acl=%s entries=%d status=%s",
+				what,
+				theacl != NULL ? theacl->count : 0,
+				ret == 0 ? "NT_STATUS_OK" : strerror(errno));
+
+	profileacl_audit(handle->conn,
+			 granted_fsp,
+			 "write",
+			 ext != NULL ? ext->granted : 0,
+			 extra != NULL ? extra : "");
+	TALLOC_FREE(extra);
+}
+
+static int profileacl_sys_acl_set_fd(vfs_handle_struct *handle,
+				     struct files_struct *fsp,
+				     SMB_ACL_TYPE_T type,
+				     SMB_ACL_T theacl)
+{
+	const char *what =
+		(type == SMB_ACL_TYPE_DEFAULT) ? "default" : "access";
+	bool audit;
+	int saved_errno;
+	int ret;
+
+	if (!profileacl_acl_write_allowed(handle, fsp, what, &audit)) {
+		errno = EACCES;
+		return -1;
+	}
+	ret = SMB_VFS_NEXT_SYS_ACL_SET_FD(handle, fsp, type, theacl);
+	if (audit) {
+		saved_errno = errno;
+		profileacl_acl_audit(handle, fsp, what, theacl, ret);
+		errno = saved_errno;
+	}
+	return ret;
+}
+
+static int profileacl_sys_acl_delete_def_fd(vfs_handle_struct *handle,
+					    struct files_struct *fsp)
+{
+	bool audit;
+	int saved_errno;
+	int ret;
+
+	if (!profileacl_acl_write_allowed(handle,
+					  fsp,
+					  "delete default",
+					  &audit)) {
+		errno = EACCES;
+		return -1;
+	}
+	ret = SMB_VFS_NEXT_SYS_ACL_DELETE_DEF_FD(handle, fsp);
+	if (audit) {
+		saved_errno = errno;
+		profileacl_acl_audit(handle, fsp, "delete default", NULL, ret);
+		errno = saved_errno;
+	}
+	return ret;
+}
+
 static struct vfs_fn_pointers vfs_profileacl_fns = {
 	.connect_fn = profileacl_connect,
 	.create_file_fn = profileacl_create_file,
 	.fset_nt_acl_fn = profileacl_fset_nt_acl,
+	.sys_acl_set_fd_fn = profileacl_sys_acl_set_fd,
+	.sys_acl_delete_def_fd_fn = profileacl_sys_acl_delete_def_fd,
+	.durable_cookie_fn = profileacl_durable_cookie,
+	.durable_reconnect_fn = profileacl_durable_reconnect,
 };
 
 NTSTATUS samba_init_module(TALLOC_CTX *ctx);

@@ -9,6 +9,9 @@
  *                SMB_VFS_CREATE_FILE, after profileacl made its decision
  *   fstatfail-*  fstat of a handle once its create has returned, which is
  *                the check vfs_profileacl makes on the opened handle
+ *   racechown-*  a race: once opened, the object is given to the uid in
+ *                "pa_faultinject:race uid", between profileacl's check
+ *                of the name and its check of the opened handle
  *
  * Never install it: it exists to break things.
  *
@@ -128,6 +131,22 @@ pa_faultinject_create_file(vfs_handle_struct *handle,
 					  pinfo,
 					  in_blobs,
 					  out_blobs);
+	if (NT_STATUS_IS_OK(status) && *result != NULL &&
+	    name_has_prefix(smb_fname->base_name, "racechown-")) {
+		int uid = lp_parm_int(SNUM(handle->conn),
+				      "pa_faultinject",
+				      "race uid",
+				      -1);
+		int ret;
+
+		become_root();
+		ret = SMB_VFS_NEXT_FCHOWN(handle, *result, uid, (gid_t)-1);
+		unbecome_root();
+		DBG_ERR("pa_faultinject: gave %s to uid %d: %s\n",
+			fsp_str_dbg(*result),
+			uid,
+			ret == 0 ? "ok" : strerror(errno));
+	}
 	if (NT_STATUS_IS_OK(status) && *result != NULL &&
 	    name_has_prefix(smb_fname->base_name, "fstatfail-")) {
 		ext = VFS_ADD_FSP_EXTENSION(handle,

@@ -1,0 +1,175 @@
+"""SMB2/3 requests Samba's Python client cannot make: durable (v1, v2 and
+persistent) opens, a dropped TCP connection and a reconnect of the
+handle, FileAccessInformation, and a create with a security descriptor.
+
+The client stack is impacket (Debian's python3-impacket), not Samba's,
+so these tests also check the server against a second implementation.
+"""
+
+import os
+import struct
+import uuid
+
+from impacket import smb3
+from impacket import smb3structs as s3
+from impacket.smb3 import SessionError
+
+from harness import PASSWORDS, PORT, status_name
+
+DIALECTS = {'SMB2.1': s3.SMB2_DIALECT_21, 'SMB3': s3.SMB2_DIALECT_30}
+OPLOCK_BATCH = s3.SMB2_OPLOCK_LEVEL_BATCH
+FILE_ACCESS_INFORMATION = 8
+SECINFO_DACL = 4
+DH2_FLAG_PERSISTENT = 2
+
+
+def _context(name, data):
+    """One create context (MS-SMB2 2.2.13.2), the last of its chain."""
+    name_b = name.encode()
+    head = struct.pack('<LHHHHL', 0, 16, len(name_b), 0,
+                       24 if data else 0, len(data))
+    body = name_b + b'\0' * (8 - len(name_b) % 8 if len(name_b) % 8
+                             else 0)
+    return head + body + data
+
+
+def _contexts(buf):
+    """{name: data} of a create response's context chain"""
+    out = {}
+    off = 0
+    while off < len(buf):
+        nxt, noff, nlen, _, doff, dlen = struct.unpack_from('<LHHHHL',
+                                                           buf, off)
+        name = buf[off + noff:off + noff + nlen].decode(errors='replace')
+        out[name] = buf[off + doff:off + doff + dlen]
+        if nxt == 0:
+            break
+        off += nxt
+    return out
+
+
+class DurableRequest:
+    """What a create asks for: DHnQ (v1), DH2Q (v2) or DH2Q with the
+    persistent flag; reconnect() gives the matching DHnC or DH2C."""
+
+    def __init__(self, kind):
+        self.kind = kind
+        self.guid = uuid.uuid4().bytes_le
+
+    def query(self):
+        if self.kind == 'v1':
+            return _context('DHnQ', b'\0' * 16)
+        flags = DH2_FLAG_PERSISTENT if self.kind == 'persistent' else 0
+        return _context('DH2Q', struct.pack('<LL8s16s', 60000, flags,
+                                            b'\0' * 8, self.guid))
+
+    def reconnect(self, file_id):
+        if self.kind == 'v1':
+            return _context('DHnC', file_id)
+        flags = DH2_FLAG_PERSISTENT if self.kind == 'persistent' else 0
+        return _context('DH2C', file_id + self.guid +
+                        struct.pack('<L', flags))
+
+    def granted(self, contexts):
+        return ('DHnQ' if self.kind == 'v1' else 'DH2Q') in contexts
+
+
+class Session:
+    """One TCP connection, one user session, one tree."""
+
+    def __init__(self, user, share, dialect='SMB2.1'):
+        self.conn = smb3.SMB3('127.0.0.1', '127.0.0.1', sess_port=PORT,
+                              preferredDialect=DIALECTS[dialect],
+                              timeout=30)
+        self.conn.login(user, PASSWORDS[user], '')
+        self.tid = self.conn.connectTree(share)
+
+    def create(self, path, access, disposition, options=0,
+               oplock=s3.SMB2_OPLOCK_LEVEL_NONE, context=b''):
+        """(status name, file id or None, {response context: data})"""
+        c = self.conn
+        req = s3.SMB2Create()
+        req['SecurityFlags'] = 0
+        req['RequestedOplockLevel'] = oplock
+        req['ImpersonationLevel'] = s3.SMB2_IL_IMPERSONATION
+        req['DesiredAccess'] = access
+        req['FileAttributes'] = 0
+        req['ShareAccess'] = 7
+        req['CreateDisposition'] = disposition
+        req['CreateOptions'] = options
+        name = path.replace('/', '\\').encode('utf-16le')
+        req['NameLength'] = len(name)
+        req['Buffer'] = name or b'\0'
+        if context:
+            base = 64 + s3.SMB2Create.SIZE
+            off = base + len(req['Buffer'])
+            pad = (8 - off % 8) % 8
+            req['Buffer'] += b'\0' * pad
+            req['CreateContextsOffset'] = off + pad
+            req['CreateContextsLength'] = len(context)
+            req['Buffer'] += context
+        else:
+            req['CreateContextsOffset'] = 0
+            req['CreateContextsLength'] = 0
+        packet = c.SMB_PACKET()
+        packet['Command'] = s3.SMB2_CREATE
+        packet['TreeID'] = self.tid
+        packet['Data'] = req
+        ans = c.recvSMB(c.sendSMB(packet))
+        if ans['Status'] != 0:
+            return status_name(ans['Status']), None, {}
+        resp = s3.SMB2Create_Response(ans['Data'])
+        fid = resp['FileID'].getData()
+        # let impacket's own calls (query, set, close) know the handle
+        c._Session['OpenTable'][fid] = {'FileName': path,
+                                        'TreeConnect': self.tid}
+        c.GlobalFileTable[path] = {}
+        return 'NT_STATUS_OK', fid, _contexts(resp['Buffer'])
+
+    def access(self, fid):
+        """The handle's granted access (FileAccessInformation)"""
+        blob = self.conn.queryInfo(self.tid, fid, infoType=s3.SMB2_0_INFO_FILE,
+                                   fileInfoClass=FILE_ACCESS_INFORMATION)
+        return struct.unpack('<L', blob[:4])[0]
+
+    def get_dacl(self, fid):
+        return self.conn.queryInfo(self.tid, fid,
+                                   infoType=s3.SMB2_0_INFO_SECURITY,
+                                   fileInfoClass=0,
+                                   additionalInformation=SECINFO_DACL)
+
+    def set_dacl(self, fid, blob):
+        """status name of writing the DACL blob back"""
+        try:
+            self.conn.setInfo(self.tid, fid, inputBlob=blob,
+                              infoType=s3.SMB2_0_INFO_SECURITY,
+                              fileInfoClass=0,
+                              additionalInformation=SECINFO_DACL)
+        except SessionError as e:
+            return status_name(e.get_error_code())
+        return 'NT_STATUS_OK'
+
+    def close(self, fid):
+        try:
+            self.conn.close(self.tid, fid)
+        except SessionError:
+            pass
+
+    def drop(self):
+        """Close the TCP connection with no logoff: durable handles stay."""
+        self.conn.close_session()
+
+    def logoff(self):
+        try:
+            self.conn.logoff()
+        finally:
+            self.conn.close_session()
+
+
+def sd_context(sd_blob):
+    """The SecD create context: an initial security descriptor"""
+    return _context('SecD', sd_blob)
+
+
+def random_name(prefix):
+    return '%s-%s.txt' % (prefix, os.urandom(4).hex())

@@ -114,6 +114,30 @@ def descendants(pid):
     return out
 
 
+def pids_with_arg(arg):
+    """pids of processes with ARG among their arguments"""
+    out = set()
+    want = arg.encode()
+    for d in glob.glob('/proc/[0-9]*'):
+        try:
+            with open(d + '/cmdline', 'rb') as f:
+                args = f.read().split(b'\0')
+        except OSError:
+            continue
+        if want in args:
+            out.add(int(d.split('/')[2]))
+    return out
+
+
+def alive(pid):
+    """pid runs (a zombie no longer does)"""
+    try:
+        with open('/proc/%d/stat' % pid) as f:
+            return f.read().rsplit(')', 1)[1].split()[0] != 'Z'
+    except OSError:
+        return False
+
+
 class Results:
     """Counts assertions and prints the closing line CI reads."""
 
@@ -242,6 +266,38 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
+        self.stop_helpers()
+
+    def helper_pids(self):
+        """samba-dcerpcd and its rpcd_* workers for this smb.conf: smbd
+        starts them on demand, and they outlive smbd. Found by the pid
+        file samba-dcerpcd writes, and by the configfile they run with."""
+        pids = set()
+        try:
+            with open(os.path.join(self.root, 'pid',
+                                   'samba-dcerpcd.pid')) as f:
+                pids.add(int(f.read().split()[0]))
+        except (OSError, ValueError, IndexError):
+            pass
+        pids |= pids_with_arg('--configfile=' + self.conf)
+        for pid in list(pids):
+            pids |= descendants(pid)
+        return {p for p in pids if os.path.exists('/proc/%d' % p)}
+
+    def stop_helpers(self):
+        pids = self.helper_pids()
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            for pid in pids:
+                try:
+                    os.kill(pid, sig)
+                except ProcessLookupError:
+                    pass
+            deadline = time.time() + 10
+            while time.time() < deadline:
+                pids = {p for p in pids if alive(p)}
+                if not pids:
+                    return
+                time.sleep(0.1)
 
     def log_text(self):
         try:

@@ -71,8 +71,11 @@ run_suite integration "$QUIET" in_netns tests/test_integration.py
 echo "== deny matrix (users x objects x access x shares x SMB1/SMB2)"
 run_suite deny-matrix "$QUIET" in_netns tests/test_deny_matrix.py
 
-echo "== fault injection below the module"
+echo "== fault injection below the module, races, reconnects after an owner change"
 run_suite faults "$QUIET" in_netns tests/test_faults.py
+
+echo "== audit: one write line for every path that writes through a grant"
+run_suite audit-paths "$QUIET" in_netns tests/test_audit_paths.py
 
 echo "== load: 50 owners syncing, 10 others trying (short form: 20 s)"
 export PROFILEACL_LOAD_SECONDS=${PROFILEACL_LOAD_SECONDS:-20}
@@ -113,6 +116,9 @@ else
 	echo "demo: 0 passed, 1 failed" | tee -a "$logdir/demo.log"
 fi
 count "$logdir/demo.log" demo
+
+echo "== no process of a test server outlives the tests"
+run_suite leftovers "$ALL" tests/check_leftovers.sh --self
 
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

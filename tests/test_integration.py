@@ -288,6 +288,19 @@ def test_profile_dirs():
                              sddl='D:(A;OICI;0x001f01ff;;;WD)'), (OK, OK))
 
 
+def test_profile_dirs_share_root():
+    """A "*" or "?" pattern names top-level folders: never the share
+    root, even where the requester owns it."""
+    for proto in PROTOS:
+        R.equal('profile dirs "* ?": owner refused on the share root '
+                '[%s]' % proto,
+                cli.status('alice', 'pstar', proto, '', WRITE_DAC), DENIED)
+        R.equal('profile dirs "* ?": owner granted on a top-level object '
+                '[%s]' % proto,
+                open_and_set('alice', 'pstar', proto, 'NTUSER.DAT',
+                             WRITE_DAC), (OK, OK))
+
+
 def test_write_owner():
     """profileacl:grant = write_dac write_owner"""
     conf = srv.conf
@@ -407,7 +420,8 @@ def main():
                             'full': 'FULL', 'readacl': 'READ',
                             'readonly': 'CHANGE', 'posix': 'CHANGE',
                             'posixnomod': 'CHANGE', 'pdirs': 'CHANGE',
-                            'wowner': 'CHANGE', 'audit': 'CHANGE'})
+                            'wowner': 'CHANGE', 'audit': 'CHANGE',
+                            'pstar': 'CHANGE'})
     srv.start()
     try:
         cli = Client(srv)
@@ -416,6 +430,7 @@ def main():
                   test_maximum_allowed, test_other_user_gains_nothing,
                   test_share_restrictions, test_posix_acls,
                   test_smbcacls, test_option_defaults, test_profile_dirs,
+                  test_profile_dirs_share_root,
                   test_write_owner, test_audit, test_bad_values,
                   test_log_and_health):
             print('# %s' % t.__name__)

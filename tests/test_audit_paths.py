@@ -1,0 +1,209 @@
+#!/usr/bin/python3
+"""Every path in smbd that writes a security descriptor or an ACL through
+a right vfs_profileacl granted gives exactly one audit "write" line:
+
+  - SMB1 NT_TRANSACT_SET_SECURITY_DESC and SMB2 SET_INFO on a granted
+    handle (Samba's client);
+  - a stream handle: smbd writes the base file's security (metadata_fsp);
+  - the initial security descriptor of a create the module widened (SMB2
+    SecD create context, impacket);
+  - a handle reconnected from a durable handle (impacket);
+  - SMB1 unix extensions: SMB_SET_POSIX_ACL (impacket, TRANS2).
+
+Run by tests/run-all.sh inside tests/netns-run.sh, as root.
+"""
+
+import os
+import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from harness import (Client, Results, Server, FILE_CREATE, FILE_OPEN,
+                     FILE_READ_DATA, FILE_WRITE_DATA, READ_CONTROL,
+                     WRITE_DAC, PASSWORDS, PORT, status_name)
+from samba.dcerpc import security
+from samba.ndr import ndr_pack
+from smb2raw import DurableRequest, Session, OPLOCK_BATCH, sd_context
+
+ROOT = os.environ.get('PROFILEACL_AUDIT_ROOT', '/tmp/profileacl-audit')
+OK = 'NT_STATUS_OK'
+
+SHARES = '''
+[au]
+	path = @ROOT@/profiles
+	read only = no
+	vfs objects = profileacl acl_xattr streams_xattr
+	profileacl:audit = yes
+	profileacl:grant = write_dac write_owner
+
+[au_full]
+	path = @ROOT@/profiles
+	read only = no
+	vfs objects = acl_xattr streams_xattr
+'''
+
+# SMB1 unix extensions (MS-CIFS, CIFS UNIX extensions)
+TRANS2_SET_FS_INFORMATION = 0x0004
+TRANS2_SET_PATH_INFORMATION = 0x0006
+SMB_SET_CIFS_UNIX_INFO = 0x0200
+SMB_SET_POSIX_ACL = 0x0204
+CIFS_UNIX_POSIX_ACLS_CAP = 0x2
+CIFS_UNIX_POSIX_PATHNAMES_CAP = 0x10
+SMB_POSIX_ACL_USER_OBJ, SMB_POSIX_ACL_GROUP_OBJ = 0x01, 0x04
+SMB_POSIX_ACL_OTHER = 0x20
+
+
+def smb1_posix_setacl(user, share, path, mode=0o640):
+    """Set PATH's access ACL (owner, group, other) over SMB1 unix
+    extensions; the NT status of the TRANS2 request."""
+    from impacket import smb as smb1
+    c = smb1.SMB('127.0.0.1', '127.0.0.1', sess_port=PORT, timeout=30)
+    try:
+        c.login(user, PASSWORDS[user])
+        tid = c.tree_connect_andx('\\\\127.0.0.1\\' + share)
+        unicode = c.get_flags()[1] & smb1.SMB.FLAGS2_UNICODE
+
+        def trans2(setup, param, data):
+            c.send_trans2(tid, setup, '\x00', param, data)
+            try:
+                c.recvSMB().isValidAnswer(smb1.SMB.SMB_COM_TRANSACTION2)
+            except smb1.SessionError as e:
+                return status_name(e.get_error_code())
+            return OK
+
+        caps = CIFS_UNIX_POSIX_ACLS_CAP | CIFS_UNIX_POSIX_PATHNAMES_CAP
+        st = trans2(TRANS2_SET_FS_INFORMATION,
+                    struct.pack('<HH', 0, SMB_SET_CIFS_UNIX_INFO),
+                    struct.pack('<HHLL', 1, 0, caps, 0))
+        if st != OK:
+            return 'unix extensions: ' + st
+        name = (path.encode('utf-16le') + b'\0\0') if unicode else \
+            (path.encode() + b'\0')
+        entries = b''.join(struct.pack('<BBQ', tag, perm, 0) for tag, perm
+                           in ((SMB_POSIX_ACL_USER_OBJ, (mode >> 6) & 7),
+                               (SMB_POSIX_ACL_GROUP_OBJ, (mode >> 3) & 7),
+                               (SMB_POSIX_ACL_OTHER, mode & 7)))
+        return trans2(TRANS2_SET_PATH_INFORMATION,
+                      struct.pack('<HL', SMB_SET_POSIX_ACL, 0) + name,
+                      struct.pack('<HHH', 1, 3, 0xFFFF) + entries)
+    finally:
+        c.close_session()
+
+
+def main():
+    R = Results()
+    srv = Server(ROOT, extra_shares=SHARES)
+    srv.prepare(share_acls={'au': 'CHANGE', 'au_full': 'FULL'})
+    srv.start()
+    try:
+        cli = Client(srv)
+        c = cli.conn('alice', 'au_full', 'SMB2')
+        c.mkdir('alice')
+        fnum = c.create('alice', DesiredAccess=READ_CONTROL)
+        sd = c.get_sd(fnum, security.SECINFO_OWNER)
+        c.close(fnum)
+        owner = str(sd.owner_sid)
+        dom = security.dom_sid(owner.rsplit('-', 1)[0])
+        sddl = 'D:P(A;;0x001f01ff;;;%s)(A;;0x001f01ff;;;SY)' % owner
+        files = {}
+        for proto in ('SMB1', 'SMB2'):
+            for what in ('file', 'stream', 'posix'):
+                files[(what, proto)] = 'alice/%s-%s.dat' % (what, proto)
+                c.savefile(files[(what, proto)], b'regf')
+            c.savefile(files[('stream', proto)] + ':x', b'stream')
+        for kind in ('v1', 'v2'):
+            files[('reconnect', kind)] = 'alice/reconnect-%s.dat' % kind
+            c.savefile(files[('reconnect', kind)], b'regf')
+
+        # what each path gave, checked against the log at the end
+        paths = {}
+        for proto in ('SMB1', 'SMB2'):
+            for what, path in (('file', files[('file', proto)]),
+                               ('stream', files[('stream', proto)] + ':x')):
+                st, fnum = cli.open('alice', 'au', proto, path,
+                                    WRITE_DAC | READ_CONTROL)
+                R.equal('%s: WRITE_DAC open by the owner [%s]' %
+                        (what, proto), st, OK)
+                if fnum is None:
+                    continue
+                R.equal('%s: DACL set [%s]' % (what, proto),
+                        cli.set_dacl('alice', 'au', proto, fnum, sddl,
+                                     str(dom)), OK)
+                cli.close('alice', 'au', proto, fnum)
+                paths['%s %s' % (what, proto)] = path
+
+        # the initial security descriptor of a create the module widened
+        s = Session('alice', 'au', 'SMB3')
+        sd_blob = ndr_pack(security.descriptor.from_sddl(sddl, dom))
+        path = 'alice/initial-sd.dat'
+        st, fid, _ = s.create(path, WRITE_DAC | FILE_WRITE_DATA |
+                              READ_CONTROL, FILE_CREATE,
+                              context=sd_context(sd_blob))
+        R.equal('initial SD: create asking WRITE_DAC with an SD', st, OK)
+        if fid is not None:
+            s.close(fid)
+            paths['initial SD'] = path
+        s.logoff()
+
+        # a durable handle reconnected: still guarded and audited
+        for kind, dialect in (('v1', 'SMB2.1'), ('v2', 'SMB3')):
+            path = files[('reconnect', kind)]
+            s = Session('alice', 'au', dialect)
+            req = DurableRequest(kind)
+            st, fid, ctx = s.create(path, WRITE_DAC | READ_CONTROL,
+                                    FILE_OPEN, oplock=OPLOCK_BATCH,
+                                    context=req.query())
+            R.check('reconnect: durable WRITE_DAC open (%s) [%s]' %
+                    (st, kind), fid is not None and req.granted(ctx))
+            if fid is None:
+                s.logoff()
+                continue
+            dacl = s.get_dacl(fid)
+            s.drop()
+            r = Session('alice', 'au', dialect)
+            st, fid2, _ = r.create(path, WRITE_DAC | READ_CONTROL,
+                                   FILE_OPEN, oplock=OPLOCK_BATCH,
+                                   context=req.reconnect(fid))
+            R.equal('reconnect: handle back [%s]' % kind, st, OK)
+            if fid2 is not None:
+                R.equal('reconnect: DACL set [%s]' % kind,
+                        r.set_dacl(fid2, dacl), OK)
+                r.close(fid2)
+                paths['reconnect %s' % kind] = path
+            r.logoff()
+
+        # SMB1 unix extensions: a POSIX ACL set by path
+        path = files[('posix', 'SMB1')]
+        st = smb1_posix_setacl('alice', 'au', path)
+        R.equal('POSIX ACL: SMB_SET_POSIX_ACL by the owner', st, OK)
+        if st == OK:
+            paths['POSIX ACL SMB1'] = path
+        mode = os.stat(os.path.join(ROOT, 'profiles', path)).st_mode
+        R.equal('POSIX ACL: it was written (mode)', oct(mode & 0o777),
+                oct(0o640))
+        st = smb1_posix_setacl('bob', 'au', path)
+        R.equal('POSIX ACL: refused to bob (share mask)', st,
+                'NT_STATUS_ACCESS_DENIED')
+
+        log = srv.log_text().splitlines()
+        for name, path in sorted(paths.items()):
+            writes = [l for l in log if 'profileacl audit: write ' in l and
+                      ' path=%s ' % path in l]
+            R.equal('audit: one write line for %s (%s)' % (name, path),
+                    len(writes), 1)
+        R.equal('every path was exercised', len(paths), 8)
+        R.check('audit: the POSIX ACL line says what was written',
+                any('posix_acl=access entries=3 status=NT_STATUS_OK' in l
+                    for l in log))
+        R.check('audit: no write line for bob',
+                not any('profileacl audit: write user=bob' in l
+                        for l in log))
+        R.check('smbd logged no panic', not any('PANIC' in l for l in log))
+    finally:
+        srv.stop()
+    return R.summary('audit-paths')
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -98,9 +98,9 @@ struct profileacl_config {
 	/* "profileacl:profile dirs" as written, NULL when unset */
 	const char *profile_dirs;
 	/*
-	 * Rights of a create the module widened, while the next module
-	 * runs it: a security descriptor written then (the initial SD)
-	 * goes through a granted right.
+	 * Rights of a create the module widened that carries a security
+	 * descriptor from the client, while the next module runs it: the
+	 * initial SD smbd writes then goes through the grant.
 	 */
 	uint32_t creating;
 	/* Inside our own SD write: nested ACL writes are part of it */
@@ -805,7 +805,7 @@ static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
 					struct profileacl_config,
 					return NT_STATUS_INTERNAL_ERROR);
 		conn->share_access |= granted;
-		config->creating = granted;
+		config->creating = (sd != NULL) ? granted : 0;
 	}
 	status = SMB_VFS_NEXT_CREATE_FILE(handle,
 					  req,
@@ -1000,6 +1000,14 @@ static NTSTATUS profileacl_fset_nt_acl(vfs_handle_struct *handle,
 	if (ext != NULL) {
 		rights = ext->granted;
 	} else if (config != NULL && config->creating != 0) {
+		/*
+		 * The client's initial SD on a create the module widened.
+		 * smbd writes it with its own override of the handle's access
+		 * (FILE_GENERIC_ALL) for any create, granted or not, so the
+		 * grant adds nothing here and smbd's own checks decide: audit
+		 * it only. Guarding it would refuse creates stock Samba
+		 * serves.
+		 */
 		granted_fsp = fsp;
 		rights = config->creating;
 	} else {
@@ -1009,7 +1017,8 @@ static NTSTATUS profileacl_fset_nt_acl(vfs_handle_struct *handle,
 						psd);
 	}
 
-	if (!profileacl_sd_write_allowed(security_info_sent,
+	if (ext != NULL &&
+	    !profileacl_sd_write_allowed(security_info_sent,
 					 granted_fsp->access_mask)) {
 		DBG_WARNING("user [%s] path [%s]: refusing security "
 			    "information 0x%x through a handle granted %s\n",

@@ -35,7 +35,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.read_only = flags & 2,
 		.forced_user = flags & 4,
 		.outside_profile = flags & 8,
+		.root = flags & 16,
+		.inherit_owner = flags & 32,
 		.object = (enum profileacl_object)(data[sizeof(w) + 1] % 5),
+		.parent =
+			(enum profileacl_object)((data[sizeof(w) + 1] / 5) % 5),
 	};
 
 	granted = profileacl_grant(&r, &reason);
@@ -54,7 +58,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (granted != 0) {
 		/* never for these */
 		if (r.guest || r.read_only || r.forced_user ||
-		    r.outside_profile) {
+		    r.outside_profile || r.root) {
+			abort();
+		}
+		/* a new object that will be another's (inherit owner) */
+		if (r.object == PROFILEACL_OBJ_ABSENT && r.inherit_owner &&
+		    r.parent != PROFILEACL_OBJ_OWN) {
 			abort();
 		}
 		if (r.object != PROFILEACL_OBJ_OWN &&

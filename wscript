@@ -59,13 +59,31 @@ def installed_samba_version(root):
 
 
 def tree_samba_version(src):
-    '''The Debian version of the source tree, from debian/changelog.'''
+    '''The version of the source tree: the Debian version from
+    debian/changelog, or, for an upstream tree (no Debian patches, as for
+    trixie-backports), "upstream X.Y.Z" from its VERSION file.'''
     try:
         with open(os.path.join(src, 'debian', 'changelog')) as f:
             m = re.match(r'samba \(([^)]+)\)', f.readline())
+        return m.group(1) if m else None
+    except OSError:
+        pass
+    try:
+        with open(os.path.join(src, 'VERSION')) as f:
+            text = f.read()
     except OSError:
         return None
-    return m.group(1) if m else None
+    parts = [re.search(r'^SAMBA_VERSION_%s=(\d+)' % k, text, re.M)
+             for k in ('MAJOR', 'MINOR', 'RELEASE')]
+    if None in parts:
+        return None
+    return 'upstream ' + '.'.join(p.group(1) for p in parts)
+
+
+def upstream_of(debian_version):
+    '''2:4.24.7+dfsg-1~bpo13+1 -> 4.24.7'''
+    v = debian_version.split(':', 1)[-1].rsplit('-', 1)[0]
+    return re.split(r'[+~]', v)[0]
 
 
 def vfs_interface_version(src):
@@ -88,6 +106,9 @@ def check_samba_match(ctx, src, root):
     if tree is None:
         ctx.fatal('%s is not a prepared Samba source tree: run '
                   'scripts/setup-debian.sh first' % src)
+    if tree.startswith('upstream ') and \
+            tree == 'upstream ' + upstream_of(installed):
+        return installed
     if tree != installed:
         ctx.fatal('Samba version mismatch: the source tree %s is %s but '
                   'the installed samba is %s. A module built from it '

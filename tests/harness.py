@@ -60,7 +60,7 @@ def status_name(code):
     return _STATUS_NAMES.get(code, '0x%08x' % code)
 
 
-# Another Samba in a root of its own (scripts/setup-samba422.sh): the
+# Another Samba in a root of its own (scripts/setup-samba-root.sh): the
 # server side (smbd, sharesec, smbpasswd, smbtorture) runs chrooted there,
 # the clients are this machine's.
 SAMBA_ROOT = os.environ.get('PROFILEACL_SAMBA_ROOT') or None

@@ -40,7 +40,7 @@ nft add rule ip profileacl output ip daddr 127.0.0.1 tcp dport 445 \
 	redirect to ":$port"
 
 # PROFILEACL_SAMBA_ROOT: a root holding another Samba (scripts/
-# setup-samba422.sh); its smbd runs chrooted there and sees /tmp, /proc and
+# setup-samba-root.sh); its smbd runs chrooted there and sees /tmp, /proc and
 # /dev of this namespace.
 R=${PROFILEACL_SAMBA_ROOT:-}
 if [ -n "$R" ]; then

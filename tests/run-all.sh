@@ -102,8 +102,10 @@ run_suite valgrind "$QUIET" tests/run-valgrind.sh
 echo "== install: make install/uninstall, Debian package build/install/purge"
 run_suite install "$ALL" tests/test_install.sh
 
-echo "== Samba 4.22 (Debian 13 root): integration suite and smbtorture table"
-run_suite samba-4.22 "$ALL" tests/run-samba422.sh
+for release in 4.22 4.24; do
+	echo "== Samba $release (Debian root): integration, deny matrix, audit paths, faults, smbtorture table"
+	run_suite "samba-$release" "$ALL" tests/run-samba-root.sh "$release"
+done
 
 echo "== demo (Windows 2000-style logoff, with and without the module)"
 demo_rc=0

@@ -18,6 +18,8 @@ for h in options grant; do
 		"$top/vfs_profileacl/profileacl_policy.c" -o "$bin" || {
 		echo "fuzz_$h: build failed"; failed=$((failed + 1)); continue; }
 	work="$out/corpus-$h"
+	# crashes of an earlier build are not this one's
+	rm -rf "$out/crashes-$h"
 	mkdir -p "$work" "$out/crashes-$h"
 	log="$out/fuzz_$h.log"
 	"$bin" -max_total_time="$secs" -print_final_stats=1 \

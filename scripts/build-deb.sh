@@ -1,20 +1,74 @@
 #!/bin/bash
-# Build samba-vfs-profileacl_<version>_<arch>.deb into build/deb/ from the
-# committed files (git ls-files) and the prepared Samba tree.
+# Build samba-vfs-profileacl_<version>_<arch>.deb from the committed files
+# (git ls-files) and a prepared Samba tree:
+#
+#   scripts/build-deb.sh              for this machine's samba, into build/deb/
+#   scripts/build-deb.sh 4.22|4.24    inside that release's Debian root
+#                                     (scripts/setup-samba-root.sh), into
+#                                     build/deb-REL/
+#
+# The package version names the samba build it is for
+# (0.1.0+samba4.17.12+dfsg+0+deb12u4), and it depends on exactly that build.
 set -euo pipefail
+release=${1:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-"$top/scripts/setup-debian.sh" >/dev/null
+if [ -z "$release" ]; then
+	"$top/scripts/setup-debian.sh" >/dev/null
+	R=""
+	out="$top/build/deb"
+	src_tree="$top/samba-src/current"
+else
+	ready=$("$top/scripts/setup-samba-root.sh" "$release" | tail -1)
+	R=$(sed -nE 's/.*root ready: ([^,]+),.*/\1/p' <<<"$ready")
+	out="$top/build/deb-$release"
+	src_tree=/src/current
+fi
+samba=$(dpkg-query ${R:+--admindir="$R/var/lib/dpkg"} -W -f='${Version}' \
+	samba)
+base=$(dpkg-parsechangelog -l debian/changelog -S Version)
+version="$base+samba$(tr -- '-' '+' <<<"${samba#*:}")"
 
-version=$(dpkg-parsechangelog -l debian/changelog -S Version)
-out="$top/build/deb"
-src="$out/samba-vfs-profileacl-$version"
-rm -rf "$out"
-mkdir -p "$src"
-git ls-files -z | xargs -0 cp --parents -t "$src"
-ln -s "$top/samba-src" "$src/samba-src"
-(cd "$src" && dpkg-buildpackage -us -uc -b >"$out/build.log" 2>&1) || {
+# the tree to build from, in the root when there is one
+if [ -n "$R" ]; then
+	work="$R/build-deb"
+else
+	work="$top/build/deb-work"
+fi
+rm -rf "$out" "$work"
+mkdir -p "$out" "$work/samba-vfs-profileacl-$version"
+srcdir="$work/samba-vfs-profileacl-$version"
+git ls-files -z | xargs -0 cp --parents -t "$srcdir"
+[ -n "$R" ] || ln -s "$top/samba-src" "$srcdir/samba-src"
+cat >"$srcdir/debian/changelog" <<CHANGELOG
+samba-vfs-profileacl ($version) unstable; urgency=medium
+
+  * Built for samba $samba.
+
+ -- vfs_profileacl authors <profileacl@localhost>  $(date -R)
+
+$(cat debian/changelog)
+CHANGELOG
+
+build="cd /build-deb/samba-vfs-profileacl-$version &&
+	SAMBA_SRC=$src_tree dpkg-buildpackage -us -uc -b"
+if [ -z "$R" ]; then
+	(cd "$srcdir" && SAMBA_SRC="$src_tree" dpkg-buildpackage -us -uc -b \
+		>"$out/build.log" 2>&1)
+else
+	unshare --mount --fork -- bash -c '
+		set -e
+		R=$1; shift
+		mount --make-rprivate /
+		mount -t proc proc "$R/proc"
+		mount --rbind /dev "$R/dev"
+		exec chroot "$R" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			HOME=/root LANG=C.UTF-8 sh -c "$1"
+	' build "$R" "$build" >"$out/build.log" 2>&1
+fi || {
 	tail -30 "$out/build.log" >&2
 	exit 1
 }
+mv "$work"/*.deb "$out/"
+rm -rf "$work"
 ls "$out"/*.deb

@@ -95,28 +95,38 @@ SOURCES
 	touch "$R/.profileacl-debootstrap"
 fi
 
-if [ ! -f "$R/.profileacl-packages" ]; then
-	log "installing samba $release and build dependencies in the root"
+pkgs="samba samba-vfs-modules samba-testsuite smbclient python3-samba acl
+	attr dpkg-dev pkg-config libtalloc-dev libtevent-dev libtdb-dev
+	libcmocka-dev xsltproc docbook-xsl docbook-xml debhelper fakeroot
+	valgrind $extra_pkgs"
+missing=""
+for p in $pkgs; do
+	dpkg-query --admindir="$R/var/lib/dpkg" -W -f='${Status}' "$p" \
+		2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ] || [ ! -f "$R/.profileacl-build-dep" ]; then
+	log "installing in the root:${missing:- (build dependencies)}"
 	in_root apt-get update -qq
-	# shellcheck disable=SC2086
-	in_root apt-get install -y -qq --no-install-recommends $target samba \
-		samba-vfs-modules samba-testsuite smbclient python3-samba \
-		acl attr dpkg-dev pkg-config libtalloc-dev libtevent-dev \
-		libtdb-dev libcmocka-dev xsltproc docbook-xsl docbook-xml \
-		debhelper fakeroot iproute2 valgrind $extra_pkgs >/dev/null
+	if [ -n "$missing" ]; then
+		# shellcheck disable=SC2086
+		in_root apt-get install -y -qq --no-install-recommends \
+			$target $missing >/dev/null
+	fi
+fi
+if [ ! -f "$R/.profileacl-build-dep" ]; then
 	# the release's own build dependencies (for a backport, from the
 	# Sources index: its .dsc need not be on the mirror)
 	# shellcheck disable=SC2086
 	in_root apt-get build-dep -y -qq $target samba >/dev/null
 	if [ -n "$target" ]; then
-		# build-dep may have pulled the release's own -dev packages
-		# back: the headers must match the installed libraries
+		# the headers must match the installed (backported) libraries
 		# shellcheck disable=SC2086
 		in_root apt-get install -y -qq --no-install-recommends \
 			$target libtalloc-dev libtevent-dev libtdb-dev \
 			>/dev/null
 	fi
-	touch "$R/.profileacl-packages"
+	touch "$R/.profileacl-build-dep"
 fi
 
 ver=$(dpkg-query --admindir="$R/var/lib/dpkg" -W -f='${Version}' samba)

@@ -41,5 +41,28 @@ else
 	echo "FAIL a module was produced despite the mismatch"
 	failed=$((failed + 1))
 fi
+# an interface version the module was not checked against (4.25 and
+# later) stops the compile, naming the checked ones; the checked ones pass
+for v in 47 50 52 53; do
+	out=$(printf '#include "profileacl_compat.h"\n' |
+		gcc -DSMB_VFS_INTERFACE_VERSION=$v -Ivfs_profileacl \
+			-fsyntax-only -x c - 2>&1)
+	rc=$?
+	if [ $v = 53 ]; then
+		ok=$([ $rc -ne 0 ] && grep -q "checked against" <<<"$out" &&
+			echo yes)
+		what="interface $v (unchecked) stops the compile"
+	else
+		ok=$([ $rc -eq 0 ] && echo yes)
+		what="interface $v (checked) compiles"
+	fi
+	if [ "$ok" = yes ]; then
+		echo "ok   $what"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $what: $out"
+		failed=$((failed + 1))
+	fi
+done
 echo "build-mismatch: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -46,6 +46,7 @@
 #include "librpc/gen_ndr/open_files.h"
 #include "locking/share_mode_lock.h"
 #include "lib/util/server_id.h"
+#include "profileacl_compat.h"
 #include "profileacl_policy.h"
 
 #undef DBGC_CLASS

@@ -1,0 +1,67 @@
+#!/bin/bash
+# The Debian package for another Samba release: build it inside that
+# release's root, install it there with dpkg, run the integration suite
+# against the installed module (the root's smbd loads it from its own
+# MODULESDIR, no tmpfs), and purge it.
+#
+#   tests/test_deb_root.sh 4.22|4.24
+set -uo pipefail
+release=${1:?usage: test_deb_root.sh 4.22|4.24}
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+passed=0
+failed=0
+check() {
+	if eval "$2"; then
+		echo "ok   $1"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $1"
+		failed=$((failed + 1))
+	fi
+}
+ready=$(scripts/setup-samba-root.sh "$release" | tail -1) || exit 1
+R=$(sed -nE 's/.*root ready: ([^,]+),.*/\1/p' <<<"$ready")
+in_root() {
+	unshare --mount --fork -- bash -c '
+		set -e
+		R=$1; shift
+		mount --make-rprivate /
+		mount -t proc proc "$R/proc"
+		mount --rbind /dev "$R/dev"
+		exec chroot "$R" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			HOME=/root LANG=C.UTF-8 "$@"
+	' in_root "$R" "$@"
+}
+samba=$(dpkg-query --admindir="$R/var/lib/dpkg" -W -f='${Version}' samba)
+modulesdir=$(chroot "$R" smbd -b | sed -n 's/^ *MODULESDIR: *//p')
+so="$R$modulesdir/vfs/profileacl.so"
+log=$(mktemp -d /tmp/profileacl-deb.XXXXXX)
+trap 'rm -rf "$log"' EXIT
+
+deb=$(scripts/build-deb.sh "$release" 2>"$log/build.err" |
+	grep -v dbgsym | tail -1)
+check "the $release package builds in its root: $(basename "${deb:-none}")" \
+	"[ -f '$deb' ]"
+if [ -f "$deb" ]; then
+	check "its version names samba $samba" \
+		"dpkg-deb -f '$deb' Version | grep -qF \"+samba\$(tr -- - + <<<'${samba#*:}')\""
+	check "it depends on exactly samba (= $samba)" \
+		"dpkg-deb -f '$deb' Depends | grep -qF 'samba (= $samba)'"
+	cp "$deb" "$R/tmp/"
+	in_root dpkg -i "/tmp/$(basename "$deb")" >"$log/dpkg-i" 2>&1
+	check "dpkg -i installs $so" "[ -f '$so' ]"
+	check "dpkg -i installs the man page" \
+		"[ -f '$R/usr/share/man/man8/vfs_profileacl.8.gz' ]"
+	PROFILEACL_SAMBA_ROOT=$R PROFILEACL_TEST_ROOT=/tmp/profileacl-deb-$release \
+		tests/netns-run.sh --installed /usr/bin/python3 \
+		tests/test_integration.py >"$log/int" 2>&1
+	check "integration suite against the packaged module: $(tail -1 \
+		"$log/int")" "grep -q ' 0 failed' '$log/int'"
+	in_root dpkg --purge samba-vfs-profileacl >"$log/purge" 2>&1
+	check "dpkg --purge removes the module" "[ ! -e '$so' ]"
+	rm -f "$R/tmp/$(basename "$deb")"
+fi
+echo "deb-$release: $passed passed, $failed failed"
+[ $failed -eq 0 ]

@@ -45,6 +45,13 @@ def options(opt):
     opt.add_option('--samba-root', dest='samba_root', default='/',
                    help='root of the system whose installed samba the '
                    'module is for (a chroot) [/]')
+    opt.add_option('--rebuild-command', dest='rebuild_command',
+                   default=None,
+                   help='the command the load guard tells admins to run '
+                   '[make -C <this tree> setup install]')
+    opt.add_option('--samba-build-id', dest='samba_build_id', default=None,
+                   help='tests only: the libsmbd-base build ID to build '
+                   'for, instead of the installed one\'s')
 
 
 def installed_samba_version(root):
@@ -84,6 +91,17 @@ def upstream_of(debian_version):
     '''2:4.24.7+dfsg-1~bpo13+1 -> 4.24.7'''
     v = debian_version.split(':', 1)[-1].rsplit('-', 1)[0]
     return re.split(r'[+~]', v)[0]
+
+
+def gnu_build_id(path):
+    '''The GNU build ID of an ELF file, from readelf -n'''
+    try:
+        out = subprocess.check_output(['readelf', '-n', path],
+                                      stderr=subprocess.DEVNULL).decode()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    m = re.search(r'Build ID: ([0-9a-f]+)', out)
+    return m.group(1) if m else None
 
 
 def vfs_interface_version(src):
@@ -169,6 +187,23 @@ def configure(conf):
         pass
     conf.env.SAMBA_MODULESDIR = modulesdir
     conf.msg('smbd MODULESDIR', modulesdir)
+
+    # The load guard: the module runs only in the samba build whose
+    # libsmbd-base has this build ID (vfs_profileacl.c)
+    libsmbd = os.path.join(root, modulesdir.lstrip('/'),
+                           'libsmbd-base-samba4.so.0')
+    build_id = conf.options.samba_build_id or gnu_build_id(libsmbd)
+    if not build_id:
+        conf.fatal('no GNU build ID in %s: the load guard needs it' %
+                   libsmbd)
+    conf.msg('libsmbd-base build ID', build_id)
+    rebuild = conf.options.rebuild_command or \
+        'make -C %s setup install' % os.path.abspath('.')
+    conf.env.DEFINES_GUARD = [
+        'PROFILEACL_SAMBA_BUILD_ID="%s"' % build_id,
+        'PROFILEACL_SAMBA_VERSION="%s"' % version,
+        'PROFILEACL_REBUILD_COMMAND="%s"' % rebuild.replace('"', "'"),
+    ]
     conf.env.MANDIR = os.path.join(conf.env.PREFIX, 'share', 'man')
     conf.msg('man pages go to', conf.env.MANDIR)
 
@@ -184,7 +219,7 @@ def build(bld):
                 'vfs_profileacl/profileacl_policy.c'],
         target='profileacl',
         includes=['vfs_profileacl'],
-        use=['SAMBA', 'TALLOC'],
+        use=['SAMBA', 'TALLOC', 'GUARD'],
         install_path=os.path.join(bld.env.SAMBA_MODULESDIR, 'vfs'))
 
     # test-only: fault injection below profileacl, never installed

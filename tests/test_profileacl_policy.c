@@ -538,6 +538,58 @@ static void test_in_profile_dirs(void **state UNUSED)
 	assert_true(profileacl_in_profile_dirs("anything", NULL));
 }
 
+/* Append one ELF note to buf at *off */
+static void add_note(uint8_t *buf,
+		     size_t *off,
+		     const char *name,
+		     uint32_t type,
+		     const uint8_t *desc,
+		     uint32_t descsz)
+{
+	uint32_t namesz = strlen(name) + 1;
+	uint32_t words[3] = {namesz, descsz, type};
+
+	memcpy(buf + *off, words, sizeof(words));
+	*off += sizeof(words);
+	memset(buf + *off, 0, (namesz + 3) & ~3u);
+	memcpy(buf + *off, name, namesz);
+	*off += (namesz + 3) & ~3u;
+	memset(buf + *off, 0, (descsz + 3) & ~3u);
+	memcpy(buf + *off, desc, descsz);
+	*off += (descsz + 3) & ~3u;
+}
+
+static void test_gnu_build_id(void **state UNUSED)
+{
+	const uint8_t id[20] = {0x18, 0xbe, 0xbc, 0x47, 0xac, 0x6e, 0xd5,
+				0xf3, 0x8c, 0x4a, 0x65, 0xae, 0xd0, 0xa2,
+				0x9d, 0xf9, 0xb8, 0xe8, 0xad, 0xe7};
+	const uint8_t abi[16] = {0, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0};
+	uint8_t buf[256];
+	char hex[41];
+	size_t off = 0;
+
+	/* another note first (NT_GNU_ABI_TAG), then the build ID */
+	add_note(buf, &off, "GNU", 1, abi, sizeof(abi));
+	add_note(buf, &off, "GNU", 3, id, sizeof(id));
+	assert_true(profileacl_gnu_build_id(buf, off, hex, sizeof(hex)));
+	assert_string_equal(hex, "18bebc47ac6ed5f38c4a65aed0a29df9b8e8ade7");
+	/* too small a buffer, a cut note, no notes */
+	assert_false(profileacl_gnu_build_id(buf, off, hex, 40));
+	assert_false(profileacl_gnu_build_id(buf, off - 4, hex, sizeof(hex)));
+	assert_false(profileacl_gnu_build_id(buf, 0, hex, sizeof(hex)));
+	assert_false(profileacl_gnu_build_id(NULL, off, hex, sizeof(hex)));
+	/* a build ID note of another vendor is not it */
+	off = 0;
+	add_note(buf, &off, "XYZ", 3, id, sizeof(id));
+	assert_false(profileacl_gnu_build_id(buf, off, hex, sizeof(hex)));
+	/* sizes that run past the end */
+	off = 0;
+	add_note(buf, &off, "GNU", 3, id, sizeof(id));
+	memset(buf + 4, 0xff, 4);
+	assert_false(profileacl_gnu_build_id(buf, off, hex, sizeof(hex)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -568,6 +620,7 @@ int main(void)
 		cmocka_unit_test(test_pattern_valid),
 		cmocka_unit_test(test_wild_match),
 		cmocka_unit_test(test_in_profile_dirs),
+		cmocka_unit_test(test_gnu_build_id),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

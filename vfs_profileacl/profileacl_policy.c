@@ -391,6 +391,64 @@ bool profileacl_in_profile_dirs(const char *path, const char *const *patterns)
 	return false;
 }
 
+/* An ELF note: namesz, descsz, type (host order), name, desc (4-aligned) */
+#define PROFILEACL_NT_GNU_BUILD_ID 3
+
+static uint32_t note_word(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+bool profileacl_gnu_build_id(const uint8_t *notes,
+			     size_t len,
+			     char *hex,
+			     size_t hexsize)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t off = 0;
+
+	if (notes == NULL || hex == NULL) {
+		return false;
+	}
+	while (len - off >= 12) {
+		uint32_t namesz = note_word(notes + off);
+		uint32_t descsz = note_word(notes + off + 4);
+		uint32_t type = note_word(notes + off + 8);
+		size_t name_off = off + 12;
+		size_t desc_off;
+		size_t next;
+		size_t i;
+
+		/* sizes rounded up to 4, each checked against what is left */
+		if (namesz > len || descsz > len) {
+			return false;
+		}
+		desc_off = name_off + ((namesz + 3) & ~(size_t)3);
+		next = desc_off + ((descsz + 3) & ~(size_t)3);
+		if (desc_off > len || next > len) {
+			return false;
+		}
+		if (type == PROFILEACL_NT_GNU_BUILD_ID && namesz == 4 &&
+		    memcmp(notes + name_off, "GNU", 4) == 0) {
+			if (descsz == 0 || 2 * (size_t)descsz + 1 > hexsize) {
+				return false;
+			}
+			for (i = 0; i < descsz; i++) {
+				hex[2 * i] = digits[notes[desc_off + i] >> 4];
+				hex[2 * i + 1] =
+					digits[notes[desc_off + i] & 15];
+			}
+			hex[2 * descsz] = '\0';
+			return true;
+		}
+		off = next;
+	}
+	return false;
+}
+
 const char *profileacl_rights_str(uint32_t rights)
 {
 	rights &= PROFILEACL_GRANTABLE;

@@ -21,6 +21,7 @@
 #define _PROFILEACL_POLICY_H_
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -183,6 +184,16 @@ bool profileacl_wild_match(const char *pattern, const char *name);
  * profile folder, whatever the pattern.
  */
 bool profileacl_in_profile_dirs(const char *path, const char *const *patterns);
+
+/*
+ * The load guard: the GNU build ID (NT_GNU_BUILD_ID) in a run of ELF notes
+ * (a PT_NOTE segment), as lower-case hex into hex[hexsize]. false when the
+ * notes hold none, are malformed, or the ID does not fit.
+ */
+bool profileacl_gnu_build_id(const uint8_t *notes,
+			     size_t len,
+			     char *hex,
+			     size_t hexsize);
 
 /* "WRITE_DAC", "WRITE_OWNER", "WRITE_DAC|WRITE_OWNER" or "none" */
 const char *profileacl_rights_str(uint32_t rights);

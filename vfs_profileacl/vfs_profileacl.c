@@ -46,6 +46,7 @@
 #include "librpc/gen_ndr/open_files.h"
 #include "locking/share_mode_lock.h"
 #include "lib/util/server_id.h"
+#include <link.h>
 #include "profileacl_compat.h"
 #include "profileacl_policy.h"
 
@@ -1174,10 +1175,89 @@ static struct vfs_fn_pointers vfs_profileacl_fns = {
 	.durable_reconnect_fn = profileacl_durable_reconnect,
 };
 
+/*
+ * The load guard. smbd checks only SMB_VFS_INTERFACE_VERSION, but its
+ * internal structures (connection_struct, files_struct, ...) are not
+ * stable between builds of one release, so the module runs only in the
+ * exact samba build it was compiled against, told apart by the GNU build
+ * ID of libsmbd-base. The build (wscript) records that ID, the samba
+ * version and the command that rebuilds the module.
+ */
+#ifndef PROFILEACL_SAMBA_BUILD_ID
+#error "PROFILEACL_SAMBA_BUILD_ID is set by the build (wscript)"
+#endif
+
+#define PROFILEACL_SMBD_BASE "/libsmbd-base-samba4.so"
+
+struct profileacl_build_id {
+	char hex[2 * 64 + 1];
+	bool lib_found;
+	bool id_found;
+};
+
+static int profileacl_find_build_id(struct dl_phdr_info *info,
+				    size_t size _UNUSED_,
+				    void *private_data)
+{
+	struct profileacl_build_id *state = private_data;
+	ElfW(Half) i;
+
+	if (info->dlpi_name == NULL ||
+	    strstr(info->dlpi_name, PROFILEACL_SMBD_BASE) == NULL) {
+		return 0;
+	}
+	state->lib_found = true;
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+
+		if (ph->p_type != PT_NOTE) {
+			continue;
+		}
+		if (profileacl_gnu_build_id(
+			    (const uint8_t *)(info->dlpi_addr + ph->p_vaddr),
+			    ph->p_memsz,
+			    state->hex,
+			    sizeof(state->hex))) {
+			state->id_found = true;
+			break;
+		}
+	}
+	return 1;
+}
+
+static bool profileacl_running_build_ok(void)
+{
+	struct profileacl_build_id state = {.lib_found = false};
+
+	dl_iterate_phdr(profileacl_find_build_id, &state);
+	if (state.id_found &&
+	    strcmp(state.hex, PROFILEACL_SAMBA_BUILD_ID) == 0) {
+		return true;
+	}
+	DBG_ERR("vfs_profileacl: refusing to load: the module was built for "
+		"samba %s (libsmbd-base build id %s), but this smbd (Samba "
+		"%s) runs libsmbd-base build id %s; smbd's internal "
+		"structures differ between builds. Shares with \"vfs objects "
+		"= profileacl\" refuse connections until the module is "
+		"rebuilt for the running samba: %s\n",
+		PROFILEACL_SAMBA_VERSION,
+		PROFILEACL_SAMBA_BUILD_ID,
+		samba_version_string(),
+		state.id_found	   ? state.hex
+		: state.lib_found ? "(none)"
+				  : "(libsmbd-base not loaded)",
+		PROFILEACL_REBUILD_COMMAND);
+	return false;
+}
+
 NTSTATUS samba_init_module(TALLOC_CTX *ctx);
 NTSTATUS samba_init_module(TALLOC_CTX *ctx _UNUSED_)
 {
 	NTSTATUS status;
+
+	if (!profileacl_running_build_ok()) {
+		return NT_STATUS_REVISION_MISMATCH;
+	}
 
 	status = smb_register_vfs(SMB_VFS_INTERFACE_VERSION,
 				  PROFILEACL_MODULE_NAME,

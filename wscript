@@ -9,6 +9,7 @@
 # Outputs: build/profileacl.so, build/test_profileacl_policy,
 # build/vfs_profileacl.8
 
+import glob
 import os
 import re
 import subprocess
@@ -49,6 +50,10 @@ def options(opt):
                    default=None,
                    help='the command the load guard tells admins to run '
                    '[make -C <this tree> setup install]')
+    opt.add_option('--module-only', dest='module_only', action='store_true',
+                   default=False,
+                   help='build profileacl.so alone: no unit tests, no '
+                   'man page (profileacl-rebuild on a server)')
     opt.add_option('--samba-build-id', dest='samba_build_id', default=None,
                    help='tests only: the libsmbd-base build ID to build '
                    'for, instead of the installed one\'s')
@@ -167,14 +172,16 @@ def configure(conf):
                    uselib_store='TALLOC')
     conf.check_cfg(package='tevent', args=['--cflags', '--libs'],
                    uselib_store='TEVENT')
-    conf.check_cfg(package='cmocka', args=['--cflags', '--libs'],
-                   uselib_store='CMOCKA')
-
-    conf.find_program('xsltproc', var='XSLTPROC')
-    xsl = '/usr/share/xml/docbook/stylesheet/docbook-xsl/manpages/docbook.xsl'
-    if not os.path.exists(xsl):
-        conf.fatal('docbook-xsl is not installed (%s)' % xsl)
-    conf.env.MAN_XSL = xsl
+    conf.env.MODULE_ONLY = conf.options.module_only
+    if not conf.env.MODULE_ONLY:
+        conf.check_cfg(package='cmocka', args=['--cflags', '--libs'],
+                       uselib_store='CMOCKA')
+        conf.find_program('xsltproc', var='XSLTPROC')
+        xsl = ('/usr/share/xml/docbook/stylesheet/docbook-xsl/manpages/'
+               'docbook.xsl')
+        if not os.path.exists(xsl):
+            conf.fatal('docbook-xsl is not installed (%s)' % xsl)
+        conf.env.MAN_XSL = xsl
 
     # Where the installed smbd loads VFS modules from
     modulesdir = '/usr/lib/x86_64-linux-gnu/samba'
@@ -190,8 +197,11 @@ def configure(conf):
 
     # The load guard: the module runs only in the samba build whose
     # libsmbd-base has this build ID (vfs_profileacl.c)
-    libsmbd = os.path.join(root, modulesdir.lstrip('/'),
-                           'libsmbd-base-samba4.so.0')
+    # libsmbd-base-samba4.so.0 (4.17), libsmbd-base-private-samba.so.0
+    libs = sorted(glob.glob(os.path.join(root, modulesdir.lstrip('/'),
+                                         'libsmbd-base-*.so.0')))
+    libsmbd = libs[0] if libs else os.path.join(modulesdir,
+                                                'libsmbd-base-*.so.0')
     build_id = conf.options.samba_build_id or gnu_build_id(libsmbd)
     if not build_id:
         conf.fatal('no GNU build ID in %s: the load guard needs it' %
@@ -221,6 +231,9 @@ def build(bld):
         includes=['vfs_profileacl'],
         use=['SAMBA', 'TALLOC', 'GUARD'],
         install_path=os.path.join(bld.env.SAMBA_MODULESDIR, 'vfs'))
+
+    if bld.env.MODULE_ONLY:
+        return
 
     # test-only: fault injection below profileacl, never installed
     bld(features='c cshlib',

@@ -56,15 +56,9 @@ if [ -z "$R" ]; then
 	(cd "$srcdir" && SAMBA_SRC="$src_tree" dpkg-buildpackage -us -uc -b \
 		>"$out/build.log" 2>&1)
 else
-	unshare --mount --fork -- bash -c '
-		set -e
-		R=$1; shift
-		mount --make-rprivate /
-		mount -t proc proc "$R/proc"
-		mount --rbind /dev "$R/dev"
-		exec chroot "$R" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-			HOME=/root LANG=C.UTF-8 sh -c "$1"
-	' build "$R" "$build" >"$out/build.log" 2>&1
+	# shellcheck source=scripts/lib-root.sh
+	. "$top/scripts/lib-root.sh"
+	in_root "$R" sh -c "$build" >"$out/build.log" 2>&1
 fi || {
 	tail -30 "$out/build.log" >&2
 	exit 1

@@ -74,41 +74,5 @@ if [ ! -f "$stamp_bd" ]; then
 	touch "$stamp_bd"
 fi
 
-# The upstream part of the version (strip epoch and Debian revision).
-up=${ver#*:}
-up=${up%-*}
-tree="$srcroot/samba-$up"
-if [ ! -f "$tree/.profileacl-version" ] ||
-   [ "$(cat "$tree/.profileacl-version")" != "$ver" ]; then
-	log "fetching samba source $ver"
-	rm -rf "$tree"
-	(cd "$srcroot" && apt_get source -qq "samba=$ver" >/dev/null)
-	# apt-get source names the folder after the upstream version
-	[ -d "$tree" ] || { echo "setup: $tree missing after apt-get source" >&2; exit 1; }
-	echo "$ver" >"$tree/.profileacl-version"
-fi
-
-if [ ! -f "$tree/bin/default/include/config.h" ]; then
-	log "configuring samba tree (about 70 s)"
-	(cd "$tree" && ./configure --without-ad-dc --without-ads \
-		--without-pam --without-json --without-systemd \
-		--disable-python --bundled-libraries=NONE \
-		--without-libarchive --disable-cephfs --disable-glusterfs \
-		--disable-cups --disable-iprint >"$srcroot/configure.log" 2>&1) || {
-		tail -30 "$srcroot/configure.log" >&2
-		exit 1
-	}
-fi
-
-if [ ! -f "$tree/.profileacl-headers" ]; then
-	log "generating headers (waf build --targets=vfs_fake_perms, about 4 min)"
-	(cd "$tree" && PYTHONHASHSEED=1 ./buildtools/bin/waf build -j"$(nproc)" \
-		--targets=vfs_fake_perms >"$srcroot/build.log" 2>&1) || {
-		tail -30 "$srcroot/build.log" >&2
-		exit 1
-	}
-	touch "$tree/.profileacl-headers"
-fi
-
-ln -sfn "samba-$up" "$srcroot/current"
+tree=$("$top/scripts/prepare-samba-tree.sh" "$srcroot")
 log "samba tree ready: $tree"

@@ -17,9 +17,6 @@ set -euo pipefail
 
 release=${1:?usage: setup-samba-root.sh 4.22|4.24}
 top=$(cd "$(dirname "$0")/.." && pwd)
-mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources |
-	head -1)
-mirror=${mirror:-http://deb.debian.org/debian}
 log() { printf 'setup-%s: %s\n' "$release" "$*"; }
 
 # Every difference between the releases' set-up is here.
@@ -55,45 +52,10 @@ case "$release" in
 	;;
 esac
 
-command -v debootstrap >/dev/null ||
-	apt-get -o DPkg::Lock::Timeout=600 install -y -qq debootstrap \
-		>/dev/null
-
-# run a command inside the root, with /proc and /dev, in a private mount
-# namespace so nothing stays mounted afterwards
-in_root() {
-	unshare --mount --fork -- bash -c '
-		set -e
-		R=$1; shift
-		mount --make-rprivate /
-		mount -t proc proc "$R/proc"
-		mount --rbind /dev "$R/dev"
-		exec chroot "$R" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-			HOME=/root DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 "$@"
-	' in_root "$R" "$@"
-}
-
-if [ ! -f "$R/.profileacl-debootstrap" ]; then
-	log "debootstrap trixie into $R (about 30 s)"
-	rm -rf "$R"
-	mkdir -p "$R"
-	debootstrap --variant=minbase trixie "$R" "$mirror" \
-		>"$top/samba-src/debootstrap-$release.log" 2>&1 || {
-		tail -20 "$top/samba-src/debootstrap-$release.log" >&2
-		exit 1
-	}
-	printf '#!/bin/sh\nexit 101\n' >"$R/usr/sbin/policy-rc.d"
-	chmod 755 "$R/usr/sbin/policy-rc.d"
-	cat >"$R/etc/apt/sources.list.d/debian.sources" <<SOURCES
-Types: deb deb-src
-URIs: $mirror
-Suites: $suites
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SOURCES
-	rm -f "$R/etc/apt/sources.list"
-	touch "$R/.profileacl-debootstrap"
-fi
+# shellcheck source=scripts/lib-root.sh
+. "$top/scripts/lib-root.sh"
+log "root $R"
+make_root "$R" trixie "$suites" "$top/samba-src/debootstrap-$release.log"
 
 pkgs="samba samba-vfs-modules samba-testsuite smbclient python3-samba acl
 	attr dpkg-dev pkg-config libtalloc-dev libtevent-dev libtdb-dev
@@ -107,10 +69,10 @@ for p in $pkgs; do
 done
 if [ -n "$missing" ] || [ ! -f "$R/.profileacl-build-dep" ]; then
 	log "installing in the root:${missing:- (build dependencies)}"
-	in_root apt-get update -qq
+	in_root "$R" apt-get update -qq
 	if [ -n "$missing" ]; then
 		# shellcheck disable=SC2086
-		in_root apt-get install -y -qq --no-install-recommends \
+		in_root "$R" apt-get install -y -qq --no-install-recommends \
 			$target $missing >/dev/null
 	fi
 fi
@@ -118,11 +80,11 @@ if [ ! -f "$R/.profileacl-build-dep" ]; then
 	# the release's own build dependencies (for a backport, from the
 	# Sources index: its .dsc need not be on the mirror)
 	# shellcheck disable=SC2086
-	in_root apt-get build-dep -y -qq $target samba >/dev/null
+	in_root "$R" apt-get build-dep -y -qq $target samba >/dev/null
 	if [ -n "$target" ]; then
 		# the headers must match the installed (backported) libraries
 		# shellcheck disable=SC2086
-		in_root apt-get install -y -qq --no-install-recommends \
+		in_root "$R" apt-get install -y -qq --no-install-recommends \
 			$target libtalloc-dev libtevent-dev libtdb-dev \
 			>/dev/null
 	fi
@@ -148,13 +110,13 @@ if [ ! -f "$R$tree/.profileacl-version" ] ||
 	rm -rf "$R$tree"
 	mkdir -p "$R/src"
 	if [ "$source_from" = debian ]; then
-		in_root sh -c "cd /src && apt-get source -qq samba=$ver" \
+		in_root "$R" sh -c "cd /src && apt-get source -qq samba=$ver" \
 			>/dev/null 2>&1
 	else
 		# the mirror has the upstream tarball of this version, not
 		# the backport's .dsc and Debian diff: apt-get fetches the
 		# tarball, then fails on the other two
-		in_root sh -c "cd /src && apt-get source -qq --download-only \
+		in_root "$R" sh -c "cd /src && apt-get source -qq --download-only \
 			$target samba=$ver" >/dev/null 2>&1 || true
 		orig="$R/src/samba_${up}.orig.tar.xz"
 		[ -f "$orig" ] || {
@@ -171,7 +133,7 @@ fi
 if [ ! -f "$R$tree/bin/default/include/config.h" ]; then
 	log "configuring the $release tree (about 60 s)"
 	# shellcheck disable=SC2086
-	in_root sh -c "cd $tree && ./configure $(echo $configure)" \
+	in_root "$R" sh -c "cd $tree && ./configure $(echo $configure)" \
 		>"$top/samba-src/configure-$release.log" 2>&1 || {
 		tail -30 "$top/samba-src/configure-$release.log" >&2
 		exit 1
@@ -180,7 +142,7 @@ fi
 
 if [ ! -f "$R$tree/.profileacl-headers" ]; then
 	log "generating headers (waf build --targets=vfs_fake_perms)"
-	in_root sh -c "cd $tree && PYTHONHASHSEED=1 ./buildtools/bin/waf \
+	in_root "$R" sh -c "cd $tree && PYTHONHASHSEED=1 ./buildtools/bin/waf \
 		build -j$(nproc) --targets=vfs_fake_perms" \
 		>"$top/samba-src/build-$release.log" 2>&1 || {
 		tail -30 "$top/samba-src/build-$release.log" >&2

@@ -23,17 +23,8 @@ check() {
 }
 ready=$(scripts/setup-samba-root.sh "$release" | tail -1) || exit 1
 R=$(sed -nE 's/.*root ready: ([^,]+),.*/\1/p' <<<"$ready")
-in_root() {
-	unshare --mount --fork -- bash -c '
-		set -e
-		R=$1; shift
-		mount --make-rprivate /
-		mount -t proc proc "$R/proc"
-		mount --rbind /dev "$R/dev"
-		exec chroot "$R" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-			HOME=/root LANG=C.UTF-8 "$@"
-	' in_root "$R" "$@"
-}
+# shellcheck source=scripts/lib-root.sh
+. scripts/lib-root.sh
 samba=$(dpkg-query --admindir="$R/var/lib/dpkg" -W -f='${Version}' samba)
 modulesdir=$(chroot "$R" smbd -b | sed -n 's/^ *MODULESDIR: *//p')
 so="$R$modulesdir/vfs/profileacl.so"
@@ -47,10 +38,12 @@ check "the $release package builds in its root: $(basename "${deb:-none}")" \
 if [ -f "$deb" ]; then
 	check "its version names samba $samba" \
 		"dpkg-deb -f '$deb' Version | grep -qF \"+samba\$(tr -- - + <<<'${samba#*:}')\""
-	check "it depends on exactly samba (= $samba)" \
-		"dpkg-deb -f '$deb' Depends | grep -qF 'samba (= $samba)'"
+	series=$(cut -d. -f1-2 <<<"$samba")
+	want="samba (>= $series~), samba (<< ${series%.*}.$((${series##*.} + 1))~)"
+	check "it depends on the samba series: $want" \
+		"dpkg-deb -f '$deb' Depends | grep -qF '$want'"
 	cp "$deb" "$R/tmp/"
-	in_root dpkg -i "/tmp/$(basename "$deb")" >"$log/dpkg-i" 2>&1
+	in_root "$R" dpkg -i "/tmp/$(basename "$deb")" >"$log/dpkg-i" 2>&1
 	check "dpkg -i installs $so" "[ -f '$so' ]"
 	check "dpkg -i installs the man page" \
 		"[ -f '$R/usr/share/man/man8/vfs_profileacl.8.gz' ]"
@@ -59,7 +52,7 @@ if [ -f "$deb" ]; then
 		tests/test_integration.py >"$log/int" 2>&1
 	check "integration suite against the packaged module: $(tail -1 \
 		"$log/int")" "grep -q ' 0 failed' '$log/int'"
-	in_root dpkg --purge samba-vfs-profileacl >"$log/purge" 2>&1
+	in_root "$R" dpkg --purge samba-vfs-profileacl >"$log/purge" 2>&1
 	check "dpkg --purge removes the module" "[ ! -e '$so' ]"
 	rm -f "$R/tmp/$(basename "$deb")"
 fi

@@ -57,14 +57,23 @@ check "DESTDIR install holds exactly 2 files (module, man page): $n" \
 deb=$(scripts/build-deb.sh 2>"$log/deb.err" | grep -v dbgsym | tail -1)
 check "dpkg-buildpackage builds $(basename "${deb:-none}")" "[ -f '$deb' ]"
 if [ -f "$deb" ]; then
-	want="samba (= $(dpkg-query -W -f='${Version}' samba))"
+	# the release series, so that samba updates are never held back
+	series=$(dpkg-query -W -f='${Version}' samba | cut -d. -f1-2)
+	next="${series%.*}.$((${series##*.} + 1))"
+	want="samba (>= $series~), samba (<< $next~)"
 	dep=$(dpkg-deb -f "$deb" Depends)
-	check "the package depends on exactly $want" \
+	check "the package depends on the samba series: $want" \
 		"grep -qF '$want' <<<'$dep'"
+	check "the package carries profileacl-rebuild and its trigger" \
+		"dpkg-deb -c '$deb' | grep -q 'usr/sbin/profileacl-rebuild' &&
+		 dpkg-deb --ctrl-tarfile '$deb' | tar -xO ./triggers |
+		 grep -q 'interest-noawait .*libsmbd-base-.*\.so\.0'"
 	dpkg -i "$deb" >"$log/dpkg-i" 2>&1
 	check "dpkg -i installs $so" "[ -f '$so' ]"
 	check "dpkg -i installs the man page" \
 		"[ -f /usr/share/man/man8/vfs_profileacl.8.gz ]"
+	check "profileacl-rebuild --status: current" \
+		"profileacl-rebuild --status >'$log/status' 2>&1"
 	integration "$log/int2"
 	check "integration suite against the packaged module: $(tail -1 \
 		"$log/int2")" "grep -q ' 0 failed' '$log/int2'"

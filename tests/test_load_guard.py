@@ -9,26 +9,30 @@ Run by tests/test_load_guard.sh inside tests/netns-run.sh with such a
 module; PROFILEACL_GUARD_BUILT_FOR is the build ID it was built for.
 """
 
+import glob
 import os
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import Client, Results, Server, FILE_OPEN, WRITE_DAC
+from harness import (Client, Results, Server, FILE_OPEN, SAMBA_ROOT,
+                     server_cmd)
 
 ROOT = os.environ.get('PROFILEACL_GUARD_ROOT', '/tmp/profileacl-guard')
 BUILT_FOR = os.environ['PROFILEACL_GUARD_BUILT_FOR']
 
 
 def running_build_id():
-    lib = subprocess.run(['smbd', '-b'], stdout=subprocess.PIPE
+    """of the smbd the test runs (in SAMBA_ROOT, if there is one)"""
+    lib = subprocess.run(server_cmd(['smbd', '-b']), stdout=subprocess.PIPE
                          ).stdout.decode()
     modulesdir = [l.split(':', 1)[1].strip() for l in lib.splitlines()
                   if l.strip().startswith('MODULESDIR:')][0]
-    out = subprocess.run(['readelf', '-n', os.path.join(
-        modulesdir, 'libsmbd-base-samba4.so.0')],
-        stdout=subprocess.PIPE).stdout.decode()
+    lib = glob.glob((SAMBA_ROOT or '') +
+                    os.path.join(modulesdir, 'libsmbd-base-*.so.0'))[0]
+    out = subprocess.run(['readelf', '-n', lib],
+                         stdout=subprocess.PIPE).stdout.decode()
     return out.split('Build ID: ', 1)[1].split()[0]
 
 

@@ -1187,7 +1187,18 @@ static struct vfs_fn_pointers vfs_profileacl_fns = {
 #error "PROFILEACL_SAMBA_BUILD_ID is set by the build (wscript)"
 #endif
 
-#define PROFILEACL_SMBD_BASE "/libsmbd-base-samba4.so"
+/* libsmbd-base-samba4.so.0 (4.17), libsmbd-base-private-samba.so.0 (4.2x) */
+#define PROFILEACL_SMBD_BASE "/libsmbd-base-"
+
+/*
+ * What the module was built for, in a section of its own so that
+ * "readelf -p .profileacl profileacl.so" (profileacl-rebuild --status)
+ * can tell without loading it.
+ */
+static const char profileacl_built_for[]
+	__attribute__((section(".profileacl"), used)) =
+		"samba=" PROFILEACL_SAMBA_VERSION
+		" build-id=" PROFILEACL_SAMBA_BUILD_ID;
 
 struct profileacl_build_id {
 	char hex[2 * 64 + 1];
@@ -1243,7 +1254,7 @@ static bool profileacl_running_build_ok(void)
 		PROFILEACL_SAMBA_VERSION,
 		PROFILEACL_SAMBA_BUILD_ID,
 		samba_version_string(),
-		state.id_found	   ? state.hex
+		state.id_found	  ? state.hex
 		: state.lib_found ? "(none)"
 				  : "(libsmbd-base not loaded)",
 		PROFILEACL_REBUILD_COMMAND);

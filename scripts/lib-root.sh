@@ -1,0 +1,52 @@
+# Shell functions for the Debian roots the project runs other Samba builds
+# in (sourced by scripts and tests; not run on its own).
+
+# in_root ROOT CMD...: run CMD inside ROOT, with /proc and /dev, in a
+# private mount namespace so that nothing stays mounted afterwards
+in_root() {
+	unshare --mount --fork -- bash -c '
+		set -e
+		R=$1; shift
+		mount --make-rprivate /
+		mount -t proc proc "$R/proc"
+		mount --rbind /dev "$R/dev"
+		exec chroot "$R" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			HOME=/root DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 "$@"
+	' in_root "$@"
+}
+
+# make_root ROOT DIST "SUITES" LOG: a minimal Debian root (debootstrap),
+# with deb and deb-src entries for SUITES and services kept from starting;
+# done once (a stamp), later calls return at once
+make_root() {
+	local R=$1 dist=$2 suites=$3 log=$4 mirror
+	[ -f "$R/.profileacl-debootstrap" ] && return 0
+	mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources |
+		head -1)
+	mirror=${mirror:-http://deb.debian.org/debian}
+	command -v debootstrap >/dev/null ||
+		apt-get -o DPkg::Lock::Timeout=600 install -y -qq debootstrap \
+			>/dev/null
+	rm -rf "$R"
+	mkdir -p "$R"
+	debootstrap --variant=minbase "$dist" "$R" "$mirror" >"$log" 2>&1 || {
+		tail -20 "$log" >&2
+		return 1
+	}
+	printf '#!/bin/sh\nexit 101\n' >"$R/usr/sbin/policy-rc.d"
+	chmod 755 "$R/usr/sbin/policy-rc.d"
+	cat >"$R/etc/apt/sources.list.d/debian.sources" <<SOURCES
+Types: deb deb-src
+URIs: $mirror
+Suites: $suites
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SOURCES
+	rm -f "$R/etc/apt/sources.list"
+	touch "$R/.profileacl-debootstrap"
+}
+
+# root_of RELEASE: the root scripts/setup-samba-root.sh prepared
+root_of() {
+	sed -nE 's/.*root ready: ([^,]+),.*/\1/p'
+}

@@ -1,0 +1,124 @@
+#!/bin/bash
+# Fetch the source of exactly the installed samba into DIR, configure it and
+# generate the headers a VFS module needs; print the tree on the last line.
+#
+#   scripts/prepare-samba-tree.sh DIR [--headers-only]
+#
+# Needs a deb-src entry and Samba's build dependencies (apt-get build-dep
+# samba). A second run for the same samba build returns at once; a run
+# after a samba update fetches the new source in place of the old.
+#
+# --headers-only generates just the headers profileacl.so includes (a
+# dozen pidl and generator targets, seconds) instead of building
+# vfs_fake_perms and its dependencies (minutes): what profileacl-rebuild
+# uses on a server. The project's own setup builds vfs_fake_perms, whose
+# build also checks that the tree compiles.
+set -euo pipefail
+
+dir=${1:?usage: prepare-samba-tree.sh DIR [--headers-only]}
+mode=${2:-full}
+log() { printf 'prepare-samba-tree: %s\n' "$*" >&2; }
+
+# The mirror can lack a source package's .dsc while it has the tarballs
+# (bookworm-updates' samba +deb12u2). Fetch those with the SHA256 sums of
+# the signed Sources index, and unpack them as dpkg-source would for a
+# "3.0 (quilt)" package: the orig tarball, debian/, then the patches in
+# the order of debian/patches/series.
+unpack_without_dsc() {
+	local ver=$1 tree=$2 uri name size hash f p opts
+	log "no .dsc for samba $ver: unpacking its tarballs by their hashes"
+	mkdir -p "$tree"
+	apt-get source --print-uris -qq "samba=$ver" 2>>"$dir/source.log" |
+		sed -n "s/^'\\([^']*\\)' \\([^ ]*\\) \\([0-9]*\\) \\(SHA256:[0-9a-f]*\\)$/\\1 \\2 \\3 \\4/p" \
+		>"$dir/uris" || return 1
+	grep -q 'orig\.tar' "$dir/uris" && grep -q 'debian\.tar' "$dir/uris" ||
+		return 1
+	while read -r uri name size hash; do
+		case "$name" in
+		*.orig.tar.* | *.debian.tar.*) ;;
+		*) continue ;;
+		esac
+		/usr/lib/apt/apt-helper download-file "$uri" "$dir/$name" \
+			"$hash" >>"$dir/source.log" 2>&1 || return 1
+	done <"$dir/uris"
+	for f in "$dir"/samba_*.orig.tar.*; do
+		tar -C "$tree" --strip-components=1 -xf "$f" || return 1
+	done
+	for f in "$dir"/samba_*.debian.tar.*; do
+		tar -C "$tree" -xf "$f" || return 1
+	done
+	[ -f "$tree/debian/patches/series" ] || return 0
+	while read -r p opts; do
+		case "$p" in "" | \#*) continue ;; esac
+		patch -d "$tree" -s -N ${opts:--p1} <"$tree/debian/patches/$p" \
+			>>"$dir/source.log" 2>&1 || return 1
+	done <"$tree/debian/patches/series"
+}
+
+ver=$(dpkg-query -W -f='${Version}' samba)
+# the upstream part of the version (strip epoch and Debian revision)
+up=${ver#*:}
+up=${up%-*}
+mkdir -p "$dir"
+tree="$dir/samba-$up"
+
+if [ ! -f "$tree/.profileacl-version" ] ||
+   [ "$(cat "$tree/.profileacl-version")" != "$ver" ]; then
+	log "fetching samba source $ver"
+	rm -rf "$tree"
+	if ! (cd "$dir" && apt-get source -qq "samba=$ver" \
+		>"$dir/source.log" 2>&1); then
+		rm -rf "$tree"
+		unpack_without_dsc "$ver" "$tree" || {
+			tail -5 "$dir/source.log" >&2
+			log "apt-get source samba=$ver failed: is there a deb-src" \
+				"entry?"
+			exit 1
+		}
+	fi
+	# apt-get source names the folder after the upstream version
+	[ -d "$tree" ] || { log "$tree missing after apt-get source"; exit 1; }
+	rm -f "$dir"/samba_*.tar.* "$dir"/samba_*.dsc
+	echo "$ver" >"$tree/.profileacl-version"
+fi
+
+if [ ! -f "$tree/bin/default/include/config.h" ]; then
+	log "configuring the samba tree (about 70 s)"
+	(cd "$tree" && ./configure --without-ad-dc --without-ads \
+		--without-pam --without-json --without-systemd \
+		--disable-python --bundled-libraries=NONE \
+		--without-libarchive --disable-cephfs --disable-glusterfs \
+		--disable-cups --disable-iprint >"$dir/configure.log" 2>&1) || {
+		tail -30 "$dir/configure.log" >&2
+		log "configure failed: are Samba's build dependencies installed" \
+			"(apt-get build-dep samba)?"
+		exit 1
+	}
+fi
+
+if [ "$mode" = --headers-only ]; then
+	stamp="$tree/.profileacl-headers-only"
+	# the generated headers profileacl.so includes (gcc -M)
+	targets="param_local.h,s3_param_proto_h,ntstatus_generated,werror_generated"
+	for idl in SECURITY MISC AUTH FILE_ID KRB5PAC LSA MESSAGING NETLOGON \
+		SAMR SERVER_ID SMB2_LEASE_STRUCT SMB_ACL OPEN_FILES SMBXSRV; do
+		targets="$targets,PIDL_$idl"
+	done
+	what="generating the headers the module includes"
+else
+	stamp="$tree/.profileacl-headers"
+	targets=vfs_fake_perms
+	what="generating headers (waf build --targets=vfs_fake_perms, about 4 min)"
+fi
+if [ ! -f "$stamp" ] && [ ! -f "$tree/.profileacl-headers" ]; then
+	log "$what"
+	(cd "$tree" && PYTHONHASHSEED=1 ./buildtools/bin/waf build \
+		-j"$(nproc)" --targets="$targets" >"$dir/build.log" 2>&1) || {
+		tail -30 "$dir/build.log" >&2
+		exit 1
+	}
+	touch "$stamp"
+fi
+
+ln -sfn "samba-$up" "$dir/current"
+echo "$tree"

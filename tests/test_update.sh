@@ -1,0 +1,189 @@
+#!/bin/bash
+# Samba updates on a Debian 12 server, with real packages, in a bookworm
+# root (samba-src/bookworm-root, made once and reused):
+#
+#  1. samba 2:4.17.12+dfsg-0+deb12u2 (bookworm-updates), then the
+#     samba-vfs-profileacl package (built on this machine for +deb12u4):
+#     its postinst rebuilds the module for +deb12u2, and a profile sync
+#     works (the integration suite against the installed module).
+#  2. A rebuild that cannot run: without a deb-src entry, "apt-get upgrade"
+#     to +deb12u4 completes, nothing is held back, apt's output says what
+#     to do, and the stale module refuses to load: the share refuses
+#     connections and smbd's log names both builds.
+#  3. Back to +deb12u2 with the source reachable, then "apt-get upgrade" to
+#     +deb12u4: the dpkg trigger rebuilds the module with no manual step,
+#     nothing is held back, and the profile sync works again.
+#  4. The module built for +deb12u2, copied in by hand, refuses to load.
+#
+# Prints the rebuild times; ends with "update: N passed, N failed".
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+# shellcheck source=scripts/lib-root.sh
+. scripts/lib-root.sh
+
+R="$top/samba-src/bookworm-root"
+U2=2:4.17.12+dfsg-0+deb12u2
+U4=2:4.17.12+dfsg-0+deb12u4
+passed=0
+failed=0
+check() {
+	if eval "$2"; then
+		echo "ok   $1"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $1"
+		failed=$((failed + 1))
+	fi
+}
+finish() {
+	echo "update: $passed passed, $failed failed"
+	[ $failed -eq 0 ]
+	exit
+}
+log=$(mktemp -d /tmp/profileacl-update.XXXXXX)
+trap 'rm -rf "$log"' EXIT
+
+samba_version() {
+	dpkg-query --admindir="$R/var/lib/dpkg" -W -f='${Version}' samba
+}
+# every installed package built from the samba source
+samba_packages() {
+	dpkg-query --admindir="$R/var/lib/dpkg" -W \
+		-f='${Package} ${source:Package} ${Status}\n' |
+		awk '$2 == "samba" && $NF == "installed" {print $1}'
+}
+deb_src() {
+	local types="deb deb-src"
+	[ "$1" = on ] || types="deb"
+	sed -i "s/^Types:.*/Types: $types/" \
+		"$R/etc/apt/sources.list.d/debian.sources"
+	in_root "$R" apt-get update -qq >/dev/null 2>&1
+}
+# every samba package at its bookworm-updates (+deb12u2) version
+to_u2() {
+	local p v want=""
+	for p in $(samba_packages); do
+		v=$(in_root "$R" apt-cache madison "$p" |
+			awk -F'|' '/bookworm-updates/ {gsub(/ /, "", $2); print $2; exit}')
+		want="$want $p${v:+=$v}"
+	done
+	# shellcheck disable=SC2086
+	in_root "$R" apt-get install -y -q --allow-downgrades $want >"$1" 2>&1
+}
+integration() {
+	PROFILEACL_SAMBA_ROOT=$R PROFILEACL_TEST_ROOT=/tmp/profileacl-update \
+		tests/netns-run.sh --installed /usr/bin/python3 \
+		tests/test_integration.py >"$1" 2>&1
+	grep -q ' 0 failed' "$1"
+}
+guard() {
+	PROFILEACL_SAMBA_ROOT=$R PROFILEACL_GUARD_ROOT=/tmp/profileacl-update \
+		PROFILEACL_GUARD_BUILT_FOR=$1 tests/netns-run.sh --installed \
+		/usr/bin/python3 tests/test_load_guard.py >"$2" 2>&1
+	grep -q ' 0 failed' "$2"
+}
+rebuild_time() {
+	sed -n 's/.*profileacl-rebuild: done in \([0-9]*\) s.*/\1/p' "$1" |
+		tail -1
+}
+modulesdir=/usr/lib/x86_64-linux-gnu/samba
+module="$R$modulesdir/vfs/profileacl.so"
+build_id() {
+	readelf -n "$R$modulesdir"/libsmbd-base-*.so.0 |
+		sed -n 's/.*Build ID: *//p'
+}
+
+# --- the root: Debian 12 with samba +deb12u2 and Samba's build deps
+make_root "$R" bookworm "bookworm bookworm-updates" \
+	samba-src/debootstrap-bookworm.log || finish
+if [ ! -f "$R/.profileacl-update-root" ]; then
+	echo "-- preparing the bookworm root (once)"
+	in_root "$R" apt-get update -qq
+	in_root "$R" apt-get install -y -qq --no-install-recommends \
+		-t bookworm-updates samba samba-vfs-modules smbclient acl attr \
+		>/dev/null
+	in_root "$R" apt-get build-dep -y -qq samba >/dev/null
+	touch "$R/.profileacl-update-root"
+fi
+# a run starts from +deb12u2 without the package
+in_root "$R" dpkg --purge samba-vfs-profileacl >/dev/null 2>&1
+deb_src on
+to_u2 "$log/reset"
+check "the root runs samba $U2" "[ '$(samba_version)' = '$U2' ]"
+u2_id=$(build_id)
+
+# --- 1. install the package (built here for +deb12u4)
+deb=$(scripts/build-deb.sh 2>"$log/deb.err" | grep -v dbgsym | tail -1)
+check "the package builds: $(basename "${deb:-none}")" "[ -f '$deb' ]"
+[ -f "$deb" ] || finish
+cp "$deb" "$R/tmp/profileacl.deb"
+start=$(date +%s)
+in_root "$R" apt-get install -y -q /tmp/profileacl.deb >"$log/install" 2>&1
+check "apt installs the package on samba $U2" \
+	"dpkg-query --admindir='$R/var/lib/dpkg' -W samba-vfs-profileacl \
+	>/dev/null 2>&1"
+t1=$(rebuild_time "$log/install")
+echo "     rebuild on install: ${t1:-?} s (apt-get install: $(($(date +%s) - start)) s)"
+check "its postinst rebuilt the module for $U2" \
+	"grep -q 'done in .* current for samba $U2' '$log/install'"
+check "profileacl-rebuild --status: current" \
+	"in_root '$R' profileacl-rebuild --status >'$log/status1' 2>&1"
+integration "$log/int1"
+check "a profile sync works on $U2: $(tail -1 "$log/int1")" \
+	"grep -q ' 0 failed' '$log/int1'"
+cp "$module" "$log/profileacl-u2.so"
+
+# --- 2. the rebuild cannot run (no source): the upgrade still completes
+deb_src off
+start=$(date +%s)
+in_root "$R" apt-get upgrade -y -q >"$log/upgrade-nosrc" 2>&1
+rc=$?
+check "apt-get upgrade without a deb-src entry exits 0 (rc $rc)" \
+	"[ $rc -eq 0 ]"
+check "samba is upgraded to $U4" "[ '$(samba_version)' = '$U4' ]"
+check "nothing is held back" \
+	"grep -q ' 0 not upgraded' '$log/upgrade-nosrc'"
+check "apt's output says the rebuild failed and what to do" \
+	"grep -q 'profileacl-rebuild: FAILED' '$log/upgrade-nosrc' &&
+	 grep -q 'fix the cause, then run: profileacl-rebuild' '$log/upgrade-nosrc'"
+check "profileacl-rebuild --status: stale" \
+	"! in_root '$R' profileacl-rebuild --status >'$log/status2' 2>&1 &&
+	 grep -q 'stale: smbd refuses to load it' '$log/status2'"
+guard "$u2_id" "$log/guard1"
+check "the stale module refuses to load, the share refuses connections" \
+	"grep -q ' 0 failed' '$log/guard1'"
+grep -E '^(ok|FAIL)' "$log/guard1" | sed 's/^/     /'
+
+# --- 3. back to +deb12u2, source reachable; then the real upgrade
+deb_src on
+to_u2 "$log/down"
+check "back on $U2, where the $U2 module is current" \
+	"in_root '$R' profileacl-rebuild --status >'$log/status3' 2>&1"
+start=$(date +%s)
+in_root "$R" apt-get upgrade -y -q >"$log/upgrade" 2>&1
+rc=$?
+t2=$(rebuild_time "$log/upgrade")
+echo "     rebuild on upgrade: ${t2:-?} s (apt-get upgrade: $(($(date +%s) - start)) s)"
+check "apt-get upgrade exits 0 (rc $rc)" "[ $rc -eq 0 ]"
+check "samba is upgraded to $U4" "[ '$(samba_version)' = '$U4' ]"
+check "nothing is held back" "grep -q ' 0 not upgraded' '$log/upgrade'"
+check "the trigger rebuilt the module for $U4, no manual step" \
+	"grep -q 'done in .* current for samba $U4' '$log/upgrade'"
+check "profileacl-rebuild --status: current" \
+	"in_root '$R' profileacl-rebuild --status >'$log/status4' 2>&1"
+integration "$log/int2"
+check "the profile sync works again on $U4: $(tail -1 "$log/int2")" \
+	"grep -q ' 0 failed' '$log/int2'"
+
+# --- 4. the module for the other build, copied in by hand
+cp "$module" "$log/profileacl-u4.so"
+cp "$log/profileacl-u2.so" "$module"
+guard "$u2_id" "$log/guard2"
+check "a module for $U2 copied in by hand refuses to load" \
+	"grep -q ' 0 failed' '$log/guard2'"
+cp "$log/profileacl-u4.so" "$module"
+
+du=$(du -sm "$R/var/cache/samba-vfs-profileacl" 2>/dev/null | cut -f1)
+echo "     /var/cache/samba-vfs-profileacl after the rebuilds: ${du:-0} MB"
+finish

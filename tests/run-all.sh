@@ -102,6 +102,12 @@ run_suite valgrind "$QUIET" tests/run-valgrind.sh
 echo "== install: make install/uninstall, Debian package build/install/purge"
 run_suite install "$ALL" tests/test_install.sh
 
+echo "== load guard: a module built for another samba build refuses to load"
+run_suite load-guard "$QUIET" tests/test_load_guard.sh
+
+echo "== samba updates: +deb12u2 -> +deb12u4 in a Debian 12 root, with the package"
+run_suite update "$ALL" tests/test_update.sh
+
 for release in 4.22 4.24; do
 	echo "== Samba $release (Debian root): integration, deny matrix, audit paths, faults, smbtorture table"
 	run_suite "samba-$release" "$ALL" tests/run-samba-root.sh "$release"

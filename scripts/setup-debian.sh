@@ -42,7 +42,7 @@ pkgs=(samba samba-vfs-modules samba-testsuite smbclient python3-samba libcmocka-
       libtevent-dev pkg-config xsltproc docbook-xsl docbook-xml iproute2 util-linux
       dpkg-dev acl attr python3 man-db nftables valgrind
       debhelper fakeroot gnuplot-nox strace debootstrap clang
-      libclang-rt-14-dev python3-impacket)
+      libclang-rt-14-dev python3-impacket ctdb)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |

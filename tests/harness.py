@@ -173,8 +173,12 @@ class Server:
     """One smbd on 127.0.0.1:PORT with tests/smb.conf.in."""
 
     def __init__(self, root, template=None, extra_global='',
-                 extra_shares=''):
+                 extra_shares='', host='127.0.0.1', share_root=None):
         self.root = root
+        # where the shares' folders are: another server's root for the
+        # nodes of a cluster, which serve one file system
+        self.share_root = share_root or root
+        self.host = host
         self.template = template or os.path.join(TESTS, 'smb.conf.in')
         self.extra_global = extra_global
         self.extra_shares = extra_shares
@@ -182,15 +186,18 @@ class Server:
         self.log = os.path.join(root, 'log', 'smbd.log')
         self.proc = None
 
-    def prepare(self, users=('alice', 'bob'), share_acls=None):
+    def prepare(self, users=('alice', 'bob'), share_acls=None,
+                passwords=True):
         if os.path.exists(self.root):
             shutil.rmtree(self.root)
         for d in ('private', 'lock', 'state', 'cache', 'pid', 'ncalrpc',
                   'log'):
             os.makedirs(os.path.join(self.root, d))
         for d in ('profiles', 'posix', 'torture', 'hideunread'):
-            os.makedirs(os.path.join(self.root, d))
-            os.chmod(os.path.join(self.root, d), 0o1777)
+            d = os.path.join(self.share_root, d)
+            if not os.path.isdir(d):
+                os.makedirs(d)
+                os.chmod(d, 0o1777)
         with open(GUIDE_CONF) as f:
             guide = f.read()
         if 'path = %s\n' % GUIDE_PATH not in guide:
@@ -200,7 +207,10 @@ class Server:
         with open(self.template) as f:
             text += '\n' + f.read()
         text += self.extra_shares
+        for d in ('profiles', 'posix', 'torture', 'hideunread'):
+            text = text.replace('@ROOT@/' + d, '%s/%s' % (self.share_root, d))
         text = text.replace('@ROOT@', self.root)
+        text = text.replace('@HOST@', self.host)
         text = text.replace('@PORT@', str(PORT))
         if self.extra_global:
             # a [global] section may appear again: the last value wins
@@ -209,6 +219,8 @@ class Server:
             f.write(text)
         for u in users:
             ensure_unix_user(u)
+            if not passwords:
+                continue
             subprocess.run(server_cmd(['smbpasswd', '-c', self.conf, '-a',
                                        '-s', u]),
                            input=('%s\n%s\n' % (PASSWORDS[u],
@@ -248,7 +260,7 @@ class Server:
                 raise RuntimeError('smbd exited with %d; see %s' %
                                    (self.proc.returncode, self.log))
             try:
-                socket.create_connection(('127.0.0.1', PORT), 1).close()
+                socket.create_connection((self.host, PORT), 1).close()
                 return
             except OSError:
                 time.sleep(0.1)
@@ -339,7 +351,7 @@ class Client:
             else:
                 creds.set_username(user)
                 creds.set_password(PASSWORDS[user])
-            self.conns[key] = libsmb.Conn('127.0.0.1', share, self.lp,
+            self.conns[key] = libsmb.Conn(self.server.host, share, self.lp,
                                           creds,
                                           force_smb1=(proto == 'SMB1'))
         return self.conns[key]

@@ -29,6 +29,8 @@ fi
 
 mount --make-rprivate /
 ip link set lo up
+# a second loopback address: the second node of a test cluster
+ip addr add 127.0.0.2/8 dev lo
 
 # smbd listens on a high port only. smbcacls and Samba's Python client
 # always dial 445 (source3/libsmb/smbsock_connect.c), so inside this
@@ -36,8 +38,11 @@ ip link set lo up
 port=${PROFILEACL_PORT:-44445}
 nft add table ip profileacl
 nft add chain ip profileacl output '{ type nat hook output priority -100; }'
-nft add rule ip profileacl output ip daddr 127.0.0.1 tcp dport 445 \
-	redirect to ":$port"
+for addr in 127.0.0.1 127.0.0.2; do
+	# dnat, not redirect: a redirect would send 127.0.0.2 to 127.0.0.1
+	nft add rule ip profileacl output ip daddr $addr tcp dport 445 \
+		dnat to "$addr:$port"
+done
 
 # PROFILEACL_SAMBA_ROOT: a root holding another Samba (scripts/
 # setup-samba-root.sh); its smbd runs chrooted there and sees /tmp, /proc and

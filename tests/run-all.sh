@@ -125,6 +125,13 @@ else
 fi
 count "$logdir/demo.log" demo
 
+echo "== a two-node CTDB cluster: sync, refusals, share modes, durable handles across nodes, storm (short form)"
+run_suite cluster "$QUIET|^storm:" in_netns tests/cluster/test_cluster.py
+run_suite deny-matrix-cluster "$QUIET" env PROFILEACL_MATRIX_CLUSTER=1 \
+	PROFILEACL_MATRIX_ROOT=/tmp/profileacl-matrix-cluster \
+	tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
+	tests/test_deny_matrix.py
+
 echo "== no process of a test server outlives the tests"
 run_suite leftovers "$ALL" tests/check_leftovers.sh --self
 

@@ -77,8 +77,8 @@ class DurableRequest:
 class Session:
     """One TCP connection, one user session, one tree."""
 
-    def __init__(self, user, share, dialect='SMB2.1'):
-        self.conn = smb3.SMB3('127.0.0.1', '127.0.0.1', sess_port=PORT,
+    def __init__(self, user, share, dialect='SMB2.1', host='127.0.0.1'):
+        self.conn = smb3.SMB3(host, host, sess_port=PORT,
                               preferredDialect=DIALECTS[dialect],
                               timeout=30)
         self.conn.login(user, PASSWORDS[user], '')

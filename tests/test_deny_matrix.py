@@ -210,7 +210,7 @@ def durable_outcome(user, share, kind, dialect, path, access, disposition):
     connection, reconnect the handle; what each step gave."""
     from smb2raw import DurableRequest, Session, OPLOCK_BATCH
     WD = WRITE_DAC
-    s = Session(user, share, dialect)
+    s = Session(user, share, dialect, host=DURABLE_HOSTS[0])
     req = DurableRequest(kind)
     st, fid, ctx = s.create(path, access, disposition, oplock=OPLOCK_BATCH,
                             context=req.query())
@@ -221,7 +221,7 @@ def durable_outcome(user, share, kind, dialect, path, access, disposition):
     dacl = s.get_dacl(fid) if before & READ_CONTROL else None
     durable = req.granted(ctx)
     s.drop()
-    r = Session(user, share, dialect)
+    r = Session(user, share, dialect, host=DURABLE_HOSTS[1])
     try:
         st2, fid2, _ = r.create(path, access, disposition,
                                 oplock=OPLOCK_BATCH,
@@ -289,21 +289,44 @@ def durable_matrix(R, prof):
     return cases, grants, denials
 
 
+# PROFILEACL_MATRIX_CLUSTER=1: on a two-node CTDB cluster
+# (tests/cluster/cluster.py): the objects are made through node 1, every
+# case runs against node 2, and durable handles opened on node 1 are
+# reconnected on node 2
+CLUSTER = os.environ.get('PROFILEACL_MATRIX_CLUSTER') == '1'
+# hosts a durable handle is opened on and reconnected on
+DURABLE_HOSTS = ('127.0.0.1', '127.0.0.2' if CLUSTER else '127.0.0.1')
+
+
 def main():
-    srv = Server(ROOT, extra_shares=conf_shares(),
-                 extra_global='\tmap to guest = bad user\n'
-                 '\tguest account = nobody\n')
-    srv.prepare(users=('alice', 'bob', 'carol'), share_acls=share_acls())
-    srv.start()
+    extra_global = '\tmap to guest = bad user\n\tguest account = nobody\n'
+    if CLUSTER:
+        sys.path.insert(0, os.path.join(os.path.dirname(
+            os.path.abspath(__file__)), 'cluster'))
+        from cluster import Cluster
+        cl = Cluster(ROOT, extra_shares=conf_shares(),
+                     extra_global=extra_global)
+        cl.start(users=('alice', 'bob', 'carol'), share_acls=share_acls())
+        maker, srv = cl.nodes
+        stop = cl.stop
+    else:
+        srv = maker = Server(ROOT, extra_shares=conf_shares(),
+                             extra_global=extra_global)
+        srv.prepare(users=('alice', 'bob', 'carol'),
+                    share_acls=share_acls())
+        srv.start()
+        stop = srv.stop
     R = Results()
     grants = denials = 0
     try:
+        # objects are made through maker, cases run against srv
+        make = Client(maker)
         sess = Client(srv)
         cli = Client(srv)
         sids = {}
         # objects, made by their owners over the Full share
         for user in ('alice', 'bob'):
-            c = sess.conn(user, 'm_full', 'SMB2')
+            c = make.conn(user, 'm_full', 'SMB2')
             c.mkdir(user)
             fnum = c.create(user, DesiredAccess=READ_CONTROL)
             sids[user] = str(c.get_sd(fnum, 1).owner_sid)
@@ -311,14 +334,14 @@ def main():
         dom = security.dom_sid(sids['alice'].rsplit('-', 1)[0])
 
         def set_acl(user, path, sddl):
-            c = sess.conn(user, 'm_full', 'SMB2')
+            c = make.conn(user, 'm_full', 'SMB2')
             fnum = c.create(path, DesiredAccess=WRITE_DAC | READ_CONTROL)
             c.set_sd(fnum, security.descriptor.from_sddl(sddl, dom),
                      security.SECINFO_DACL)
             c.close(fnum)
 
-        a = sess.conn('alice', 'm_full', 'SMB2')
-        b = sess.conn('bob', 'm_full', 'SMB2')
+        a = make.conn('alice', 'm_full', 'SMB2')
+        b = make.conn('bob', 'm_full', 'SMB2')
         for path in ('own.txt', 'shared.txt', 'ownerrights.txt'):
             a.savefile('alice/' + path, b'alice\n')
         a.savefile('alice/own.txt:s1', b'stream\n')
@@ -337,7 +360,7 @@ def main():
         # a folder of alice's where everyone may create files
         a.mkdir('alice/dropbox')
         set_acl('alice', 'alice/dropbox', 'D:P(A;OICI;0x001f01ff;;;WD)')
-        prof = os.path.join(ROOT, 'profiles')
+        prof = os.path.join(srv.share_root, 'profiles')
         os.symlink('../bob/bshared.txt', os.path.join(prof, 'alice/sym-bob'))
         os.lchown(os.path.join(prof, 'alice/sym-bob'),
                   pwd.getpwnam('alice').pw_uid, -1)
@@ -446,8 +469,8 @@ def main():
         print('deny matrix: %d cases, %d wrongful grants, %d wrongful '
               'denials' % (cases, grants, denials))
     finally:
-        srv.stop()
-    return R.summary('deny-matrix')
+        stop()
+    return R.summary('deny-matrix-cluster' if CLUSTER else 'deny-matrix')
 
 
 if __name__ == '__main__':

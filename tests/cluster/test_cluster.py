@@ -1,0 +1,382 @@
+#!/usr/bin/python3
+"""vfs_profileacl on a two-node CTDB cluster (tests/cluster/cluster.py):
+what one node grants, refuses or writes is what the other node sees.
+
+- alice syncs through node 1 and sets the DACLs of her folder and
+  NTUSER.DAT; node 2 reads exactly those back; she sets others through
+  node 2 and node 1 reads them back.
+- bob gets nothing on her objects on either node, over SMB1 and SMB2.
+- an open granted on node 1 holds its share mode against node 2.
+- a logoff storm, A/B: owners spread over both nodes sync their profiles
+  on the module's share (A) and on a Full share without the module on the
+  same tree (B), while others keep trying WRITE_DAC on files they do not
+  own; 0 errors for owners, 0 grants for others, ops/s per node.
+
+The deny matrix's cases against node 2, with the objects made through
+node 1 and durable handles reconnected on node 2, are
+tests/test_deny_matrix.py with PROFILEACL_MATRIX_CLUSTER=1.
+
+Run inside tests/netns-run.sh (tests/cluster/run.sh), as root.
+"""
+
+import multiprocessing as mp
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
+    __file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from cluster import Cluster, NODES  # noqa: E402
+from harness import (Client, Results, Server, FILE_OPEN, FILE_READ_DATA,  # noqa: E402
+                     FILE_WRITE_DATA, MAXIMUM_ALLOWED, READ_CONTROL,
+                     WRITE_DAC, PASSWORDS, status_name)
+from samba import NTSTATUSError  # noqa: E402
+from samba.dcerpc import security  # noqa: E402
+
+ROOT = os.environ.get('PROFILEACL_CLUSTER_ROOT', '/tmp/profileacl-cluster')
+SECONDS = float(os.environ.get('PROFILEACL_STORM_SECONDS', '10'))
+PER_NODE = int(os.environ.get('PROFILEACL_STORM_OWNERS', '10'))
+OTHERS_PER_NODE = int(os.environ.get('PROFILEACL_STORM_OTHERS', '2'))
+ROUNDS = int(os.environ.get('PROFILEACL_STORM_ROUNDS', '2'))
+OK = 'NT_STATUS_OK'
+DENIED = 'NT_STATUS_ACCESS_DENIED'
+FILE_OVERWRITE_IF = 5
+PASSWORDS.setdefault('carol', 'Carol-pw-3')
+
+
+def node_client(cluster, i):
+    return Client(cluster.nodes[i])
+
+
+def dacl_of(c, path):
+    fnum = c.create(path, DesiredAccess=READ_CONTROL, ShareAccess=7)
+    try:
+        return c.get_sd(fnum, security.SECINFO_DACL).as_sddl()
+    finally:
+        c.close(fnum)
+
+
+def set_dacl(c, path, sddl, sid):
+    """open asking WRITE_DAC and set: (open status, set status)"""
+    try:
+        fnum = c.create(path, DesiredAccess=WRITE_DAC | READ_CONTROL,
+                        ShareAccess=7)
+    except NTSTATUSError as e:
+        return status_name(e.args[0]), None
+    try:
+        c.set_sd(fnum, security.descriptor.from_sddl(sddl, sid),
+                 security.SECINFO_DACL)
+        return OK, OK
+    except NTSTATUSError as e:
+        return OK, status_name(e.args[0])
+    finally:
+        c.close(fnum)
+
+
+def test_sync_across_nodes(R, cl):
+    n1, n2 = node_client(cl, 0), node_client(cl, 1)
+    for proto in ('SMB1', 'SMB2'):
+        a1 = n1.conn('alice', 'profiles', proto)
+        folder = 'alice-%s' % proto
+        a1.mkdir(folder)
+        a1.savefile(folder + '/NTUSER.DAT', b'regf' + b'\0' * 4092)
+        fnum = a1.create(folder, DesiredAccess=READ_CONTROL)
+        sid = a1.get_sd(fnum, 1).owner_sid
+        a1.close(fnum)
+        first = ('D:P(A;OICI;0x001f01ff;;;%s)(A;OICI;0x001f01ff;;;SY)' %
+                 sid)
+        second = ('D:P(A;OICI;0x001f01ff;;;%s)(A;OICI;0x001200a9;;;SY)' %
+                  sid)
+        a2 = n2.conn('alice', 'profiles', proto)
+        for path in (folder, folder + '/NTUSER.DAT'):
+            R.equal('node 1: alice sets the DACL of %s [%s]' % (path, proto),
+                    set_dacl(a1, path, first, sid), (OK, OK))
+            R.equal('node 2 reads back exactly that DACL (%s) [%s]' %
+                    (path, proto), dacl_of(a2, path), dacl_of(a1, path))
+            R.check('... which is the one node 1 set [%s]' % proto,
+                    '0x001f01ff;;;SY' in dacl_of(a2, path),
+                    dacl_of(a2, path))
+            R.equal('node 2: alice sets another DACL of %s [%s]' %
+                    (path, proto), set_dacl(a2, path, second, sid), (OK, OK))
+            R.equal('node 1 reads back node 2\'s DACL (%s) [%s]' %
+                    (path, proto), dacl_of(a1, path), dacl_of(a2, path))
+            R.check('... which is node 2\'s, not the first [%s]' % proto,
+                    '0x001200a9;;;SY' in dacl_of(a1, path),
+                    dacl_of(a1, path))
+        for i, c in enumerate((n1, n2)):
+            b = c.conn('bob', 'profiles', proto)
+            for path in (folder, folder + '/NTUSER.DAT'):
+                try:
+                    fnum = b.create(path, DesiredAccess=WRITE_DAC,
+                                    ShareAccess=7)
+                    b.close(fnum)
+                    st = OK
+                except NTSTATUSError as e:
+                    st = status_name(e.args[0])
+                R.check('node %d: bob gets no WRITE_DAC on %s (%s) [%s]' %
+                        (i + 1, path, st, proto), st != OK)
+                try:
+                    fnum = b.create(path, DesiredAccess=MAXIMUM_ALLOWED,
+                                    ShareAccess=7)
+                except NTSTATUSError as e:
+                    R.check('node %d: bob MAXIMUM_ALLOWED on %s refused '
+                            '(%s) [%s]' % (i + 1, path,
+                                           status_name(e.args[0]), proto),
+                            True)
+                    continue
+                try:
+                    b.set_sd(fnum, security.descriptor.from_sddl(first, sid),
+                             security.SECINFO_DACL)
+                    st = OK
+                except NTSTATUSError as e:
+                    st = status_name(e.args[0])
+                finally:
+                    b.close(fnum)
+                R.check('node %d: bob cannot set the DACL of %s through '
+                        'MAXIMUM_ALLOWED (%s) [%s]' %
+                        (i + 1, path, st, proto), st != OK)
+
+
+def test_share_mode_across_nodes(R, cl):
+    n1, n2 = node_client(cl, 0), node_client(cl, 1)
+    a1 = n1.conn('alice', 'profiles', 'SMB2')
+    a1.mkdir('alice-lock')
+    a1.savefile('alice-lock/NTUSER.DAT', b'regf')
+    # granted WRITE_DAC on node 1, sharing read only
+    fnum = a1.create('alice-lock/NTUSER.DAT',
+                     DesiredAccess=WRITE_DAC | FILE_READ_DATA,
+                     ShareAccess=1)
+    try:
+        a2 = n2.conn('alice', 'profiles', 'SMB2')
+        try:
+            f2 = a2.create('alice-lock/NTUSER.DAT',
+                           DesiredAccess=FILE_WRITE_DATA, ShareAccess=7)
+            a2.close(f2)
+            st = OK
+        except NTSTATUSError as e:
+            st = status_name(e.args[0])
+        R.equal('a granted open on node 1 holds its share mode against '
+                'a write open on node 2', st, 'NT_STATUS_SHARING_VIOLATION')
+    finally:
+        a1.close(fnum)
+    f2 = a2.create('alice-lock/NTUSER.DAT', DesiredAccess=FILE_WRITE_DATA,
+                   ShareAccess=7)
+    a2.close(f2)
+    R.check('... and node 2 may write once node 1 closed it', True)
+
+
+# --- the storm ----------------------------------------------------------
+
+def storm_owner(node_root, host, idx, share, seconds, out):
+    try:
+        srv = Server(node_root, host=host)
+        user = ('alice', 'bob')[idx % 2]
+        c = Client(srv).conn(user, share, 'SMB2' if idx % 4 < 2 else 'SMB1')
+        folder = '%s/s%s-%02d' % (user, host.rsplit('.', 1)[1], idx)
+        try:
+            c.mkdir(folder)
+        except NTSTATUSError:
+            pass
+        fnum = c.create(folder, DesiredAccess=READ_CONTROL, ShareAccess=7)
+        sid = c.get_sd(fnum, 1).owner_sid
+        c.close(fnum)
+        sd = security.descriptor.from_sddl(
+            'D:P(A;;0x001f01ff;;;%s)(A;;0x001f01ff;;;SY)' % sid, sid)
+        data = b'p' * 4096
+        ops = errors = 0
+        deadline = time.time() + seconds
+        i = 0
+        while time.time() < deadline and i < 10000000:
+            try:
+                fnum = c.create('%s/f%02d.dat' % (folder, i % 20),
+                                DesiredAccess=WRITE_DAC | FILE_WRITE_DATA |
+                                FILE_READ_DATA, ShareAccess=7,
+                                CreateDisposition=FILE_OVERWRITE_IF)
+                try:
+                    c.write(fnum, data, 0)
+                    c.set_sd(fnum, sd, security.SECINFO_DACL)
+                finally:
+                    c.close(fnum)
+                ops += 1
+            except NTSTATUSError:
+                errors += 1
+            i += 1
+        out.put(('owner', host, ops, errors, 0))
+    except Exception as e:  # reported, not swallowed
+        out.put(('crash', host, 0, 1, repr(e)))
+
+
+def storm_other(node_root, host, idx, seconds, out):
+    try:
+        srv = Server(node_root, host=host)
+        c = Client(srv).conn('carol', 'profiles', 'SMB2' if idx % 2 else
+                             'SMB1')
+        targets = ('alice/shared.txt', 'bob/shared.txt')
+        fnum = c.create(targets[0], DesiredAccess=READ_CONTROL,
+                        ShareAccess=7)
+        sd = c.get_sd(fnum, security.SECINFO_DACL)
+        c.close(fnum)
+        attempts = grants = 0
+        deadline = time.time() + seconds
+        i = 0
+        while time.time() < deadline and i < 10000000:
+            path = targets[i % 2]
+            attempts += 1
+            try:
+                if i % 2:
+                    fnum = c.create(path, DesiredAccess=WRITE_DAC,
+                                    ShareAccess=7)
+                    c.close(fnum)
+                    grants += 1
+                else:
+                    fnum = c.create(path, DesiredAccess=MAXIMUM_ALLOWED,
+                                    ShareAccess=7)
+                    try:
+                        c.set_sd(fnum, sd, security.SECINFO_DACL)
+                        grants += 1
+                    except NTSTATUSError:
+                        pass
+                    finally:
+                        c.close(fnum)
+            except NTSTATUSError:
+                pass
+            i += 1
+        out.put(('other', host, attempts, 0, grants))
+    except Exception as e:
+        out.put(('crash', host, 0, 1, repr(e)))
+
+
+def storm_phase(cl, share):
+    out = mp.Queue()
+    procs = []
+    for n, host in enumerate(NODES):
+        root = cl.nodes[n].root
+        for i in range(PER_NODE):
+            procs.append(mp.Process(target=storm_owner, args=(
+                root, host, i, share, SECONDS, out)))
+        for i in range(OTHERS_PER_NODE):
+            procs.append(mp.Process(target=storm_other, args=(
+                root, host, i, SECONDS, out)))
+    for p in procs:
+        p.start()
+    results = [out.get(timeout=SECONDS + 300) for _ in procs]
+    for p in procs:
+        p.join(60)
+    return results
+
+
+def test_storm(R, cl):
+    setup = node_client(cl, 0)
+    for user in ('alice', 'bob'):
+        c = setup.conn(user, 'full', 'SMB2')
+        try:
+            c.mkdir(user)
+        except NTSTATUSError:
+            pass
+        c.savefile(user + '/shared.txt', b'x')
+        fnum = c.create(user + '/shared.txt',
+                        DesiredAccess=WRITE_DAC | READ_CONTROL)
+        sid = c.get_sd(fnum, 1).owner_sid
+        # the file ACL lets everyone do anything: only the share mask
+        # keeps carol from WRITE_DAC on the module's share
+        c.set_sd(fnum, security.descriptor.from_sddl(
+            'D:(A;;0x001f01ff;;;WD)', sid), security.SECINFO_DACL)
+        c.close(fnum)
+        fnum = c.create(user, DesiredAccess=WRITE_DAC | READ_CONTROL)
+        c.set_sd(fnum, security.descriptor.from_sddl(
+            'D:(A;OICI;0x001f01ff;;;%s)(A;;0x001200a9;;;WD)' % sid, sid),
+            security.SECINFO_DACL)
+        c.close(fnum)
+    setup.drop()
+
+    totals = {('profiles', h): [0, 0.0] for h in NODES}
+    totals.update({('full', h): [0, 0.0] for h in NODES})
+    owner_errors = {'profiles': 0, 'full': 0}
+    grants = attempts = 0
+    crashes = []
+    # A and B alternate, so that drift on the machine hits both
+    for rnd in range(ROUNDS):
+        for share in ('profiles', 'full'):
+            t0 = time.time()
+            results = storm_phase(cl, share)
+            elapsed = time.time() - t0
+            for kind, host, n, err, g in results:
+                if kind == 'crash':
+                    crashes.append(g)
+                elif kind == 'owner':
+                    totals[(share, host)][0] += n
+                    owner_errors[share] += err
+                else:
+                    attempts += n
+                    grants += g
+            for h in NODES:
+                totals[(share, h)][1] += SECONDS
+    print('storm: %d owners per node (alice and bob, SMB1 and SMB2), %d '
+          'others per node (carol), %d rounds of %.0f s per share' %
+          (PER_NODE, OTHERS_PER_NODE, ROUNDS, SECONDS))
+    rate = {}
+    for share in ('profiles', 'full'):
+        for h in NODES:
+            ops, secs = totals[(share, h)]
+            rate[(share, h)] = ops / secs
+        rate[(share, 'total')] = sum(rate[(share, h)] for h in NODES)
+    print('storm:                     node 1    node 2    total')
+    for share, label in (('profiles', 'A: Change + module'),
+                         ('full', 'B: Full, no module')):
+        print('storm: %-20s %8.0f  %8.0f  %8.0f ops/s' %
+              (label, rate[(share, NODES[0])], rate[(share, NODES[1])],
+               rate[(share, 'total')]))
+    ratio = rate[('profiles', 'total')] / max(rate[('full', 'total')], 1)
+    print('storm: ratio A/B (module / no module): %.3f' % ratio)
+    print('storm: others %d attempts, %d grants' % (attempts, grants))
+    print('storm: both nodes share this machine\'s 2 cores: node scaling '
+          'is not measured here')
+    R.equal('storm: no client crashed', crashes, [])
+    R.equal('storm: 0 errors for owners with the module',
+            owner_errors['profiles'], 0)
+    R.equal('storm: 0 errors for owners without it',
+            owner_errors['full'], 0)
+    R.check('storm: owners synced on both nodes',
+            all(rate[('profiles', h)] > 0 for h in NODES))
+    R.check('storm: others tried', attempts > 0)
+    R.equal('storm: 0 grants for others', grants, 0)
+
+
+def main():
+    R = Results()
+    shares = '\n[full]\n\tpath = @ROOT@/profiles\n\tread only = no\n' \
+             '\tvfs objects = acl_xattr\n'
+    cl = Cluster(ROOT, extra_shares=shares,
+                 extra_global='\tlog level = 1 profileacl:3\n')
+    try:
+        cl.start(users=('alice', 'bob', 'carol'),
+                 share_acls={'profiles': 'CHANGE', 'full': 'FULL',
+                             'nomod': 'CHANGE'})
+        R.check('the cluster is up: two healthy CTDB nodes, an smbd on '
+                'each', True)
+        for t in (test_sync_across_nodes, test_share_mode_across_nodes,
+                  test_storm):
+            print('# %s' % t.__name__)
+            try:
+                t(R, cl)
+            except Exception as e:  # a crash is a failure, not a stop
+                R.check('%s raised no exception' % t.__name__, False,
+                        repr(e))
+        for i, n in enumerate(cl.nodes):
+            log = n.log_text()
+            R.check('node %d: no panic' % (i + 1), 'PANIC' not in log)
+            R.check('node %d: the module granted (log)' % (i + 1),
+                    'granted WRITE_DAC' in log)
+            R.check('node %d: runs clustered' % (i + 1),
+                    'clustering' in open(n.conf).read())
+    finally:
+        cl.stop()
+    left = cl.leftovers()
+    R.equal('no process of the cluster is left', left, [])
+    return R.summary('cluster')
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -403,3 +403,26 @@ class Client:
 
     def close(self, user, share, proto, fnum):
         self.conn(user, share, proto).close(fnum)
+
+    def make_shared_files(self, share, users=('alice', 'bob')):
+        """USER/shared.txt for each user, whose file ACL lets everyone do
+        anything (only the share mask stands between another user and
+        WRITE_DAC on it), in USER's folder, which everyone may read."""
+        for user in users:
+            c = self.conn(user, share, 'SMB2')
+            try:
+                c.mkdir(user)
+            except NTSTATUSError:
+                pass
+            c.savefile(user + '/shared.txt', b'x')
+            fnum = c.create(user + '/shared.txt',
+                            DesiredAccess=WRITE_DAC | READ_CONTROL)
+            sid = c.get_sd(fnum, 1).owner_sid
+            c.set_sd(fnum, security.descriptor.from_sddl(
+                'D:(A;;0x001f01ff;;;WD)', sid), security.SECINFO_DACL)
+            c.close(fnum)
+            fnum = c.create(user, DesiredAccess=WRITE_DAC | READ_CONTROL)
+            c.set_sd(fnum, security.descriptor.from_sddl(
+                'D:(A;OICI;0x001f01ff;;;%s)(A;;0x001200a9;;;WD)' % sid,
+                sid), security.SECINFO_DACL)
+            c.close(fnum)

@@ -10,17 +10,8 @@ release=${1:?usage: test_deb_root.sh 4.22|4.24}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
-passed=0
-failed=0
-check() {
-	if eval "$2"; then
-		echo "ok   $1"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $1"
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck source=tests/lib-check.sh
+. tests/lib-check.sh
 ready=$(scripts/setup-samba-root.sh "$release" | tail -1) || exit 1
 R=$(sed -nE 's/.*root ready: ([^,]+),.*/\1/p' <<<"$ready")
 # shellcheck source=scripts/lib-root.sh
@@ -56,5 +47,4 @@ if [ -f "$deb" ]; then
 	check "dpkg --purge removes the module" "[ ! -e '$so' ]"
 	rm -f "$R/tmp/$(basename "$deb")"
 fi
-echo "deb-$release: $passed passed, $failed failed"
-[ $failed -eq 0 ]
+summary "deb-$release"

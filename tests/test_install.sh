@@ -8,17 +8,8 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
-passed=0
-failed=0
-check() {
-	if eval "$2"; then
-		echo "ok   $1"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $1"
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck source=tests/lib-check.sh
+. tests/lib-check.sh
 integration() {
 	tests/netns-run.sh --installed /usr/bin/python3 \
 		tests/test_integration.py >"$1" 2>&1
@@ -83,5 +74,4 @@ if [ -f "$deb" ]; then
 		"! dpkg-query -W samba-vfs-profileacl >/dev/null 2>&1"
 fi
 
-echo "install: $passed passed, $failed failed"
-[ $failed -eq 0 ]
+summary install

@@ -179,22 +179,7 @@ def main():
     srv.start()
     try:
         cli = Client(srv)
-        for user in ('alice', 'bob'):
-            c = cli.conn(user, 'full', 'SMB2')
-            c.mkdir(user)
-            c.savefile(user + '/shared.txt', b'x')
-            fnum = c.create(user + '/shared.txt',
-                            DesiredAccess=WRITE_DAC | READ_CONTROL)
-            sid = c.get_sd(fnum, 1).owner_sid
-            c.set_sd(fnum, security.descriptor.from_sddl(
-                'D:(A;;0x001f01ff;;;WD)', sid), security.SECINFO_DACL)
-            c.close(fnum)
-            # let carol reach the shared files
-            fnum = c.create(user, DesiredAccess=WRITE_DAC | READ_CONTROL)
-            c.set_sd(fnum, security.descriptor.from_sddl(
-                'D:(A;OICI;0x001f01ff;;;%s)(A;;0x001200a9;;;WD)' % sid,
-                sid), security.SECINFO_DACL)
-            c.close(fnum)
+        cli.make_shared_files('full')
         cli.drop()
 
         n = OWNERS + OTHERS

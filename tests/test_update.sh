@@ -25,20 +25,10 @@ cd "$top"
 R="$top/samba-src/bookworm-root"
 U2=2:4.17.12+dfsg-0+deb12u2
 U4=2:4.17.12+dfsg-0+deb12u4
-passed=0
-failed=0
-check() {
-	if eval "$2"; then
-		echo "ok   $1"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $1"
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck source=tests/lib-check.sh
+. tests/lib-check.sh
 finish() {
-	echo "update: $passed passed, $failed failed"
-	[ $failed -eq 0 ]
+	summary update
 	exit
 }
 log=$(mktemp -d /tmp/profileacl-update.XXXXXX)

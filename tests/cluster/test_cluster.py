@@ -269,26 +269,7 @@ def storm_phase(cl, share):
 
 def test_storm(R, cl):
     setup = node_client(cl, 0)
-    for user in ('alice', 'bob'):
-        c = setup.conn(user, 'full', 'SMB2')
-        try:
-            c.mkdir(user)
-        except NTSTATUSError:
-            pass
-        c.savefile(user + '/shared.txt', b'x')
-        fnum = c.create(user + '/shared.txt',
-                        DesiredAccess=WRITE_DAC | READ_CONTROL)
-        sid = c.get_sd(fnum, 1).owner_sid
-        # the file ACL lets everyone do anything: only the share mask
-        # keeps carol from WRITE_DAC on the module's share
-        c.set_sd(fnum, security.descriptor.from_sddl(
-            'D:(A;;0x001f01ff;;;WD)', sid), security.SECINFO_DACL)
-        c.close(fnum)
-        fnum = c.create(user, DesiredAccess=WRITE_DAC | READ_CONTROL)
-        c.set_sd(fnum, security.descriptor.from_sddl(
-            'D:(A;OICI;0x001f01ff;;;%s)(A;;0x001200a9;;;WD)' % sid, sid),
-            security.SECINFO_DACL)
-        c.close(fnum)
+    setup.make_shared_files('full')
     setup.drop()
 
     totals = {('profiles', h): [0, 0.0] for h in NODES}

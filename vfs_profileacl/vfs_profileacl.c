@@ -487,6 +487,7 @@ static bool profileacl_new_owner(struct vfs_handle_struct *handle,
 		return true;
 	}
 	*container = profileacl_fsp_owner(handle, other->fsp, uid);
+	TALLOC_FREE(atname);
 	TALLOC_FREE(other);
 	return true;
 }
@@ -908,40 +909,51 @@ static NTSTATUS profileacl_durable_reconnect(struct vfs_handle_struct *handle,
 	}
 	granted = 0;
 	if (SMB_VFS_HANDLE_TEST_DATA(handle)) {
+		/*
+		 * As an open asking MAXIMUM_ALLOWED: each right on its own,
+		 * and never more than the handle had.
+		 */
 		granted = profileacl_decide(
-			handle,
-			(*fsp)->fsp_name->base_name,
-			extra,
-			FILE_OPEN,
-			profileacl_fsp_owner(handle,
-					     *fsp,
-					     get_current_uid(conn)),
-			false,
-			PROFILEACL_OBJ_UNKNOWN,
-			&uid);
+				  handle,
+				  (*fsp)->fsp_name->base_name,
+				  extra | SEC_FLAG_MAXIMUM_ALLOWED,
+				  FILE_OPEN,
+				  profileacl_fsp_owner(handle,
+						       *fsp,
+						       get_current_uid(conn)),
+				  false,
+				  PROFILEACL_OBJ_UNKNOWN,
+				  &uid) &
+			  extra;
 	}
-	if (granted == extra) {
-		/* Keep it, with the guard and audit of a granted handle */
-		if (profileacl_settle(handle,
-				      *fsp,
-				      extra,
-				      granted,
-				      uid,
-				      "reconnect",
-				      &status)) {
-			return NT_STATUS_OK;
-		}
-	} else {
+	if ((extra & ~granted) != 0) {
 		DBG_WARNING("%s: durable reconnect by %s: removing %s, "
 			    "which the share mask lacks\n",
 			    fsp_str_dbg(*fsp),
 			    conn->session_info->unix_info->unix_name,
 			    profileacl_rights_str(extra & ~granted));
-		if (profileacl_strip(*fsp, extra & ~granted)) {
-			return NT_STATUS_OK;
+		if (!profileacl_strip(*fsp, extra & ~granted)) {
+			status = NT_STATUS_ACCESS_DENIED;
+			goto fail;
 		}
-		status = NT_STATUS_ACCESS_DENIED;
 	}
+	/*
+	 * Keep the rest with the guard and audit of a granted handle. A
+	 * reconnect that finds another owner after all loses the right
+	 * (as MAXIMUM_ALLOWED would), it does not fail.
+	 */
+	if (granted != 0 && !profileacl_settle(handle,
+					       *fsp,
+					       SEC_FLAG_MAXIMUM_ALLOWED,
+					       granted,
+					       uid,
+					       "reconnect",
+					       &status)) {
+		goto fail;
+	}
+	return NT_STATUS_OK;
+
+fail:
 	close_file_free(smb1req, fsp, ERROR_CLOSE);
 	data_blob_free(new_cookie);
 	return status;

@@ -56,9 +56,11 @@ if [ -f "$deb" ]; then
 	check "the package depends on the samba series: $want" \
 		"grep -qF '$want' <<<'$dep'"
 	check "the package carries profileacl-rebuild and its trigger" \
-		"dpkg-deb -c '$deb' | grep -q 'usr/sbin/profileacl-rebuild' &&
-		 dpkg-deb --ctrl-tarfile '$deb' | tar -xO ./triggers |
-		 grep -q 'interest-noawait .*libsmbd-base-.*\.so\.0'"
+		"dpkg-deb -c '$deb' >'$log/contents' &&
+		 grep -q 'usr/sbin/profileacl-rebuild' '$log/contents' &&
+		 dpkg-deb --ctrl-tarfile '$deb' | tar -xO ./triggers \
+		 >'$log/triggers' &&
+		 grep -q 'interest-noawait .*libsmbd-base-.*\.so\.0' '$log/triggers'"
 	dpkg -i "$deb" >"$log/dpkg-i" 2>&1
 	check "dpkg -i installs $so" "[ -f '$so' ]"
 	check "dpkg -i installs the man page" \

@@ -21,18 +21,19 @@ log() { printf 'prepare-samba-tree: %s\n' "$*" >&2; }
 
 # The mirror can lack a source package's .dsc while it has the tarballs
 # (bookworm-updates' samba +deb12u2). Fetch those with the SHA256 sums of
-# the signed Sources index, and unpack them as dpkg-source would for a
-# "3.0 (quilt)" package: the orig tarball, debian/, then the patches in
-# the order of debian/patches/series.
+# the signed Sources index (apt-helper checks them), describe them in a
+# .dsc of our own, and let dpkg-source unpack them as for any package.
 unpack_without_dsc() {
-	local ver=$1 tree=$2 uri name size hash f p opts
+	local ver=$1 tree=$2 uri name size hash dsc
 	log "no .dsc for samba $ver: unpacking its tarballs by their hashes"
-	mkdir -p "$tree"
 	apt-get source --print-uris -qq "samba=$ver" 2>>"$dir/source.log" |
-		sed -n "s/^'\\([^']*\\)' \\([^ ]*\\) \\([0-9]*\\) \\(SHA256:[0-9a-f]*\\)$/\\1 \\2 \\3 \\4/p" \
+		sed -n "s/^'\([^']*\)' \([^ ]*\) \([0-9]*\) \(SHA256:[0-9a-f]*\)$/\1 \2 \3 \4/p" \
 		>"$dir/uris" || return 1
 	grep -q 'orig\.tar' "$dir/uris" && grep -q 'debian\.tar' "$dir/uris" ||
 		return 1
+	dsc="$dir/samba_${ver#*:}.dsc"
+	printf 'Format: 3.0 (quilt)\nSource: samba\nVersion: %s\nFiles:\n' \
+		"$ver" >"$dsc"
 	while read -r uri name size hash; do
 		case "$name" in
 		*.orig.tar.* | *.debian.tar.*) ;;
@@ -40,19 +41,11 @@ unpack_without_dsc() {
 		esac
 		/usr/lib/apt/apt-helper download-file "$uri" "$dir/$name" \
 			"$hash" >>"$dir/source.log" 2>&1 || return 1
+		printf ' %s %s %s\n' "$(md5sum <"$dir/$name" | cut -d' ' -f1)" \
+			"$size" "$name" >>"$dsc"
 	done <"$dir/uris"
-	for f in "$dir"/samba_*.orig.tar.*; do
-		tar -C "$tree" --strip-components=1 -xf "$f" || return 1
-	done
-	for f in "$dir"/samba_*.debian.tar.*; do
-		tar -C "$tree" -xf "$f" || return 1
-	done
-	[ -f "$tree/debian/patches/series" ] || return 0
-	while read -r p opts; do
-		case "$p" in "" | \#*) continue ;; esac
-		patch -d "$tree" -s -N ${opts:--p1} <"$tree/debian/patches/$p" \
-			>>"$dir/source.log" 2>&1 || return 1
-	done <"$tree/debian/patches/series"
+	# the tarballs' hashes were checked above; the .dsc is ours
+	dpkg-source --no-check -x "$dsc" "$tree" >>"$dir/source.log" 2>&1
 }
 
 ver=$(dpkg-query -W -f='${Version}' samba)
@@ -68,6 +61,8 @@ if [ ! -f "$tree/.profileacl-version" ] ||
 	rm -rf "$tree"
 	if ! (cd "$dir" && apt-get source -qq "samba=$ver" \
 		>"$dir/source.log" 2>&1); then
+		log "apt-get source samba=$ver failed:" \
+			"$(grep -E '^(E|W):' "$dir/source.log" | tail -2)"
 		rm -rf "$tree"
 		unpack_without_dsc "$ver" "$tree" || {
 			tail -5 "$dir/source.log" >&2

@@ -327,6 +327,38 @@ class Server:
         return lp
 
 
+FILE_OVERWRITE_IF = 5
+PROFILE_DATA = b'p' * 4096
+
+
+def profile_folder(c, folder):
+    """Make (if need be) a profile folder over connection c: the DACL a
+    Windows client sets on the files it syncs there (its owner and SYSTEM
+    in full control)"""
+    try:
+        c.mkdir(folder)
+    except NTSTATUSError:
+        pass
+    fnum = c.create(folder, DesiredAccess=READ_CONTROL, ShareAccess=SHARE_ALL)
+    sid = c.get_sd(fnum, security.SECINFO_OWNER).owner_sid
+    c.close(fnum)
+    return security.descriptor.from_sddl(
+        'D:P(A;;0x001f01ff;;;%s)(A;;0x001f01ff;;;SY)' % sid, sid)
+
+
+def profile_sync(c, path, sd):
+    """One file of a logoff: create asking WRITE_DAC, write 4 KiB, set its
+    DACL, close"""
+    fnum = c.create(path, DesiredAccess=WRITE_DAC | FILE_WRITE_DATA |
+                    FILE_READ_DATA, ShareAccess=SHARE_ALL,
+                    CreateDisposition=FILE_OVERWRITE_IF)
+    try:
+        c.write(fnum, PROFILE_DATA, 0)
+        c.set_sd(fnum, sd, security.SECINFO_DACL)
+    finally:
+        c.close(fnum)
+
+
 class Client:
     """Connections as real users, over SMB1 or SMB2/3, cached."""
 

@@ -20,7 +20,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import (Client, Results, Server, FILE_CREATE, FILE_OPEN,
-                     FILE_READ_DATA, FILE_WRITE_DATA, READ_CONTROL,
+                     FILE_WRITE_DATA, READ_CONTROL,
                      WRITE_DAC, PASSWORDS, PORT, status_name)
 from samba.dcerpc import security
 from samba.ndr import ndr_pack

@@ -43,19 +43,24 @@ def share_entry_access(srv, name):
     return None
 
 
+def alice_file(folder, name):
+    """A file of alice's, made on the server; its name"""
+    pw = pwd.getpwnam('alice')
+    with open(os.path.join(folder, name), 'w') as f:
+        f.write('x')
+    os.chown(os.path.join(folder, name), pw.pw_uid, pw.pw_gid)
+    return name
+
+
 def race_checks(R, srv):
     """A right that fails the check on the opened handle survives
     nowhere: not in the handle, the share mode entry or a durable handle.
     And a reconnect decides again, for whoever owns the file then."""
-    pw = pwd.getpwnam('alice')
     bob = pwd.getpwnam('bob').pw_uid
     folder = os.path.join(ROOT, 'profiles', 'alice')
     for kind, dialect in (('v1', 'SMB2.1'), ('v2', 'SMB3')):
         # the object is given to bob between the two checks
-        name = 'racechown-%s.txt' % kind
-        with open(os.path.join(folder, name), 'w') as f:
-            f.write('x')
-        os.chown(os.path.join(folder, name), pw.pw_uid, pw.pw_gid)
+        name = alice_file(folder, 'racechown-%s.txt' % kind)
         s = Session('alice', 'f_mod', dialect)
         req = DurableRequest(kind)
         st, fid, ctx = s.create('alice/' + name, MAXIMUM_ALLOWED,
@@ -87,10 +92,7 @@ def race_checks(R, srv):
         # before she goes away (smbd itself refuses a reconnect when the
         # owner changed after the disconnect: durable.c compares the
         # stat in the cookie)
-        name = 'handover-%s.txt' % kind
-        with open(os.path.join(folder, name), 'w') as f:
-            f.write('x')
-        os.chown(os.path.join(folder, name), pw.pw_uid, pw.pw_gid)
+        name = alice_file(folder, 'handover-%s.txt' % kind)
         s = Session('alice', 'f_mod', dialect)
         req = DurableRequest(kind)
         st, fid, ctx = s.create('alice/' + name, WRITE_DAC | READ_CONTROL,

@@ -21,9 +21,10 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import (Client, Results, Server, PASSWORDS,
+from harness import (Client, Results, Server, PASSWORDS, profile_folder,
+                     profile_sync,
                      SHARE_ALL, descendants,
-                     FILE_READ_DATA, FILE_WRITE_DATA, MAXIMUM_ALLOWED,
+                     MAXIMUM_ALLOWED,
                      READ_CONTROL, WRITE_DAC)
 from samba import NTSTATUSError
 from samba.dcerpc import security
@@ -33,7 +34,6 @@ SECONDS = float(os.environ.get('PROFILEACL_LOAD_SECONDS', '60'))
 OWNERS = int(os.environ.get('PROFILEACL_LOAD_OWNERS', '50'))
 OTHERS = int(os.environ.get('PROFILEACL_LOAD_OTHERS', '10'))
 WARMUP_OPS = 20
-FILE_OVERWRITE_IF = 5
 PASSWORDS.setdefault('carol', 'Carol-pw-3')
 
 
@@ -55,28 +55,12 @@ def owner(srv_conf_root, idx, barrier, out):
     cli = Client(srv)
     c = cli.conn(user, 'profiles', 'SMB2' if idx % 4 < 2 else 'SMB1')
     folder = '%s/c%02d' % (user, idx)
-    c.mkdir(folder)
-    fnum = c.create(folder, DesiredAccess=READ_CONTROL,
-                    ShareAccess=SHARE_ALL)
-    sid = c.get_sd(fnum, 1).owner_sid
-    c.close(fnum)
-    sd = security.descriptor.from_sddl(
-        'D:P(A;;0x001f01ff;;;%s)(A;;0x001f01ff;;;SY)' % sid, sid)
-    data = b'p' * 4096
+    sd = profile_folder(c, folder)
     ops = errors = 0
     first_error = ''
 
     def one(i):
-        fnum = c.create('%s/f%02d.dat' % (folder, i % 20),
-                        DesiredAccess=WRITE_DAC | FILE_WRITE_DATA |
-                        FILE_READ_DATA,
-                        ShareAccess=SHARE_ALL,
-                        CreateDisposition=FILE_OVERWRITE_IF)
-        try:
-            c.write(fnum, data, 0)
-            c.set_sd(fnum, sd, security.SECINFO_DACL)
-        finally:
-            c.close(fnum)
+        profile_sync(c, '%s/f%02d.dat' % (folder, i % 20), sd)
 
     for i in range(WARMUP_OPS):
         one(i)

@@ -26,6 +26,10 @@
 
 #include "profileacl_policy.h"
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
 #define UNUSED __attribute__((unused))
 
 #define SHARE_CHANGE 0x001301ff
@@ -235,6 +239,67 @@ static void test_inherit_owner(void **state UNUSED)
 	r.object = PROFILEACL_OBJ_ABSENT;
 	r.parent = PROFILEACL_OBJ_OTHER;
 	expect(&r, WDAC, PROFILEACL_GRANTED);
+}
+
+/*
+ * The glue asks with PROFILEACL_OBJ_OWN first and looks the owner up only
+ * when that grants: no object state may grant more than OWN does.
+ */
+static void test_own_is_the_most(void **state UNUSED)
+{
+	const uint32_t masks[] = {WDAC,
+				  MAXA,
+				  WDAC | WOWN,
+				  MAXA | WOWN,
+				  PROFILEACL_GENERIC_ALL,
+				  READ_CONTROL};
+	const enum profileacl_object objects[] = {PROFILEACL_OBJ_UNKNOWN,
+						  PROFILEACL_OBJ_ABSENT,
+						  PROFILEACL_OBJ_OWN,
+						  PROFILEACL_OBJ_OTHER};
+	size_t m, d, o, p, i, g;
+	enum profileacl_reason reason;
+
+	for (m = 0; m < ARRAY_SIZE(masks); m++) {
+		for (d = 0; d <= PROFILEACL_FILE_OVERWRITE_IF; d++) {
+			for (g = 1; g <= 3; g++) {
+				for (i = 0; i < 2; i++) {
+					for (o = 0; o < ARRAY_SIZE(objects);
+					     o++) {
+						for (p = 0;
+						     p < ARRAY_SIZE(objects);
+						     p++) {
+							struct profileacl_request r =
+								owner_request();
+							uint32_t own, other;
+
+							r.access_mask =
+								masks[m];
+							r.create_disposition =
+								d;
+							r.grantable =
+								(g & 1 ? WDAC
+								       : 0) |
+								(g & 2 ? WOWN
+								       : 0);
+							own = profileacl_grant(
+								&r,
+								&reason);
+							r.inherit_owner = i;
+							r.object = objects[o];
+							r.parent = objects[p];
+							other = profileacl_grant(
+								&r,
+								&reason);
+							assert_int_equal(
+								other & ~own,
+								0);
+						}
+					}
+				}
+			}
+		}
+	}
 }
 
 static void test_forced_user(void **state UNUSED)
@@ -604,6 +669,7 @@ int main(void)
 		cmocka_unit_test(test_guest),
 		cmocka_unit_test(test_root),
 		cmocka_unit_test(test_inherit_owner),
+		cmocka_unit_test(test_own_is_the_most),
 		cmocka_unit_test(test_forced_user),
 		cmocka_unit_test(test_read_only),
 		cmocka_unit_test(test_read_share_acl),

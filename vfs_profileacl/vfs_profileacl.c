@@ -492,26 +492,70 @@ static bool profileacl_new_owner(struct vfs_handle_struct *handle,
 	return true;
 }
 
+/* Does this request ask for a right the share mask lacks? (cheap) */
+static bool profileacl_wants(struct connection_struct *conn,
+			     uint32_t access_mask)
+{
+	return (access_mask & (SEC_STD_WRITE_DAC | SEC_STD_WRITE_OWNER |
+			       SEC_FLAG_MAXIMUM_ALLOWED | SEC_GENERIC_ALL)) !=
+		       0 &&
+	       (conn->share_access & PROFILEACL_GRANTABLE) !=
+		       PROFILEACL_GRANTABLE;
+}
+
 /*
- * The rights to add to the share mask for this one open, or 0. object
- * is what is known of the object's owner; *puid is set to the requester.
+ * What is known of the owner of the object a request is about: from an
+ * open handle (a durable reconnect), or from the name smbd resolved for
+ * a create (the pathref handle on it, or who will own a new object).
+ */
+static void profileacl_learn_owner(struct vfs_handle_struct *handle,
+				   const struct smb_filename *smb_fname,
+				   struct files_struct *fsp,
+				   uid_t uid,
+				   struct profileacl_request *r)
+{
+	if (fsp != NULL) {
+		r->object = profileacl_fsp_owner(handle, fsp, uid);
+	} else if (!VALID_STAT(smb_fname->st)) {
+		/* filename_convert() leaves a zeroed stat for a new name */
+		r->object = PROFILEACL_OBJ_ABSENT;
+		r->inherit_owner = profileacl_new_owner(handle,
+							smb_fname,
+							uid,
+							&r->parent);
+	} else {
+		r->object = profileacl_fsp_owner(handle, smb_fname->fsp, uid);
+	}
+}
+
+/*
+ * The rights to add to the share mask for this one request, or 0, about
+ * the object named by smb_fname (a create) or open as fsp (a reconnect);
+ * *puid is set to the requester. The questions are asked cheapest first:
+ * the owner (one or two fstat calls) is looked up only for a request that
+ * the owner could be granted, the profile dirs only for one that would be.
  */
 static uint32_t profileacl_decide(vfs_handle_struct *handle,
-				  const char *path,
+				  const struct smb_filename *smb_fname,
+				  struct files_struct *fsp,
 				  uint32_t access_mask,
 				  uint32_t create_disposition,
-				  enum profileacl_object object,
-				  bool inherit_owner,
-				  enum profileacl_object container,
 				  uid_t *puid)
 {
 	struct connection_struct *conn = handle->conn;
 	struct profileacl_config *config = NULL;
 	struct profileacl_request r;
 	enum profileacl_reason reason;
+	const char *path =
+		(fsp != NULL) ? fsp->fsp_name->base_name : smb_fname->base_name;
 	uint32_t granted;
 	uid_t uid;
 
+	if (!profileacl_wants(conn, access_mask) ||
+	    !SMB_VFS_HANDLE_TEST_DATA(handle)) {
+		/* Most opens leave here; IPC$ and printers have no data */
+		return 0;
+	}
 	SMB_VFS_HANDLE_GET_DATA(handle,
 				config,
 				struct profileacl_config,
@@ -528,12 +572,15 @@ static uint32_t profileacl_decide(vfs_handle_struct *handle,
 		.root = (uid == 0),
 		.read_only = conn->read_only,
 		.forced_user = conn->force_user,
-		.inherit_owner = inherit_owner,
-		.object = object,
-		.parent = container,
+		/* the most the owner could get: nothing more for anyone */
+		.object = PROFILEACL_OBJ_OWN,
 	};
 
 	granted = profileacl_grant(&r, &reason);
+	if (granted != 0) {
+		profileacl_learn_owner(handle, smb_fname, fsp, uid, &r);
+		granted = profileacl_grant(&r, &reason);
+	}
 	if (granted != 0 && config->profile_dirs != NULL) {
 		char **dirs = profileacl_dirs(talloc_tos(), handle, config);
 
@@ -563,56 +610,6 @@ static uint32_t profileacl_decide(vfs_handle_struct *handle,
 		  conn->share_access);
 	*puid = uid;
 	return granted;
-}
-
-/* Does this request ask for a right the share mask lacks? (cheap) */
-static bool profileacl_wants(struct connection_struct *conn,
-			     uint32_t access_mask)
-{
-	return (access_mask & (SEC_STD_WRITE_DAC | SEC_STD_WRITE_OWNER |
-			       SEC_FLAG_MAXIMUM_ALLOWED | SEC_GENERIC_ALL)) !=
-		       0 &&
-	       (conn->share_access & PROFILEACL_GRANTABLE) !=
-		       PROFILEACL_GRANTABLE;
-}
-
-/* The decision before an open, from the name smbd resolved */
-static uint32_t profileacl_decide_create(vfs_handle_struct *handle,
-					 const struct smb_filename *smb_fname,
-					 uint32_t access_mask,
-					 uint32_t create_disposition,
-					 uid_t *puid)
-{
-	enum profileacl_object object;
-	enum profileacl_object container = PROFILEACL_OBJ_UNKNOWN;
-	bool inherit = false;
-	uid_t uid = get_current_uid(handle->conn);
-
-	if (!profileacl_wants(handle->conn, access_mask) ||
-	    !SMB_VFS_HANDLE_TEST_DATA(handle)) {
-		/* Most opens leave here; IPC$ and printers have no data */
-		return 0;
-	}
-
-	if (!VALID_STAT(smb_fname->st)) {
-		/* filename_convert() leaves a zeroed stat for a new name */
-		object = PROFILEACL_OBJ_ABSENT;
-		inherit = profileacl_new_owner(handle,
-					       smb_fname,
-					       uid,
-					       &container);
-	} else {
-		/* the pathref handle smbd opened on the name */
-		object = profileacl_fsp_owner(handle, smb_fname->fsp, uid);
-	}
-	return profileacl_decide(handle,
-				 smb_fname->base_name,
-				 access_mask,
-				 create_disposition,
-				 object,
-				 inherit,
-				 container,
-				 puid);
 }
 
 struct profileacl_strip_state {
@@ -645,14 +642,13 @@ static bool profileacl_strip_entry_fn(struct share_mode_entry *e,
 static bool profileacl_strip(struct files_struct *fsp, uint32_t bits)
 {
 	struct profileacl_strip_state state = {
-		.pid = {0},
+		.pid = messaging_server_id(fsp->conn->sconn->msg_ctx),
 		.share_file_id = fh_get_gen_id(fsp->fh),
 		.bits = bits,
 	};
 	struct share_mode_lock *lck = NULL;
 	bool ok;
 
-	state.pid = messaging_server_id(fsp->conn->sconn->msg_ctx);
 	fsp->access_mask &= ~bits;
 
 	lck = get_existing_share_mode_lock(talloc_tos(), fsp->file_id);
@@ -795,11 +791,12 @@ static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
 	uid_t uid = (uid_t)-1;
 	NTSTATUS status;
 
-	granted = profileacl_decide_create(handle,
-					   smb_fname,
-					   access_mask,
-					   create_disposition,
-					   &uid);
+	granted = profileacl_decide(handle,
+				    smb_fname,
+				    NULL,
+				    access_mask,
+				    create_disposition,
+				    &uid);
 
 	/* Widened for the next module's create only, restored on any path */
 	if (granted != 0) {
@@ -907,25 +904,17 @@ static NTSTATUS profileacl_durable_reconnect(struct vfs_handle_struct *handle,
 	if (extra == 0) {
 		return NT_STATUS_OK;
 	}
-	granted = 0;
-	if (SMB_VFS_HANDLE_TEST_DATA(handle)) {
-		/*
-		 * As an open asking MAXIMUM_ALLOWED: each right on its own,
-		 * and never more than the handle had.
-		 */
-		granted = profileacl_decide(
-				  handle,
-				  (*fsp)->fsp_name->base_name,
-				  extra | SEC_FLAG_MAXIMUM_ALLOWED,
-				  FILE_OPEN,
-				  profileacl_fsp_owner(handle,
-						       *fsp,
-						       get_current_uid(conn)),
-				  false,
-				  PROFILEACL_OBJ_UNKNOWN,
-				  &uid) &
-			  extra;
-	}
+	/*
+	 * As an open asking MAXIMUM_ALLOWED: each right on its own, and
+	 * never more than the handle had.
+	 */
+	granted = profileacl_decide(handle,
+				    NULL,
+				    *fsp,
+				    extra | SEC_FLAG_MAXIMUM_ALLOWED,
+				    FILE_OPEN,
+				    &uid) &
+		  extra;
 	if ((extra & ~granted) != 0) {
 		DBG_WARNING("%s: durable reconnect by %s: removing %s, "
 			    "which the share mask lacks\n",
@@ -1068,19 +1057,21 @@ static NTSTATUS profileacl_fset_nt_acl(vfs_handle_struct *handle,
  * A POSIX ACL written straight to a granted handle (SMB1 unix extensions,
  * SMB_SET_POSIX_ACL) is guarded and audited like a security descriptor.
  * The ACL writes smbd makes inside our own fset_nt_acl are part of that
- * write. what names the ACL for the log; theacl is NULL for a delete.
+ * write. Returns false to refuse; *audit_fsp is set (with *rights) when
+ * the write is to be audited.
  */
-static bool profileacl_acl_write_allowed(vfs_handle_struct *handle,
-					 struct files_struct *fsp,
-					 const char *what,
-					 bool *audit)
+static bool profileacl_acl_write_check(vfs_handle_struct *handle,
+				       struct files_struct *fsp,
+				       const char *what,
+				       struct files_struct **audit_fsp,
+				       uint32_t *rights)
 {
 	struct connection_struct *conn = handle->conn;
 	struct profileacl_config *config = NULL;
 	struct files_struct *granted_fsp = NULL;
 	struct profileacl_fsp *ext = NULL;
 
-	*audit = false;
+	*audit_fsp = NULL;
 	if (!SMB_VFS_HANDLE_TEST_DATA(handle)) {
 		return true;
 	}
@@ -1102,19 +1093,21 @@ static bool profileacl_acl_write_allowed(vfs_handle_struct *handle,
 			    profileacl_rights_str(ext->granted));
 		return false;
 	}
-	*audit = config->audit;
+	if (config->audit) {
+		*audit_fsp = granted_fsp;
+		*rights = ext->granted;
+	}
 	return true;
 }
 
-static void profileacl_acl_audit(vfs_handle_struct *handle,
-				 struct files_struct *fsp,
+static void profileacl_acl_audit(struct connection_struct *conn,
+				 struct files_struct *audit_fsp,
+				 uint32_t rights,
 				 const char *what,
 				 SMB_ACL_T theacl,
 				 int ret)
 {
-	struct files_struct *granted_fsp = NULL;
-	struct profileacl_fsp *ext =
-		profileacl_write_grant(handle, fsp, &granted_fsp);
+	int saved_errno = errno;
 	char *extra =
 		talloc_asprintf(talloc_tos(),
 				" posix_acl=%s entries=%d status=%s",
@@ -1122,12 +1115,13 @@ static void profileacl_acl_audit(vfs_handle_struct *handle,
 				theacl != NULL ? theacl->count : 0,
 				ret == 0 ? "NT_STATUS_OK" : strerror(errno));
 
-	profileacl_audit(handle->conn,
-			 granted_fsp,
+	profileacl_audit(conn,
+			 audit_fsp,
 			 "write",
-			 ext != NULL ? ext->granted : 0,
+			 rights,
 			 extra != NULL ? extra : "");
 	TALLOC_FREE(extra);
+	errno = saved_errno;
 }
 
 static int profileacl_sys_acl_set_fd(vfs_handle_struct *handle,
@@ -1137,19 +1131,26 @@ static int profileacl_sys_acl_set_fd(vfs_handle_struct *handle,
 {
 	const char *what =
 		(type == SMB_ACL_TYPE_DEFAULT) ? "default" : "access";
-	bool audit;
-	int saved_errno;
+	struct files_struct *audit_fsp = NULL;
+	uint32_t rights = 0;
 	int ret;
 
-	if (!profileacl_acl_write_allowed(handle, fsp, what, &audit)) {
+	if (!profileacl_acl_write_check(handle,
+					fsp,
+					what,
+					&audit_fsp,
+					&rights)) {
 		errno = EACCES;
 		return -1;
 	}
 	ret = SMB_VFS_NEXT_SYS_ACL_SET_FD(handle, fsp, type, theacl);
-	if (audit) {
-		saved_errno = errno;
-		profileacl_acl_audit(handle, fsp, what, theacl, ret);
-		errno = saved_errno;
+	if (audit_fsp != NULL) {
+		profileacl_acl_audit(handle->conn,
+				     audit_fsp,
+				     rights,
+				     what,
+				     theacl,
+				     ret);
 	}
 	return ret;
 }
@@ -1157,22 +1158,27 @@ static int profileacl_sys_acl_set_fd(vfs_handle_struct *handle,
 static int profileacl_sys_acl_delete_def_fd(vfs_handle_struct *handle,
 					    struct files_struct *fsp)
 {
-	bool audit;
-	int saved_errno;
+	const char *what = "delete default";
+	struct files_struct *audit_fsp = NULL;
+	uint32_t rights = 0;
 	int ret;
 
-	if (!profileacl_acl_write_allowed(handle,
-					  fsp,
-					  "delete default",
-					  &audit)) {
+	if (!profileacl_acl_write_check(handle,
+					fsp,
+					what,
+					&audit_fsp,
+					&rights)) {
 		errno = EACCES;
 		return -1;
 	}
 	ret = SMB_VFS_NEXT_SYS_ACL_DELETE_DEF_FD(handle, fsp);
-	if (audit) {
-		saved_errno = errno;
-		profileacl_acl_audit(handle, fsp, "delete default", NULL, ret);
-		errno = saved_errno;
+	if (audit_fsp != NULL) {
+		profileacl_acl_audit(handle->conn,
+				     audit_fsp,
+				     rights,
+				     what,
+				     NULL,
+				     ret);
 	}
 	return ret;
 }

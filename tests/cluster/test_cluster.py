@@ -29,9 +29,10 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from cluster import Cluster, NODES  # noqa: E402
-from harness import (Client, Results, Server, FILE_OPEN, FILE_READ_DATA,  # noqa: E402
-                     FILE_WRITE_DATA, MAXIMUM_ALLOWED, READ_CONTROL,
-                     WRITE_DAC, PASSWORDS, status_name)
+from harness import (Client, Results, Server, FILE_WRITE_DATA,  # noqa: E402
+                     FILE_READ_DATA, MAXIMUM_ALLOWED, READ_CONTROL,
+                     WRITE_DAC, PASSWORDS, profile_folder, profile_sync,
+                     status_name)
 from samba import NTSTATUSError  # noqa: E402
 from samba.dcerpc import security  # noqa: E402
 
@@ -42,7 +43,6 @@ OTHERS_PER_NODE = int(os.environ.get('PROFILEACL_STORM_OTHERS', '2'))
 ROUNDS = int(os.environ.get('PROFILEACL_STORM_ROUNDS', '2'))
 OK = 'NT_STATUS_OK'
 DENIED = 'NT_STATUS_ACCESS_DENIED'
-FILE_OVERWRITE_IF = 5
 PASSWORDS.setdefault('carol', 'Carol-pw-3')
 
 
@@ -117,26 +117,26 @@ def test_sync_across_nodes(R, cl):
                     st = status_name(e.args[0])
                 R.check('node %d: bob gets no WRITE_DAC on %s (%s) [%s]' %
                         (i + 1, path, st, proto), st != OK)
-                try:
-                    fnum = b.create(path, DesiredAccess=MAXIMUM_ALLOWED,
-                                    ShareAccess=7)
-                except NTSTATUSError as e:
-                    R.check('node %d: bob MAXIMUM_ALLOWED on %s refused '
-                            '(%s) [%s]' % (i + 1, path,
-                                           status_name(e.args[0]), proto),
-                            True)
-                    continue
-                try:
-                    b.set_sd(fnum, security.descriptor.from_sddl(first, sid),
-                             security.SECINFO_DACL)
-                    st = OK
-                except NTSTATUSError as e:
-                    st = status_name(e.args[0])
-                finally:
-                    b.close(fnum)
                 R.check('node %d: bob cannot set the DACL of %s through '
-                        'MAXIMUM_ALLOWED (%s) [%s]' %
-                        (i + 1, path, st, proto), st != OK)
+                        'MAXIMUM_ALLOWED [%s]' % (i + 1, path, proto),
+                        max_allowed_set(b, path, first, sid) != OK)
+
+
+def max_allowed_set(c, path, sddl, sid):
+    """Open asking MAXIMUM_ALLOWED and set the DACL: the status of the
+    first step that failed, or OK"""
+    try:
+        fnum = c.create(path, DesiredAccess=MAXIMUM_ALLOWED, ShareAccess=7)
+    except NTSTATUSError as e:
+        return 'open:' + status_name(e.args[0])
+    try:
+        c.set_sd(fnum, security.descriptor.from_sddl(sddl, sid),
+                 security.SECINFO_DACL)
+        return OK
+    except NTSTATUSError as e:
+        return status_name(e.args[0])
+    finally:
+        c.close(fnum)
 
 
 def test_share_mode_across_nodes(R, cl):
@@ -161,10 +161,14 @@ def test_share_mode_across_nodes(R, cl):
                 'a write open on node 2', st, 'NT_STATUS_SHARING_VIOLATION')
     finally:
         a1.close(fnum)
-    f2 = a2.create('alice-lock/NTUSER.DAT', DesiredAccess=FILE_WRITE_DATA,
-                   ShareAccess=7)
-    a2.close(f2)
-    R.check('... and node 2 may write once node 1 closed it', True)
+    try:
+        f2 = a2.create('alice-lock/NTUSER.DAT',
+                       DesiredAccess=FILE_WRITE_DATA, ShareAccess=7)
+        a2.close(f2)
+        st = OK
+    except NTSTATUSError as e:
+        st = status_name(e.args[0])
+    R.equal('... and node 2 may write once node 1 closed it', st, OK)
 
 
 # --- the storm ----------------------------------------------------------
@@ -175,30 +179,13 @@ def storm_owner(node_root, host, idx, share, seconds, out):
         user = ('alice', 'bob')[idx % 2]
         c = Client(srv).conn(user, share, 'SMB2' if idx % 4 < 2 else 'SMB1')
         folder = '%s/s%s-%02d' % (user, host.rsplit('.', 1)[1], idx)
-        try:
-            c.mkdir(folder)
-        except NTSTATUSError:
-            pass
-        fnum = c.create(folder, DesiredAccess=READ_CONTROL, ShareAccess=7)
-        sid = c.get_sd(fnum, 1).owner_sid
-        c.close(fnum)
-        sd = security.descriptor.from_sddl(
-            'D:P(A;;0x001f01ff;;;%s)(A;;0x001f01ff;;;SY)' % sid, sid)
-        data = b'p' * 4096
+        sd = profile_folder(c, folder)
         ops = errors = 0
         deadline = time.time() + seconds
         i = 0
         while time.time() < deadline and i < 10000000:
             try:
-                fnum = c.create('%s/f%02d.dat' % (folder, i % 20),
-                                DesiredAccess=WRITE_DAC | FILE_WRITE_DATA |
-                                FILE_READ_DATA, ShareAccess=7,
-                                CreateDisposition=FILE_OVERWRITE_IF)
-                try:
-                    c.write(fnum, data, 0)
-                    c.set_sd(fnum, sd, security.SECINFO_DACL)
-                finally:
-                    c.close(fnum)
+                profile_sync(c, '%s/f%02d.dat' % (folder, i % 20), sd)
                 ops += 1
             except NTSTATUSError:
                 errors += 1
@@ -280,9 +267,7 @@ def test_storm(R, cl):
     # A and B alternate, so that drift on the machine hits both
     for rnd in range(ROUNDS):
         for share in ('profiles', 'full'):
-            t0 = time.time()
             results = storm_phase(cl, share)
-            elapsed = time.time() - t0
             for kind, host, n, err, g in results:
                 if kind == 'crash':
                     crashes.append(g)
@@ -335,8 +320,9 @@ def main():
         cl.start(users=('alice', 'bob', 'carol'),
                  share_acls={'profiles': 'CHANGE', 'full': 'FULL',
                              'nomod': 'CHANGE'})
-        R.check('the cluster is up: two healthy CTDB nodes, an smbd on '
-                'each', True)
+        for i in range(len(NODES)):
+            R.check('node %d: CTDB sees both nodes healthy' % (i + 1),
+                    cl.ctdb(i, 'nodestatus', 'all').returncode == 0)
         for t in (test_sync_across_nodes, test_share_mode_across_nodes,
                   test_storm):
             print('# %s' % t.__name__)
@@ -350,8 +336,8 @@ def main():
             R.check('node %d: no panic' % (i + 1), 'PANIC' not in log)
             R.check('node %d: the module granted (log)' % (i + 1),
                     'granted WRITE_DAC' in log)
-            R.check('node %d: runs clustered' % (i + 1),
-                    'clustering' in open(n.conf).read())
+            R.check('node %d: smbd uses the clustered locking.tdb' % (i + 1),
+                    b'locking.tdb' in cl.ctdb(i, 'getdbmap').stdout)
     finally:
         cl.stop()
     left = cl.leftovers()

@@ -3,58 +3,52 @@
 #   set-up (packages, matching Samba source), build, cmocka unit tests,
 #   integration tests against a real smbd in private namespaces, and the
 #   demo's end-to-end check.
-# The last line is "tests: N passed, N failed".
+# A suite counts only through its own exit status and its own closing
+# line, "NAME: N passed, N failed" as its last line (tests/lib-suite.sh):
+# without it, with a failing exit status, or with no check run, it counts
+# as failed. The last line is "tests: N passed, N failed".
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+ALL='.'
 
-scripts/setup-debian.sh || exit 1
-make || exit 1
-
-passed=0
-failed=0
+# shellcheck source=tests/lib-suite.sh
+. tests/lib-suite.sh
 logdir=build/test-logs
 mkdir -p "$logdir"
 
-# add the counts of one suite's "N passed, N failed" line
-count() {
-	local line
-	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$1" | tail -1)
-	if [ -z "$line" ]; then
-		echo "run-all: $2 printed no result line: counted as 1 failure"
-		failed=$((failed + 1))
-		return
-	fi
-	passed=$((passed + $(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line")))
-	failed=$((failed + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")))
-}
+# The counting first: a suite counts only through its own exit status and
+# its own closing line, the last line of its output (tests/lib-suite.sh)
+echo "== the runner's counting, fed crafted suites"
+run_suite runner-counting "$ALL" tests/test_runner_counting.sh
 
-# run_suite NAME FILTER CMD...: run CMD, keep its output in
-# $logdir/NAME.log, show the lines FILTER (an egrep pattern) selects, and
-# add its closing "N passed, N failed" line to the totals.
-run_suite() {
-	local name=$1 filter=$2
-	shift 2
-	"$@" 2>&1 | tee "$logdir/$name.log" | grep -E "$filter"
-	count "$logdir/$name.log" "$name"
-}
+if ! scripts/setup-debian.sh || ! make; then
+	echo "run-all: set-up or build failed"
+	echo "tests: $tests_passed passed, $((tests_failed + 1)) failed"
+	exit 1
+fi
+
 # a Python suite against a real smbd in private namespaces
 in_netns() {
 	tests/netns-run.sh build/profileacl.so /usr/bin/python3 "$@"
 }
-ALL='.'
 QUIET='^(FAIL|ok|[A-Za-z0-9 ().-]+: [0-9]+ passed|[a-z ]+:|deny|faults|load)'
 
 echo "== unit tests (cmocka)"
-build/test_profileacl_policy 2>&1 | tee "$logdir/unit.log"
-u_pass=$(sed -nE 's/^\[  PASSED  \] ([0-9]+) test.*/\1/p' "$logdir/unit.log")
-u_fail=$(sed -nE 's/^\[  FAILED  \] ([0-9]+) test.*/\1/p' "$logdir/unit.log")
-if [ -z "$u_pass$u_fail" ]; then
-	u_fail=1
-fi
-echo "unit: ${u_pass:-0} passed, ${u_fail:-0} failed" >"$logdir/unit.count"
-count "$logdir/unit.count" unit
+unit_suite() {
+	local out pass fail rc
+	out=$(mktemp)
+	build/test_profileacl_policy >"$out" 2>&1
+	rc=$?
+	cat "$out"
+	pass=$(sed -nE 's/^\[  PASSED  \] ([0-9]+) test.*/\1/p' "$out")
+	fail=$(sed -nE 's/^\[  FAILED  \] ([0-9]+) test.*/\1/p' "$out")
+	rm -f "$out"
+	echo "unit: ${pass:-0} passed, ${fail:-0} failed"
+	return $rc
+}
+run_suite unit "$ALL" unit_suite
 
 echo "== docs: guide, man page and README agree with the code"
 run_suite docs "$ALL" /usr/bin/python3 tests/test_docs.py
@@ -87,17 +81,21 @@ run_suite smbtorture-table "$QUIET|^[a-z_]+ +[0-9]+ of" \
 
 echo "== valgrind: integration and smbtorture (module) with smbd under memcheck"
 # first show that the checker fails on a module error and leak
-vg_self=$(mktemp -d /tmp/profileacl-vgself.XXXXXX)
-cp tests/data/vg-synthetic.log "$vg_self/"
-if /usr/bin/python3 tests/valgrind_check.py "$vg_self" >/dev/null; then
-	echo "valgrind-check: 0 passed, 1 failed (accepted a module error)" |
-		tee "$logdir/vgself.log"
-else
-	echo "valgrind-check: 1 passed, 0 failed" | tee "$logdir/vgself.log"
-fi
-rm -rf "$vg_self"
-count "$logdir/vgself.log" valgrind-check
-run_suite valgrind "$QUIET" tests/run-valgrind.sh
+vg_self() {
+	local dir rc=0
+	dir=$(mktemp -d /tmp/profileacl-vgself.XXXXXX)
+	cp tests/data/vg-synthetic.log "$dir/"
+	if /usr/bin/python3 tests/valgrind_check.py "$dir" >/dev/null; then
+		echo "valgrind-check: 0 passed, 1 failed (accepted a module error)"
+		rc=1
+	else
+		echo "valgrind-check: 1 passed, 0 failed"
+	fi
+	rm -rf "$dir"
+	return $rc
+}
+run_suite valgrind-check "$ALL" vg_self
+run_suite valgrind-run "$QUIET" tests/run-valgrind.sh
 
 echo "== install: make install/uninstall, Debian package build/install/purge"
 run_suite install "$ALL" tests/test_install.sh
@@ -114,16 +112,19 @@ for release in 4.22 4.24; do
 done
 
 echo "== demo (Windows 2000-style logoff, with and without the module)"
-demo_rc=0
-tests/netns-run.sh build/profileacl.so /usr/bin/python3 tests/demo.py \
-	>"$logdir/demo.log" 2>&1 || demo_rc=$?
-grep -v -e '^debug_lookup_classname' -e '^tdbsam' "$logdir/demo.log"
-if [ "$demo_rc" -eq 0 ]; then
-	echo "demo: 1 passed, 0 failed" | tee -a "$logdir/demo.log"
-else
-	echo "demo: 0 passed, 1 failed" | tee -a "$logdir/demo.log"
-fi
-count "$logdir/demo.log" demo
+demo_suite() {
+	local rc=0
+	tests/netns-run.sh build/profileacl.so /usr/bin/python3 tests/demo.py \
+		2>&1 | grep -v -e '^debug_lookup_classname' -e '^tdbsam'
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" -eq 0 ]; then
+		echo "demo: 1 passed, 0 failed"
+	else
+		echo "demo: 0 passed, 1 failed"
+	fi
+	return $rc
+}
+run_suite demo "$ALL" demo_suite
 
 echo "== a two-node CTDB cluster: sync, refusals, share modes, durable handles across nodes, storm (short form)"
 run_suite cluster "$QUIET|^storm:" in_netns tests/cluster/test_cluster.py
@@ -135,5 +136,5 @@ run_suite deny-matrix-cluster "$QUIET" env PROFILEACL_MATRIX_CLUSTER=1 \
 echo "== no process of a test server outlives the tests"
 run_suite leftovers "$ALL" tests/check_leftovers.sh --self
 
-echo "tests: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+echo "tests: $tests_passed passed, $tests_failed failed"
+[ "$tests_failed" -eq 0 ]

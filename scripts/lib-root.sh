@@ -17,12 +17,13 @@ in_root() {
 
 # make_root ROOT DIST "SUITES" LOG: a minimal Debian root (debootstrap),
 # with deb and deb-src entries for SUITES and services kept from starting;
-# done once (a stamp), later calls return at once
+# done once (a stamp), later calls return at once. The mirror is this
+# machine's, or PROFILEACL_DEBIAN_MIRROR.
 make_root() {
 	local R=$1 dist=$2 suites=$3 log=$4 mirror
 	[ -f "$R/.profileacl-debootstrap" ] && return 0
-	mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources |
-		head -1)
+	mirror=${PROFILEACL_DEBIAN_MIRROR:-$(sed -n 's/^URIs: *//p' \
+		/etc/apt/sources.list.d/debian.sources | head -1)}
 	mirror=${mirror:-http://deb.debian.org/debian}
 	command -v debootstrap >/dev/null ||
 		apt-get -o DPkg::Lock::Timeout=600 install -y -qq debootstrap \

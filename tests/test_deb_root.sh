@@ -12,8 +12,19 @@ cd "$top"
 
 # shellcheck source=tests/lib-check.sh
 . tests/lib-check.sh
-ready=$(scripts/setup-samba-root.sh "$release" | tail -1) || exit 1
+# shellcheck source=tests/lib-suite.sh
+. tests/lib-suite.sh
+# a set-up that fails is a failure, never a skip
+setup_failed() {
+	fail "$1"
+	summary "deb-$release"
+	exit 1
+}
+ready=$(scripts/setup-samba-root.sh "$release" | tail -1) ||
+	setup_failed "the $release root could not be set up"
 R=$(sed -nE 's/.*root ready: ([^,]+),.*/\1/p' <<<"$ready")
+[ -n "$R" ] && [ -d "$R" ] ||
+	setup_failed "no $release root (setup said: $ready)"
 # shellcheck source=scripts/lib-root.sh
 . scripts/lib-root.sh
 samba=$(dpkg-query --admindir="$R/var/lib/dpkg" -W -f='${Version}' samba)
@@ -41,8 +52,9 @@ if [ -f "$deb" ]; then
 	PROFILEACL_SAMBA_ROOT=$R PROFILEACL_TEST_ROOT=/tmp/profileacl-deb-$release \
 		tests/netns-run.sh --installed /usr/bin/python3 \
 		tests/test_integration.py >"$log/int" 2>&1
+	rc=$?
 	check "integration suite against the packaged module: $(tail -1 \
-		"$log/int")" "grep -q ' 0 failed' '$log/int'"
+		"$log/int")" "suite_ok integration '$log/int' $rc"
 	in_root "$R" dpkg --purge samba-vfs-profileacl >"$log/purge" 2>&1
 	check "dpkg --purge removes the module" "[ ! -e '$so' ]"
 	rm -f "$R/tmp/$(basename "$deb")"

@@ -15,7 +15,9 @@
 #     nothing is held back, and the profile sync works again.
 #  4. The module built for +deb12u2, copied in by hand, refuses to load.
 #
-# Prints the rebuild times; ends with "update: N passed, N failed".
+# Prints the rebuild times; ends with "update: N passed, N failed". A set-up
+# step that fails (debootstrap, apt in the root) is a counted failure.
+# PROFILEACL_DEBIAN_MIRROR: the mirror debootstrap uses for a new root.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -27,6 +29,8 @@ U2=2:4.17.12+dfsg-0+deb12u2
 U4=2:4.17.12+dfsg-0+deb12u4
 # shellcheck source=tests/lib-check.sh
 . tests/lib-check.sh
+# shellcheck source=tests/lib-suite.sh
+. tests/lib-suite.sh
 finish() {
 	summary update
 	exit
@@ -61,17 +65,19 @@ to_u2() {
 	# shellcheck disable=SC2086
 	in_root "$R" apt-get install -y -q --allow-downgrades $want >"$1" 2>&1
 }
+# the suites below pass by their own exit status and closing line
+# (tests/lib-suite.sh)
 integration() {
 	PROFILEACL_SAMBA_ROOT=$R PROFILEACL_TEST_ROOT=/tmp/profileacl-update \
 		tests/netns-run.sh --installed /usr/bin/python3 \
 		tests/test_integration.py >"$1" 2>&1
-	grep -q ' 0 failed' "$1"
+	suite_ok integration "$1" $?
 }
 guard() {
 	PROFILEACL_SAMBA_ROOT=$R PROFILEACL_GUARD_ROOT=/tmp/profileacl-update \
 		PROFILEACL_GUARD_BUILT_FOR=$1 tests/netns-run.sh --installed \
 		/usr/bin/python3 tests/test_load_guard.py >"$2" 2>&1
-	grep -q ' 0 failed' "$2"
+	suite_ok load-guard "$2" $?
 }
 rebuild_time() {
 	sed -n 's/.*profileacl-rebuild: done in \([0-9]*\) s.*/\1/p' "$1" |
@@ -85,23 +91,30 @@ build_id() {
 }
 
 # --- the root: Debian 12 with samba +deb12u2 and Samba's build deps
-make_root "$R" bookworm "bookworm bookworm-updates" \
-	samba-src/debootstrap-bookworm.log || finish
+if ! make_root "$R" bookworm "bookworm bookworm-updates" \
+	samba-src/debootstrap-bookworm.log; then
+	fail "debootstrap made no bookworm root (samba-src/debootstrap-bookworm.log)"
+	finish
+fi
 if [ ! -f "$R/.profileacl-update-root" ]; then
 	echo "-- preparing the bookworm root (once)"
-	in_root "$R" apt-get update -qq
-	in_root "$R" apt-get install -y -qq --no-install-recommends \
+	if ! in_root "$R" apt-get update -qq ||
+	   ! in_root "$R" apt-get install -y -qq --no-install-recommends \
 		-t bookworm-updates samba samba-vfs-modules smbclient acl attr \
-		>/dev/null
-	in_root "$R" apt-get build-dep -y -qq samba >/dev/null
+		>/dev/null ||
+	   ! in_root "$R" apt-get build-dep -y -qq samba >/dev/null; then
+		fail "the bookworm root could not be prepared (apt-get in $R)"
+		finish
+	fi
 	touch "$R/.profileacl-update-root"
 fi
 # a run starts from +deb12u2 without the package
 in_root "$R" dpkg --purge samba-vfs-profileacl >/dev/null 2>&1
-deb_src on
+deb_src on || { fail "apt-get update in the root (deb-src on)"; finish; }
 to_u2 "$log/reset"
 check "the root runs samba $U2" "[ '$(samba_version)' = '$U2' ]"
 u2_id=$(build_id)
+[ -n "$u2_id" ] || { fail "no build ID in the root's libsmbd-base"; finish; }
 
 # --- 1. install the package (built here for +deb12u4)
 deb=$(scripts/build-deb.sh 2>"$log/deb.err" | grep -v dbgsym | tail -1)
@@ -120,12 +133,12 @@ check "its postinst rebuilt the module for $U2" \
 check "profileacl-rebuild --status: current" \
 	"in_root '$R' profileacl-rebuild --status >'$log/status1' 2>&1"
 integration "$log/int1"
-check "a profile sync works on $U2: $(tail -1 "$log/int1")" \
-	"grep -q ' 0 failed' '$log/int1'"
+ok=$?
+check "a profile sync works on $U2: $(tail -1 "$log/int1")" "[ $ok -eq 0 ]"
 cp "$module" "$log/profileacl-u2.so"
 
 # --- 2. the rebuild cannot run (no source): the upgrade still completes
-deb_src off
+deb_src off || fail "apt-get update in the root (deb-src off)"
 start=$(date +%s)
 in_root "$R" apt-get upgrade -y -q >"$log/upgrade-nosrc" 2>&1
 rc=$?
@@ -141,12 +154,13 @@ check "profileacl-rebuild --status: stale" \
 	"! in_root '$R' profileacl-rebuild --status >'$log/status2' 2>&1 &&
 	 grep -q 'stale: smbd refuses to load it' '$log/status2'"
 guard "$u2_id" "$log/guard1"
+ok=$?
 check "the stale module refuses to load, the share refuses connections" \
-	"grep -q ' 0 failed' '$log/guard1'"
+	"[ $ok -eq 0 ]"
 grep -E '^(ok|FAIL)' "$log/guard1" | sed 's/^/     /'
 
 # --- 3. back to +deb12u2, source reachable; then the real upgrade
-deb_src on
+deb_src on || fail "apt-get update in the root (deb-src on)"
 to_u2 "$log/down"
 check "back on $U2, where the $U2 module is current" \
 	"in_root '$R' profileacl-rebuild --status >'$log/status3' 2>&1"
@@ -163,15 +177,16 @@ check "the trigger rebuilt the module for $U4, no manual step" \
 check "profileacl-rebuild --status: current" \
 	"in_root '$R' profileacl-rebuild --status >'$log/status4' 2>&1"
 integration "$log/int2"
+ok=$?
 check "the profile sync works again on $U4: $(tail -1 "$log/int2")" \
-	"grep -q ' 0 failed' '$log/int2'"
+	"[ $ok -eq 0 ]"
 
 # --- 4. the module for the other build, copied in by hand
 cp "$module" "$log/profileacl-u4.so"
 cp "$log/profileacl-u2.so" "$module"
 guard "$u2_id" "$log/guard2"
-check "a module for $U2 copied in by hand refuses to load" \
-	"grep -q ' 0 failed' '$log/guard2'"
+ok=$?
+check "a module for $U2 copied in by hand refuses to load" "[ $ok -eq 0 ]"
 cp "$log/profileacl-u4.so" "$module"
 
 du=$(du -sm "$R/var/cache/samba-vfs-profileacl" 2>/dev/null | cut -f1)

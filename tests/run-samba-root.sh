@@ -11,11 +11,24 @@ release=${1:?usage: run-samba-root.sh 4.22|4.24 [SUITE...]}
 shift
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-ready=$(scripts/setup-samba-root.sh "$release" | tail -1) || exit 1
-scripts/build-samba-root.sh "$release" | tail -1 || exit 1
+# shellcheck source=tests/lib-suite.sh
+. tests/lib-suite.sh
+# a set-up that fails is a failure of the whole run, never a skip
+setup_failed() {
+	echo "FAIL $1"
+	echo "samba-$release: 0 passed, 1 failed"
+	exit 1
+}
+ready=$(scripts/setup-samba-root.sh "$release" | tail -1) ||
+	setup_failed "the $release root could not be set up"
+scripts/build-samba-root.sh "$release" | tail -1 ||
+	setup_failed "the module could not be built for $release"
 so=build/samba-$release/profileacl.so
 export PROFILEACL_SAMBA_ROOT
 PROFILEACL_SAMBA_ROOT=$(sed -nE 's/.*root ready: ([^,]+),.*/\1/p' <<<"$ready")
+# without a root the suites would test this machine's samba instead
+[ -n "$PROFILEACL_SAMBA_ROOT" ] && [ -x "$PROFILEACL_SAMBA_ROOT/usr/sbin/smbd" ] ||
+	setup_failed "no $release root with an smbd (setup said: $ready)"
 for v in TEST TORTURE MATRIX AUDIT FAULT; do
 	lower=$(tr 'A-Z' 'a-z' <<<"$v")
 	export "PROFILEACL_${v}_ROOT=/tmp/profileacl-$lower-$release"
@@ -25,31 +38,32 @@ suites=("$@")
 [ ${#suites[@]} -gt 0 ] ||
 	suites=(integration deny_matrix audit_paths faults smbtorture_table deb
 		valgrind)
-rc=0
-logs=()
 for suite in "${suites[@]}"; do
 	log=build/test-logs/$suite-$release.log
-	logs+=("$log")
 	case "$suite" in
-	deb) cmd=(tests/test_deb_root.sh "$release") ;;
-	valgrind) cmd=(tests/run-valgrind.sh --release "$release") ;;
+	deb) cmd=(tests/test_deb_root.sh "$release") label=deb-$release ;;
+	valgrind)
+		cmd=(tests/run-valgrind.sh --release "$release")
+		label=valgrind-run
+		;;
 	*)
 		script=tests/test_$suite.py
 		[ -f "$script" ] || script=tests/$suite.py
 		cmd=(tests/netns-run.sh "$so" /usr/bin/python3 "$script")
+		label=${suite//_/-}
 		;;
 	esac
-	"${cmd[@]}" >"$log" 2>&1 || rc=1
+	"${cmd[@]}" >"$log" 2>&1
+	rc=$?
 	grep -E '^FAIL|passed|^[a-z_]+ +[0-9]+ of|^deny matrix:' "$log" |
 		sed -E "s/^([a-z-]+):/\1 (Samba $release):/"
+	# each suite by its own exit status and its own (last) closing line
+	suite_result "$label" "$log" "$rc"
+	if [ -n "$suite_why" ]; then
+		echo "run-samba-root: $suite (Samba $release): $suite_why: counted as 1 failure"
+	fi
+	tests_passed=$((tests_passed + suite_passed))
+	tests_failed=$((tests_failed + suite_failed))
 done
-# one closing line: the sum of each suite's own (last) result line
-for log in "${logs[@]}"; do
-	grep -E ': [0-9]+ passed, [0-9]+ failed$' "$log" | tail -1
-done | sed -nE 's/.*: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' |
-	awk -v rc=$rc -v want=${#logs[@]} -v rel="$release" \
-		'{p += $1; f += $2; n++}
-		END {if (n < want && f == 0) f = 1;
-		     if (rc != 0 && f == 0) f = 1;
-		     printf "samba-%s: %d passed, %d failed\n", rel, p, f}'
-exit $rc
+echo "samba-$release: $tests_passed passed, $tests_failed failed"
+[ "$tests_failed" -eq 0 ]

@@ -1,23 +1,30 @@
 #!/bin/bash
 # The security evidence in its long forms (make check runs short ones):
 # deny matrix, fault injection, fuzzing for FUZZ_SECONDS (default 600)
-# per harness, and the load test for LOAD_SECONDS (default 60).
+# per harness, and the load test for LOAD_SECONDS (default 60); then no
+# test server process may be left. Each suite counts by its own exit
+# status and its own closing line (tests/lib-suite.sh); ends with
+# "security: N passed, N failed".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-scripts/setup-debian.sh >/dev/null || exit 1
-make >/dev/null || exit 1
-logs=build/test-logs
-mkdir -p "$logs"
-rc=0
-for t in test_deny_matrix test_faults; do
-	tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
-		"tests/$t.py" >"$logs/$t.long.log" 2>&1 || rc=1
-	grep -E '^(FAIL|deny|faults)' "$logs/$t.long.log"
-done
-tests/fuzz/run-fuzz.sh "${FUZZ_SECONDS:-600}" || rc=1
-PROFILEACL_LOAD_SECONDS=${LOAD_SECONDS:-60} tests/netns-run.sh \
-	build/profileacl.so /usr/bin/python3 tests/test_load.py \
-	>"$logs/load.long.log" 2>&1 || rc=1
-grep -E '^(FAIL|load)' "$logs/load.long.log"
-exit $rc
+# shellcheck source=tests/lib-suite.sh
+. tests/lib-suite.sh
+if ! scripts/setup-debian.sh >/dev/null || ! make >/dev/null; then
+	echo "FAIL set-up or build failed"
+	echo "security: 0 passed, 1 failed"
+	exit 1
+fi
+logdir=build/test-logs/security
+mkdir -p "$logdir"
+in_netns() {
+	tests/netns-run.sh build/profileacl.so /usr/bin/python3 "$@"
+}
+run_suite deny-matrix '^(FAIL|deny)' in_netns tests/test_deny_matrix.py
+run_suite faults '^(FAIL|faults)' in_netns tests/test_faults.py
+run_suite fuzz . tests/fuzz/run-fuzz.sh "${FUZZ_SECONDS:-600}"
+run_suite load '^(FAIL|load)' env PROFILEACL_LOAD_SECONDS="${LOAD_SECONDS:-60}" \
+	tests/netns-run.sh build/profileacl.so /usr/bin/python3 tests/test_load.py
+run_suite leftovers . tests/check_leftovers.sh
+echo "security: $tests_passed passed, $tests_failed failed"
+[ "$tests_failed" -eq 0 ]

@@ -16,19 +16,35 @@ if [ "${1:-}" = --release ]; then
 	release=$2
 	shift 2
 fi
+label="valgrind-run${release:+ (Samba $release)}"
+# shellcheck source=tests/lib-check.sh
+. tests/lib-check.sh
+# shellcheck source=tests/lib-suite.sh
+. tests/lib-suite.sh
+# a set-up that fails is a failure, never a skip
+setup_failed() {
+	fail "$1"
+	summary "$label"
+	exit 1
+}
 if [ -z "$release" ]; then
-	scripts/setup-debian.sh >/dev/null || exit 1
+	scripts/setup-debian.sh >/dev/null || setup_failed "set-up failed"
 	command -v valgrind >/dev/null ||
-		apt-get install -y -qq valgrind >/dev/null
-	make >/dev/null || exit 1
+		apt-get install -y -qq valgrind >/dev/null ||
+		setup_failed "valgrind could not be installed"
+	make >/dev/null || setup_failed "the build failed"
 	so=build/profileacl.so
 	vdir=/tmp/profileacl-valgrind
 else
-	ready=$(scripts/setup-samba-root.sh "$release" | tail -1) || exit 1
-	scripts/build-samba-root.sh "$release" >/dev/null || exit 1
+	ready=$(scripts/setup-samba-root.sh "$release" | tail -1) ||
+		setup_failed "the $release root could not be set up"
+	scripts/build-samba-root.sh "$release" >/dev/null ||
+		setup_failed "the module could not be built for $release"
 	export PROFILEACL_SAMBA_ROOT
 	PROFILEACL_SAMBA_ROOT=$(sed -nE 's/.*root ready: ([^,]+),.*/\1/p' \
 		<<<"$ready")
+	[ -n "$PROFILEACL_SAMBA_ROOT" ] ||
+		setup_failed "no $release root (setup said: $ready)"
 	so=build/samba-$release/profileacl.so
 	vdir=/tmp/profileacl-valgrind-$release
 	export PROFILEACL_TEST_ROOT=/tmp/profileacl-vgtest-$release
@@ -37,18 +53,23 @@ fi
 
 rm -rf "$vdir"
 export PROFILEACL_VALGRIND=$vdir
-rc=0
+# each suite by its own exit status and its own closing line
 tests/netns-run.sh "$so" /usr/bin/python3 \
-	tests/test_integration.py >"$vdir.integration" 2>&1 || rc=1
+	tests/test_integration.py >"$vdir.integration" 2>&1
+rc=$?
 grep -E 'FAIL|passed' "$vdir.integration"
+check "the integration suite under memcheck: $(tail -1 "$vdir.integration")" \
+	"suite_ok integration '$vdir.integration' $rc"
 tests/netns-run.sh "$so" /usr/bin/python3 \
 	tests/smbtorture_table.py "${@:---configs=module,write_owner}" \
-	>"$vdir.torture" 2>&1 || rc=1
+	>"$vdir.torture" 2>&1
+rc=$?
 grep -E 'FAIL|passed|of [0-9]+' "$vdir.torture"
-/usr/bin/python3 tests/valgrind_check.py "$vdir" || rc=1
-if [ $rc -eq 0 ]; then
-	echo "valgrind-run${release:+ (Samba $release)}: 1 passed, 0 failed"
-else
-	echo "valgrind-run${release:+ (Samba $release)}: 0 passed, 1 failed"
-fi
-exit $rc
+check "the smbtorture table under memcheck: $(tail -1 "$vdir.torture")" \
+	"suite_ok smbtorture-table '$vdir.torture' $rc"
+/usr/bin/python3 tests/valgrind_check.py "$vdir" >"$vdir.check" 2>&1
+rc=$?
+grep -v ': [0-9]* passed, [0-9]* failed$' "$vdir.check"
+check "no memcheck error or leak from the module: $(tail -1 "$vdir.check")" \
+	"suite_ok valgrind '$vdir.check' $rc"
+summary "$label"

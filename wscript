@@ -195,6 +195,21 @@ def configure(conf):
     conf.env.SAMBA_MODULESDIR = modulesdir
     conf.msg('smbd MODULESDIR', modulesdir)
 
+    # The unit tests run the policy against Samba's own libraries:
+    # libsamba-util (strwicmp, ms_fnmatch_protocol) and the private
+    # library with se_map_generic and file_generic_mapping.
+    if not conf.env.MODULE_ONLY:
+        libdir = os.path.dirname(modulesdir.rstrip('/'))
+        security = sorted(glob.glob(os.path.join(
+            root, modulesdir.lstrip('/'), 'libsamba-security-*.so.0')))
+        if not security:
+            conf.fatal('no libsamba-security-*.so.0 in %s' % modulesdir)
+        conf.env.LINKFLAGS_SAMBALIBS = ['-Wl,--no-as-needed',
+            os.path.join(libdir, 'libsamba-util.so.0'),
+            os.path.join(modulesdir, os.path.basename(security[0])),
+            '-Wl,-rpath,%s' % modulesdir]
+        conf.msg('unit tests link', ' '.join(conf.env.LINKFLAGS_SAMBALIBS))
+
     # The load guard: the module runs only in the samba build whose
     # libsmbd-base has this build ID (vfs_profileacl.c)
     # libsmbd-base-samba4.so.0 (4.17), libsmbd-base-private-samba.so.0
@@ -226,7 +241,8 @@ def build(bld):
 
     bld(features='c cshlib',
         source=['vfs_profileacl/vfs_profileacl.c',
-                'vfs_profileacl/profileacl_policy.c'],
+                'vfs_profileacl/profileacl_policy.c',
+                'vfs_profileacl/profileacl_loadguard.c'],
         target='profileacl',
         includes=['vfs_profileacl'],
         use=['SAMBA', 'TALLOC', 'GUARD'],
@@ -244,10 +260,11 @@ def build(bld):
 
     bld(features='c cprogram',
         source=['tests/test_profileacl_policy.c',
-                'vfs_profileacl/profileacl_policy.c'],
+                'vfs_profileacl/profileacl_policy.c',
+                'vfs_profileacl/profileacl_loadguard.c'],
         target='test_profileacl_policy',
         includes=['vfs_profileacl'],
-        use=['CMOCKA'],
+        use=['SAMBA', 'TALLOC', 'CMOCKA', 'SAMBALIBS'],
         install_path=None)
 
     bld(rule='${XSLTPROC} --nonet --xinclude -o ${TGT} ${MAN_XSL} ${SRC}',

@@ -24,7 +24,13 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "replace.h"
+#include "libcli/security/security.h"
 #include "profileacl_policy.h"
+#include "profileacl_loadguard.h"
+
+/* as nfs4_acls.c and open.c declare it */
+extern const struct generic_mapping file_generic_mapping;
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -35,12 +41,20 @@
 #define SHARE_CHANGE 0x001301ff
 #define SHARE_FULL 0x001f01ff
 #define SHARE_READ 0x001200a9
+#undef FILE_READ_DATA
 #define FILE_READ_DATA 0x00000001
 #define READ_CONTROL 0x00020000
 #define SYSTEM_SECURITY 0x01000000
 #define WDAC PROFILEACL_STD_WRITE_DAC
 #define WOWN PROFILEACL_STD_WRITE_OWNER
 #define MAXA PROFILEACL_FLAG_MAXIMUM_ALLOWED
+
+/* Generic rights mapped as the module maps them, with Samba's function */
+static uint32_t map(uint32_t access_mask)
+{
+	se_map_generic(&access_mask, &file_generic_mapping);
+	return access_mask;
+}
 
 /* The owner of an existing object asks WRITE_DAC on a Change share */
 static struct profileacl_request owner_request(void)
@@ -54,12 +68,12 @@ static struct profileacl_request owner_request(void)
 	};
 }
 
-static void expect(const struct profileacl_request *r,
+static void expect(struct profileacl_request *r,
 		   uint32_t bits,
 		   enum profileacl_reason why)
 {
 	enum profileacl_reason reason = PROFILEACL_GRANTED + 100;
-	uint32_t got = profileacl_grant(r, &reason);
+	uint32_t got = profileacl_grant(r, NULL, &reason);
 
 	assert_int_equal(got, bits);
 	assert_int_equal(reason, why);
@@ -92,9 +106,9 @@ static void test_plain_open_not_asked(void **state UNUSED)
 		FILE_READ_DATA,
 		READ_CONTROL,
 		SHARE_CHANGE,
-		PROFILEACL_GENERIC_READ,
-		PROFILEACL_GENERIC_WRITE,
-		PROFILEACL_GENERIC_EXECUTE,
+		map(SEC_GENERIC_READ),
+		map(SEC_GENERIC_WRITE),
+		map(SEC_GENERIC_EXECUTE),
 	};
 	size_t i;
 
@@ -114,13 +128,13 @@ static void test_each_bit(void **state UNUSED)
 		enum profileacl_reason reason;
 		uint32_t got;
 
-		r.access_mask = bit;
+		r.access_mask = map(bit);
 		r.grantable = PROFILEACL_GRANTABLE;
-		got = profileacl_grant(&r, &reason);
+		got = profileacl_grant(&r, NULL, &reason);
 		assert_int_equal(got & ~PROFILEACL_GRANTABLE, 0);
 		if (bit == WDAC || bit == WOWN) {
 			assert_int_equal(got, bit);
-		} else if (bit == MAXA || bit == PROFILEACL_GENERIC_ALL) {
+		} else if (bit == MAXA || bit == SEC_GENERIC_ALL) {
 			assert_int_equal(got, PROFILEACL_GRANTABLE);
 		} else {
 			assert_int_equal(got, 0);
@@ -151,7 +165,7 @@ static void test_generic_all(void **state UNUSED)
 {
 	struct profileacl_request r = owner_request();
 
-	r.access_mask = PROFILEACL_GENERIC_ALL;
+	r.access_mask = map(SEC_GENERIC_ALL);
 	expect(&r, 0, PROFILEACL_WOULD_FAIL);
 
 	r.grantable = PROFILEACL_GRANTABLE;
@@ -242,8 +256,7 @@ static void test_inherit_owner(void **state UNUSED)
 }
 
 /*
- * The glue asks with PROFILEACL_OBJ_OWN first and looks the owner up only
- * when that grants: no object state may grant more than OWN does.
+ * No object state may grant more than OWN does.
  */
 static void test_own_is_the_most(void **state UNUSED)
 {
@@ -251,7 +264,7 @@ static void test_own_is_the_most(void **state UNUSED)
 				  MAXA,
 				  WDAC | WOWN,
 				  MAXA | WOWN,
-				  PROFILEACL_GENERIC_ALL,
+				  map(SEC_GENERIC_ALL),
 				  READ_CONTROL};
 	const enum profileacl_object objects[] = {PROFILEACL_OBJ_UNKNOWN,
 						  PROFILEACL_OBJ_ABSENT,
@@ -284,12 +297,14 @@ static void test_own_is_the_most(void **state UNUSED)
 								       : 0);
 							own = profileacl_grant(
 								&r,
+								NULL,
 								&reason);
 							r.inherit_owner = i;
 							r.object = objects[o];
 							r.parent = objects[p];
 							other = profileacl_grant(
 								&r,
+								NULL,
 								&reason);
 							assert_int_equal(
 								other & ~own,
@@ -400,17 +415,98 @@ static void test_dispositions(void **state UNUSED)
 	}
 }
 
-static void test_map_generic(void **state UNUSED)
+/* The lookups of one decision: what they answer, and how often asked */
+struct lookup_state {
+	enum profileacl_object object;
+	bool outside;
+	int owner_calls;
+	int dirs_calls;
+};
+
+static void lookup_owner(struct profileacl_request *r, void *private_data)
 {
-	assert_int_equal(profileacl_map_generic(PROFILEACL_GENERIC_ALL),
-			 PROFILEACL_FILE_ALL_ACCESS);
-	assert_int_equal(profileacl_map_generic(PROFILEACL_GENERIC_READ),
-			 PROFILEACL_FILE_GENERIC_READ);
-	assert_int_equal(profileacl_map_generic(PROFILEACL_GENERIC_WRITE),
-			 PROFILEACL_FILE_GENERIC_WRITE);
-	assert_int_equal(profileacl_map_generic(PROFILEACL_GENERIC_EXECUTE),
-			 PROFILEACL_FILE_GENERIC_EXECUTE);
-	assert_int_equal(profileacl_map_generic(MAXA | WDAC), MAXA | WDAC);
+	struct lookup_state *l = private_data;
+
+	l->owner_calls++;
+	r->object = l->object;
+}
+
+static void lookup_dirs(struct profileacl_request *r, void *private_data)
+{
+	struct lookup_state *l = private_data;
+
+	l->dirs_calls++;
+	r->outside_profile = l->outside;
+}
+
+static uint32_t decide(struct profileacl_request *r,
+		       struct lookup_state *l,
+		       enum profileacl_reason *reason)
+{
+	struct profileacl_lookup lookup = {
+		.owner = lookup_owner,
+		.profile_dirs = lookup_dirs,
+		.private_data = l,
+	};
+
+	l->owner_calls = 0;
+	l->dirs_calls = 0;
+	/* the glue knows neither fact before the decision asks */
+	r->object = PROFILEACL_OBJ_UNKNOWN;
+	r->outside_profile = false;
+	return profileacl_grant(r, &lookup, reason);
+}
+
+/*
+ * One decision asks for the owner (a system call) only when the cheap
+ * facts leave a grant possible, and for the profile dirs (a substitution)
+ * only when the owner does too; each at most once.
+ */
+static void test_lookups_only_when_needed(void **state UNUSED)
+{
+	struct profileacl_request r = owner_request();
+	struct lookup_state l = {.object = PROFILEACL_OBJ_OWN};
+	enum profileacl_reason reason;
+
+	assert_int_equal(decide(&r, &l, &reason), WDAC);
+	assert_int_equal(reason, PROFILEACL_GRANTED);
+	assert_int_equal(l.owner_calls, 1);
+	assert_int_equal(l.dirs_calls, 1);
+
+	/* the common path: a request for nothing the module grants */
+	r.access_mask = FILE_READ_DATA;
+	assert_int_equal(decide(&r, &l, &reason), 0);
+	assert_int_equal(reason, PROFILEACL_NOT_ASKED);
+	assert_int_equal(l.owner_calls, 0);
+	assert_int_equal(l.dirs_calls, 0);
+
+	/* a guest: no lookup */
+	r = owner_request();
+	r.guest = true;
+	assert_int_equal(decide(&r, &l, &reason), 0);
+	assert_int_equal(reason, PROFILEACL_GUEST);
+	assert_int_equal(l.owner_calls, 0);
+
+	/* someone else's: the profile dirs are not substituted */
+	r = owner_request();
+	l.object = PROFILEACL_OBJ_OTHER;
+	assert_int_equal(decide(&r, &l, &reason), 0);
+	assert_int_equal(reason, PROFILEACL_NOT_OWNER);
+	assert_int_equal(l.owner_calls, 1);
+	assert_int_equal(l.dirs_calls, 0);
+
+	/* the owner, outside the profile dirs */
+	l.object = PROFILEACL_OBJ_OWN;
+	l.outside = true;
+	assert_int_equal(decide(&r, &l, &reason), 0);
+	assert_int_equal(reason, PROFILEACL_OUTSIDE_PROFILE);
+	assert_int_equal(l.dirs_calls, 1);
+
+	/* the owner's lookup failed: nothing */
+	l.object = PROFILEACL_OBJ_UNKNOWN;
+	l.outside = false;
+	assert_int_equal(decide(&r, &l, &reason), 0);
+	assert_int_equal(reason, PROFILEACL_OWNER_UNKNOWN);
 }
 
 static void test_post_open(void **state UNUSED)
@@ -426,7 +522,7 @@ static void test_post_open(void **state UNUSED)
 	/* someone else's object behind the name */
 	assert_int_equal(profileacl_post_open(WDAC, WDAC, false),
 			 PROFILEACL_POST_DENY);
-	assert_int_equal(profileacl_post_open(PROFILEACL_GENERIC_ALL,
+	assert_int_equal(profileacl_post_open(map(SEC_GENERIC_ALL),
 					      PROFILEACL_GRANTABLE,
 					      false),
 			 PROFILEACL_POST_DENY);
@@ -455,24 +551,21 @@ static void test_strings(void **state UNUSED)
 	assert_string_equal(profileacl_rights_str(0), "none");
 }
 
-static void test_sd_write_allowed(void **state UNUSED)
+/* The durable cookie envelope is recognised by its magic alone */
+static void test_cookie_envelope(void **state UNUSED)
 {
-	uint32_t o = PROFILEACL_SECINFO_OWNER;
-	uint32_t g = PROFILEACL_SECINFO_GROUP;
-	uint32_t d = PROFILEACL_SECINFO_DACL;
-	uint32_t s = PROFILEACL_SECINFO_SACL;
+	uint8_t buf[64];
+	size_t n = PROFILEACL_COOKIE_MAGIC_LEN;
 
-	assert_true(profileacl_sd_write_allowed(d, WDAC));
-	assert_false(profileacl_sd_write_allowed(d, WOWN));
-	assert_false(profileacl_sd_write_allowed(o, WDAC));
-	assert_false(profileacl_sd_write_allowed(g, WDAC));
-	assert_true(profileacl_sd_write_allowed(o | g, WOWN));
-	assert_true(profileacl_sd_write_allowed(o | g | d, WDAC | WOWN));
-	assert_false(
-		profileacl_sd_write_allowed(s, WDAC | WOWN | SYSTEM_SECURITY));
-	assert_false(profileacl_sd_write_allowed(d | s, WDAC));
-	/* flags such as PROTECTED_DACL ride along */
-	assert_true(profileacl_sd_write_allowed(d | 0x80000000, WDAC));
+	memcpy(buf, PROFILEACL_COOKIE_MAGIC, n);
+	memcpy(buf + n, "VFS_DEFAULT_DURABLE_COOKIE", 26);
+	assert_int_equal(profileacl_cookie_envelope(buf, n + 26), n);
+	assert_int_equal(profileacl_cookie_envelope(buf, n), n);
+	assert_int_equal(profileacl_cookie_envelope(buf, n - 1), 0);
+	assert_int_equal(profileacl_cookie_envelope(buf + n, 26), 0);
+	assert_int_equal(profileacl_cookie_envelope(NULL, 0), 0);
+	buf[0] ^= 1;
+	assert_int_equal(profileacl_cookie_envelope(buf, n + 26), 0);
 }
 
 static void test_option_names(void **state UNUSED)
@@ -536,6 +629,12 @@ static void test_pattern_valid(void **state UNUSED)
 	assert_false(profileacl_pattern_valid("alice\\sub"));
 	assert_false(profileacl_pattern_valid("."));
 	assert_false(profileacl_pattern_valid(".."));
+	/* DOS wildcards would change what * and ? mean */
+	assert_false(profileacl_pattern_valid("ann<"));
+	assert_false(profileacl_pattern_valid("ann>"));
+	assert_false(profileacl_pattern_valid("ann\""));
+	/* a user name with a space (username map, AD accounts) */
+	assert_true(profileacl_pattern_valid("Anna Maria"));
 	memset(longname, 'a', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = '\0';
 	assert_false(profileacl_pattern_valid(longname));
@@ -560,6 +659,16 @@ static void test_wild_match(void **state UNUSED)
 	assert_true(profileacl_wild_match("a**b", "ab"));
 	assert_false(profileacl_wild_match("", "a"));
 	assert_true(profileacl_wild_match("", ""));
+	/* Unicode case folding, as Windows names fold */
+	assert_true(profileacl_wild_match("J\xc3\xb6rg", "J\xc3\x96RG"));
+	assert_true(profileacl_wild_match("\xc3\xa9lodie", "\xc3\x89LODIE"));
+	assert_true(profileacl_wild_match("\xd0\xb0\xd0\xbd\xd0\xbd\xd0\xb0",
+					  "\xd0\x90\xd0\x9d\xd0\x9d\xd0\x90"));
+	/* ? is one character, not one byte */
+	assert_true(profileacl_wild_match("J?rg", "J\xc3\xb6rg"));
+	assert_false(profileacl_wild_match("J??rg", "J\xc3\xb6rg"));
+	assert_true(profileacl_wild_match("Anna Maria", "anna maria"));
+	assert_false(profileacl_wild_match("Anna", "Anna Maria"));
 	assert_false(profileacl_wild_match(NULL, "a"));
 	assert_false(profileacl_wild_match("a", NULL));
 }
@@ -598,6 +707,15 @@ static void test_in_profile_dirs(void **state UNUSED)
 		assert_true(profileacl_in_profile_dirs("a", q));
 	}
 	assert_false(profileacl_in_profile_dirs(NULL, ann));
+	{
+		/* %U of "Anna Maria" is one pattern, not two */
+		const char *anna[] = {"Anna Maria", NULL};
+		const char *split[] = {"Anna", "Maria", NULL};
+
+		assert_true(profileacl_in_profile_dirs("Anna Maria/x", anna));
+		assert_true(profileacl_in_profile_dirs("ANNA MARIA", anna));
+		assert_false(profileacl_in_profile_dirs("Anna Maria/x", split));
+	}
 	/* no list: ownership alone decides */
 	assert_true(profileacl_in_profile_dirs("anything", none));
 	assert_true(profileacl_in_profile_dirs("anything", NULL));
@@ -655,6 +773,16 @@ static void test_gnu_build_id(void **state UNUSED)
 	assert_false(profileacl_gnu_build_id(buf, off, hex, sizeof(hex)));
 }
 
+/* Outside smbd no libsmbd-base is loaded: the guard says so */
+static void test_check_build(void **state UNUSED)
+{
+	char running[129] = "x";
+
+	assert_int_equal(profileacl_check_build("00", running, sizeof(running)),
+			 PROFILEACL_BUILD_NO_LIB);
+	assert_string_equal(running, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -677,16 +805,17 @@ int main(void)
 		cmocka_unit_test(test_outside_profile),
 		cmocka_unit_test(test_objects),
 		cmocka_unit_test(test_dispositions),
-		cmocka_unit_test(test_map_generic),
+		cmocka_unit_test(test_lookups_only_when_needed),
 		cmocka_unit_test(test_post_open),
 		cmocka_unit_test(test_strings),
-		cmocka_unit_test(test_sd_write_allowed),
+		cmocka_unit_test(test_cookie_envelope),
 		cmocka_unit_test(test_option_names),
 		cmocka_unit_test(test_parse_grant),
 		cmocka_unit_test(test_pattern_valid),
 		cmocka_unit_test(test_wild_match),
 		cmocka_unit_test(test_in_profile_dirs),
 		cmocka_unit_test(test_gnu_build_id),
+		cmocka_unit_test(test_check_build),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,32 +17,10 @@
  * along with this program; if not, see <http://www.gnu.org/licenses/>.
  */
 
+#include "replace.h"
+#include "lib/util/samba_util.h"
+#include "libcli/smb/smb_constants.h"
 #include "profileacl_policy.h"
-
-#include <stddef.h>
-#include <string.h>
-
-uint32_t profileacl_map_generic(uint32_t access_mask)
-{
-	uint32_t mapped =
-		access_mask &
-		~(PROFILEACL_GENERIC_ALL | PROFILEACL_GENERIC_EXECUTE |
-		  PROFILEACL_GENERIC_WRITE | PROFILEACL_GENERIC_READ);
-
-	if (access_mask & PROFILEACL_GENERIC_READ) {
-		mapped |= PROFILEACL_FILE_GENERIC_READ;
-	}
-	if (access_mask & PROFILEACL_GENERIC_WRITE) {
-		mapped |= PROFILEACL_FILE_GENERIC_WRITE;
-	}
-	if (access_mask & PROFILEACL_GENERIC_EXECUTE) {
-		mapped |= PROFILEACL_FILE_GENERIC_EXECUTE;
-	}
-	if (access_mask & PROFILEACL_GENERIC_ALL) {
-		mapped |= PROFILEACL_FILE_ALL_ACCESS;
-	}
-	return mapped;
-}
 
 static bool disposition_creates(uint32_t create_disposition)
 {
@@ -57,10 +35,11 @@ static bool disposition_creates(uint32_t create_disposition)
 	}
 }
 
-uint32_t profileacl_grant(const struct profileacl_request *r,
+uint32_t profileacl_grant(struct profileacl_request *r,
+			  const struct profileacl_lookup *lookup,
 			  enum profileacl_reason *reason)
 {
-	uint32_t mapped = profileacl_map_generic(r->access_mask);
+	uint32_t mapped = r->access_mask;
 	bool maximum = (mapped & PROFILEACL_FLAG_MAXIMUM_ALLOWED) != 0;
 	uint32_t grantable = r->grantable & PROFILEACL_GRANTABLE;
 	uint32_t wanted;
@@ -122,11 +101,9 @@ uint32_t profileacl_grant(const struct profileacl_request *r,
 		return 0;
 	}
 
-	if (r->outside_profile) {
-		*reason = PROFILEACL_OUTSIDE_PROFILE;
-		return 0;
+	if (lookup != NULL && lookup->owner != NULL) {
+		lookup->owner(r, lookup->private_data);
 	}
-
 	switch (r->object) {
 	case PROFILEACL_OBJ_OWN:
 		break;
@@ -136,7 +113,7 @@ uint32_t profileacl_grant(const struct profileacl_request *r,
 			return 0;
 		}
 		if (r->inherit_owner && r->parent != PROFILEACL_OBJ_OWN) {
-			/* The new object will belong to the folder's owner */
+			/* The new object will belong to someone else */
 			*reason = (r->parent == PROFILEACL_OBJ_OTHER)
 					  ? PROFILEACL_INHERITS_OTHER
 					  : PROFILEACL_OWNER_UNKNOWN;
@@ -150,6 +127,14 @@ uint32_t profileacl_grant(const struct profileacl_request *r,
 	case PROFILEACL_OBJ_UNKNOWN:
 	default:
 		*reason = PROFILEACL_OWNER_UNKNOWN;
+		return 0;
+	}
+
+	if (lookup != NULL && lookup->profile_dirs != NULL) {
+		lookup->profile_dirs(r, lookup->private_data);
+	}
+	if (r->outside_profile) {
+		*reason = PROFILEACL_OUTSIDE_PROFILE;
 		return 0;
 	}
 
@@ -171,7 +156,7 @@ profileacl_post_open(uint32_t access_mask, uint32_t granted, bool handle_owned)
 	 * granted right cannot succeed; one that only got it through
 	 * MAXIMUM_ALLOWED loses it.
 	 */
-	explicit = profileacl_map_generic(access_mask) & granted;
+	explicit = access_mask & granted;
 	if (explicit != 0) {
 		return PROFILEACL_POST_DENY;
 	}
@@ -214,66 +199,14 @@ const char *profileacl_reason_str(enum profileacl_reason reason)
 	return "unknown reason";
 }
 
-bool profileacl_sd_write_allowed(uint32_t security_info_sent,
-				 uint32_t handle_access)
-{
-	if (security_info_sent & PROFILEACL_SECINFO_SACL) {
-		return false;
-	}
-	if ((security_info_sent & PROFILEACL_SECINFO_DACL) &&
-	    !(handle_access & PROFILEACL_STD_WRITE_DAC)) {
-		return false;
-	}
-	if ((security_info_sent &
-	     (PROFILEACL_SECINFO_OWNER | PROFILEACL_SECINFO_GROUP)) &&
-	    !(handle_access & PROFILEACL_STD_WRITE_OWNER)) {
-		return false;
-	}
-	return true;
-}
-
-static char ascii_lower(char c)
-{
-	if (c >= 'A' && c <= 'Z') {
-		return c - 'A' + 'a';
-	}
-	return c;
-}
-
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-bool profileacl_option_name_equal(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL) {
-		return false;
-	}
-	for (;;) {
-		while (is_space(*a)) {
-			a++;
-		}
-		while (is_space(*b)) {
-			b++;
-		}
-		if (ascii_lower(*a) != ascii_lower(*b)) {
-			return false;
-		}
-		if (*a == '\0') {
-			return true;
-		}
-		a++;
-		b++;
-	}
-}
-
 bool profileacl_option_known(const char *name)
 {
-	return profileacl_option_name_equal(name, PROFILEACL_OPT_GRANT) ||
-	       profileacl_option_name_equal(name,
-					    PROFILEACL_OPT_PROFILE_DIRS) ||
-	       profileacl_option_name_equal(name, PROFILEACL_OPT_AUDIT);
+	if (name == NULL) {
+		return false;
+	}
+	return strwicmp(name, PROFILEACL_OPT_GRANT) == 0 ||
+	       strwicmp(name, PROFILEACL_OPT_PROFILE_DIRS) == 0 ||
+	       strwicmp(name, PROFILEACL_OPT_AUDIT) == 0;
 }
 
 bool profileacl_parse_grant(const char *const *words,
@@ -288,10 +221,9 @@ bool profileacl_parse_grant(const char *const *words,
 		return false;
 	}
 	for (i = 0; words[i] != NULL; i++) {
-		if (profileacl_option_name_equal(words[i], "write_dac")) {
+		if (strwicmp(words[i], "write_dac") == 0) {
 			bits |= PROFILEACL_STD_WRITE_DAC;
-		} else if (profileacl_option_name_equal(words[i],
-							"write_owner")) {
+		} else if (strwicmp(words[i], "write_owner") == 0) {
 			bits |= PROFILEACL_STD_WRITE_OWNER;
 		} else {
 			*bad = words[i];
@@ -313,7 +245,8 @@ bool profileacl_pattern_valid(const char *pattern)
 	if (len == 0 || len > 255) {
 		return false;
 	}
-	if (strchr(pattern, '/') != NULL || strchr(pattern, '\\') != NULL) {
+	if (strpbrk(pattern, "/\\<>\"") != NULL) {
+		/* a path, or DOS wildcards (ms_fnmatch_protocol) */
 		return false;
 	}
 	if (strcmp(pattern, ".") == 0 || strcmp(pattern, "..") == 0) {
@@ -322,36 +255,19 @@ bool profileacl_pattern_valid(const char *pattern)
 	return true;
 }
 
-/*
- * Iterative wildcard match with one backtrack point: linear in practice
- * and bounded by len(pattern) * len(name), no recursion.
- */
-static bool wild_match_n(const char *p, const char *n, size_t nlen)
+/* Does the first LEN bytes of NAME match PATTERN as a whole name? */
+static bool wild_match_n(const char *pattern, const char *name, size_t len)
 {
-	const char *star = NULL;
-	size_t star_n = 0;
-	size_t i = 0;
+	char component[256];
 
-	while (i < nlen) {
-		if (*p == '*') {
-			star = p++;
-			star_n = i;
-		} else if (*p != '\0' &&
-			   (*p == '?' ||
-			    ascii_lower(*p) == ascii_lower(n[i]))) {
-			p++;
-			i++;
-		} else if (star != NULL) {
-			p = star + 1;
-			i = ++star_n;
-		} else {
-			return false;
-		}
+	if (len >= sizeof(component)) {
+		/* longer than any file name: no folder has it */
+		return false;
 	}
-	while (*p == '*') {
-		p++;
-	}
-	return *p == '\0';
+	memcpy(component, name, len);
+	component[len] = '\0';
+	return ms_fnmatch_protocol(pattern, component, PROTOCOL_NT1, false) ==
+	       0;
 }
 
 bool profileacl_wild_match(const char *pattern, const char *name)
@@ -391,62 +307,14 @@ bool profileacl_in_profile_dirs(const char *path, const char *const *patterns)
 	return false;
 }
 
-/* An ELF note: namesz, descsz, type (host order), name, desc (4-aligned) */
-#define PROFILEACL_NT_GNU_BUILD_ID 3
-
-static uint32_t note_word(const uint8_t *p)
+size_t profileacl_cookie_envelope(const uint8_t *cookie, size_t len)
 {
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-bool profileacl_gnu_build_id(const uint8_t *notes,
-			     size_t len,
-			     char *hex,
-			     size_t hexsize)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t off = 0;
-
-	if (notes == NULL || hex == NULL) {
-		return false;
+	if (cookie == NULL || len < PROFILEACL_COOKIE_MAGIC_LEN ||
+	    memcmp(cookie, PROFILEACL_COOKIE_MAGIC, PROFILEACL_COOKIE_MAGIC_LEN) !=
+		    0) {
+		return 0;
 	}
-	while (len - off >= 12) {
-		uint32_t namesz = note_word(notes + off);
-		uint32_t descsz = note_word(notes + off + 4);
-		uint32_t type = note_word(notes + off + 8);
-		size_t name_off = off + 12;
-		size_t desc_off;
-		size_t next;
-		size_t i;
-
-		/* sizes rounded up to 4, each checked against what is left */
-		if (namesz > len || descsz > len) {
-			return false;
-		}
-		desc_off = name_off + ((namesz + 3) & ~(size_t)3);
-		next = desc_off + ((descsz + 3) & ~(size_t)3);
-		if (desc_off > len || next > len) {
-			return false;
-		}
-		if (type == PROFILEACL_NT_GNU_BUILD_ID && namesz == 4 &&
-		    memcmp(notes + name_off, "GNU", 4) == 0) {
-			if (descsz == 0 || 2 * (size_t)descsz + 1 > hexsize) {
-				return false;
-			}
-			for (i = 0; i < descsz; i++) {
-				hex[2 * i] = digits[notes[desc_off + i] >> 4];
-				hex[2 * i + 1] =
-					digits[notes[desc_off + i] & 15];
-			}
-			hex[2 * descsz] = '\0';
-			return true;
-		}
-		off = next;
-	}
-	return false;
+	return PROFILEACL_COOKIE_MAGIC_LEN;
 }
 
 const char *profileacl_rights_str(uint32_t rights)

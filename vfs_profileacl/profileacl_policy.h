@@ -37,16 +37,6 @@
 #define PROFILEACL_STD_WRITE_DAC 0x00040000
 #define PROFILEACL_STD_WRITE_OWNER 0x00080000
 #define PROFILEACL_FLAG_MAXIMUM_ALLOWED 0x02000000
-#define PROFILEACL_GENERIC_ALL 0x10000000
-#define PROFILEACL_GENERIC_EXECUTE 0x20000000
-#define PROFILEACL_GENERIC_WRITE 0x40000000
-#define PROFILEACL_GENERIC_READ 0x80000000
-
-/* The file generic mapping (libcli/security: file_generic_mapping) */
-#define PROFILEACL_FILE_GENERIC_READ 0x00120089
-#define PROFILEACL_FILE_GENERIC_WRITE 0x00120116
-#define PROFILEACL_FILE_GENERIC_EXECUTE 0x001200a0
-#define PROFILEACL_FILE_ALL_ACCESS 0x001f01ff
 
 /* What a share mask must hold to count as granting write access */
 #define PROFILEACL_SHARE_WRITE                                      \
@@ -74,7 +64,8 @@ enum profileacl_object {
 };
 
 struct profileacl_request {
-	uint32_t access_mask; /* desired access, as sent */
+	/* desired access, generic rights mapped (se_map_generic) */
+	uint32_t access_mask;
 	uint32_t share_mask;  /* the user's share mask */
 	uint32_t create_disposition;
 	uint32_t grantable;   /* configured rights to grant */
@@ -109,14 +100,27 @@ enum profileacl_reason {
 	PROFILEACL_INHERITS_OTHER, /* new object would be another's */
 };
 
-/* Map GENERIC_* bits with the file generic mapping, as smbd does. */
-uint32_t profileacl_map_generic(uint32_t access_mask);
+/*
+ * The facts that cost a system call or a substitution, looked up by the
+ * decision only once the answer can still change it. owner fills in
+ * r->object (and r->inherit_owner, r->parent for an absent object);
+ * profile_dirs, NULL when no profile dirs are configured, sets
+ * r->outside_profile.
+ */
+struct profileacl_lookup {
+	void (*owner)(struct profileacl_request *r, void *private_data);
+	void (*profile_dirs)(struct profileacl_request *r, void *private_data);
+	void *private_data;
+};
 
 /*
- * The rights to add to the share mask for this one open: a subset of
- * r->grantable & PROFILEACL_GRANTABLE, or 0. *reason says why.
+ * The one decision: the rights to add to the share mask for this one
+ * request, a subset of r->grantable & PROFILEACL_GRANTABLE, or 0.
+ * *reason says why. The cheap questions come first; the lookups are made
+ * only when they can still matter. With lookup NULL, r holds every fact.
  */
-uint32_t profileacl_grant(const struct profileacl_request *r,
+uint32_t profileacl_grant(struct profileacl_request *r,
+			  const struct profileacl_lookup *lookup,
 			  enum profileacl_reason *reason);
 
 /* What to do with an open the module widened, once it has a handle */
@@ -128,22 +132,9 @@ enum profileacl_post_action {
 
 enum profileacl_post_action
 profileacl_post_open(uint32_t access_mask, uint32_t granted, bool handle_owned);
+/* access_mask as in struct profileacl_request: generic rights mapped */
 
 const char *profileacl_reason_str(enum profileacl_reason reason);
-
-/*
- * Security information flags (SECINFO_*) and the check of a security
- * descriptor write through a handle whose rights came from the module:
- * the DACL with WRITE_DAC, owner and group only with WRITE_OWNER, a SACL
- * never. Returns false to refuse the write.
- */
-#define PROFILEACL_SECINFO_OWNER 0x00000001
-#define PROFILEACL_SECINFO_GROUP 0x00000002
-#define PROFILEACL_SECINFO_DACL 0x00000004
-#define PROFILEACL_SECINFO_SACL 0x00000008
-
-bool profileacl_sd_write_allowed(uint32_t security_info_sent,
-				 uint32_t handle_access);
 
 /* smb.conf options: the names after "profileacl:" this module knows */
 #define PROFILEACL_OPT_GRANT "grant"
@@ -151,12 +142,10 @@ bool profileacl_sd_write_allowed(uint32_t security_info_sent,
 #define PROFILEACL_OPT_AUDIT "audit"
 
 /*
- * Compare option names as smb.conf does: case and white space do not
- * count ("Profile Dirs" and "profiledirs" name "profile dirs").
+ * Is NAME (the part after "profileacl:") an option of this module? Names
+ * compare as smb.conf compares them (strwicmp: case and white space do
+ * not count).
  */
-bool profileacl_option_name_equal(const char *a, const char *b);
-
-/* Is NAME (the part after "profileacl:") an option of this module? */
 bool profileacl_option_known(const char *name);
 
 /*
@@ -170,11 +159,16 @@ bool profileacl_parse_grant(const char *const *words,
 
 /*
  * A "profileacl:profile dirs" pattern names one top-level folder: not
- * empty, no path separator, not "." or "..", no more than 255 bytes.
+ * empty, no path separator, not "." or "..", none of the DOS wildcards
+ * < > ", no more than 255 bytes.
  */
 bool profileacl_pattern_valid(const char *pattern);
 
-/* '*' and '?' wildcards, ASCII case-insensitive, as a whole name */
+/*
+ * '*' and '?' wildcards as a whole name, case-insensitive as Windows
+ * names are (Samba's ms_fnmatch_protocol(): Unicode case folding, '?'
+ * is one character).
+ */
 bool profileacl_wild_match(const char *pattern, const char *name);
 
 /*
@@ -186,14 +180,15 @@ bool profileacl_wild_match(const char *pattern, const char *name);
 bool profileacl_in_profile_dirs(const char *path, const char *const *patterns);
 
 /*
- * The load guard: the GNU build ID (NT_GNU_BUILD_ID) in a run of ELF notes
- * (a PT_NOTE segment), as lower-case hex into hex[hexsize]. false when the
- * notes hold none, are malformed, or the ID does not fit.
+ * The durable cookie of a handle whose rights the module decided is
+ * wrapped in an envelope: only a share with profileacl unwraps it, so the
+ * handle reconnects only where the module decides its rights again
+ * (vfs_default refuses the unknown cookie). Returns the envelope's length
+ * when COOKIE carries one, 0 otherwise.
  */
-bool profileacl_gnu_build_id(const uint8_t *notes,
-			     size_t len,
-			     char *hex,
-			     size_t hexsize);
+#define PROFILEACL_COOKIE_MAGIC "vfs_profileacl:1"
+#define PROFILEACL_COOKIE_MAGIC_LEN (sizeof(PROFILEACL_COOKIE_MAGIC) - 1)
+size_t profileacl_cookie_envelope(const uint8_t *cookie, size_t len);
 
 /* "WRITE_DAC", "WRITE_OWNER", "WRITE_DAC|WRITE_OWNER" or "none" */
 const char *profileacl_rights_str(uint32_t rights);

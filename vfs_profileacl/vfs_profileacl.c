@@ -27,8 +27,11 @@
  * only when the requesting user owns the object. The file system ACL
  * check still runs, and the owner is checked again on the opened handle.
  *
- * The decision is made by the pure functions in profileacl_policy.c;
- * this file only gathers the facts from smbd and applies the result.
+ * The decision is made once, by profileacl_grant() in
+ * profileacl_policy.c; this file gathers the facts it asks for and acts
+ * where smbd does not already: the share mask of one create, the check
+ * on the opened handle, a durable reconnect (which never passes through
+ * create_file), and the audit of security descriptor writes.
  */
 
 #include "includes.h"
@@ -41,14 +44,14 @@
 #include "lib/param/loadparm.h"
 #include "lib/tsocket/tsocket.h"
 #include "libcli/security/sddl.h"
+#include "libcli/security/secdesc.h"
 #include "passdb/machine_sid.h"
-#include "messages.h"
-#include "librpc/gen_ndr/open_files.h"
-#include "locking/share_mode_lock.h"
-#include "lib/util/server_id.h"
-#include <link.h>
 #include "profileacl_compat.h"
 #include "profileacl_policy.h"
+#include "profileacl_loadguard.h"
+
+/* as nfs4_acls.c and open.c declare it */
+extern const struct generic_mapping file_generic_mapping;
 
 #undef DBGC_CLASS
 #define DBGC_CLASS vfs_profileacl_debug_level
@@ -62,19 +65,6 @@ _Static_assert(PROFILEACL_STD_WRITE_OWNER == SEC_STD_WRITE_OWNER,
 	       "WRITE_OWNER");
 _Static_assert(PROFILEACL_FLAG_MAXIMUM_ALLOWED == SEC_FLAG_MAXIMUM_ALLOWED,
 	       "MAXIMUM_ALLOWED");
-_Static_assert(PROFILEACL_GENERIC_ALL == SEC_GENERIC_ALL, "GENERIC_ALL");
-_Static_assert(PROFILEACL_GENERIC_READ == SEC_GENERIC_READ, "GENERIC_READ");
-_Static_assert(PROFILEACL_GENERIC_WRITE == SEC_GENERIC_WRITE, "GENERIC_WRITE");
-_Static_assert(PROFILEACL_GENERIC_EXECUTE == SEC_GENERIC_EXECUTE,
-	       "GENERIC_EXECUTE");
-_Static_assert(PROFILEACL_FILE_ALL_ACCESS == SEC_RIGHTS_FILE_ALL,
-	       "FILE_ALL_ACCESS");
-_Static_assert(PROFILEACL_FILE_GENERIC_READ == SEC_RIGHTS_FILE_READ,
-	       "FILE_GENERIC_READ");
-_Static_assert(PROFILEACL_FILE_GENERIC_WRITE == SEC_RIGHTS_FILE_WRITE,
-	       "FILE_GENERIC_WRITE");
-_Static_assert(PROFILEACL_FILE_GENERIC_EXECUTE == SEC_RIGHTS_FILE_EXECUTE,
-	       "FILE_GENERIC_EXECUTE");
 _Static_assert(PROFILEACL_FILE_WRITE_DATA == SEC_FILE_WRITE_DATA,
 	       "FILE_WRITE_DATA");
 _Static_assert(PROFILEACL_FILE_APPEND_DATA == SEC_FILE_APPEND_DATA,
@@ -89,37 +79,58 @@ _Static_assert(PROFILEACL_FILE_OPEN_IF == FILE_OPEN_IF, "OPEN_IF");
 _Static_assert(PROFILEACL_FILE_OVERWRITE == FILE_OVERWRITE, "OVERWRITE");
 _Static_assert(PROFILEACL_FILE_OVERWRITE_IF == FILE_OVERWRITE_IF,
 	       "OVERWRITE_IF");
-_Static_assert(PROFILEACL_SECINFO_OWNER == SECINFO_OWNER, "SECINFO_OWNER");
-_Static_assert(PROFILEACL_SECINFO_GROUP == SECINFO_GROUP, "SECINFO_GROUP");
-_Static_assert(PROFILEACL_SECINFO_DACL == SECINFO_DACL, "SECINFO_DACL");
-_Static_assert(PROFILEACL_SECINFO_SACL == SECINFO_SACL, "SECINFO_SACL");
 
 struct profileacl_config {
 	uint32_t grantable;
 	bool audit;
-	/* "profileacl:profile dirs" as written, NULL when unset */
-	const char *profile_dirs;
 	/*
-	 * Rights of a create the module widened that carries a security
-	 * descriptor from the client, while the next module runs it: the
-	 * initial SD smbd writes then goes through the grant.
+	 * "profileacl:profile dirs" split into patterns as written, before
+	 * substitution (so that a %U holding a space stays one pattern);
+	 * NULL when unset.
 	 */
-	uint32_t creating;
-	/* Inside our own SD write: nested ACL writes are part of it */
-	bool writing;
+	char **profile_dirs;
 };
 
-/* Attached to each handle whose rights the module granted or stripped */
+/* Attached to each handle whose rights the module decided */
 struct profileacl_fsp {
+	/* the rights the module granted that the handle holds */
 	uint32_t granted;
-	/*
-	 * The handle lost a right in a race (the object changed owner
-	 * between the check and the open): it gets no durable handle.
-	 */
-	bool stripped;
 };
 
 #define PROFILEACL_OPT_PREFIX PROFILEACL_MODULE_NAME ":"
+
+/*
+ * Modules whose stat results say nothing of who owns a file: with one of
+ * them in the stack, ownership cannot be decided, so the share is
+ * refused.
+ */
+static const char *const profileacl_stat_fakers[] = {
+	"fake_perms", /* reports every object as the requester's */
+};
+
+static bool profileacl_check_stack(int snum, const char *service)
+{
+	const char **objects = lp_vfs_objects(snum);
+	size_t i;
+	size_t j;
+
+	for (i = 0; objects != NULL && objects[i] != NULL; i++) {
+		for (j = 0; j < ARRAY_SIZE(profileacl_stat_fakers); j++) {
+			if (strwicmp(objects[i], profileacl_stat_fakers[j]) !=
+			    0) {
+				continue;
+			}
+			DBG_ERR("share [%s]: \"vfs objects\" holds %s, whose "
+				"stat reports no real owner; profileacl "
+				"decides by the owner and cannot run with "
+				"it\n",
+				service,
+				objects[i]);
+			return false;
+		}
+	}
+	return true;
+}
 
 /*
  * Refuse unknown "profileacl:" options of the share: a typo must not
@@ -152,6 +163,37 @@ static bool profileacl_check_option_names(int snum, const char *service)
 	return true;
 }
 
+/*
+ * One "profile dirs" pattern after the substitutions (%U, %G, ...) of the
+ * session now in force, on mem_ctx. "" when it substitutes to nothing (an
+ * anonymous session's %U): such a pattern matches no folder. NULL (and a
+ * log line) on error or when the result is not a valid pattern.
+ */
+static char *profileacl_dir_pattern(TALLOC_CTX *mem_ctx,
+				    const char *service,
+				    const char *raw)
+{
+	const struct loadparm_substitution *lp_sub =
+		loadparm_s3_global_substitution();
+	char *pattern = lpcfg_substituted_string(mem_ctx, lp_sub, raw);
+
+	if (pattern == NULL) {
+		DBG_ERR("no memory\n");
+		return NULL;
+	}
+	if (pattern[0] != '\0' && !profileacl_pattern_valid(pattern)) {
+		DBG_ERR("share [%s]: \"profileacl:profile dirs\" pattern "
+			"\"%s\" gives \"%s\" for this session; a pattern "
+			"names one top-level folder, with * and ? "
+			"wildcards\n",
+			service,
+			raw,
+			pattern);
+		TALLOC_FREE(pattern);
+	}
+	return pattern;
+}
+
 static bool profileacl_parse_config(struct vfs_handle_struct *handle,
 				    const char *service,
 				    struct profileacl_config *config)
@@ -160,9 +202,12 @@ static bool profileacl_parse_config(struct vfs_handle_struct *handle,
 	const char *value = NULL;
 	const char *bad = NULL;
 	char **words = NULL;
+	char *pattern = NULL;
+	size_t i;
 	bool ok;
 
-	if (!profileacl_check_option_names(snum, service)) {
+	if (!profileacl_check_option_names(snum, service) ||
+	    !profileacl_check_stack(snum, service)) {
 		return false;
 	}
 
@@ -209,71 +254,29 @@ static bool profileacl_parse_config(struct vfs_handle_struct *handle,
 				     PROFILEACL_MODULE_NAME,
 				     PROFILEACL_OPT_PROFILE_DIRS,
 				     NULL);
-	if (value != NULL) {
-		config->profile_dirs = talloc_strdup(config, value);
-		if (config->profile_dirs == NULL) {
-			DBG_ERR("talloc_strdup failed\n");
+	if (value == NULL) {
+		return true;
+	}
+	/* Split first, substitute each pattern later: "%U" stays one */
+	config->profile_dirs = str_list_make_v3(config, value, NULL);
+	if (config->profile_dirs == NULL || config->profile_dirs[0] == NULL) {
+		DBG_ERR("share [%s]: \"profileacl:profile dirs = %s\" gives "
+			"no pattern\n",
+			service,
+			value);
+		return false;
+	}
+	for (i = 0; config->profile_dirs[i] != NULL; i++) {
+		/* Checked for the connecting session; each decision again */
+		pattern = profileacl_dir_pattern(talloc_tos(),
+						 service,
+						 config->profile_dirs[i]);
+		if (pattern == NULL) {
 			return false;
 		}
+		TALLOC_FREE(pattern);
 	}
 	return true;
-}
-
-/*
- * The "profile dirs" patterns after smb.conf substitutions (%U, %u, %G,
- * %I, ...) for the session now in force, on mem_ctx. Made anew for each
- * decision that would grant, never cached: the substitutions depend on
- * the session and the client, not on the uid alone, and an SMB1 tree
- * connect serves several sessions. NULL (and a log line) when the value
- * gives no valid pattern.
- */
-static char **profileacl_dirs(TALLOC_CTX *mem_ctx,
-			      struct vfs_handle_struct *handle,
-			      const struct profileacl_config *config)
-{
-	const struct loadparm_substitution *lp_sub =
-		loadparm_s3_global_substitution();
-	const char *service = lp_const_servicename(SNUM(handle->conn));
-	char *value = NULL;
-	char **dirs = NULL;
-	size_t i;
-
-	value = lp_parm_substituted_string(mem_ctx,
-					   lp_sub,
-					   SNUM(handle->conn),
-					   PROFILEACL_MODULE_NAME,
-					   PROFILEACL_OPT_PROFILE_DIRS,
-					   "");
-	if (value == NULL) {
-		return NULL;
-	}
-	dirs = str_list_make_v3(mem_ctx, value, NULL);
-	if (dirs == NULL || dirs[0] == NULL) {
-		DBG_ERR("share [%s]: \"profileacl:profile dirs = %s\" "
-			"gives no pattern\n",
-			service,
-			config->profile_dirs);
-		goto fail;
-	}
-	for (i = 0; dirs[i] != NULL; i++) {
-		if (!profileacl_pattern_valid(dirs[i])) {
-			DBG_ERR("share [%s]: bad pattern \"%s\" in "
-				"\"profileacl:profile dirs = %s\" (after "
-				"substitution: %s); a pattern names one "
-				"top-level folder, with * and ? wildcards\n",
-				service,
-				dirs[i],
-				config->profile_dirs,
-				value);
-			goto fail;
-		}
-	}
-	TALLOC_FREE(value);
-	return dirs;
-fail:
-	TALLOC_FREE(value);
-	TALLOC_FREE(dirs);
-	return NULL;
 }
 
 static int profileacl_connect(struct vfs_handle_struct *handle,
@@ -281,7 +284,6 @@ static int profileacl_connect(struct vfs_handle_struct *handle,
 			      const char *user)
 {
 	struct profileacl_config *config = NULL;
-	char **dirs = NULL;
 	int ret;
 
 	ret = SMB_VFS_NEXT_CONNECT(handle, service, user);
@@ -305,17 +307,6 @@ static int profileacl_connect(struct vfs_handle_struct *handle,
 			service,
 			user);
 		goto fail;
-	}
-	if (config->profile_dirs != NULL) {
-		/* Only checked here: each decision makes the list anew */
-		dirs = profileacl_dirs(talloc_tos(), handle, config);
-		if (dirs == NULL) {
-			DBG_ERR("refusing the connection to [%s] for %s\n",
-				service,
-				user);
-			goto fail;
-		}
-		TALLOC_FREE(dirs);
 	}
 
 	if (handle->conn->force_user) {
@@ -374,26 +365,50 @@ static void profileacl_audit(struct connection_struct *conn,
 	       extra));
 }
 
-/*
- * Who owns what FSP refers to, on disk. A stream belongs to its base
- * file. The owner comes from the backend at the bottom of the VFS stack,
- * below any module that fakes stat (vfs_fake_perms reports every object
- * as the requester's). The modules below this one must be able to stat
- * the handle too: an error anywhere leaves the owner unknown.
- */
-static enum profileacl_object
-profileacl_fsp_owner(struct vfs_handle_struct *handle,
-		     struct files_struct *fsp,
-		     uid_t uid)
+/* The audit line of a security descriptor written through a grant */
+static void profileacl_audit_sd(struct connection_struct *conn,
+				struct files_struct *fsp,
+				uint32_t rights,
+				uint32_t security_info_sent,
+				const struct security_descriptor *psd,
+				NTSTATUS status)
 {
-	struct vfs_handle_struct *backend = handle;
-	SMB_STRUCT_STAT sbuf;
-	SMB_STRUCT_STAT real;
-	int ret;
+	char *sddl = sddl_encode(talloc_tos(), psd, get_global_sam_sid());
+	char *extra = talloc_asprintf(talloc_tos(),
+				      " secinfo=0x%x status=%s sd=%s",
+				      security_info_sent,
+				      nt_errstr(status),
+				      sddl != NULL ? sddl : "(unencodable)");
 
-	if (fsp == NULL) {
+	profileacl_audit(conn, fsp, "write", rights, extra != NULL ? extra : "");
+	TALLOC_FREE(extra);
+	TALLOC_FREE(sddl);
+}
+
+static enum profileacl_object profileacl_owner_state(const SMB_STRUCT_STAT *st,
+						     uid_t uid)
+{
+	if (S_ISLNK(st->st_ex_mode)) {
+		/* smbd follows links: a link itself is nobody's profile */
 		return PROFILEACL_OBJ_UNKNOWN;
 	}
+	return (st->st_ex_uid == uid) ? PROFILEACL_OBJ_OWN
+				      : PROFILEACL_OBJ_OTHER;
+}
+
+/*
+ * Who owns what the open handle FSP refers to, read from the handle by
+ * the modules below this one. A stream belongs to its base file. An
+ * error leaves the owner unknown.
+ */
+static enum profileacl_object profileacl_handle_owner(
+	struct vfs_handle_struct *handle,
+	struct files_struct *fsp,
+	uid_t uid)
+{
+	SMB_STRUCT_STAT sbuf;
+	int ret;
+
 	if (fsp->base_fsp != NULL) {
 		fsp = fsp->base_fsp;
 	}
@@ -404,92 +419,154 @@ profileacl_fsp_owner(struct vfs_handle_struct *handle,
 			    strerror(errno));
 		return PROFILEACL_OBJ_UNKNOWN;
 	}
-	while (backend->next != NULL) {
-		backend = backend->next;
-	}
-	ret = smb_vfs_call_fstat(backend, fsp, &real);
-	if (ret != 0) {
-		DBG_WARNING("fstat of %s in the file system failed: %s; "
-			    "owner unknown\n",
-			    fsp_str_dbg(fsp),
-			    strerror(errno));
-		return PROFILEACL_OBJ_UNKNOWN;
-	}
-	if (S_ISLNK(real.st_ex_mode)) {
-		/*
-		 * smbd follows links to their target; a handle on a link
-		 * itself means a module above misreported its type
-		 */
-		DBG_NOTICE("%s: the handle is a symlink itself; owner "
-			   "unknown\n",
-			   fsp_str_dbg(fsp));
-		return PROFILEACL_OBJ_UNKNOWN;
-	}
-	if (real.st_ex_uid != sbuf.st_ex_uid) {
-		char *stack = str_list_join(talloc_tos(),
-					    lp_vfs_objects(SNUM(handle->conn)),
-					    ' ');
+	return profileacl_owner_state(&sbuf, uid);
+}
 
-		DBG_NOTICE("%s: the modules below profileacl in \"vfs objects "
-			   "= %s\" report owner uid %u, the file system uid "
-			   "%u: the file system decides\n",
-			   fsp_str_dbg(fsp),
-			   stack != NULL ? stack : "?",
-			   (unsigned)sbuf.st_ex_uid,
-			   (unsigned)real.st_ex_uid);
-		TALLOC_FREE(stack);
+/* What one decision needs from smbd, for the lookups of the policy */
+struct profileacl_decision {
+	struct vfs_handle_struct *handle;
+	const struct profileacl_config *config;
+	/* a create: the name smbd resolved; a reconnect: the handle */
+	const struct smb_filename *smb_fname;
+	struct files_struct *fsp;
+	uid_t uid;
+};
+
+/*
+ * The owner of the folder a new object is created in ("inherit owner"),
+ * which will own the new object too.
+ */
+static enum profileacl_object profileacl_parent_owner(
+	struct profileacl_decision *d,
+	const struct smb_filename *smb_fname)
+{
+	struct smb_filename *parent = NULL;
+	struct smb_filename *atname = NULL;
+	enum profileacl_object state;
+	NTSTATUS status;
+
+	status = parent_pathref(talloc_tos(),
+				d->handle->conn->cwd_fsp,
+				smb_fname,
+				&parent,
+				&atname);
+	if (!NT_STATUS_IS_OK(status)) {
+		DBG_INFO("%s: no handle on the parent folder: %s\n",
+			 smb_fname_str_dbg(smb_fname),
+			 nt_errstr(status));
+		return PROFILEACL_OBJ_UNKNOWN;
 	}
-	return (real.st_ex_uid == uid) ? PROFILEACL_OBJ_OWN
-				       : PROFILEACL_OBJ_OTHER;
+	state = profileacl_owner_state(&parent->st, d->uid);
+	TALLOC_FREE(atname);
+	TALLOC_FREE(parent);
+	return state;
 }
 
 /*
- * Who will own the object a create would make: with "inherit owner" the
- * owner of the parent folder, for a new stream the owner of its base
- * file. Sets *container to that owner's state and returns true when one
- * of these rules applies.
+ * A name that does not exist yet: it is created by the requester, or with
+ * "inherit owner" for the owner of its folder.
  */
-static bool profileacl_new_owner(struct vfs_handle_struct *handle,
-				 const struct smb_filename *smb_fname,
-				 uid_t uid,
-				 enum profileacl_object *container)
+static void profileacl_new_object(struct profileacl_request *r,
+				  struct profileacl_decision *d,
+				  const struct smb_filename *smb_fname)
 {
-	struct connection_struct *conn = handle->conn;
-	struct smb_filename *other = NULL;
-	struct smb_filename *atname = NULL;
+	r->object = PROFILEACL_OBJ_ABSENT;
+	if (lp_inherit_owner(SNUM(d->handle->conn)) != INHERIT_OWNER_NO) {
+		r->inherit_owner = true;
+		r->parent = profileacl_parent_owner(d, smb_fname);
+	}
+}
+
+/*
+ * A stream belongs to its base file: an existing stream is the base
+ * file's owner's, a new stream on an existing file will be too, and a
+ * new stream on a new file is created with its file, as any new name.
+ */
+static void profileacl_stream_owner(struct profileacl_request *r,
+				    struct profileacl_decision *d)
+{
+	const struct smb_filename *smb_fname = d->smb_fname;
+	struct smb_filename *base = NULL;
+	enum profileacl_object state;
 	NTSTATUS status;
 
-	/* smb_fname is relative to the share root, whatever dirfsp is */
-	if (is_named_stream(smb_fname)) {
-		status = synthetic_pathref(talloc_tos(),
-					   conn->cwd_fsp,
-					   smb_fname->base_name,
-					   NULL,
-					   NULL,
-					   smb_fname->twrp,
-					   smb_fname->flags &
-						   ~SMB_FILENAME_POSIX_PATH,
-					   &other);
-	} else if (lp_inherit_owner(SNUM(conn)) != INHERIT_OWNER_NO) {
-		status = parent_pathref(talloc_tos(),
-					conn->cwd_fsp,
-					smb_fname,
-					&other,
-					&atname);
-	} else {
-		return false;
+	status = synthetic_pathref(talloc_tos(),
+				   d->handle->conn->cwd_fsp,
+				   smb_fname->base_name,
+				   NULL,
+				   NULL,
+				   smb_fname->twrp,
+				   smb_fname->flags & ~SMB_FILENAME_POSIX_PATH,
+				   &base);
+	if (NT_STATUS_EQUAL(status, NT_STATUS_OBJECT_NAME_NOT_FOUND)) {
+		profileacl_new_object(r, d, smb_fname);
+		return;
 	}
 	if (!NT_STATUS_IS_OK(status)) {
-		DBG_INFO("%s: no handle on the new object's container: %s\n",
+		DBG_INFO("%s: no handle on the base file: %s\n",
 			 smb_fname_str_dbg(smb_fname),
 			 nt_errstr(status));
-		*container = PROFILEACL_OBJ_UNKNOWN;
-		return true;
+		r->object = PROFILEACL_OBJ_UNKNOWN;
+		return;
 	}
-	*container = profileacl_fsp_owner(handle, other->fsp, uid);
-	TALLOC_FREE(atname);
-	TALLOC_FREE(other);
-	return true;
+	state = profileacl_owner_state(&base->st, d->uid);
+	TALLOC_FREE(base);
+	if (VALID_STAT(smb_fname->st)) {
+		r->object = state;
+		return;
+	}
+	r->object = PROFILEACL_OBJ_ABSENT;
+	r->inherit_owner = true;
+	r->parent = state;
+}
+
+/* The policy's owner lookup */
+static void profileacl_lookup_owner(struct profileacl_request *r,
+				    void *private_data)
+{
+	struct profileacl_decision *d = private_data;
+
+	if (d->fsp != NULL) {
+		r->object = profileacl_handle_owner(d->handle, d->fsp, d->uid);
+	} else if (is_named_stream(d->smb_fname)) {
+		profileacl_stream_owner(r, d);
+	} else if (VALID_STAT(d->smb_fname->st)) {
+		/* smbd stat'ed the name: the open checks the handle again */
+		r->object = profileacl_owner_state(&d->smb_fname->st, d->uid);
+	} else {
+		/* filename_convert() leaves a zeroed stat for a new name */
+		profileacl_new_object(r, d, d->smb_fname);
+	}
+}
+
+/* The policy's profile dirs lookup, for the session now in force */
+static void profileacl_lookup_dirs(struct profileacl_request *r,
+				   void *private_data)
+{
+	struct profileacl_decision *d = private_data;
+	const char *service = lp_const_servicename(SNUM(d->handle->conn));
+	const char *path = (d->fsp != NULL) ? d->fsp->fsp_name->base_name
+					    : d->smb_fname->base_name;
+	char **dirs = d->config->profile_dirs;
+	char *pattern = NULL;
+	size_t i;
+
+	r->outside_profile = true;
+	for (i = 0; dirs[i] != NULL && r->outside_profile; i++) {
+		const char *one[2] = {NULL, NULL};
+
+		pattern = profileacl_dir_pattern(talloc_tos(), service, dirs[i]);
+		if (pattern == NULL) {
+			/* A pattern that cannot be made grants nothing */
+			return;
+		}
+		if (pattern[0] != '\0') {
+			one[0] = pattern;
+			r->outside_profile = !profileacl_in_profile_dirs(path,
+									 one);
+		}
+		TALLOC_FREE(pattern);
+	}
 }
 
 /* Does this request ask for a right the share mask lacks? (cheap) */
@@ -504,53 +581,27 @@ static bool profileacl_wants(struct connection_struct *conn,
 }
 
 /*
- * What is known of the owner of the object a request is about: from an
- * open handle (a durable reconnect), or from the name smbd resolved for
- * a create (the pathref handle on it, or who will own a new object).
- */
-static void profileacl_learn_owner(struct vfs_handle_struct *handle,
-				   const struct smb_filename *smb_fname,
-				   struct files_struct *fsp,
-				   uid_t uid,
-				   struct profileacl_request *r)
-{
-	if (fsp != NULL) {
-		r->object = profileacl_fsp_owner(handle, fsp, uid);
-	} else if (!VALID_STAT(smb_fname->st)) {
-		/* filename_convert() leaves a zeroed stat for a new name */
-		r->object = PROFILEACL_OBJ_ABSENT;
-		r->inherit_owner = profileacl_new_owner(handle,
-							smb_fname,
-							uid,
-							&r->parent);
-	} else {
-		r->object = profileacl_fsp_owner(handle, smb_fname->fsp, uid);
-	}
-}
-
-/*
  * The rights to add to the share mask for this one request, or 0, about
- * the object named by smb_fname (a create) or open as fsp (a reconnect);
- * *puid is set to the requester. The questions are asked cheapest first:
- * the owner (one or two fstat calls) is looked up only for a request that
- * the owner could be granted, the profile dirs only for one that would be.
+ * the object named by smb_fname (a create) or open as fsp (a reconnect):
+ * one call of the policy, which asks for the owner and the profile dirs
+ * only when they can still matter. *preason says why.
  */
 static uint32_t profileacl_decide(vfs_handle_struct *handle,
 				  const struct smb_filename *smb_fname,
 				  struct files_struct *fsp,
 				  uint32_t access_mask,
 				  uint32_t create_disposition,
-				  uid_t *puid)
+				  enum profileacl_reason *preason)
 {
 	struct connection_struct *conn = handle->conn;
 	struct profileacl_config *config = NULL;
+	struct profileacl_decision d;
+	struct profileacl_lookup lookup;
 	struct profileacl_request r;
-	enum profileacl_reason reason;
-	const char *path =
-		(fsp != NULL) ? fsp->fsp_name->base_name : smb_fname->base_name;
+	const char *path = NULL;
 	uint32_t granted;
-	uid_t uid;
 
+	*preason = PROFILEACL_NOT_ASKED;
 	if (!profileacl_wants(conn, access_mask) ||
 	    !SMB_VFS_HANDLE_TEST_DATA(handle)) {
 		/* Most opens leave here; IPC$ and printers have no data */
@@ -561,7 +612,21 @@ static uint32_t profileacl_decide(vfs_handle_struct *handle,
 				struct profileacl_config,
 				return 0);
 
-	uid = get_current_uid(conn);
+	d = (struct profileacl_decision){
+		.handle = handle,
+		.config = config,
+		.smb_fname = smb_fname,
+		.fsp = fsp,
+		.uid = get_current_uid(conn),
+	};
+	lookup = (struct profileacl_lookup){
+		.owner = profileacl_lookup_owner,
+		.profile_dirs = (config->profile_dirs != NULL)
+					? profileacl_lookup_dirs
+					: NULL,
+		.private_data = &d,
+	};
+	se_map_generic(&access_mask, &file_generic_mapping);
 	r = (struct profileacl_request){
 		.access_mask = access_mask,
 		.share_mask = conn->share_access,
@@ -569,102 +634,29 @@ static uint32_t profileacl_decide(vfs_handle_struct *handle,
 		.grantable = config->grantable,
 		.guest = security_session_user_level(conn->session_info, NULL) <
 			 SECURITY_USER,
-		.root = (uid == 0),
+		.root = (d.uid == 0),
 		.read_only = conn->read_only,
 		.forced_user = conn->force_user,
-		/* the most the owner could get: nothing more for anyone */
-		.object = PROFILEACL_OBJ_OWN,
 	};
 
-	granted = profileacl_grant(&r, &reason);
-	if (granted != 0) {
-		profileacl_learn_owner(handle, smb_fname, fsp, uid, &r);
-		granted = profileacl_grant(&r, &reason);
-	}
-	if (granted != 0 && config->profile_dirs != NULL) {
-		char **dirs = profileacl_dirs(talloc_tos(), handle, config);
-
-		/* A list that cannot be made grants nothing */
-		r.outside_profile =
-			(dirs == NULL) ||
-			!profileacl_in_profile_dirs(path,
-						    (const char *const *)dirs);
-		TALLOC_FREE(dirs);
-		granted = profileacl_grant(&r, &reason);
-	}
+	granted = profileacl_grant(&r, &lookup, preason);
+	path = (fsp != NULL) ? fsp_str_dbg(fsp) : smb_fname_str_dbg(smb_fname);
 	if (granted == 0) {
-		if (reason != PROFILEACL_NOT_ASKED &&
-		    reason != PROFILEACL_NO_CONFIG) {
+		if (*preason != PROFILEACL_NOT_ASKED &&
+		    *preason != PROFILEACL_NO_CONFIG) {
 			DBG_INFO("%s: no grant for %s, access 0x%08x: %s\n",
 				 conn->session_info->unix_info->unix_name,
 				 path,
 				 access_mask,
-				 profileacl_reason_str(reason));
+				 profileacl_reason_str(*preason));
 		}
 		return 0;
 	}
-
-	DBG_DEBUG("%s: adding %s to the share mask 0x%08x for this open\n",
+	DBG_DEBUG("%s: adding %s to the share mask 0x%08x\n",
 		  path,
 		  profileacl_rights_str(granted),
 		  conn->share_access);
-	*puid = uid;
 	return granted;
-}
-
-struct profileacl_strip_state {
-	struct server_id pid;
-	uint64_t share_file_id;
-	uint32_t bits;
-	bool found;
-};
-
-static bool profileacl_strip_entry_fn(struct share_mode_entry *e,
-				      bool *modified,
-				      void *private_data)
-{
-	struct profileacl_strip_state *state = private_data;
-
-	if (!server_id_equal(&e->pid, &state->pid) ||
-	    e->share_file_id != state->share_file_id) {
-		return false;
-	}
-	e->access_mask &= ~state->bits;
-	*modified = true;
-	state->found = true;
-	return true;
-}
-
-/*
- * Take BITS away from the handle and from its share mode entry, which a
- * durable reconnect (on any node) restores the handle's access from.
- */
-static bool profileacl_strip(struct files_struct *fsp, uint32_t bits)
-{
-	struct profileacl_strip_state state = {
-		.pid = messaging_server_id(fsp->conn->sconn->msg_ctx),
-		.share_file_id = fh_get_gen_id(fsp->fh),
-		.bits = bits,
-	};
-	struct share_mode_lock *lck = NULL;
-	bool ok;
-
-	fsp->access_mask &= ~bits;
-
-	lck = get_existing_share_mode_lock(talloc_tos(), fsp->file_id);
-	if (lck == NULL) {
-		DBG_ERR("%s: no share mode lock\n", fsp_str_dbg(fsp));
-		return false;
-	}
-	ok = share_mode_forall_entries(lck, profileacl_strip_entry_fn, &state);
-	TALLOC_FREE(lck);
-	if (!ok || !state.found) {
-		DBG_ERR("%s: no share mode entry to strip %s from\n",
-			fsp_str_dbg(fsp),
-			profileacl_rights_str(bits));
-		return false;
-	}
-	return true;
 }
 
 static struct profileacl_fsp *profileacl_add_ext(vfs_handle_struct *handle,
@@ -684,84 +676,52 @@ static struct profileacl_fsp *profileacl_add_ext(vfs_handle_struct *handle,
 }
 
 /*
- * A handle holds rights the module granted: check on the handle that the
- * requester owns what it refers to, and keep, strip or refuse. event
- * names the path in the log and the audit ("grant", "reconnect").
- * Returns false when the handle must be closed.
+ * Record the rights the module decided for the handle FSP: GRANTED, which
+ * it keeps, for the audit of its writes; LOST, which it does not. Its
+ * durable cookie is then wrapped (profileacl_durable_cookie). Returns
+ * false when it cannot be recorded: the handle must be closed.
  */
-static bool profileacl_settle(vfs_handle_struct *handle,
-			      struct files_struct *fsp,
-			      uint32_t access_mask,
-			      uint32_t granted,
-			      uid_t uid,
-			      const char *event,
-			      NTSTATUS *pstatus)
+static bool profileacl_keep(vfs_handle_struct *handle,
+			    struct files_struct *fsp,
+			    uint32_t granted,
+			    uint32_t lost,
+			    const char *event)
 {
 	struct connection_struct *conn = handle->conn;
 	struct profileacl_config *config = NULL;
 	struct profileacl_fsp *ext = NULL;
-	enum profileacl_post_action action;
-	bool owned;
 
 	SMB_VFS_HANDLE_GET_DATA(handle,
 				config,
 				struct profileacl_config,
-				*pstatus = NT_STATUS_INTERNAL_ERROR;
 				return false);
-
-	owned = profileacl_fsp_owner(handle, fsp, uid) == PROFILEACL_OBJ_OWN;
-	action = profileacl_post_open(access_mask, granted, owned);
-	switch (action) {
-	case PROFILEACL_POST_KEEP:
-		granted &= fsp->access_mask;
-		if (granted == 0) {
-			return true;
-		}
-		ext = profileacl_add_ext(handle, fsp);
-		if (ext == NULL) {
-			*pstatus = NT_STATUS_NO_MEMORY;
-			return false;
-		}
-		ext->granted = granted;
-		DBG_NOTICE("user [%s] share [%s] path [%s]: %s %s\n",
-			   conn->session_info->unix_info->unix_name,
-			   lp_const_servicename(SNUM(conn)),
-			   fsp_str_dbg(fsp),
-			   strcmp(event, "grant") == 0 ? "granted"
-						       : "kept on reconnect",
-			   profileacl_rights_str(granted));
-		if (config->audit) {
-			profileacl_audit(conn, fsp, event, granted, "");
-		}
-		return true;
-	case PROFILEACL_POST_STRIP:
-		DBG_WARNING("%s: opened object is not owned by %s, "
-			    "removing %s from MAXIMUM_ALLOWED (%s)\n",
-			    fsp_str_dbg(fsp),
+	if (lost != 0) {
+		DBG_WARNING("user [%s] path [%s]: removing %s from the handle "
+			    "(%s)\n",
 			    conn->session_info->unix_info->unix_name,
-			    profileacl_rights_str(granted),
-			    event);
-		ext = profileacl_add_ext(handle, fsp);
-		if (ext == NULL || !profileacl_strip(fsp, granted)) {
-			/* The right may survive elsewhere: close */
-			*pstatus = NT_STATUS_ACCESS_DENIED;
-			return false;
-		}
-		ext->granted = 0;
-		ext->stripped = true;
-		return true;
-	case PROFILEACL_POST_DENY:
-		DBG_WARNING("%s: opened object is not owned by %s, "
-			    "refusing %s (%s)\n",
 			    fsp_str_dbg(fsp),
-			    conn->session_info->unix_info->unix_name,
-			    profileacl_rights_str(granted),
+			    profileacl_rights_str(lost),
 			    event);
-		*pstatus = NT_STATUS_ACCESS_DENIED;
+		fsp->access_mask &= ~lost;
+	}
+	ext = profileacl_add_ext(handle, fsp);
+	if (ext == NULL) {
 		return false;
 	}
-	*pstatus = NT_STATUS_INTERNAL_ERROR;
-	return false;
+	ext->granted = granted;
+	if (granted == 0) {
+		return true;
+	}
+	DBG_NOTICE("user [%s] share [%s] path [%s]: %s %s\n",
+		   conn->session_info->unix_info->unix_name,
+		   lp_const_servicename(SNUM(conn)),
+		   fsp_str_dbg(fsp),
+		   strcmp(event, "grant") == 0 ? "granted" : "kept on reconnect",
+		   profileacl_rights_str(granted));
+	if (config->audit) {
+		profileacl_audit(conn, fsp, event, granted, "");
+	}
+	return true;
 }
 
 static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
@@ -785,10 +745,14 @@ static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
 				       struct smb2_create_blobs *out_blobs)
 {
 	struct connection_struct *conn = handle->conn;
-	struct profileacl_config *config = NULL;
 	uint32_t saved_share_access = conn->share_access;
+	enum profileacl_reason reason;
+	enum profileacl_post_action action;
+	enum profileacl_object owner;
+	struct profileacl_config *config = NULL;
+	uint32_t mapped = access_mask;
 	uint32_t granted;
-	uid_t uid = (uid_t)-1;
+	int info = 0;
 	NTSTATUS status;
 
 	granted = profileacl_decide(handle,
@@ -796,17 +760,10 @@ static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
 				    NULL,
 				    access_mask,
 				    create_disposition,
-				    &uid);
+				    &reason);
 
-	/* Widened for the next module's create only, restored on any path */
-	if (granted != 0) {
-		SMB_VFS_HANDLE_GET_DATA(handle,
-					config,
-					struct profileacl_config,
-					return NT_STATUS_INTERNAL_ERROR);
-		conn->share_access |= granted;
-		config->creating = (sd != NULL) ? granted : 0;
-	}
+	/* Widened for the next module's create only, restored at once */
+	conn->share_access |= granted;
 	status = SMB_VFS_NEXT_CREATE_FILE(handle,
 					  req,
 					  dirfsp,
@@ -823,56 +780,156 @@ static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
 					  sd,
 					  ea_list,
 					  result,
-					  pinfo,
+					  &info,
 					  in_blobs,
 					  out_blobs);
-	if (granted == 0) {
-		return status;
-	}
 	conn->share_access = saved_share_access;
-	config->creating = 0;
+	if (pinfo != NULL) {
+		*pinfo = info;
+	}
+	if (granted == 0 || !NT_STATUS_IS_OK(status) || *result == NULL) {
+		return status;
+	}
 
-	if (!NT_STATUS_IS_OK(status) || *result == NULL) {
-		return status;
+	/* The check on the opened handle: the object opened is the owner's */
+	owner = profileacl_handle_owner(handle, *result, get_current_uid(conn));
+	se_map_generic(&mapped, &file_generic_mapping);
+	action = profileacl_post_open(mapped,
+				      granted,
+				      owner == PROFILEACL_OBJ_OWN);
+	switch (action) {
+	case PROFILEACL_POST_KEEP:
+		granted &= (*result)->access_mask;
+		if (granted == 0) {
+			/* the file's own ACL gave none of it */
+			return NT_STATUS_OK;
+		}
+		if (!profileacl_keep(handle, *result, granted, 0, "grant")) {
+			status = NT_STATUS_NO_MEMORY;
+			goto fail;
+		}
+		break;
+	case PROFILEACL_POST_STRIP:
+		if (!profileacl_keep(handle, *result, 0, granted, "grant")) {
+			status = NT_STATUS_ACCESS_DENIED;
+			goto fail;
+		}
+		return NT_STATUS_OK;
+	case PROFILEACL_POST_DENY:
+	default:
+		DBG_WARNING("%s: opened object is not owned by %s, "
+			    "refusing %s\n",
+			    fsp_str_dbg(*result),
+			    conn->session_info->unix_info->unix_name,
+			    profileacl_rights_str(granted));
+		status = NT_STATUS_ACCESS_DENIED;
+		goto fail;
 	}
-	if (!profileacl_settle(handle,
-			       *result,
-			       access_mask,
-			       granted,
-			       uid,
-			       "grant",
-			       &status)) {
-		close_file_free(req, result, ERROR_CLOSE);
-		return status;
+
+	/* The client's initial security descriptor, written by smbd */
+	SMB_VFS_HANDLE_GET_DATA(handle,
+				config,
+				struct profileacl_config,
+				return NT_STATUS_OK);
+	if (config->audit && sd != NULL && granted != 0 &&
+	    info == FILE_WAS_CREATED) {
+		profileacl_audit_sd(conn,
+				    *result,
+				    granted,
+				    get_sec_info(sd),
+				    sd,
+				    NT_STATUS_OK);
 	}
+	return NT_STATUS_OK;
+
+fail:
+	close_file_free(req, result, ERROR_CLOSE);
+	return status;
+}
+
+static NTSTATUS profileacl_cookie_wrap(TALLOC_CTX *mem_ctx, DATA_BLOB *cookie)
+{
+	DATA_BLOB wrapped = data_blob_talloc(mem_ctx,
+					     NULL,
+					     PROFILEACL_COOKIE_MAGIC_LEN +
+						     cookie->length);
+
+	if (wrapped.data == NULL) {
+		return NT_STATUS_NO_MEMORY;
+	}
+	memcpy(wrapped.data,
+	       PROFILEACL_COOKIE_MAGIC,
+	       PROFILEACL_COOKIE_MAGIC_LEN);
+	memcpy(wrapped.data + PROFILEACL_COOKIE_MAGIC_LEN,
+	       cookie->data,
+	       cookie->length);
+	data_blob_free(cookie);
+	*cookie = wrapped;
 	return NT_STATUS_OK;
 }
 
+/* The cookie inside the envelope, or COOKIE itself when it has none */
+static DATA_BLOB profileacl_cookie_inner(const DATA_BLOB cookie,
+					 bool *wrapped)
+{
+	size_t n = profileacl_cookie_envelope(cookie.data, cookie.length);
+
+	*wrapped = (n != 0);
+	return data_blob_const(cookie.data + n, cookie.length - n);
+}
+
 /*
- * No durable handle for a handle that lost a right in a race: its
- * reconnect must not even have to be reasoned about.
+ * The share mode entry keeps the access a handle was opened with, and a
+ * durable reconnect restores the handle from it on any node, through any
+ * share on the same path (source3/smbd/durable.c). The cookie of a handle
+ * whose rights the module decided is therefore wrapped: vfs_default, and
+ * so every share without profileacl, refuses it, and a share with
+ * profileacl unwraps it and decides the rights again.
  */
 static NTSTATUS profileacl_durable_cookie(struct vfs_handle_struct *handle,
 					  struct files_struct *fsp,
 					  TALLOC_CTX *mem_ctx,
 					  DATA_BLOB *cookie)
 {
-	struct profileacl_fsp *ext = VFS_FETCH_FSP_EXTENSION(handle, fsp);
+	NTSTATUS status;
 
-	if (ext != NULL && ext->stripped) {
-		DBG_NOTICE("%s: no durable handle for a handle that lost "
-			   "a right\n",
-			   fsp_str_dbg(fsp));
-		return NT_STATUS_NOT_SUPPORTED;
+	status = SMB_VFS_NEXT_DURABLE_COOKIE(handle, fsp, mem_ctx, cookie);
+	if (!NT_STATUS_IS_OK(status) ||
+	    VFS_FETCH_FSP_EXTENSION(handle, fsp) == NULL) {
+		return status;
 	}
-	return SMB_VFS_NEXT_DURABLE_COOKIE(handle, fsp, mem_ctx, cookie);
+	return profileacl_cookie_wrap(mem_ctx, cookie);
+}
+
+static NTSTATUS profileacl_durable_disconnect(struct vfs_handle_struct *handle,
+					      struct files_struct *fsp,
+					      const DATA_BLOB old_cookie,
+					      TALLOC_CTX *mem_ctx,
+					      DATA_BLOB *new_cookie)
+{
+	bool wrapped;
+	DATA_BLOB inner = profileacl_cookie_inner(old_cookie, &wrapped);
+	NTSTATUS status;
+
+	status = SMB_VFS_NEXT_DURABLE_DISCONNECT(handle,
+						 fsp,
+						 inner,
+						 mem_ctx,
+						 new_cookie);
+	if (!NT_STATUS_IS_OK(status) || !wrapped) {
+		return status;
+	}
+	return profileacl_cookie_wrap(mem_ctx, new_cookie);
 }
 
 /*
  * A durable reconnect restores the handle's access mask from the share
- * mode entry (source3/smbd/durable.c) and never passes through
- * create_file. Any right in it that the share mask lacks is decided again
- * for the session that reconnects, on this node, as an open would be.
+ * mode entry and never passes through create_file. Every right in it
+ * that the share mask lacks is decided again for the session that
+ * reconnects, on this node, each on its own as MAXIMUM_ALLOWED would: a
+ * right the owner keeps keeps its audit, a lost one leaves the handle. A
+ * handle whose owner cannot be read is not reconnected, as smbd does not
+ * reconnect one it cannot stat.
  */
 static NTSTATUS profileacl_durable_reconnect(struct vfs_handle_struct *handle,
 					     struct smb_request *smb1req,
@@ -883,15 +940,17 @@ static NTSTATUS profileacl_durable_reconnect(struct vfs_handle_struct *handle,
 					     DATA_BLOB *new_cookie)
 {
 	struct connection_struct *conn = handle->conn;
+	enum profileacl_reason reason;
 	uint32_t extra;
 	uint32_t granted;
-	uid_t uid = (uid_t)-1;
+	bool wrapped;
+	DATA_BLOB inner = profileacl_cookie_inner(old_cookie, &wrapped);
 	NTSTATUS status;
 
 	status = SMB_VFS_NEXT_DURABLE_RECONNECT(handle,
 						smb1req,
 						op,
-						old_cookie,
+						inner,
 						mem_ctx,
 						fsp,
 						new_cookie);
@@ -904,93 +963,60 @@ static NTSTATUS profileacl_durable_reconnect(struct vfs_handle_struct *handle,
 	if (extra == 0) {
 		return NT_STATUS_OK;
 	}
-	/*
-	 * As an open asking MAXIMUM_ALLOWED: each right on its own, and
-	 * never more than the handle had.
-	 */
 	granted = profileacl_decide(handle,
 				    NULL,
 				    *fsp,
 				    extra | SEC_FLAG_MAXIMUM_ALLOWED,
 				    FILE_OPEN,
-				    &uid) &
+				    &reason) &
 		  extra;
-	if ((extra & ~granted) != 0) {
-		DBG_WARNING("%s: durable reconnect by %s: removing %s, "
-			    "which the share mask lacks\n",
+	if (granted == 0 && reason == PROFILEACL_OWNER_UNKNOWN) {
+		DBG_WARNING("%s: durable reconnect by %s refused: the owner "
+			    "cannot be read\n",
 			    fsp_str_dbg(*fsp),
-			    conn->session_info->unix_info->unix_name,
-			    profileacl_rights_str(extra & ~granted));
-		if (!profileacl_strip(*fsp, extra & ~granted)) {
-			status = NT_STATUS_ACCESS_DENIED;
-			goto fail;
-		}
+			    conn->session_info->unix_info->unix_name);
+		status = NT_STATUS_ACCESS_DENIED;
+		goto fail;
 	}
-	/*
-	 * Keep the rest with the guard and audit of a granted handle. A
-	 * reconnect that finds another owner after all loses the right
-	 * (as MAXIMUM_ALLOWED would), it does not fail.
-	 */
-	if (granted != 0 && !profileacl_settle(handle,
-					       *fsp,
-					       SEC_FLAG_MAXIMUM_ALLOWED,
-					       granted,
-					       uid,
-					       "reconnect",
-					       &status)) {
+	if (!profileacl_keep(handle,
+			     *fsp,
+			     granted,
+			     extra & ~granted,
+			     "reconnect")) {
+		status = NT_STATUS_NO_MEMORY;
+		goto fail;
+	}
+	status = profileacl_cookie_wrap(mem_ctx, new_cookie);
+	if (!NT_STATUS_IS_OK(status)) {
 		goto fail;
 	}
 	return NT_STATUS_OK;
 
 fail:
-	close_file_free(smb1req, fsp, ERROR_CLOSE);
+	/*
+	 * The new cookie lives on the caller's smbXsrv_open (mem_ctx),
+	 * which closing the handle frees with it: free it first.
+	 */
 	data_blob_free(new_cookie);
+	close_file_free(smb1req, fsp, ERROR_CLOSE);
 	return status;
 }
 
 /*
- * The grant a security descriptor or ACL write on fsp goes through, or
- * NULL. smbd writes a stream's security through its base file
- * (metadata_fsp()), so a base handle opened for a stream carries the
+ * A security descriptor written through a right the module granted gets
+ * an audit line. smbd's set_sd() has already checked the handle's rights
+ * for each part of it; smbd writes a stream's security through its base
+ * file (metadata_fsp()), so a base handle opened for a stream carries the
  * stream handle's grant.
- */
-static struct profileacl_fsp *
-profileacl_write_grant(vfs_handle_struct *handle,
-		       struct files_struct *fsp,
-		       struct files_struct **granted_fsp)
-{
-	struct profileacl_fsp *ext = VFS_FETCH_FSP_EXTENSION(handle, fsp);
-
-	*granted_fsp = fsp;
-	if (ext == NULL && fsp->stream_fsp != NULL) {
-		*granted_fsp = fsp->stream_fsp;
-		ext = VFS_FETCH_FSP_EXTENSION(handle, fsp->stream_fsp);
-	}
-	if (ext == NULL || ext->granted == 0) {
-		return NULL;
-	}
-	return ext;
-}
-
-/*
- * A security descriptor written through a right the module granted may
- * hold what those rights allow and nothing else, and each write gives one
- * audit line. That covers a granted handle, a stream's base handle, and
- * the initial security descriptor of a create the module widened. Other
- * writes pass straight through.
  */
 static NTSTATUS profileacl_fset_nt_acl(vfs_handle_struct *handle,
 				       files_struct *fsp,
 				       uint32_t security_info_sent,
 				       const struct security_descriptor *psd)
 {
-	struct connection_struct *conn = handle->conn;
 	struct profileacl_config *config = NULL;
 	struct profileacl_fsp *ext = NULL;
-	struct files_struct *granted_fsp = NULL;
-	uint32_t rights;
-	char *sddl = NULL;
-	char *extra = NULL;
+	struct files_struct *granted_fsp = fsp;
 	NTSTATUS status;
 
 	if (SMB_VFS_HANDLE_TEST_DATA(handle)) {
@@ -998,215 +1024,38 @@ static NTSTATUS profileacl_fset_nt_acl(vfs_handle_struct *handle,
 					config,
 					struct profileacl_config,
 					return NT_STATUS_INTERNAL_ERROR);
-		ext = profileacl_write_grant(handle, fsp, &granted_fsp);
 	}
-	if (ext != NULL) {
-		rights = ext->granted;
-	} else if (config != NULL && config->creating != 0) {
-		/*
-		 * The client's initial SD on a create the module widened.
-		 * smbd writes it with its own override of the handle's access
-		 * (FILE_GENERIC_ALL) for any create, granted or not, so the
-		 * grant adds nothing here and smbd's own checks decide: audit
-		 * it only. Guarding it would refuse creates stock Samba
-		 * serves.
-		 */
-		granted_fsp = fsp;
-		rights = config->creating;
-	} else {
-		return SMB_VFS_NEXT_FSET_NT_ACL(handle,
-						fsp,
-						security_info_sent,
-						psd);
+	if (config != NULL && config->audit) {
+		ext = VFS_FETCH_FSP_EXTENSION(handle, fsp);
+		if (ext == NULL && fsp->stream_fsp != NULL) {
+			granted_fsp = fsp->stream_fsp;
+			ext = VFS_FETCH_FSP_EXTENSION(handle, granted_fsp);
+		}
 	}
-
-	if (ext != NULL &&
-	    !profileacl_sd_write_allowed(security_info_sent,
-					 granted_fsp->access_mask)) {
-		DBG_WARNING("user [%s] path [%s]: refusing security "
-			    "information 0x%x through a handle granted %s\n",
-			    conn->session_info->unix_info->unix_name,
-			    fsp_str_dbg(granted_fsp),
-			    security_info_sent,
-			    profileacl_rights_str(rights));
-		return NT_STATUS_ACCESS_DENIED;
-	}
-
-	config->writing = true;
 	status = SMB_VFS_NEXT_FSET_NT_ACL(handle, fsp, security_info_sent, psd);
-	config->writing = false;
-	if (config->audit) {
-		sddl = sddl_encode(talloc_tos(), psd, get_global_sam_sid());
-		extra = talloc_asprintf(talloc_tos(),
-					" secinfo=0x%x status=%s sd=%s",
-					security_info_sent,
-					nt_errstr(status),
-					sddl != NULL ? sddl : "(unencodable)");
-		profileacl_audit(conn,
-				 granted_fsp,
-				 "write",
-				 rights,
-				 extra != NULL ? extra : "");
-		TALLOC_FREE(extra);
-		TALLOC_FREE(sddl);
+	if (ext != NULL && ext->granted != 0) {
+		profileacl_audit_sd(handle->conn,
+				    granted_fsp,
+				    ext->granted,
+				    security_info_sent,
+				    psd,
+				    status);
 	}
 	return status;
-}
-
-/*
- * A POSIX ACL written straight to a granted handle (SMB1 unix extensions,
- * SMB_SET_POSIX_ACL) is guarded and audited like a security descriptor.
- * The ACL writes smbd makes inside our own fset_nt_acl are part of that
- * write. Returns false to refuse; *audit_fsp is set (with *rights) when
- * the write is to be audited.
- */
-static bool profileacl_acl_write_check(vfs_handle_struct *handle,
-				       struct files_struct *fsp,
-				       const char *what,
-				       struct files_struct **audit_fsp,
-				       uint32_t *rights)
-{
-	struct connection_struct *conn = handle->conn;
-	struct profileacl_config *config = NULL;
-	struct files_struct *granted_fsp = NULL;
-	struct profileacl_fsp *ext = NULL;
-
-	*audit_fsp = NULL;
-	if (!SMB_VFS_HANDLE_TEST_DATA(handle)) {
-		return true;
-	}
-	SMB_VFS_HANDLE_GET_DATA(handle,
-				config,
-				struct profileacl_config,
-				return false);
-	ext = profileacl_write_grant(handle, fsp, &granted_fsp);
-	if (ext == NULL || config->writing) {
-		return true;
-	}
-	if (!profileacl_sd_write_allowed(PROFILEACL_SECINFO_DACL,
-					 granted_fsp->access_mask)) {
-		DBG_WARNING("user [%s] path [%s]: refusing a POSIX ACL "
-			    "write (%s) through a handle granted %s\n",
-			    conn->session_info->unix_info->unix_name,
-			    fsp_str_dbg(granted_fsp),
-			    what,
-			    profileacl_rights_str(ext->granted));
-		return false;
-	}
-	if (config->audit) {
-		*audit_fsp = granted_fsp;
-		*rights = ext->granted;
-	}
-	return true;
-}
-
-static void profileacl_acl_audit(struct connection_struct *conn,
-				 struct files_struct *audit_fsp,
-				 uint32_t rights,
-				 const char *what,
-				 SMB_ACL_T theacl,
-				 int ret)
-{
-	int saved_errno = errno;
-	char *extra =
-		talloc_asprintf(talloc_tos(),
-				" posix_acl=%s entries=%d status=%s",
-				what,
-				theacl != NULL ? theacl->count : 0,
-				ret == 0 ? "NT_STATUS_OK" : strerror(errno));
-
-	profileacl_audit(conn,
-			 audit_fsp,
-			 "write",
-			 rights,
-			 extra != NULL ? extra : "");
-	TALLOC_FREE(extra);
-	errno = saved_errno;
-}
-
-static int profileacl_sys_acl_set_fd(vfs_handle_struct *handle,
-				     struct files_struct *fsp,
-				     SMB_ACL_TYPE_T type,
-				     SMB_ACL_T theacl)
-{
-	const char *what =
-		(type == SMB_ACL_TYPE_DEFAULT) ? "default" : "access";
-	struct files_struct *audit_fsp = NULL;
-	uint32_t rights = 0;
-	int ret;
-
-	if (!profileacl_acl_write_check(handle,
-					fsp,
-					what,
-					&audit_fsp,
-					&rights)) {
-		errno = EACCES;
-		return -1;
-	}
-	ret = SMB_VFS_NEXT_SYS_ACL_SET_FD(handle, fsp, type, theacl);
-	if (audit_fsp != NULL) {
-		profileacl_acl_audit(handle->conn,
-				     audit_fsp,
-				     rights,
-				     what,
-				     theacl,
-				     ret);
-	}
-	return ret;
-}
-
-static int profileacl_sys_acl_delete_def_fd(vfs_handle_struct *handle,
-					    struct files_struct *fsp)
-{
-	const char *what = "delete default";
-	struct files_struct *audit_fsp = NULL;
-	uint32_t rights = 0;
-	int ret;
-
-	if (!profileacl_acl_write_check(handle,
-					fsp,
-					what,
-					&audit_fsp,
-					&rights)) {
-		errno = EACCES;
-		return -1;
-	}
-	ret = SMB_VFS_NEXT_SYS_ACL_DELETE_DEF_FD(handle, fsp);
-	if (audit_fsp != NULL) {
-		profileacl_acl_audit(handle->conn,
-				     audit_fsp,
-				     rights,
-				     what,
-				     NULL,
-				     ret);
-	}
-	return ret;
 }
 
 static struct vfs_fn_pointers vfs_profileacl_fns = {
 	.connect_fn = profileacl_connect,
 	.create_file_fn = profileacl_create_file,
 	.fset_nt_acl_fn = profileacl_fset_nt_acl,
-	.sys_acl_set_fd_fn = profileacl_sys_acl_set_fd,
-	.sys_acl_delete_def_fd_fn = profileacl_sys_acl_delete_def_fd,
 	.durable_cookie_fn = profileacl_durable_cookie,
+	.durable_disconnect_fn = profileacl_durable_disconnect,
 	.durable_reconnect_fn = profileacl_durable_reconnect,
 };
 
-/*
- * The load guard. smbd checks only SMB_VFS_INTERFACE_VERSION, but its
- * internal structures (connection_struct, files_struct, ...) are not
- * stable between builds of one release, so the module runs only in the
- * exact samba build it was compiled against, told apart by the GNU build
- * ID of libsmbd-base. The build (wscript) records that ID, the samba
- * version and the command that rebuilds the module.
- */
 #ifndef PROFILEACL_SAMBA_BUILD_ID
 #error "PROFILEACL_SAMBA_BUILD_ID is set by the build (wscript)"
 #endif
-
-/* libsmbd-base-samba4.so.0 (4.17), libsmbd-base-private-samba.so.0 (4.2x) */
-#define PROFILEACL_SMBD_BASE "/libsmbd-base-"
 
 /*
  * What the module was built for, in a section of its own so that
@@ -1218,73 +1067,33 @@ static const char profileacl_built_for[]
 		"samba=" PROFILEACL_SAMBA_VERSION
 		" build-id=" PROFILEACL_SAMBA_BUILD_ID;
 
-struct profileacl_build_id {
-	char hex[2 * 64 + 1];
-	bool lib_found;
-	bool id_found;
-};
-
-static int profileacl_find_build_id(struct dl_phdr_info *info,
-				    size_t size _UNUSED_,
-				    void *private_data)
-{
-	struct profileacl_build_id *state = private_data;
-	ElfW(Half) i;
-
-	if (info->dlpi_name == NULL ||
-	    strstr(info->dlpi_name, PROFILEACL_SMBD_BASE) == NULL) {
-		return 0;
-	}
-	state->lib_found = true;
-	for (i = 0; i < info->dlpi_phnum; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-
-		if (ph->p_type != PT_NOTE) {
-			continue;
-		}
-		if (profileacl_gnu_build_id(
-			    (const uint8_t *)(info->dlpi_addr + ph->p_vaddr),
-			    ph->p_memsz,
-			    state->hex,
-			    sizeof(state->hex))) {
-			state->id_found = true;
-			break;
-		}
-	}
-	return 1;
-}
-
-static bool profileacl_running_build_ok(void)
-{
-	struct profileacl_build_id state = {.lib_found = false};
-
-	dl_iterate_phdr(profileacl_find_build_id, &state);
-	if (state.id_found &&
-	    strcmp(state.hex, PROFILEACL_SAMBA_BUILD_ID) == 0) {
-		return true;
-	}
-	DBG_ERR("vfs_profileacl: refusing to load: the module was built for "
-		"samba %s (libsmbd-base build id %s), but this smbd (Samba "
-		"%s) runs libsmbd-base build id %s; smbd's internal "
-		"structures differ between builds. Shares with \"vfs objects "
-		"= profileacl\" refuse connections until the module is "
-		"rebuilt for the running samba: %s\n",
-		PROFILEACL_SAMBA_VERSION,
-		PROFILEACL_SAMBA_BUILD_ID,
-		samba_version_string(),
-		state.id_found	  ? state.hex
-		: state.lib_found ? "(none)"
-				  : "(libsmbd-base not loaded)",
-		PROFILEACL_REBUILD_COMMAND);
-	return false;
-}
-
 NTSTATUS samba_init_module(TALLOC_CTX *ctx);
 NTSTATUS samba_init_module(TALLOC_CTX *ctx _UNUSED_)
 {
+	char running[2 * 64 + 1];
+	enum profileacl_build build;
 	NTSTATUS status;
 
-	if (!profileacl_running_build_ok()) {
+	/* The load guard (profileacl_loadguard.h) */
+	build = profileacl_check_build(PROFILEACL_SAMBA_BUILD_ID,
+				       running,
+				       sizeof(running));
+	if (build != PROFILEACL_BUILD_MATCH) {
+		DBG_ERR("vfs_profileacl: refusing to load: the module was "
+			"built for samba %s (libsmbd-base build id %s), but "
+			"this smbd (Samba %s) runs libsmbd-base build id %s; "
+			"smbd's internal structures differ between builds. "
+			"Shares with \"vfs objects = profileacl\" refuse "
+			"connections until the module is rebuilt for the "
+			"running samba: %s\n",
+			PROFILEACL_SAMBA_VERSION,
+			PROFILEACL_SAMBA_BUILD_ID,
+			samba_version_string(),
+			build == PROFILEACL_BUILD_OTHER	   ? running
+			: build == PROFILEACL_BUILD_NO_ID ? "(none)"
+							  : "(libsmbd-base not "
+							    "loaded)",
+			PROFILEACL_REBUILD_COMMAND);
 		return NT_STATUS_REVISION_MISMATCH;
 	}
 

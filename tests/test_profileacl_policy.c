@@ -68,9 +68,8 @@ static struct profileacl_request owner_request(void)
 	};
 }
 
-static void expect(struct profileacl_request *r,
-		   uint32_t bits,
-		   enum profileacl_reason why)
+static void
+expect(struct profileacl_request *r, uint32_t bits, enum profileacl_reason why)
 {
 	enum profileacl_reason reason = PROFILEACL_GRANTED + 100;
 	uint32_t got = profileacl_grant(r, NULL, &reason);

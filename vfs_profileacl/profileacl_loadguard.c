@@ -121,9 +121,8 @@ static int profileacl_find_build_id(struct dl_phdr_info *info,
 	return 1;
 }
 
-enum profileacl_build profileacl_check_build(const char *expected,
-					     char *running,
-					     size_t size)
+enum profileacl_build
+profileacl_check_build(const char *expected, char *running, size_t size)
 {
 	struct profileacl_build_state state = {
 		.hex = running,

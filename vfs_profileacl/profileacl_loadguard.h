@@ -55,8 +55,7 @@ enum profileacl_build {
  * Compare the build ID of the loaded libsmbd-base with EXPECTED; the
  * running one goes to running[size] ("" when there is none).
  */
-enum profileacl_build profileacl_check_build(const char *expected,
-					     char *running,
-					     size_t size);
+enum profileacl_build
+profileacl_check_build(const char *expected, char *running, size_t size);
 
 #endif /* _PROFILEACL_LOADGUARD_H_ */

@@ -310,8 +310,9 @@ bool profileacl_in_profile_dirs(const char *path, const char *const *patterns)
 size_t profileacl_cookie_envelope(const uint8_t *cookie, size_t len)
 {
 	if (cookie == NULL || len < PROFILEACL_COOKIE_MAGIC_LEN ||
-	    memcmp(cookie, PROFILEACL_COOKIE_MAGIC, PROFILEACL_COOKIE_MAGIC_LEN) !=
-		    0) {
+	    memcmp(cookie,
+		   PROFILEACL_COOKIE_MAGIC,
+		   PROFILEACL_COOKIE_MAGIC_LEN) != 0) {
 		return 0;
 	}
 	return PROFILEACL_COOKIE_MAGIC_LEN;

@@ -66,7 +66,7 @@ enum profileacl_object {
 struct profileacl_request {
 	/* desired access, generic rights mapped (se_map_generic) */
 	uint32_t access_mask;
-	uint32_t share_mask;  /* the user's share mask */
+	uint32_t share_mask; /* the user's share mask */
 	uint32_t create_disposition;
 	uint32_t grantable;   /* configured rights to grant */
 	bool guest;	      /* guest or anonymous session */

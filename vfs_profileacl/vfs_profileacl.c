@@ -380,7 +380,11 @@ static void profileacl_audit_sd(struct connection_struct *conn,
 				      nt_errstr(status),
 				      sddl != NULL ? sddl : "(unencodable)");
 
-	profileacl_audit(conn, fsp, "write", rights, extra != NULL ? extra : "");
+	profileacl_audit(conn,
+			 fsp,
+			 "write",
+			 rights,
+			 extra != NULL ? extra : "");
 	TALLOC_FREE(extra);
 	TALLOC_FREE(sddl);
 }
@@ -401,10 +405,10 @@ static enum profileacl_object profileacl_owner_state(const SMB_STRUCT_STAT *st,
  * the modules below this one. A stream belongs to its base file. An
  * error leaves the owner unknown.
  */
-static enum profileacl_object profileacl_handle_owner(
-	struct vfs_handle_struct *handle,
-	struct files_struct *fsp,
-	uid_t uid)
+static enum profileacl_object
+profileacl_handle_owner(struct vfs_handle_struct *handle,
+			struct files_struct *fsp,
+			uid_t uid)
 {
 	SMB_STRUCT_STAT sbuf;
 	int ret;
@@ -436,9 +440,9 @@ struct profileacl_decision {
  * The owner of the folder a new object is created in ("inherit owner"),
  * which will own the new object too.
  */
-static enum profileacl_object profileacl_parent_owner(
-	struct profileacl_decision *d,
-	const struct smb_filename *smb_fname)
+static enum profileacl_object
+profileacl_parent_owner(struct profileacl_decision *d,
+			const struct smb_filename *smb_fname)
 {
 	struct smb_filename *parent = NULL;
 	struct smb_filename *atname = NULL;
@@ -555,15 +559,16 @@ static void profileacl_lookup_dirs(struct profileacl_request *r,
 	for (i = 0; dirs[i] != NULL && r->outside_profile; i++) {
 		const char *one[2] = {NULL, NULL};
 
-		pattern = profileacl_dir_pattern(talloc_tos(), service, dirs[i]);
+		pattern =
+			profileacl_dir_pattern(talloc_tos(), service, dirs[i]);
 		if (pattern == NULL) {
 			/* A pattern that cannot be made grants nothing */
 			return;
 		}
 		if (pattern[0] != '\0') {
 			one[0] = pattern;
-			r->outside_profile = !profileacl_in_profile_dirs(path,
-									 one);
+			r->outside_profile =
+				!profileacl_in_profile_dirs(path, one);
 		}
 		TALLOC_FREE(pattern);
 	}
@@ -716,7 +721,8 @@ static bool profileacl_keep(vfs_handle_struct *handle,
 		   conn->session_info->unix_info->unix_name,
 		   lp_const_servicename(SNUM(conn)),
 		   fsp_str_dbg(fsp),
-		   strcmp(event, "grant") == 0 ? "granted" : "kept on reconnect",
+		   strcmp(event, "grant") == 0 ? "granted"
+					       : "kept on reconnect",
 		   profileacl_rights_str(granted));
 	if (config->audit) {
 		profileacl_audit(conn, fsp, event, granted, "");
@@ -849,10 +855,10 @@ fail:
 
 static NTSTATUS profileacl_cookie_wrap(TALLOC_CTX *mem_ctx, DATA_BLOB *cookie)
 {
-	DATA_BLOB wrapped = data_blob_talloc(mem_ctx,
-					     NULL,
-					     PROFILEACL_COOKIE_MAGIC_LEN +
-						     cookie->length);
+	DATA_BLOB wrapped =
+		data_blob_talloc(mem_ctx,
+				 NULL,
+				 PROFILEACL_COOKIE_MAGIC_LEN + cookie->length);
 
 	if (wrapped.data == NULL) {
 		return NT_STATUS_NO_MEMORY;
@@ -869,8 +875,7 @@ static NTSTATUS profileacl_cookie_wrap(TALLOC_CTX *mem_ctx, DATA_BLOB *cookie)
 }
 
 /* The cookie inside the envelope, or COOKIE itself when it has none */
-static DATA_BLOB profileacl_cookie_inner(const DATA_BLOB cookie,
-					 bool *wrapped)
+static DATA_BLOB profileacl_cookie_inner(const DATA_BLOB cookie, bool *wrapped)
 {
 	size_t n = profileacl_cookie_envelope(cookie.data, cookie.length);
 
@@ -1089,7 +1094,7 @@ NTSTATUS samba_init_module(TALLOC_CTX *ctx _UNUSED_)
 			PROFILEACL_SAMBA_VERSION,
 			PROFILEACL_SAMBA_BUILD_ID,
 			samba_version_string(),
-			build == PROFILEACL_BUILD_OTHER	   ? running
+			build == PROFILEACL_BUILD_OTHER	  ? running
 			: build == PROFILEACL_BUILD_NO_ID ? "(none)"
 							  : "(libsmbd-base not "
 							    "loaded)",

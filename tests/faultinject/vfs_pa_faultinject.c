@@ -163,14 +163,14 @@ pa_faultinject_create_file(vfs_handle_struct *handle,
 	return status;
 }
 
-static NTSTATUS pa_faultinject_durable_reconnect(
-	struct vfs_handle_struct *handle,
-	struct smb_request *smb1req,
-	struct smbXsrv_open *op,
-	const DATA_BLOB old_cookie,
-	TALLOC_CTX *mem_ctx,
-	struct files_struct **fsp,
-	DATA_BLOB *new_cookie)
+static NTSTATUS
+pa_faultinject_durable_reconnect(struct vfs_handle_struct *handle,
+				 struct smb_request *smb1req,
+				 struct smbXsrv_open *op,
+				 const DATA_BLOB old_cookie,
+				 TALLOC_CTX *mem_ctx,
+				 struct files_struct **fsp,
+				 DATA_BLOB *new_cookie)
 {
 	struct pa_faultinject_fsp *ext = NULL;
 	NTSTATUS status;

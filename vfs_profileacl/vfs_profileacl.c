@@ -392,10 +392,6 @@ static void profileacl_audit_sd(struct connection_struct *conn,
 static enum profileacl_object profileacl_owner_state(const SMB_STRUCT_STAT *st,
 						     uid_t uid)
 {
-	if (S_ISLNK(st->st_ex_mode)) {
-		/* smbd follows links: a link itself is nobody's profile */
-		return PROFILEACL_OBJ_UNKNOWN;
-	}
 	return (st->st_ex_uid == uid) ? PROFILEACL_OBJ_OWN
 				      : PROFILEACL_OBJ_OTHER;
 }

@@ -1,10 +1,27 @@
 #!/usr/bin/python3
 """Fault injection below vfs_profileacl (tests/faultinject): when stat,
 open or the check on the opened handle fail, the module grants nothing,
-logs why, restores the share mask, and smbd keeps serving other opens."""
+logs why, restores the share mask, and smbd keeps serving other opens.
+
+Every step that relies on an injection checks that its injection point
+fired on its own file during that step: the lines smbd logged while the
+step ran must include the point's own line, "pa_faultinject: failing OP
+of PATH" (or, for racechown, "pa_faultinject: gave PATH to uid N"), for
+the step's file. A fault that did not fire fails the step, so an outcome
+that merely looks like one (a missing file, a refusal for another
+reason) cannot pass for it.
+
+To add an injection point: give it a name prefix in
+tests/faultinject/vfs_pa_faultinject.c that fails its call through
+fail(OP, PATH); add "PREFIX": (OP, ...) to POINTS below; name the step's
+file PREFIX-...; and run the step as
+    result = fired(R, srv, 'PREFIX', file_name, lambda: STEP, label)
+which returns what STEP returned and checks the log line.
+"""
 
 import os
 import pwd
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -31,6 +48,53 @@ SHARES = '''
 	read only = no
 	vfs objects = acl_xattr
 '''
+
+
+# injection point (name prefix) -> the operations whose failure it logs
+# (tests/faultinject/vfs_pa_faultinject.c)
+POINTS = {
+    'statfail': ('stat', 'lstat', 'fstatat', 'fstat'),
+    'openfail': ('openat',),
+    'fstatfail': ('fstat',),
+    # the fstat of a handle once its durable reconnect has returned
+    'reconnectfail': ('fstat',),
+}
+
+
+def point_line(point, name):
+    """A regex for the line pa_faultinject logs when POINT fires on the
+    file NAME (PATH is relative to the share or to its folder)"""
+    path = r'(\S*/)?%s' % re.escape(name)
+    if point == 'racechown':
+        return r'pa_faultinject: gave %s to uid [0-9]+: ok' % path
+    return r'pa_faultinject: failing (%s) of %s with EIO' % (
+        '|'.join(POINTS[point]), path)
+
+
+def log_size(srv):
+    try:
+        return os.path.getsize(srv.log)
+    except OSError:
+        return 0
+
+
+def log_since(srv, offset):
+    """What smbd logged after OFFSET ("max log size = 0": never rotated)"""
+    with open(srv.log, 'rb') as f:
+        f.seek(offset)
+        return f.read().decode(errors='replace')
+
+
+def fired(R, srv, point, name, step, label):
+    """Run STEP and return what it returned; check that injection POINT
+    fired on the file NAME while it ran."""
+    start = log_size(srv)
+    result = step()
+    line = point_line(point, name)
+    R.check('%s: %s fired on %s (log)' % (label, point, name),
+            re.search(line, log_since(srv, start)) is not None,
+            'no line matching %r' % line)
+    return result
 
 
 def share_entry_access(srv, name):
@@ -63,9 +127,11 @@ def race_checks(R, srv):
         name = alice_file(folder, 'racechown-%s.txt' % kind)
         s = Session('alice', 'f_mod', dialect)
         req = DurableRequest(kind)
-        st, fid, ctx = s.create('alice/' + name, MAXIMUM_ALLOWED,
-                                FILE_OPEN, oplock=OPLOCK_BATCH,
-                                context=req.query())
+        st, fid, ctx = fired(
+            R, srv, 'racechown', name,
+            lambda: s.create('alice/' + name, MAXIMUM_ALLOWED, FILE_OPEN,
+                             oplock=OPLOCK_BATCH, context=req.query()),
+            'race [%s]' % kind)
         R.equal('race: the MAXIMUM_ALLOWED open works [%s]' % kind, st,
                 OK)
         if fid is None:
@@ -134,7 +200,8 @@ def main():
         cli = Client(srv)
         c = cli.conn('alice', 'f_full', 'SMB2')
         c.mkdir('alice')
-        for name in ('normal.txt', 'shared.txt', 'fstatfail-1.txt'):
+        for name in ('normal.txt', 'shared.txt', 'fstatfail-SMB1.txt',
+                     'fstatfail-SMB2.txt'):
             c.savefile('alice/' + name, b'x')
         fnum = c.create('alice/shared.txt', DesiredAccess=WRITE_DAC |
                         READ_CONTROL)
@@ -142,12 +209,14 @@ def main():
         c.set_sd(fnum, security.descriptor.from_sddl(
             'D:(A;;0x001f01ff;;;WD)', sd.owner_sid), security.SECINFO_DACL)
         c.close(fnum)
-        # a file whose stat fails, made on the server
-        path = os.path.join(ROOT, 'profiles', 'alice', 'statfail-1.txt')
-        with open(path, 'w') as f:
-            f.write('x')
+        # files whose stat fails, made on the server
         pw = pwd.getpwnam('alice')
-        os.chown(path, pw.pw_uid, pw.pw_gid)
+        for proto in ('SMB1', 'SMB2'):
+            path = os.path.join(ROOT, 'profiles', 'alice',
+                                'statfail-%s.txt' % proto)
+            with open(path, 'w') as f:
+                f.write('x')
+            os.chown(path, pw.pw_uid, pw.pw_gid)
 
         def bob_gains_nothing(proto, when):
             R.equal('share mask restored: bob WRITE_DAC on alice\'s '
@@ -157,28 +226,42 @@ def main():
 
         faults = 0
         for proto in ('SMB1', 'SMB2'):
-            st = cli.status('alice', 'f_mod', proto, 'alice/statfail-1.txt',
-                            WRITE_DAC)
+            name = 'statfail-%s.txt' % proto
+            st = fired(R, srv, 'statfail', name,
+                       lambda: cli.status('alice', 'f_mod', proto,
+                                          'alice/' + name, WRITE_DAC),
+                       'stat fails [%s]' % proto)
             faults += 1
             R.check('stat fails: owner WRITE_DAC not granted (%s) [%s]' %
                     (st, proto), st != OK)
             bob_gains_nothing(proto, 'after a stat failure')
 
-            st = cli.status('alice', 'f_mod', proto,
-                            'alice/openfail-%s.txt' % proto,
-                            WRITE_DAC | FILE_READ_DATA, FILE_CREATE)
+            name = 'openfail-%s.txt' % proto
+            st = fired(R, srv, 'openfail', name,
+                       lambda: cli.status('alice', 'f_mod', proto,
+                                          'alice/' + name,
+                                          WRITE_DAC | FILE_READ_DATA,
+                                          FILE_CREATE),
+                       'open fails [%s]' % proto)
             faults += 1
             R.check('open fails inside the create: error returned (%s) '
                     '[%s]' % (st, proto), st != OK)
             bob_gains_nothing(proto, 'after an open failure')
 
-            st = cli.status('alice', 'f_mod', proto,
-                            'alice/fstatfail-1.txt', WRITE_DAC)
+            name = 'fstatfail-%s.txt' % proto
+            st = fired(R, srv, 'fstatfail', name,
+                       lambda: cli.status('alice', 'f_mod', proto,
+                                          'alice/' + name, WRITE_DAC),
+                       'handle check fails, WRITE_DAC [%s]' % proto)
             faults += 1
             R.equal('handle check fails: explicit WRITE_DAC refused [%s]' %
                     proto, st, DENIED)
-            st, fnum = cli.open('alice', 'f_mod', proto,
-                                'alice/fstatfail-1.txt', MAXIMUM_ALLOWED)
+            st, fnum = fired(R, srv, 'fstatfail', name,
+                             lambda: cli.open('alice', 'f_mod', proto,
+                                              'alice/' + name,
+                                              MAXIMUM_ALLOWED),
+                             'handle check fails, MAXIMUM_ALLOWED [%s]' %
+                             proto)
             faults += 1
             R.equal('handle check fails: MAXIMUM_ALLOWED open works [%s]' %
                     proto, st, OK)
@@ -196,8 +279,6 @@ def main():
                     proto, cli.status('alice', 'f_mod', proto,
                                       'alice/normal.txt', WRITE_DAC), OK)
         log = srv.log_text()
-        R.check('the faults were injected (log)',
-                log.count('pa_faultinject: failing') >= 4)
         R.check('the open failure came after the module widened the '
                 'mask', 'openfail-SMB1.txt: adding WRITE_DAC to the share '
                 'mask' in log)
@@ -208,9 +289,9 @@ def main():
                 'refusing WRITE_DAC' in log and
                 'removing WRITE_DAC from MAXIMUM_ALLOWED' in log)
         R.check('no grant logged for the failing names',
-                'path [alice/statfail-1.txt]: granted' not in log and
                 'path [alice/openfail' not in log and
-                'path [alice/fstatfail-1.txt]: granted' not in log)
+                not re.search(r'path \[alice/(fstat|stat)fail-[^]]*\]: '
+                              r'granted', log))
         R.check('smbd logged no panic', 'PANIC' not in log)
         print('faults injected and survived: %d' % faults)
     finally:

@@ -117,6 +117,13 @@ def uid(user):
     return pwd.getpwnam(user).pw_uid
 
 
+def control_sddl(user):
+    """Another DACL than dacl_sddl's (SYSTEM may only read): what the
+    control writes, so that the module's write is told from it"""
+    return ('D:P(A;;0x001f01ff;;;%s)(A;;0x001200a9;;;SY)'
+            '(A;;0x001200a9;;;WD)' % sids[user])
+
+
 def test_kb_symptom_and_fix():
     """The owner sets the DACL of her folder and of NTUSER.DAT."""
     for proto in PROTOS:
@@ -128,7 +135,10 @@ def test_kb_symptom_and_fix():
                     DENIED)
             R.equal('control: Full share: owner sets DACL [%s]' % name,
                     open_and_set('alice', 'full', proto, path,
-                                 WRITE_DAC | READ_CONTROL), (OK, OK))
+                                 WRITE_DAC | READ_CONTROL,
+                                 sddl=control_sddl('alice')), (OK, OK))
+            R.equal('control: DACL read back is the control\'s [%s]' % name,
+                    dacl_of(path), control_sddl('alice')[2:])
             R.equal('fix: module, Change: owner sets DACL [%s]' % name,
                     open_and_set('alice', 'profiles', proto, path,
                                  WRITE_DAC | READ_CONTROL), (OK, OK))

@@ -23,6 +23,7 @@ import glob
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -31,7 +32,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import (Client, Server, PASSWORDS, PORT, FILE_OPEN,
-                     READ_CONTROL, WRITE_DAC, descendants)
+                     READ_CONTROL, WRITE_DAC, alive, descendants,
+                     pids_with_arg)
 from samba.dcerpc import security
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
@@ -70,6 +72,84 @@ def new_server(name):
                  extra_global='\tlog level = 1\n')
     srv.prepare(users=('alice', 'bob'), share_acls=ACLS)
     return srv
+
+
+def tracer_of(pid):
+    """the pid tracing pid (strace), or 0"""
+    try:
+        with open('/proc/%d/status' % pid) as f:
+            for line in f:
+                if line.startswith('TracerPid:'):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def smbd_pid(srv):
+    """smbd's own pid: the process the harness started, or, when that is
+    a tracer (strace -ff), the first of its descendants it traces"""
+    tree = [srv.proc.pid] + sorted(descendants(srv.proc.pid))
+    for pid in tree:
+        if tracer_of(pid) == srv.proc.pid:
+            return pid
+    return srv.proc.pid
+
+
+def wait_gone(pids, timeout):
+    """the pids still running after timeout s"""
+    deadline = time.time() + timeout
+    while True:
+        pids = {p for p in pids if alive(p)}
+        if not pids or time.time() > deadline:
+            return pids
+        time.sleep(0.1)
+
+
+def signal_until_gone(pids, timeout):
+    """SIGTERM, then SIGKILL after timeout s"""
+    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 10)):
+        for pid in pids:
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
+        pids = wait_gone(pids, wait)
+        if not pids:
+            return
+
+
+def stop(srv):
+    """Stop the server by smbd's own pid, not the harness's: under strace
+    that is strace, which detaches on SIGTERM and leaves smbd running.
+    Then the wrapper (strace exits with its last tracee), samba-dcerpcd and
+    its rpcd_* workers (by pid, tests/harness.py), and any process still
+    running with this smb.conf: one there 10 s later fails the bench (and
+    is killed)."""
+    if srv.proc is None:
+        return
+    smbd = smbd_pid(srv)
+    tree = {srv.proc.pid, smbd} | descendants(srv.proc.pid)
+    if smbd != srv.proc.pid:
+        signal_until_gone({smbd}, 120)
+        try:
+            srv.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            pass
+    if srv.proc.poll() is None:
+        srv.proc.send_signal(signal.SIGTERM)
+        try:
+            srv.proc.wait(120)
+        except subprocess.TimeoutExpired:
+            srv.proc.kill()
+            srv.proc.wait()
+    srv.proc = None
+    srv.stop_helpers()
+    left = wait_gone(tree | pids_with_arg(srv.conf), 10)
+    if left:
+        signal_until_gone(left, 10)
+        raise RuntimeError('processes of %s were left running (killed): %s'
+                           % (srv.conf, sorted(left)))
 
 
 def make_files(srv):
@@ -231,7 +311,7 @@ def per_open(tool, prefix, pattern, value_fn, n1=100, n2=300):
                 key = '%s %s%s' % (seq.__name__, share, suffix)
                 result[key] = (v2 - v1) / (n2 - n1)
     finally:
-        srv.stop()
+        stop(srv)
     return result
 
 
@@ -259,7 +339,7 @@ def main():
         cli.drop()
         granted = srv.log_text().count('granted WRITE_DAC')
     finally:
-        srv.stop()
+        stop(srv)
 
     # 3: instructions and system calls per open
     ir = per_open('callgrind',

@@ -33,7 +33,7 @@ passed=0
 failed=0
 if [ $self = yes ]; then
 	# a stand-in with a test server's command line must be found
-	bash -c 'sleep 30; :' smbd -s "${prefix}selftest/smb.conf" &
+	bash -c 'sleep 30; :' smbd -s "${prefix}selftest/smb.conf" 2>/dev/null &
 	decoy=$!
 	sleep 0.2
 	if leftovers | grep -q "^ *$decoy "; then
@@ -43,6 +43,8 @@ if [ $self = yes ]; then
 		failed=$((failed + 1))
 		echo "FAIL the check missed a leftover server (pid $decoy)"
 	fi
+	# its sleep first, then itself
+	pkill -P "$decoy" sleep 2>/dev/null
 	kill "$decoy" 2>/dev/null
 	wait "$decoy" 2>/dev/null
 fi

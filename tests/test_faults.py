@@ -117,9 +117,12 @@ def alice_file(folder, name):
 
 
 def race_checks(R, srv):
-    """A right that fails the check on the opened handle survives
-    nowhere: not in the handle, the share mode entry or a durable handle.
-    And a reconnect decides again, for whoever owns the file then."""
+    """A right that fails the check on the opened handle leaves the
+    handle. The share mode entry still records it, so the handle's durable
+    cookie is wrapped: a share without the module (here the Full share on
+    the same path, where a plain reconnect would restore WRITE_DAC from
+    the entry with no check) refuses the reconnect, and the module's share
+    decides again, for whoever owns the file then."""
     bob = pwd.getpwnam('bob').pw_uid
     folder = os.path.join(ROOT, 'profiles', 'alice')
     for kind, dialect in (('v1', 'SMB2.1'), ('v2', 'SMB3')):
@@ -139,19 +142,29 @@ def race_checks(R, srv):
             continue
         R.check('race: the handle lost WRITE_DAC [%s]' % kind,
                 not s.access(fid) & WRITE_DAC)
-        entry = share_entry_access(srv, 'alice/' + name)
-        R.check('race: the share mode entry lost WRITE_DAC (0x%x) [%s]' %
-                (entry or 0, kind),
-                entry is not None and not entry & WRITE_DAC)
-        R.check('race: no durable handle for it [%s]' % kind,
-                not req.granted(ctx))
+        R.check('race: the open is durable, as on stock Samba [%s]' % kind,
+                req.granted(ctx))
         s.drop()
+        o = Session('alice', 'f_full', dialect)
+        st, fid2, _ = o.create('alice/' + name, MAXIMUM_ALLOWED, FILE_OPEN,
+                               oplock=OPLOCK_BATCH,
+                               context=req.reconnect(fid))
+        R.check('race: no reconnect through the Full share without the '
+                'module (%s) [%s]' % (st, kind), fid2 is None)
+        if fid2 is not None:
+            o.close(fid2)
+        o.logoff()
         r = Session('alice', 'f_mod', dialect)
         st, fid2, _ = r.create('alice/' + name, MAXIMUM_ALLOWED, FILE_OPEN,
                                oplock=OPLOCK_BATCH,
                                context=req.reconnect(fid))
-        R.check('race: nothing to reconnect (%s) [%s]' % (st, kind),
-                fid2 is None)
+        R.equal('race: the module\'s share reconnects it [%s]' % kind, st,
+                OK)
+        if fid2 is not None:
+            R.check('race: ... decided again: no WRITE_DAC for alice on '
+                    'bob\'s file [%s]' % kind,
+                    not r.access(fid2) & WRITE_DAC)
+            r.close(fid2)
         r.logoff()
 
         # the owner's granted durable handle; the file changes owner
@@ -180,12 +193,20 @@ def race_checks(R, srv):
         if fid2 is not None:
             R.check('handover: ... without WRITE_DAC [%s]' % kind,
                     not r.access(fid2) & WRITE_DAC)
-            entry = share_entry_access(srv, 'alice/' + name)
-            R.check('handover: ... in the share mode entry too [%s]' % kind,
-                    entry is not None and not entry & WRITE_DAC)
             R.equal('handover: ... and cannot set the DACL [%s]' % kind,
                     r.set_dacl(fid2, dacl), DENIED)
-            r.close(fid2)
+            # the reconnected handle's cookie is wrapped again
+            r.drop()
+            o = Session('alice', 'f_full', dialect)
+            st, fid3, _ = o.create('alice/' + name, WRITE_DAC | READ_CONTROL,
+                                   FILE_OPEN, oplock=OPLOCK_BATCH,
+                                   context=req.reconnect(fid2))
+            R.check('handover: then no reconnect through the Full share '
+                    '(%s) [%s]' % (st, kind), fid3 is None)
+            if fid3 is not None:
+                o.close(fid3)
+            o.logoff()
+            continue
         r.logoff()
 
 
@@ -287,7 +308,7 @@ def main():
         R.check('the module logged why it took the right back',
                 'owner unknown' in log and
                 'refusing WRITE_DAC' in log and
-                'removing WRITE_DAC from MAXIMUM_ALLOWED' in log)
+                'removing WRITE_DAC from the handle (grant)' in log)
         R.check('no grant logged for the failing names',
                 'path [alice/openfail' not in log and
                 not re.search(r'path \[alice/(fstat|stat)fail-[^]]*\]: '

@@ -25,6 +25,14 @@ module's rules (not from its code):
 
 Wrongful grants (the module share gives more than expected) and wrongful
 denials (less) are counted separately; both must be 0.
+
+A case whose reference proves nothing fails too (a premise failure): where
+the rule applies, the Full share must give the owner what the file ACL
+gives her (WRITE_DAC, except where an OWNER RIGHTS entry withholds it),
+or a refusal on the module share would pass for the file ACL's. A durable
+case's reference must have been granted its durable handle and have
+reconnected it (a stream, where smbd grants none, must have been refused
+both), or two failed reconnects would pass for equal results.
 """
 
 import itertools
@@ -176,6 +184,26 @@ def outcome(sess, user, share, proto, path, access, dacl):
         c.close(fnum)
 
 
+# objects whose file ACL withholds WRITE_DAC from their owner: an OWNER
+# RIGHTS entry replaces the owner's implicit READ_CONTROL|WRITE_DAC
+OWNER_WITHHELD = ('alice/ownerrights.txt',)
+
+
+def full_premise(obj, access_name, full):
+    """Where the rule applies the Full share's result is the expected
+    one: '' when it is what the file ACL gives the owner, else why the
+    case proves nothing."""
+    if obj in OWNER_WITHHELD:
+        want = 'NT_STATUS_ACCESS_DENIED' if access_name == 'WRITE_DAC' \
+            else 'noWD'
+    else:
+        want = OK if access_name == 'WRITE_DAC' else 'WD'
+    if full == want:
+        return ''
+    return 'the Full share (the reference) gave the owner %s, where ' \
+        'the file ACL gives %s' % (full, want)
+
+
 def rule_applies(user, share, obj, access_name):
     """The module's rules, from its documentation."""
     if user in ('guest', 'anonymous'):
@@ -207,7 +235,9 @@ TWIN = {'m_change': ('t_change', 'm_full'),
 
 def durable_outcome(user, share, kind, dialect, path, access, disposition):
     """Open with a batch oplock and a durable request, drop the
-    connection, reconnect the handle; what each step gave."""
+    connection, reconnect the handle; what each step gave:
+    {open: status, durable: granted?, before: WD|noWD, reconnect: status,
+    after: WD|noWD|None, set: status|'-'}"""
     from smb2raw import DurableRequest, Session, OPLOCK_BATCH
     WD = WRITE_DAC
     s = Session(user, share, dialect, host=DURABLE_HOSTS[0])
@@ -216,7 +246,7 @@ def durable_outcome(user, share, kind, dialect, path, access, disposition):
                             context=req.query())
     if fid is None:
         s.logoff()
-        return st
+        return dict(open=st)
     before = s.access(fid)
     dacl = s.get_dacl(fid) if before & READ_CONTROL else None
     durable = req.granted(ctx)
@@ -226,22 +256,66 @@ def durable_outcome(user, share, kind, dialect, path, access, disposition):
         st2, fid2, _ = r.create(path, access, disposition,
                                 oplock=OPLOCK_BATCH,
                                 context=req.reconnect(fid))
-        if fid2 is None:
-            after, wrote = st2, '-'
-        else:
-            acc = r.access(fid2)
-            after = 'WD' if acc & WD else 'noWD'
+        after, wrote = None, '-'
+        if fid2 is not None:
+            after = 'WD' if r.access(fid2) & WD else 'noWD'
             wrote = r.set_dacl(fid2, dacl) if dacl is not None else '-'
             r.close(fid2)
     finally:
         r.logoff()
+    return dict(open=st, durable=durable,
+                before='WD' if before & WD else 'noWD', reconnect=st2,
+                after=after, set=wrote)
+
+
+def durable_text(res):
+    """One line for a durable_outcome: what cases compare and print"""
+    if res['open'] != OK:
+        return res['open']
     return 'OK durable=%s %s | reconnect %s set=%s' % (
-        durable, 'WD' if before & WD else 'noWD', after, wrote)
+        res['durable'], res['before'],
+        res['after'] if res['reconnect'] == OK else res['reconnect'],
+        res['set'])
+
+
+def durable_premise(path, applies, ref):
+    """'' when the reference result (the Full share where the rule
+    applies, else the twin) shows what the case needs to prove anything,
+    else why not. An open the reference granted must have had its
+    durable handle and reconnected it: smbd grants none on a stream, so
+    there the reference must have been refused both. Where the rule
+    applies the owner's open, on the Full share, is granted and writes
+    the DACL before and after the reconnect."""
+    why = []
+    if ref['open'] != OK:
+        if applies:
+            why.append('the Full share refused the owner\'s open (%s)' %
+                       ref['open'])
+        return '; '.join(why)
+    stream = ':' in path
+    if ref['durable'] == stream:
+        why.append('durable handle %s' %
+                   ('granted on a stream' if stream else 'not granted'))
+    if stream and ref['reconnect'] != 'NT_STATUS_OBJECT_NAME_NOT_FOUND':
+        why.append('the reconnect of a handle that is not durable gave %s, '
+                   'not NT_STATUS_OBJECT_NAME_NOT_FOUND' % ref['reconnect'])
+    if not stream and ref['reconnect'] != OK:
+        why.append('the reconnect did not reconnect (%s)' %
+                   ref['reconnect'])
+    if applies:
+        if ref['before'] != 'WD':
+            why.append('the owner\'s open on the Full share has no '
+                       'WRITE_DAC')
+        if not stream and (ref['after'], ref['set']) != ('WD', OK):
+            why.append('the owner\'s reconnected handle on the Full share '
+                       'did not write the DACL (%s, set=%s)' %
+                       (ref['after'], ref['set']))
+    return '; '.join(why)
 
 
 def durable_matrix(R, prof):
-    """(cases, wrongful grants, wrongful denials)"""
-    cases = grants = denials = 0
+    """(cases, wrongful grants, wrongful denials, premise failures)"""
+    cases = grants = denials = premises = 0
     n = 0
     for (kind, dialect), user, acc in itertools.product(
             DURABLE_KINDS, DURABLE_USERS, DURABLE_ACCESS):
@@ -263,15 +337,27 @@ def durable_matrix(R, prof):
             owner = OBJECTS.get(path, 'alice' if share == 'm_inherit'
                                 else user)
             applies = user == owner and user != 'carol'
-            expected = res[full] if applies else res[twin]
-            got = res[share]
+            ref = res[full] if applies else res[twin]
+            expected = durable_text(ref)
+            got = durable_text(res[share])
+            premise = durable_premise(path, applies, ref)
             cases += 1
             name = 'durable %s %s %s %s %s %s' % (kind, dialect, share,
                                                   user, path, acc)
             if os.environ.get('PROFILEACL_MATRIX_VERBOSE'):
-                print('case %s: %s' % (name, res))
+                print('case %s: %s' % (name, {sh: durable_text(r)
+                                               for sh, r in res.items()}))
+            if premise:
+                premises += 1
+                print('FAIL PREMISE: %s: %s (%s share: %s)' %
+                      (name, premise, 'Full' if applies else 'twin',
+                       expected))
             if got == expected:
-                R.passed += 1
+                if premise:
+                    R.failed += 1
+                    R.failures.append(name)
+                else:
+                    R.passed += 1
                 continue
             R.failed += 1
             R.failures.append(name)
@@ -286,7 +372,7 @@ def durable_matrix(R, prof):
                 kind_s = 'WRONGFUL DENIAL'
             print('FAIL %s: %s: got %s, expected %s' % (kind_s, name, got,
                                                        expected))
-    return cases, grants, denials
+    return cases, grants, denials, premises
 
 
 # PROFILEACL_MATRIX_CLUSTER=1: on a two-node CTDB cluster
@@ -317,7 +403,7 @@ def main():
         srv.start()
         stop = srv.stop
     R = Results()
-    grants = denials = 0
+    grants = denials = premises = 0
     try:
         # objects are made through maker, cases run against srv
         make = Client(maker)
@@ -398,15 +484,24 @@ def main():
                           dacls[obj])
             twin_res = outcome(sess, user, twin, proto, obj, ACCESS[acc],
                                dacls[obj])
+            premise = ''
             if rule_applies(user, share, obj, acc):
                 expected = outcome(sess, user, SHARES[share]['full'], proto,
                                    obj, ACCESS[acc], dacls[obj])
+                premise = full_premise(obj, acc, expected)
             else:
                 expected = twin_res
             cases += 1
             name = '%s %s %s %s %s' % (proto, share, user, obj, acc)
+            if premise:
+                premises += 1
+                print('FAIL PREMISE: %s: %s' % (name, premise))
             if got == expected:
-                R.passed += 1
+                if premise:
+                    R.failed += 1
+                    R.failures.append(name)
+                else:
+                    R.passed += 1
                 continue
             R.failed += 1
             R.failures.append(name)
@@ -462,10 +557,13 @@ def main():
 
         # durable handles (v1, v2, persistent requests): a reconnect gets
         # back exactly what an open would get, nothing the module withheld
-        dcases, dgrants, ddenials = durable_matrix(R, prof)
+        dcases, dgrants, ddenials, dpremises = durable_matrix(R, prof)
         cases += dcases
         grants += dgrants
         denials += ddenials
+        premises += dpremises
+        print('deny matrix: %d cases whose reference proves nothing '
+              '(premise failures)' % premises)
         print('deny matrix: %d cases, %d wrongful grants, %d wrongful '
               'denials' % (cases, grants, denials))
     finally:

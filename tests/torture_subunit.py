@@ -1,0 +1,82 @@
+"""smbtorture's --format=subunit output, read per subtest (used by
+tests/smbtorture_table.py and tests/smbtorture_ab.py).
+
+A result is "pass", "skip", "fail@FILE:LINE" or "error@FILE:LINE" (where
+the first assertion that failed is in smbtorture's source), "crash@SIGNAL"
+(smbtorture died) or "timeout"; "fail@?" when smbtorture gave no place.
+"""
+
+import re
+import signal
+
+RESULT = re.compile(r'^(success|successful|failure|fail|error|skip|xfail|'
+                    r'uxsuccess): (\S+)')
+STATE = {'success': 'pass', 'successful': 'pass', 'failure': 'fail',
+         'fail': 'fail', 'error': 'error', 'skip': 'skip', 'xfail': 'fail',
+         'uxsuccess': 'pass'}
+# "(../../source4/torture/smb2/acls.c:129) Incorrect status ..." or
+# "../../source4/torture/smb2/acls.c:2369: status was ..."
+PLACE = re.compile(r'([A-Za-z0-9_.-]+\.c):(\d+)')
+
+
+def parse(out):
+    """{subtest: (pass|fail|error|skip, place or '', first reason line)}
+    in the order smbtorture reported them"""
+    results = {}
+    lines = out.splitlines()
+    for i, line in enumerate(lines):
+        m = RESULT.match(line)
+        if not m:
+            continue
+        state = STATE[m.group(1)]
+        reason = ''
+        if line.rstrip().endswith('['):
+            for more in lines[i + 1:]:
+                if more.startswith(']'):
+                    break
+                if more.strip() and not reason:
+                    reason = more.strip()
+        place = ''
+        if state in ('fail', 'error'):
+            p = PLACE.search(reason)
+            place = '%s:%s' % p.groups() if p else '?'
+        results[m.group(2)] = (state, place, reason)
+    return results
+
+
+def started(out):
+    """subtests smbtorture began ("test: NAME")"""
+    return [l[6:].strip() for l in out.splitlines() if l.startswith('test: ')]
+
+
+def signal_name(rc):
+    try:
+        return signal.Signals(-rc).name
+    except ValueError:
+        return 'signal %d' % -rc
+
+
+def cell(state, place):
+    return '%s@%s' % (state, place) if place else state
+
+
+def outcome(test, rc, out):
+    """The result of a process that ran one smbtorture test (rc None: it
+    timed out): (result, reason). A test that is a suite of several
+    subtests gets "NAME=RESULT,NAME=RESULT"."""
+    if rc is None:
+        return 'timeout', 'no result in time'
+    if rc < 0:
+        return 'crash@%s' % signal_name(rc), \
+            'smbtorture died (%s) in %s' % (signal_name(rc),
+                                          ','.join(started(out)) or '-')
+    res = parse(out)
+    if not res:
+        return 'error@?', 'no result line (exit %d)' % rc
+    short = test.rsplit('.', 1)[-1]
+    if list(res) == [short]:
+        state, place, reason = res[short]
+        return cell(state, place), reason
+    return ','.join('%s=%s' % (n, cell(s, p)) for n, (s, p, _) in
+                    res.items()), \
+        '; '.join(r for _, _, r in res.values() if r)

@@ -71,6 +71,9 @@ run_suite faults "$QUIET" in_netns tests/test_faults.py
 echo "== audit: one write line for every path that writes through a grant"
 run_suite audit-paths "$QUIET" in_netns tests/test_audit_paths.py
 
+echo "== review: each finding of the Samba review (issue 17), against a Full-share reference"
+run_suite review "$QUIET" in_netns tests/test_review.py
+
 echo "== load: 50 owners syncing, 10 others trying (short form: 20 s)"
 export PROFILEACL_LOAD_SECONDS=${PROFILEACL_LOAD_SECONDS:-20}
 run_suite load "$QUIET" in_netns tests/test_load.py

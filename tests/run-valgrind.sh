@@ -1,5 +1,6 @@
 #!/bin/bash
-# The integration suite and the smbtorture runs with the module with smbd
+# The integration suite, the review suite (with the durable reconnect's
+# error path) and the smbtorture runs with the module with smbd
 # under valgrind memcheck (--trace-children=yes): fails on any error whose
 # stack has a frame in profileacl.so and on any leak from the module.
 # Slow (smbd runs about 20 times slower): minutes, not seconds.
@@ -49,6 +50,7 @@ else
 	vdir=/tmp/profileacl-valgrind-$release
 	export PROFILEACL_TEST_ROOT=/tmp/profileacl-vgtest-$release
 	export PROFILEACL_TORTURE_ROOT=/tmp/profileacl-vgtorture-$release
+	export PROFILEACL_REVIEW_ROOT=/tmp/profileacl-vgreview-$release
 fi
 
 rm -rf "$vdir"
@@ -60,6 +62,13 @@ rc=$?
 grep -E 'FAIL|passed' "$vdir.integration"
 check "the integration suite under memcheck: $(tail -1 "$vdir.integration")" \
 	"suite_ok integration '$vdir.integration' $rc"
+# the review's cases, among them the durable reconnect's error path
+tests/netns-run.sh "$so" /usr/bin/python3 \
+	tests/test_review.py >"$vdir.review" 2>&1
+rc=$?
+grep -E 'FAIL|passed' "$vdir.review"
+check "the review suite under memcheck: $(tail -1 "$vdir.review")" \
+	"suite_ok review '$vdir.review' $rc"
 tests/netns-run.sh "$so" /usr/bin/python3 \
 	tests/smbtorture_table.py "${@:---configs=module,write_owner}" \
 	>"$vdir.torture" 2>&1

@@ -173,3 +173,82 @@ def sd_context(sd_blob):
 
 def random_name(prefix):
     return '%s-%s.txt' % (prefix, os.urandom(4).hex())
+
+
+# SMB1 unix extensions (MS-CIFS, CIFS UNIX extensions)
+TRANS2_SET_FS_INFORMATION = 0x0004
+TRANS2_SET_PATH_INFORMATION = 0x0006
+TRANS2_SET_FILE_INFORMATION = 0x0008
+SMB_SET_CIFS_UNIX_INFO = 0x0200
+SMB_SET_POSIX_ACL = 0x0204
+CIFS_UNIX_POSIX_ACLS_CAP = 0x2
+CIFS_UNIX_POSIX_PATHNAMES_CAP = 0x10
+SMB_POSIX_ACL_USER_OBJ, SMB_POSIX_ACL_GROUP_OBJ = 0x01, 0x04
+SMB_POSIX_ACL_OTHER = 0x20
+
+
+class Smb1Unix:
+    """One SMB1 session and tree (impacket), for the unix extensions'
+    SMB_SET_POSIX_ACL, by path or through an open handle."""
+
+    def __init__(self, user, share, host='127.0.0.1'):
+        from impacket import smb as smb1
+        self.smb1 = smb1
+        self.c = smb1.SMB(host, host, sess_port=PORT, timeout=30)
+        self.c.login(user, PASSWORDS[user])
+        self.tid = self.c.tree_connect_andx('\\\\%s\\%s' % (host, share))
+        self.unicode = self.c.get_flags()[1] & smb1.SMB.FLAGS2_UNICODE
+
+    def trans2(self, setup, param, data):
+        """status name of one TRANS2 request"""
+        self.c.send_trans2(self.tid, setup, '\x00', param, data)
+        try:
+            self.c.recvSMB().isValidAnswer(
+                self.smb1.SMB.SMB_COM_TRANSACTION2)
+        except self.smb1.SessionError as e:
+            return status_name(e.get_error_code())
+        return 'NT_STATUS_OK'
+
+    def posix(self):
+        """Negotiate POSIX ACLs and POSIX path names: status name"""
+        caps = CIFS_UNIX_POSIX_ACLS_CAP | CIFS_UNIX_POSIX_PATHNAMES_CAP
+        return self.trans2(TRANS2_SET_FS_INFORMATION,
+                           struct.pack('<HH', 0, SMB_SET_CIFS_UNIX_INFO),
+                           struct.pack('<HHLL', 1, 0, caps, 0))
+
+    def open(self, path, access):
+        """(status name, fid or None), with a Windows path name"""
+        try:
+            fid = self.c.nt_create_andx(self.tid, path, accessMask=access,
+                                        shareAccessMode=7, disposition=1)
+        except self.smb1.SessionError as e:
+            return status_name(e.get_error_code()), None
+        return 'NT_STATUS_OK', fid
+
+    @staticmethod
+    def _acl(mode):
+        """an access ACL of owner, group and other"""
+        entries = b''.join(struct.pack('<BBQ', tag, perm, 0) for tag, perm
+                           in ((SMB_POSIX_ACL_USER_OBJ, (mode >> 6) & 7),
+                               (SMB_POSIX_ACL_GROUP_OBJ, (mode >> 3) & 7),
+                               (SMB_POSIX_ACL_OTHER, mode & 7)))
+        return struct.pack('<HHH', 1, 3, 0xFFFF) + entries
+
+    def set_acl_path(self, path, mode):
+        name = (path.encode('utf-16le') + b'\0\0') if self.unicode else \
+            (path.encode() + b'\0')
+        return self.trans2(TRANS2_SET_PATH_INFORMATION,
+                           struct.pack('<HL', SMB_SET_POSIX_ACL, 0) + name,
+                           self._acl(mode))
+
+    def set_acl_fid(self, fid, mode):
+        return self.trans2(TRANS2_SET_FILE_INFORMATION,
+                           struct.pack('<HHH', fid, SMB_SET_POSIX_ACL, 0),
+                           self._acl(mode))
+
+    def close(self, fid=None):
+        if fid is not None:
+            self.c.close(self.tid, fid)
+
+    def logoff(self):
+        self.c.close_session()

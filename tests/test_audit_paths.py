@@ -17,17 +17,17 @@ Run by tests/run-all.sh inside tests/netns-run.sh, as root.
 """
 
 import os
-import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import (Client, Results, Server, FILE_CREATE, FILE_OPEN,
                      FILE_WRITE_DATA, READ_CONTROL,
-                     WRITE_DAC, PASSWORDS, PORT, status_name)
+                     WRITE_DAC)
 from samba.dcerpc import security
 from samba.ndr import ndr_pack
-from smb2raw import DurableRequest, Session, OPLOCK_BATCH, sd_context
+from smb2raw import (DurableRequest, Session, Smb1Unix, OPLOCK_BATCH,
+                     sd_context)
 
 ROOT = os.environ.get('PROFILEACL_AUDIT_ROOT', '/tmp/profileacl-audit')
 OK = 'NT_STATUS_OK'
@@ -46,52 +46,17 @@ SHARES = '''
 	vfs objects = acl_xattr streams_xattr
 '''
 
-# SMB1 unix extensions (MS-CIFS, CIFS UNIX extensions)
-TRANS2_SET_FS_INFORMATION = 0x0004
-TRANS2_SET_PATH_INFORMATION = 0x0006
-SMB_SET_CIFS_UNIX_INFO = 0x0200
-SMB_SET_POSIX_ACL = 0x0204
-CIFS_UNIX_POSIX_ACLS_CAP = 0x2
-CIFS_UNIX_POSIX_PATHNAMES_CAP = 0x10
-SMB_POSIX_ACL_USER_OBJ, SMB_POSIX_ACL_GROUP_OBJ = 0x01, 0x04
-SMB_POSIX_ACL_OTHER = 0x20
-
-
 def smb1_posix_setacl(user, share, path, mode=0o640):
     """Set PATH's access ACL (owner, group, other) over SMB1 unix
     extensions; the NT status of the TRANS2 request."""
-    from impacket import smb as smb1
-    c = smb1.SMB('127.0.0.1', '127.0.0.1', sess_port=PORT, timeout=30)
+    c = Smb1Unix(user, share)
     try:
-        c.login(user, PASSWORDS[user])
-        tid = c.tree_connect_andx('\\\\127.0.0.1\\' + share)
-        unicode = c.get_flags()[1] & smb1.SMB.FLAGS2_UNICODE
-
-        def trans2(setup, param, data):
-            c.send_trans2(tid, setup, '\x00', param, data)
-            try:
-                c.recvSMB().isValidAnswer(smb1.SMB.SMB_COM_TRANSACTION2)
-            except smb1.SessionError as e:
-                return status_name(e.get_error_code())
-            return OK
-
-        caps = CIFS_UNIX_POSIX_ACLS_CAP | CIFS_UNIX_POSIX_PATHNAMES_CAP
-        st = trans2(TRANS2_SET_FS_INFORMATION,
-                    struct.pack('<HH', 0, SMB_SET_CIFS_UNIX_INFO),
-                    struct.pack('<HHLL', 1, 0, caps, 0))
+        st = c.posix()
         if st != OK:
             return 'unix extensions: ' + st
-        name = (path.encode('utf-16le') + b'\0\0') if unicode else \
-            (path.encode() + b'\0')
-        entries = b''.join(struct.pack('<BBQ', tag, perm, 0) for tag, perm
-                           in ((SMB_POSIX_ACL_USER_OBJ, (mode >> 6) & 7),
-                               (SMB_POSIX_ACL_GROUP_OBJ, (mode >> 3) & 7),
-                               (SMB_POSIX_ACL_OTHER, mode & 7)))
-        return trans2(TRANS2_SET_PATH_INFORMATION,
-                      struct.pack('<HL', SMB_SET_POSIX_ACL, 0) + name,
-                      struct.pack('<HHH', 1, 3, 0xFFFF) + entries)
+        return c.set_acl_path(path, mode)
     finally:
-        c.close_session()
+        c.logoff()
 
 
 def main():

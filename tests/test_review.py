@@ -24,20 +24,17 @@ Run by tests/run-all.sh inside tests/netns-run.sh, as root.
 """
 
 import os
-import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import harness
 from harness import (Client, Results, Server, FILE_CREATE, FILE_OPEN,
-                     FILE_DIRECTORY_FILE, READ_CONTROL, WRITE_DAC,
-                     WRITE_OWNER, MAXIMUM_ALLOWED, FILE_READ_DATA,
-                     PASSWORDS, PORT, run, server_cmd, status_name)
+                     READ_CONTROL, WRITE_DAC, WRITE_OWNER, MAXIMUM_ALLOWED,
+                     FILE_READ_DATA, PASSWORDS, run, server_cmd,
+                     status_name)
 from samba import NTSTATUSError
 from samba.dcerpc import security
-from smb2raw import DurableRequest, Session, OPLOCK_BATCH
-import test_audit_paths as ap
+from smb2raw import DurableRequest, Session, Smb1Unix, OPLOCK_BATCH
 
 ROOT = os.environ.get('PROFILEACL_REVIEW_ROOT', '/tmp/profileacl-review')
 OK = 'NT_STATUS_OK'
@@ -103,44 +100,21 @@ def smb1_posix_setacl_fid(user, share, path, access, mode=0o640):
     """Open PATH over SMB1 with ACCESS, then set its access ACL through
     that handle (TRANS2_SET_FILE_INFORMATION, SMB_SET_POSIX_ACL):
     (status of the open, status of the ACL write)."""
-    from impacket import smb as smb1
-    c = smb1.SMB('127.0.0.1', '127.0.0.1', sess_port=PORT, timeout=30)
+    c = Smb1Unix(user, share)
     try:
-        c.login(user, PASSWORDS[user])
-        tid = c.tree_connect_andx('\\\\127.0.0.1\\' + share)
-
-        def trans2(setup, param, data):
-            c.send_trans2(tid, setup, '\x00', param, data)
-            try:
-                c.recvSMB().isValidAnswer(smb1.SMB.SMB_COM_TRANSACTION2)
-            except smb1.SessionError as e:
-                return status_name(e.get_error_code())
-            return OK
-
         # open with a Windows path name, then turn POSIX path names on
         # (smbd serves the unix info levels only with them)
-        try:
-            fid = c.nt_create_andx(tid, path, accessMask=access,
-                                   shareAccessMode=7, disposition=FILE_OPEN)
-        except smb1.SessionError as e:
-            return status_name(e.get_error_code()), None
-        caps = ap.CIFS_UNIX_POSIX_ACLS_CAP | ap.CIFS_UNIX_POSIX_PATHNAMES_CAP
-        st = trans2(ap.TRANS2_SET_FS_INFORMATION,
-                    struct.pack('<HH', 0, ap.SMB_SET_CIFS_UNIX_INFO),
-                    struct.pack('<HHLL', 1, 0, caps, 0))
+        st, fid = c.open(path, access)
+        if fid is None:
+            return st, None
+        st = c.posix()
         if st != OK:
             return OK, 'unix extensions: ' + st
-        entries = b''.join(struct.pack('<BBQ', tag, perm, 0) for tag, perm
-                           in ((ap.SMB_POSIX_ACL_USER_OBJ, (mode >> 6) & 7),
-                               (ap.SMB_POSIX_ACL_GROUP_OBJ, (mode >> 3) & 7),
-                               (ap.SMB_POSIX_ACL_OTHER, mode & 7)))
-        st = trans2(0x0008,  # TRANS2_SET_FILE_INFORMATION
-                    struct.pack('<HHH', fid, ap.SMB_SET_POSIX_ACL, 0),
-                    struct.pack('<HHH', 1, 3, 0xFFFF) + entries)
-        c.close(tid, fid)
+        st = c.set_acl_fid(fid, mode)
+        c.close(fid)
         return OK, st
     finally:
-        c.close_session()
+        c.logoff()
 
 
 def same_as_reference(R, what, got, reference):

@@ -359,6 +359,36 @@ def profile_sync(c, path, sd):
         c.close(fnum)
 
 
+def intruder_try(c, path, explicit, sd):
+    """One try, over connection c, of a user who owns nothing at PATH:
+    an open asking WRITE_DAC (explicit), or else a MAXIMUM_ALLOWED open
+    and a write of the DACL sd through it. 1 if granted, 0 if refused
+    with NT_STATUS_ACCESS_DENIED by the step that must refuse (the
+    WRITE_DAC open, the DACL write); any other error is raised, to be
+    counted as an error and never as a refusal."""
+    if explicit:
+        try:
+            fnum = c.create(path, DesiredAccess=WRITE_DAC,
+                            ShareAccess=SHARE_ALL)
+        except NTSTATUSError as e:
+            if status_name(e.args[0]) == 'NT_STATUS_ACCESS_DENIED':
+                return 0
+            raise
+        c.close(fnum)
+        return 1
+    fnum = c.create(path, DesiredAccess=MAXIMUM_ALLOWED,
+                    ShareAccess=SHARE_ALL)
+    try:
+        c.set_sd(fnum, sd, security.SECINFO_DACL)
+        return 1
+    except NTSTATUSError as e:
+        if status_name(e.args[0]) == 'NT_STATUS_ACCESS_DENIED':
+            return 0
+        raise
+    finally:
+        c.close(fnum)
+
+
 class Client:
     """Connections as real users, over SMB1 or SMB2/3, cached."""
 

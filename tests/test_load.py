@@ -10,8 +10,10 @@ whose file ACL gives Everyone full control. All clients meet at two
 barriers, with no handle open: after a warm-up and after the run; smbd's
 memory (RSS of all its processes) and open descriptors are taken there.
 
-Passes when: 0 errors for owners, 0 grants for others, memory growth
-< 5%, no more descriptors than after the warm-up.
+Passes when: 0 errors for owners, 0 grants for others and each of their
+tries refused with NT_STATUS_ACCESS_DENIED at the step that must refuse
+(any other error, a dropped connection for one, is an error), memory
+growth < 5%, no more descriptors than after the warm-up.
 """
 
 import multiprocessing as mp
@@ -22,10 +24,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import (Client, Results, Server, PASSWORDS, profile_folder,
-                     profile_sync,
-                     SHARE_ALL, descendants,
-                     MAXIMUM_ALLOWED,
-                     READ_CONTROL, WRITE_DAC)
+                     profile_sync, intruder_try, SHARE_ALL, descendants,
+                     READ_CONTROL)
 from samba import NTSTATUSError
 from samba.dcerpc import security
 
@@ -90,26 +90,19 @@ def other(srv_conf_root, idx, barrier, out):
     sd = c.get_sd(fnum, security.SECINFO_DACL)
     c.close(fnum)
     attempts = grants = 0
+    errors = [0, '']
 
     def one(i):
-        path = targets[i % 2]
-        if i % 4 < 2:
-            try:
-                fnum = c.create(path, DesiredAccess=WRITE_DAC,
-                                ShareAccess=SHARE_ALL)
-                c.close(fnum)
-                return 1
-            except NTSTATUSError:
-                return 0
-        fnum = c.create(path, DesiredAccess=MAXIMUM_ALLOWED,
-                        ShareAccess=SHARE_ALL)
+        """1 for a grant, 0 for the refusal expected
+        (NT_STATUS_ACCESS_DENIED from the WRITE_DAC open, or from setting
+        the DACL through the MAXIMUM_ALLOWED handle); any other error is
+        counted as an error, not as a refusal"""
         try:
-            c.set_sd(fnum, sd, security.SECINFO_DACL)
-            return 1
-        except NTSTATUSError:
+            return intruder_try(c, targets[i % 2], i % 4 < 2, sd)
+        except NTSTATUSError as e:
+            errors[0] += 1
+            errors[1] = errors[1] or str(e)
             return 0
-        finally:
-            c.close(fnum)
 
     for i in range(WARMUP_OPS):
         grants += one(i)
@@ -122,7 +115,7 @@ def other(srv_conf_root, idx, barrier, out):
         grants += one(i)
         i += 1
     barrier.wait()
-    out.put(('other', attempts, 0, grants, ''))
+    out.put(('other', attempts, errors[0], grants, errors[1]))
     barrier.wait()
 
 
@@ -200,8 +193,10 @@ def main():
 
         owner_ops = sum(r[1] for r in results if r[0] == 'owner')
         owner_err = sum(r[2] for r in results if r[0] == 'owner')
-        first = [r[4] for r in results if r[4]]
+        first = [r[4] for r in results if r[0] == 'owner' and r[4]]
         attempts = sum(r[1] for r in results if r[0] == 'other')
+        other_err = sum(r[2] for r in results if r[0] == 'other')
+        other_first = [r[4] for r in results if r[0] == 'other' and r[4]]
         grants = sum(r[3] for r in results if r[0] == 'other')
         growth = (rss1 - rss0) / rss0 * 100.0
         print('load: %d owner clients, %d others, %.0f s' %
@@ -209,7 +204,10 @@ def main():
         print('load: owners %d profile-sync ops (%.0f ops/s), %d errors%s'
               % (owner_ops, owner_ops / elapsed, owner_err,
                  (' first: ' + first[0]) if first else ''))
-        print('load: others %d attempts, %d grants' % (attempts, grants))
+        print('load: others %d attempts, %d grants, %d errors (not '
+              'NT_STATUS_ACCESS_DENIED)%s' %
+              (attempts, grants, other_err,
+               (' first: ' + other_first[0]) if other_first else ''))
         print('load: smbd RSS %d -> %d KiB (%+.2f%%); descriptors to '
               'files of the share %d -> %d; all descriptors (with '
               'messaging sockets) %d -> %d' %
@@ -221,6 +219,8 @@ def main():
         R.equal('0 errors for owners', owner_err, 0)
         R.check('others tried', attempts > 0)
         R.equal('0 grants for others', grants, 0)
+        R.equal('others refused with NT_STATUS_ACCESS_DENIED only (0 '
+                'other errors)', other_err, 0)
         R.check('smbd memory growth < 5%% (%+.2f%%)' % growth, growth < 5)
         R.check('no file descriptor leak (%d -> %d)' % (files0, files1),
                 files1 <= files0)

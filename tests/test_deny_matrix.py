@@ -18,10 +18,9 @@ module's rules (not from its code):
       nothing else the share withholds (GENERIC_ALL and WRITE_OWNER also
       need WRITE_OWNER, which the default configuration does not grant).
   Then the outcome is the one on the Full share (the file ACL decides).
-  uid 0 (admin users) is nobody's owner. On a stack with vfs_fake_perms
-  smbd opens a symlink itself rather than its target (fake_perms reports
-  no file type), and nobody owns a link as far as the module goes.
-  Otherwise it is the twin's: the module changes nothing.
+  uid 0 (admin users) is nobody's owner. Otherwise it is the twin's: the
+  module changes nothing. A share stacking vfs_fake_perms with the module
+  refuses every tree connect (checked apart from the matrix).
 
 Wrongful grants (the module share gives more than expected) and wrongful
 denials (less) are counted separately; both must be 0.
@@ -81,16 +80,16 @@ SHARES = {
     'm_guestonly': dict(ro='no', extra='\tguest only = yes\n',
                         acl='CHANGE', full='m_full',
                         vfs='profileacl ' + STACK, twin=STACK),
-    # vfs_fake_perms reports every object as the requester's, above and
-    # below the module: ownership must come from the disk
-    'm_fake1': dict(ro='no', extra='', acl='CHANGE', full='f_fake',
-                    vfs='profileacl ' + FAKE, twin=FAKE),
-    'm_fake2': dict(ro='no', extra='', acl='CHANGE', full='f_fake',
-                    vfs='fake_perms profileacl ' + STACK, twin=FAKE),
 }
+# vfs_fake_perms reports every object as the requester's, so ownership
+# means nothing with it: a share stacking it with the module, below or
+# above, refuses every tree connect (its twin without the module, f_fake,
+# serves)
+FAKE_STACKS = {'m_fake1': 'profileacl ' + FAKE,
+               'm_fake2': 'fake_perms profileacl ' + STACK}
 # the shares on which the module's rule can apply (share ACL Change,
 # writable, no force user)
-RULE_SHARES = ('m_change', 'm_fake1', 'm_fake2', 'm_inherit')
+RULE_SHARES = ('m_change', 'm_inherit')
 # inherit owner (create mask so the creator may reopen what it made)
 INHERIT = ('\tinherit owner = windows and unix\n'
            '\tcreate mask = 0777\n\tforce create mode = 0666\n')
@@ -101,6 +100,9 @@ def conf_shares():
     for name, s in SHARES.items():
         for share, vfs in ((name, s['vfs']), ('t' + name[1:], s['twin'])):
             text += '\n[%s]\n' % share + COMMON % dict(s, vfs=vfs)
+    for share, vfs in FAKE_STACKS.items():
+        text += '\n[%s]\n' % share + COMMON % dict(ro='no', extra='',
+                                                  vfs=vfs)
     for share, vfs, extra in (('m_full', STACK, ''), ('f_fake', FAKE, ''),
                               ('m_inherit', 'profileacl ' + STACK, INHERIT),
                               ('t_inherit', STACK, INHERIT),
@@ -115,6 +117,7 @@ def share_acls():
     for name, s in SHARES.items():
         acls[name] = s['acl']
         acls['t' + name[1:]] = s['acl']
+    acls.update(m_fake1='CHANGE', m_fake2='CHANGE')
     acls.update(m_full='FULL', f_fake='FULL', m_inherit='CHANGE',
                 t_inherit='CHANGE', f_inherit='FULL')
     return acls
@@ -211,10 +214,6 @@ def rule_applies(user, share, obj, access_name):
     if user == 'carol':       # admin users: uid 0 is nobody's owner
         return False
     if share not in RULE_SHARES:   # Read ACL, read only, force user
-        return False
-    if SHARES.get(share, {}).get('twin') == FAKE and '/sym-' in obj:
-        # fake_perms reports no file type, so smbd opens a symlink
-        # itself, not its target; nobody is granted rights on a link
         return False
     if OBJECTS[obj] != user:
         return False
@@ -528,6 +527,28 @@ def main():
               'share [m_forced] path' not in log)
         check('no grant to the guest',
               'user [nobody]' not in log)
+        # fake_perms stacked with the module: no session connects, while
+        # the same stack without the module serves
+        for proto, user in itertools.product(('SMB1', 'SMB2'),
+                                             ('alice', 'bob', 'carol')):
+            for share in FAKE_STACKS:
+                try:
+                    cli.conn(user, share, proto).list('')
+                    st = OK
+                except NTSTATUSError as e:
+                    st = status_name(e.args[0])
+                check('%s: %s refused at tree connect [%s]' %
+                      (share, user, proto), st == 'NT_STATUS_UNSUCCESSFUL',
+                      st)
+            try:
+                cli.conn(user, 'f_fake', proto).list('')
+                st = OK
+            except NTSTATUSError as e:
+                st = status_name(e.args[0])
+            check('f_fake (no module): %s connects [%s]' % (user, proto),
+                  st == OK, st)
+        check('the refusal names fake_perms in the log',
+              '"vfs objects" holds fake_perms' in srv.log_text())
         # inherit owner: a new object belongs to the folder's owner, so
         # a create is decided by who will own it, before the open
         drop = os.path.join(prof, 'alice/dropbox')

@@ -31,7 +31,7 @@ failure; one that does is a failure.
                                      the comparison must catch
   smbtorture_ab.py --reference       both sides Full, no module: what
                                      differs here is Samba's, not ours
-  PROFILEACL_AB_JOBS=N               workers (default 6)
+  PROFILEACL_AB_JOBS=N               workers (default 8)
 
 The last line is "smbtorture-ab: N passed, N failed" (N counts compared
 subtests, plus one for each side's smbd not panicking).
@@ -56,10 +56,12 @@ SUITES = ('smb2.durable-open', 'smb2.durable-v2-open', 'smb2.lease',
           'smb2.oplock', 'smb2.create', 'smb2.rename', 'smb2.streams',
           'smb2.delete-on-close-perms')
 
-# subtests that wait out a break timeout (seconds on 4.17, from a
-# serial run): started first, so that they do not end the run alone
-SLOW = {'smb2.lease.timeout': 38, 'smb2.oplock.batch22a': 36,
+# subtests that wait out a break timeout or time a loop (seconds, alone,
+# on 4.17 and 4.22): started first, so that none of them ends the run
+SLOW = {'smb2.durable-v2-open.purge-disconnected-rh-with-write': 42,
+        'smb2.lease.timeout': 38, 'smb2.oplock.batch22a': 36,
         'smb2.lease.oplock': 30, 'smb2.lease.break': 24,
+        'smb2.create.mkdir-visible': 20,
         'smb2.create.bench-path-contention-shared': 10}
 
 # one smbtorture run may not take longer than this
@@ -176,7 +178,7 @@ def main():
             use_expected = False
         elif arg != '--record':
             raise SystemExit('unknown argument %s' % arg)
-    jobs = int(os.environ.get('PROFILEACL_AB_JOBS', '6'))
+    jobs = int(os.environ.get('PROFILEACL_AB_JOBS', '8'))
     series = samba_series()
     print('smbtorture-ab: Samba %s, %s, %d workers' % (series, label, jobs))
     sys.stdout.flush()

@@ -525,8 +525,9 @@ static void test_post_open(void **state UNUSED)
 					      PROFILEACL_GRANTABLE,
 					      false),
 			 PROFILEACL_POST_DENY);
+	/* as stock smbd: MAXIMUM_ALLOWED masks explicit bits too */
 	assert_int_equal(profileacl_post_open(MAXA | WDAC, WDAC, false),
-			 PROFILEACL_POST_DENY);
+			 PROFILEACL_POST_STRIP);
 	assert_int_equal(profileacl_post_open(MAXA, WDAC, false),
 			 PROFILEACL_POST_STRIP);
 	assert_int_equal(profileacl_post_open(MAXA | WOWN, WDAC, false),
@@ -772,6 +773,25 @@ static void test_gnu_build_id(void **state UNUSED)
 	assert_false(profileacl_gnu_build_id(buf, off, hex, sizeof(hex)));
 }
 
+/* "vfs objects" entries name modules as vfs_init_custom() reads them */
+static void test_vfs_object_is(void **state UNUSED)
+{
+	assert_true(profileacl_vfs_object_is("fake_perms", "fake_perms"));
+	assert_true(profileacl_vfs_object_is("FAKE_PERMS", "fake_perms"));
+	assert_true(profileacl_vfs_object_is("fake_perms:x", "fake_perms"));
+	assert_true(profileacl_vfs_object_is(" fake_perms : x", "fake_perms"));
+	assert_true(profileacl_vfs_object_is("/usr/lib/samba/vfs/fake_perms.so",
+					     "fake_perms"));
+	assert_true(
+		profileacl_vfs_object_is("/x/fake_perms.so:p", "fake_perms"));
+	assert_false(profileacl_vfs_object_is("fake_perms2", "fake_perms"));
+	assert_false(profileacl_vfs_object_is("fake", "fake_perms"));
+	assert_false(profileacl_vfs_object_is("acl_xattr", "fake_perms"));
+	assert_false(profileacl_vfs_object_is("/fake_perms/acl_xattr.so",
+					      "fake_perms"));
+	assert_false(profileacl_vfs_object_is(NULL, "fake_perms"));
+}
+
 /* Outside smbd no libsmbd-base is loaded: the guard says so */
 static void test_check_build(void **state UNUSED)
 {
@@ -815,6 +835,7 @@ int main(void)
 		cmocka_unit_test(test_in_profile_dirs),
 		cmocka_unit_test(test_gnu_build_id),
 		cmocka_unit_test(test_check_build),
+		cmocka_unit_test(test_vfs_object_is),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,7 +13,10 @@ against the module before the review and passes now:
   - a SACL written through a granted handle that holds SYSTEM_SECURITY;
   - a POSIX ACL written through a handle granted only WRITE_OWNER;
   - a new stream on a new base file, created by its owner-to-be;
-  - an anonymous session on a share with profile dirs = %U.
+  - an anonymous session on a share with profile dirs = %U;
+  - a pattern that substitutes to no pattern for the session (%T, the
+    date and time, has slashes; a domain user's DOM\\name is another):
+    it grants nothing, and the tree connect still works.
 
 Every wrongful-denial case runs on the module's share and, as the
 reference, on the same path through a Full share without the module: the
@@ -76,6 +79,12 @@ SHARES = '''
 	read only = no
 	guest ok = yes
 	vfs objects = acl_xattr
+
+[rv_home]
+	path = @ROOT@/profiles
+	read only = no
+	vfs objects = profileacl acl_xattr
+	profileacl:profile dirs = %T %U
 
 [rv_uni]
 	path = @ROOT@/profiles
@@ -242,7 +251,7 @@ def main():
     srv.prepare(users=('alice', 'bob', SPACE_UNIX),
                 share_acls={'rv': 'CHANGE', 'rv_full': 'FULL',
                             'rv_plain': 'CHANGE', 'rv_dirs': 'CHANGE',
-                            'rv_guest': 'FULL',
+                            'rv_guest': 'FULL', 'rv_home': 'CHANGE',
                             'rv_uni': 'CHANGE', 'rv_wo': 'CHANGE',
                             'rv_fault': 'CHANGE'})
     # alice may open with SYSTEM_SECURITY (the SACL case)
@@ -338,6 +347,23 @@ def main():
                     got = st
             same_as_reference(R, 'anonymous session: tree connect and '
                               'listing [%s]' % proto, got, ref)
+
+        # a pattern that substitutes to no pattern (%T: a date with
+        # slashes): the session connects, and that decision grants nothing
+        for proto in ('SMB1', 'SMB2'):
+            try:
+                cli.conn('alice', 'rv_home', proto).list('')
+                st = OK
+            except NTSTATUSError as e:
+                st = status_name(e.args[0])
+            R.equal('profile dirs = %%T %%U: alice connects [%s]' % proto,
+                    st, OK)
+            R.equal('profile dirs = %%T %%U: no grant while %%T gives a '
+                    'path [%s]' % proto,
+                    cli.status('alice', 'rv_home', proto, 'alice',
+                               WRITE_DAC | READ_CONTROL), DENIED)
+        R.check('profile dirs = %T %U: the log says why',
+                'pattern "%T" gives "' in srv.log_text())
 
         # a POSIX ACL through a handle granted only WRITE_OWNER (SMB1)
         access = WRITE_OWNER | READ_CONTROL

@@ -24,15 +24,15 @@
  * Checked against the tree of each release the module is built and
  * tested for: 4.17 (SMB_VFS_INTERFACE_VERSION 47), 4.22 (50) and 4.24
  * (52). Every smbd interface the module uses has the same shape in all
- * three: connect_fn, create_file_fn, fset_nt_acl_fn, sys_acl_set_fd_fn,
- * sys_acl_delete_def_fd_fn, durable_cookie_fn, durable_reconnect_fn,
- * smb_vfs_call_fstat(), parent_pathref(), synthetic_pathref(),
- * get_existing_share_mode_lock(), share_mode_forall_entries(),
- * fh_get_gen_id(), close_file_free(), sddl_encode(), the fsp extension
- * macros and conn->share_access. What changed in between (connectpath_fn
- * and audit_file_fn removed and rename_stream_fn added in 52, a new
- * argument to smbd_calculate_access_mask_fsp() in 4.23.9 and 4.24.2) is
- * nothing the module uses, so nothing is adapted here yet.
+ * three: connect_fn, create_file_fn, fset_nt_acl_fn, durable_cookie_fn,
+ * durable_disconnect_fn, durable_reconnect_fn, SMB_VFS_NEXT_FSTAT,
+ * parent_pathref(), synthetic_pathref(), close_file_free(),
+ * lpcfg_substituted_string(), se_map_generic(), get_sec_info(),
+ * sddl_encode(), the fsp extension macros and conn->share_access. What
+ * changed in between (connectpath_fn and audit_file_fn removed and
+ * rename_stream_fn added in 52, a new argument to
+ * smbd_calculate_access_mask_fsp() in 4.23.9 and 4.24.2) is nothing the
+ * module uses, so nothing is adapted here yet.
  *
  * An interface version not in that list has not been checked: the build
  * stops rather than guess.

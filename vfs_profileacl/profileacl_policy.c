@@ -152,10 +152,16 @@ profileacl_post_open(uint32_t access_mask, uint32_t granted, bool handle_owned)
 	}
 
 	/*
-	 * Someone else owns what was opened. A request that named a
-	 * granted right cannot succeed; one that only got it through
-	 * MAXIMUM_ALLOWED loses it.
+	 * Someone else owns what was opened: the open gets what stock smbd
+	 * would give. With MAXIMUM_ALLOWED smbd masks every bit, asked or
+	 * not, with the share mask and the open succeeds without it
+	 * (smbd_calculate_access_mask_fsp()): the handle loses the right.
+	 * Without it, a request naming a right outside the share mask
+	 * fails.
 	 */
+	if (access_mask & PROFILEACL_FLAG_MAXIMUM_ALLOWED) {
+		return PROFILEACL_POST_STRIP;
+	}
 	explicit = access_mask & granted;
 	if (explicit != 0) {
 		return PROFILEACL_POST_DENY;
@@ -232,6 +238,38 @@ bool profileacl_parse_grant(const char *const *words,
 	}
 	*grant = bits;
 	return true;
+}
+
+bool profileacl_vfs_object_is(const char *entry, const char *module)
+{
+	const char *end = NULL;
+	const char *slash = NULL;
+	size_t len;
+
+	if (entry == NULL || module == NULL) {
+		return false;
+	}
+	while (*entry == ' ') {
+		entry++;
+	}
+	end = strchr(entry, ':');
+	if (end == NULL) {
+		end = entry + strlen(entry);
+	}
+	while (end > entry && end[-1] == ' ') {
+		end--;
+	}
+	if (entry[0] == '/') {
+		/* a path: the base name up to its first '.' */
+		slash = memrchr(entry, '/', end - entry);
+		entry = slash + 1;
+		len = strcspn(entry, ".");
+		if (entry + len < end) {
+			end = entry + len;
+		}
+	}
+	len = end - entry;
+	return len == strlen(module) && strncasecmp(entry, module, len) == 0;
 }
 
 bool profileacl_pattern_valid(const char *pattern)

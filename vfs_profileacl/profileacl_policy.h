@@ -158,6 +158,13 @@ bool profileacl_parse_grant(const char *const *words,
 			    const char **bad);
 
 /*
+ * Does the "vfs objects" entry ENTRY load the module MODULE? As smbd's
+ * vfs_init_custom() reads an entry: "name", "name:param" and
+ * "/path/name.so" all load "name". Case-insensitive.
+ */
+bool profileacl_vfs_object_is(const char *entry, const char *module);
+
+/*
  * A "profileacl:profile dirs" pattern names one top-level folder: not
  * empty, no path separator, not "." or "..", none of the DOS wildcards
  * < > ", no more than 255 bytes.

@@ -116,8 +116,9 @@ static bool profileacl_check_stack(int snum, const char *service)
 
 	for (i = 0; objects != NULL && objects[i] != NULL; i++) {
 		for (j = 0; j < ARRAY_SIZE(profileacl_stat_fakers); j++) {
-			if (strwicmp(objects[i], profileacl_stat_fakers[j]) !=
-			    0) {
+			if (!profileacl_vfs_object_is(
+				    objects[i],
+				    profileacl_stat_fakers[j])) {
 				continue;
 			}
 			DBG_ERR("share [%s]: \"vfs objects\" holds %s, whose "
@@ -202,7 +203,6 @@ static bool profileacl_parse_config(struct vfs_handle_struct *handle,
 	const char *value = NULL;
 	const char *bad = NULL;
 	char **words = NULL;
-	char *pattern = NULL;
 	size_t i;
 	bool ok;
 
@@ -267,14 +267,21 @@ static bool profileacl_parse_config(struct vfs_handle_struct *handle,
 		return false;
 	}
 	for (i = 0; config->profile_dirs[i] != NULL; i++) {
-		/* Checked for the connecting session; each decision again */
-		pattern = profileacl_dir_pattern(talloc_tos(),
-						 service,
-						 config->profile_dirs[i]);
-		if (pattern == NULL) {
+		/*
+		 * The pattern as written; what it substitutes to is checked
+		 * by each decision, for its session, and grants nothing when
+		 * it is no pattern (a %D\%U of a domain user)
+		 */
+		if (!profileacl_pattern_valid(config->profile_dirs[i])) {
+			DBG_ERR("share [%s]: bad pattern \"%s\" in "
+				"\"profileacl:profile dirs = %s\"; a pattern "
+				"names one top-level folder, with * and ? "
+				"wildcards\n",
+				service,
+				config->profile_dirs[i],
+				value);
 			return false;
 		}
-		TALLOC_FREE(pattern);
 	}
 	return true;
 }
@@ -353,16 +360,15 @@ static void profileacl_audit(struct connection_struct *conn,
 			     uint32_t rights,
 			     const char *extra)
 {
-	DEBUG(1,
-	      ("profileacl audit: %s user=%s client=%s share=%s path=%s "
-	       "rights=%s%s\n",
-	       event,
-	       conn->session_info->unix_info->unix_name,
-	       profileacl_client(conn),
-	       lp_const_servicename(SNUM(conn)),
-	       fsp_str_dbg(fsp),
-	       profileacl_rights_str(rights),
-	       extra));
+	D_WARNING("profileacl audit: %s user=%s client=%s share=%s path=%s "
+		  "rights=%s%s\n",
+		  event,
+		  conn->session_info->unix_info->unix_name,
+		  profileacl_client(conn),
+		  lp_const_servicename(SNUM(conn)),
+		  fsp_str_dbg(fsp),
+		  profileacl_rights_str(rights),
+		  extra);
 }
 
 /* The audit line of a security descriptor written through a grant */
@@ -375,7 +381,7 @@ static void profileacl_audit_sd(struct connection_struct *conn,
 {
 	char *sddl = sddl_encode(talloc_tos(), psd, get_global_sam_sid());
 	char *extra = talloc_asprintf(talloc_tos(),
-				      " secinfo=0x%x status=%s sd=%s",
+				      " secinfo=0x%" PRIx32 " status=%s sd=%s",
 				      security_info_sent,
 				      nt_errstr(status),
 				      sddl != NULL ? sddl : "(unencodable)");
@@ -645,7 +651,8 @@ static uint32_t profileacl_decide(vfs_handle_struct *handle,
 	if (granted == 0) {
 		if (*preason != PROFILEACL_NOT_ASKED &&
 		    *preason != PROFILEACL_NO_CONFIG) {
-			DBG_INFO("%s: no grant for %s, access 0x%08x: %s\n",
+			DBG_INFO("%s: no grant for %s, access 0x%08" PRIx32
+				 ": %s\n",
 				 conn->session_info->unix_info->unix_name,
 				 path,
 				 access_mask,
@@ -653,7 +660,7 @@ static uint32_t profileacl_decide(vfs_handle_struct *handle,
 		}
 		return 0;
 	}
-	DBG_DEBUG("%s: adding %s to the share mask 0x%08x\n",
+	DBG_DEBUG("%s: adding %s to the share mask 0x%08" PRIx32 "\n",
 		  path,
 		  profileacl_rights_str(granted),
 		  conn->share_access);
@@ -834,7 +841,11 @@ static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
 				struct profileacl_config,
 				return NT_STATUS_OK);
 	if (config->audit && sd != NULL && granted != 0 &&
-	    info == FILE_WAS_CREATED) {
+	    info == FILE_WAS_CREATED && lp_nt_acl_support(SNUM(conn)) &&
+	    !is_named_stream(smb_fname) &&
+	    (get_sec_info(sd) & (SECINFO_OWNER | SECINFO_GROUP | SECINFO_DACL |
+				 SECINFO_SACL)) != 0) {
+		/* as smbd applies it (create_file_unixpath()) */
 		profileacl_audit_sd(conn,
 				    *result,
 				    granted,
@@ -961,44 +972,49 @@ static NTSTATUS profileacl_durable_reconnect(struct vfs_handle_struct *handle,
 
 	extra = (*fsp)->access_mask & PROFILEACL_GRANTABLE &
 		~conn->share_access;
-	if (extra == 0) {
-		return NT_STATUS_OK;
+	if (extra != 0) {
+		granted = profileacl_decide(handle,
+					    NULL,
+					    *fsp,
+					    extra | SEC_FLAG_MAXIMUM_ALLOWED,
+					    FILE_OPEN,
+					    &reason) &
+			  extra;
+		if (granted == 0 && reason == PROFILEACL_OWNER_UNKNOWN) {
+			DBG_WARNING("%s: durable reconnect by %s refused: the "
+				    "owner cannot be read\n",
+				    fsp_str_dbg(*fsp),
+				    conn->session_info->unix_info->unix_name);
+			status = NT_STATUS_ACCESS_DENIED;
+			goto fail;
+		}
+		if (!profileacl_keep(handle,
+				     *fsp,
+				     granted,
+				     extra & ~granted,
+				     "reconnect")) {
+			status = NT_STATUS_NO_MEMORY;
+			goto fail;
+		}
 	}
-	granted = profileacl_decide(handle,
-				    NULL,
-				    *fsp,
-				    extra | SEC_FLAG_MAXIMUM_ALLOWED,
-				    FILE_OPEN,
-				    &reason) &
-		  extra;
-	if (granted == 0 && reason == PROFILEACL_OWNER_UNKNOWN) {
-		DBG_WARNING("%s: durable reconnect by %s refused: the owner "
-			    "cannot be read\n",
-			    fsp_str_dbg(*fsp),
-			    conn->session_info->unix_info->unix_name);
-		status = NT_STATUS_ACCESS_DENIED;
-		goto fail;
-	}
-	if (!profileacl_keep(handle,
-			     *fsp,
-			     granted,
-			     extra & ~granted,
-			     "reconnect")) {
-		status = NT_STATUS_NO_MEMORY;
-		goto fail;
-	}
-	status = profileacl_cookie_wrap(mem_ctx, new_cookie);
-	if (!NT_STATUS_IS_OK(status)) {
-		goto fail;
+	if (extra != 0 || wrapped) {
+		/* once wrapped, always wrapped */
+		status = profileacl_cookie_wrap(mem_ctx, new_cookie);
+		if (!NT_STATUS_IS_OK(status)) {
+			goto fail;
+		}
 	}
 	return NT_STATUS_OK;
 
 fail:
 	/*
-	 * The new cookie lives on the caller's smbXsrv_open (mem_ctx),
-	 * which closing the handle frees with it: free it first.
+	 * The smbXsrv_open is the caller's (smb2_create.c frees it on a
+	 * failed reconnect): detach it first, as vfs_default does on its own
+	 * failures, so that closing the handle does not free it.
 	 */
 	data_blob_free(new_cookie);
+	op->compat = NULL;
+	(*fsp)->op = NULL;
 	close_file_free(smb1req, fsp, ERROR_CLOSE);
 	return status;
 }

@@ -14,12 +14,14 @@ result (pass, fail, skip, error, crash) differs between the two is a
 failure, unless tests/smbtorture-ab-expected-<samba series>.tsv lists that
 very difference with a reason.
 
-Each side is its own smbd (127.0.0.1 and 127.0.0.2, one port), each
-subtest its own smbtorture process (a crash ends only that subtest), and
-the two sides of a subtest run at the same time, in JOBS workers with a
-share each: oplock and lease tests wait out smbd's 35 s break timeouts,
-which a serial run would add up to about 12 minutes. A subtest whose two
-sides differ is run again, side by side and alone, twice: a difference
+Each side is its own smbd (127.0.0.1 and 127.0.0.2, one port). The two
+sides of a subtest run at the same time, in JOBS workers with a share
+each: oplock and lease tests wait out smbd's 35 s break timeouts, which
+one after the other would add up to about 12 minutes. An smbtorture
+process runs up to CHUNK subtests of one suite (a slow one alone); a
+subtest it never reached, because it crashed or hung before, runs again
+alone, so a crash costs only the subtest it happened in. A subtest whose
+two sides differ runs again, alone and side by side, twice: a difference
 that does not come back is printed as flaky and not counted as a
 failure; one that does is a failure.
 
@@ -64,8 +66,10 @@ SLOW = {'smb2.durable-v2-open.purge-disconnected-rh-with-write': 42,
         'smb2.create.mkdir-visible': 20,
         'smb2.create.bench-path-contention-shared': 10}
 
-# one smbtorture run may not take longer than this
+# one smbtorture process may not take longer than this
 TIMEOUT = 300
+# subtests per smbtorture process
+CHUNK = 5
 START = time.time()
 
 SHARE = '''
@@ -122,15 +126,16 @@ def subtests(suite):
     return names
 
 
-def run_one(side, host, share, test):
-    """(state, reason, seconds, output) of one subtest on one side"""
+def run_chunk(host, share, tests):
+    """({test: (result, reason)}, seconds, output) of one smbtorture
+    process that runs TESTS on one side"""
     start = time.time()
     try:
         p = subprocess.run(
             server_cmd(['smbtorture', '//%s/%s' % (host, share),
                         '-U', 'alice%' + PASSWORDS['alice'],
                         '-p', str(PORT), '--target=samba3',
-                        '--format=subunit', test]),
+                        '--format=subunit'] + list(tests)),
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             timeout=TIMEOUT)
         rc = p.returncode
@@ -139,8 +144,7 @@ def run_one(side, host, share, test):
         rc = None
         out = (e.stdout or b'').decode(errors='replace')
     secs = time.time() - start
-    state, reason = torture_subunit.outcome(test, rc, out)
-    return state, reason, secs, out
+    return torture_subunit.outcomes(tests, rc, out), secs, out
 
 
 def read_expected(series):
@@ -230,19 +234,32 @@ def main():
                    use_expected)
 
 
+def chunks(order):
+    """one smbtorture process per slow subtest, one per CHUNK others of a
+    suite: a process costs about half a second before its first test"""
+    out = [[t] for t in order if t[1] in SLOW]
+    rest = [t for t in order if t[1] not in SLOW]
+    for suite in dict.fromkeys(s for s, _ in rest):
+        names = [t for t in rest if t[0] == suite]
+        out += [names[i:i + CHUNK] for i in range(0, len(names), CHUNK)]
+    return out
+
+
 def run_all(order, sides, jobs, logf):
-    """Each subtest on both sides at once; a difference runs again twice,
-    side by side, in the same worker; (results per test)"""
+    """Each chunk on both sides at once, in JOBS workers with a share
+    each; a subtest a process never reached (it crashed or hung before)
+    runs again alone; a subtest whose two sides differ runs again twice,
+    alone and side by side; (results per test)"""
     lock = threading.Lock()
-    todo = list(order)
+    todo = chunks(order)
     results = {}
 
-    def both(share, test):
+    def both(share, chunk):
         out = {}
+        tests = [t for _, t in chunk]
 
         def one(side):
-            host = sides[side][0]
-            out[side] = run_one(side, host, share, test)
+            out[side] = run_chunk(sides[side][0], share, tests)
         threads = [threading.Thread(target=one, args=(s,)) for s in sides]
         for th in threads:
             th.start()
@@ -250,9 +267,11 @@ def run_all(order, sides, jobs, logf):
             th.join()
         with lock:
             for side in sides:
-                state, reason, secs, text = out[side]
-                logf[side].write('=== %s %s %.1fs [%s]\n%s\n' %
-                                 (test, state, secs, share, text))
+                got, secs, text = out[side]
+                logf[side].write('=== %s %.1fs [%s]\n%s\n%s\n' % (
+                    ' '.join(tests), secs, share,
+                    '\n'.join('    %s %s' % (t, got[t][0])
+                              for t in tests if t in got), text))
                 logf[side].flush()
         return out
 
@@ -262,16 +281,24 @@ def run_all(order, sides, jobs, logf):
             with lock:
                 if not todo:
                     return
-                suite, test = todo.pop(0)
-            first = both(share, test)
-            r = {side: first[side][:3] for side in sides}
-            r['runs'] = [{s: first[s][0] for s in sides}]
-            if first['module'][0] != first['full'][0]:
-                for _ in range(2):
-                    again = both(share, test)
-                    r['runs'].append({s: again[s][0] for s in sides})
-            with lock:
-                results[test] = r
+                chunk = todo.pop(0)
+            first = both(share, chunk)
+            for suite, test in chunk:
+                if any(test not in first[s][0] for s in sides):
+                    with lock:
+                        todo.insert(0, [(suite, test)])
+                    continue
+                # a process's time, shared among its tests
+                r = {s: first[s][0][test] +
+                     (first[s][1] / len(chunk),) for s in sides}
+                r['runs'] = [{s: first[s][0][test][0] for s in sides}]
+                if r['module'][0] != r['full'][0]:
+                    for _ in range(2):
+                        again = both(share, [(suite, test)])
+                        r['runs'].append({s: again[s][0][test][0]
+                                          for s in sides})
+                with lock:
+                    results[test] = r
 
     threads = [threading.Thread(target=worker, args=(i,))
                for i in range(jobs)]

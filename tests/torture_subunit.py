@@ -69,7 +69,7 @@ def outcome(test, rc, out):
     if rc < 0:
         return 'crash@%s' % signal_name(rc), \
             'smbtorture died (%s) in %s' % (signal_name(rc),
-                                          ','.join(started(out)) or '-')
+                                          (started(out) or ['-'])[-1])
     res = parse(out)
     if not res:
         return 'error@?', 'no result line (exit %d)' % rc
@@ -80,3 +80,25 @@ def outcome(test, rc, out):
     return ','.join('%s=%s' % (n, cell(s, p)) for n, (s, p, _) in
                     res.items()), \
         '; '.join(r for _, _, r in res.values() if r)
+
+
+def outcomes(tests, rc, out):
+    """The results of a process that ran TESTS (one suite's, in order):
+    {test: (result, reason)} for each test it reported, and for the one
+    it was in when it died or hung; the tests it never reached are left
+    out (run them again). One test always gets a result (outcome())."""
+    if len(tests) == 1:
+        return {tests[0]: outcome(tests[0], rc, out)}
+    res = parse(out)
+    got = {}
+    for t in tests:
+        short = t.rsplit('.', 1)[-1]
+        if short in res:
+            state, place, reason = res[short]
+            got[t] = (cell(state, place), reason)
+    begun = started(out)
+    if begun and begun[-1] not in res and (rc is None or rc < 0):
+        for t in tests:
+            if t.rsplit('.', 1)[-1] == begun[-1]:
+                got[t] = outcome(t, rc, out)
+    return got

@@ -2,6 +2,11 @@
 """Samba's own ACL test suites (smbtorture) against a Change share with
 the module, compared with a committed table of expected results.
 
+Each cell of the table is the subtest's result from smbtorture's subunit
+output (tests/torture_subunit.py), not the process's exit status: pass,
+skip, fail@FILE:LINE (the smbtorture assertion that failed), crash@SIGNAL.
+An expected failure that fails at another place is a deviation.
+
 Four configurations, each its own smbd, in one run:
   change         share ACL Change, no module (the KB Q255113 symptom)
   module         Change, vfs objects = profileacl acl_xattr
@@ -25,6 +30,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import Server, PASSWORDS, PORT, server_cmd
+import torture_subunit
 
 TESTS = os.path.dirname(os.path.abspath(__file__))
 
@@ -37,7 +43,9 @@ def samba_series():
     return m.group(1) if m else 'unknown'
 
 
-TABLE = os.path.join(TESTS, 'smbtorture-expected-%s.tsv' % samba_series())
+# PROFILEACL_TORTURE_TABLE: another table (to show a planted deviation)
+TABLE = os.environ.get('PROFILEACL_TORTURE_TABLE') or \
+    os.path.join(TESTS, 'smbtorture-expected-%s.tsv' % samba_series())
 ROOT = os.environ.get('PROFILEACL_TORTURE_ROOT', '/tmp/profileacl-torture')
 ALL_CONFIGS = ('change', 'module', 'write_owner', 'full')
 CONFIGS = ALL_CONFIGS
@@ -103,23 +111,19 @@ def run_config(config, tests):
                 p = subprocess.run(
                     server_cmd(['smbtorture', '//127.0.0.1/torture',
                                 '-U', 'alice%' + PASSWORDS['alice'],
-                                '-p', str(PORT), '--target=samba3', t]),
+                                '-p', str(PORT), '--target=samba3',
+                                '--format=subunit', t]),
                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                     timeout=600)
                 rc = p.returncode
                 out = p.stdout.decode(errors='replace')
             except subprocess.TimeoutExpired:
-                rc, out = -999, 'timeout'
-            if rc == 0:
-                res = 'pass'
-            elif rc < 0:
-                res = 'crash'
-            else:
-                res = 'fail'
-            results[t] = res
+                rc, out = None, 'timeout'
+            res, why = torture_subunit.outcome(t, rc, out)
+            results[t] = (res, why)
             log = os.path.join(ROOT, 'torture-%s.log' % config)
             with open(log, 'a') as f:
-                f.write('=== %s %s rc=%d %.1fs\n%s\n' %
+                f.write('=== %s %s rc=%s %.1fs\n%s\n' %
                         (t, res, rc, time.time() - start, out))
     finally:
         srv.stop()
@@ -152,12 +156,13 @@ def main():
     for config in CONFIGS:
         observed[config], panics[config] = run_config(config, tests)
 
+    table = read_table() if os.path.exists(TABLE) else {}
     if record:
         for t in tests:
-            print('\t'.join([t] + [observed[c][t] for c in CONFIGS]))
+            print('\t'.join([t] + [observed[c][t][0] for c in CONFIGS] +
+                            [table.get(t, ({}, ''))[1]]))
         return 0
 
-    table = read_table()
     passed = failed = 0
     for t in tests:
         if t not in table:
@@ -166,13 +171,15 @@ def main():
             continue
         expected, reason = table[t]
         for c in CONFIGS:
-            got = observed[c][t]
+            got, why = observed[c][t]
             if got == expected[c]:
                 passed += 1
             else:
                 failed += 1
                 print('FAIL %s [%s]: got %s, expected %s (%s)' %
                       (t, c, got, expected[c], reason))
+                if why:
+                    print('     smbtorture: %s' % why)
     for t in table:
         if t not in tests:
             print('FAIL %s: in the table but not run' % t)
@@ -186,7 +193,7 @@ def main():
     print()
     print('%-14s %s' % ('configuration', 'tests passing'))
     for c in CONFIGS:
-        n = sum(1 for t in tests if observed[c][t] == 'pass')
+        n = sum(1 for t in tests if observed[c][t][0] == 'pass')
         print('%-14s %d of %d' % (c, n, len(tests)))
     print('smbtorture-table (Samba %s): %d passed, %d failed' %
           (samba_series(), passed, failed))

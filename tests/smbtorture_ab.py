@@ -12,7 +12,8 @@ oplocks and posix locking off); everything else is the same. alice, a
 normal user, runs every subtest of SUITES on both, and a subtest whose
 result (pass, fail, skip, error, crash) differs between the two is a
 failure, unless tests/smbtorture-ab-expected-<samba series>.tsv lists that
-very difference with a reason.
+very difference with a reason (or, as "A|B", a race of Samba's own that
+differs between two Full shares as well, --reference).
 
 Each side is its own smbd (127.0.0.1 and 127.0.0.2, one port). The two
 sides of a subtest run at the same time, in JOBS workers with a share
@@ -21,9 +22,12 @@ one after the other would add up to about 12 minutes. An smbtorture
 process runs up to CHUNK subtests of one suite (a slow one alone); a
 subtest it never reached, because it crashed or hung before, runs again
 alone, so a crash costs only the subtest it happened in. A subtest whose
-two sides differ runs again, alone and side by side, twice: a difference
-that does not come back is printed as flaky and not counted as a
-failure; one that does is a failure.
+two sides differ runs again, alone and side by side, twice. It is
+printed as flaky and not counted as a failure if both reruns agree, or
+if every result it gave came on both sides (Samba's own races under
+load: 4.24's smb2.lease.two-leases failed once on each side). A
+difference that comes back, with a result one side never gave, is a
+failure.
 
   smbtorture_ab.py                   run and compare (every suite)
   smbtorture_ab.py --suites=smb2.streams,smb2.rename
@@ -195,6 +199,11 @@ def main():
         tests += [(suite, t) for t in names]
     order = sorted(tests, key=lambda st: -SLOW.get(st[1], 0))
 
+    path, expected = read_expected(series)
+    if not use_expected:
+        # the expected differences are the module's share's: none
+        # between two reference shares
+        expected = {}
     servers = {}
     os.makedirs(ROOT, exist_ok=True)
     logf = {}
@@ -216,7 +225,7 @@ def main():
             servers[side] = srv
             logf[side] = open(os.path.join(ROOT, 'torture-%s.log' % side),
                               'w')
-        results = run_all(order, sides, jobs, logf)
+        results = run_all(order, sides, jobs, logf, expected)
     finally:
         for srv in servers.values():
             srv.stop()
@@ -228,10 +237,7 @@ def main():
             r = results[t]
             print('%s\t%s\t%s' % (t, r['module'][0], r['full'][0]))
         return 0
-    # the expected differences are the module's share's: none between
-    # two reference shares
-    return compare(series, suites, tests, results, servers,
-                   use_expected)
+    return compare(suites, tests, results, servers, path, expected)
 
 
 def chunks(order):
@@ -245,11 +251,12 @@ def chunks(order):
     return out
 
 
-def run_all(order, sides, jobs, logf):
+def run_all(order, sides, jobs, logf, expected):
     """Each chunk on both sides at once, in JOBS workers with a share
     each; a subtest a process never reached (it crashed or hung before)
-    runs again alone; a subtest whose two sides differ runs again twice,
-    alone and side by side; (results per test)"""
+    runs again alone; a subtest whose two sides differ, other than as
+    EXPECTED allows, runs again twice, alone and side by side; (results
+    per test)"""
     lock = threading.Lock()
     todo = chunks(order)
     results = {}
@@ -292,7 +299,8 @@ def run_all(order, sides, jobs, logf):
                 r = {s: first[s][0][test] +
                      (first[s][1] / len(chunk),) for s in sides}
                 r['runs'] = [{s: first[s][0][test][0] for s in sides}]
-                if r['module'][0] != r['full'][0]:
+                if r['module'][0] != r['full'][0] and \
+                        not allowed(expected, test, r['runs'][0]):
                     for _ in range(2):
                         again = both(share, [(suite, test)])
                         r['runs'].append({s: again[s][0][test][0]
@@ -309,10 +317,16 @@ def run_all(order, sides, jobs, logf):
     return results
 
 
-def compare(series, suites, tests, results, servers, use_expected):
-    path, expected = read_expected(series)
-    if not use_expected:
-        expected = {}
+def allowed(expected, test, run):
+    """the expected results of TEST ("A|B": either, a race of Samba's
+    own) allow RUN's"""
+    if test not in expected:
+        return False
+    mod, full = (set(e.split('|')) for e in expected[test][:2])
+    return run['module'] in mod and run['full'] in full
+
+
+def compare(suites, tests, results, servers, path, expected):
     passed = failed = 0
     per_suite = {}
     for suite, t in tests:
@@ -324,20 +338,20 @@ def compare(series, suites, tests, results, servers, use_expected):
         differs = [run['module'] != run['full'] for run in runs]
         got = (r['module'][0], r['full'][0])
         if t in expected:
-            exp = expected[t][:2]
-            if all((run['module'], run['full']) == exp for run in runs):
+            if all(allowed(expected, t, run) for run in runs):
                 passed += 1
                 per_suite[suite][0] += 1
                 print('ok   %s: module %s, full %s, as %s says (%s)' %
-                      (t, exp[0], exp[1], os.path.basename(path),
+                      (t, got[0], got[1], os.path.basename(path),
                        expected[t][2]))
             else:
                 failed += 1
                 per_suite[suite][1] += 1
-                print('FAIL %s: module %s, full %s; %s expects module %s, '
-                      'full %s (%s)' % (t, got[0], got[1],
-                                        os.path.basename(path), exp[0],
-                                        exp[1], expected[t][2]))
+                print('FAIL %s: runs %s; %s expects module %s, full %s (%s)'
+                      % (t, ', '.join('%s/%s' % (run['module'], run['full'])
+                                      for run in runs),
+                         os.path.basename(path), expected[t][0],
+                         expected[t][1], expected[t][2]))
             continue
         if not differs[0]:
             passed += 1
@@ -351,6 +365,19 @@ def compare(series, suites, tests, results, servers, use_expected):
                   'on both sides in %d reruns' %
                   (t, got[0], got[1], r['module'][1], r['full'][1],
                    len(runs) - 1))
+            continue
+        seen = {side: {run[side] for run in runs}
+                for side in ('module', 'full')}
+        if seen['module'] == seen['full']:
+            # each result came on both sides: Samba's own
+            # nondeterminism (a lease break race under load), not ours
+            passed += 1
+            per_suite[suite][0] += 1
+            print('flaky %s: module %s, full %s (runs: %s); each result '
+                  'came on both sides' %
+                  (t, got[0], got[1],
+                   ', '.join('%s/%s' % (run['module'], run['full'])
+                             for run in runs)))
             continue
         failed += 1
         per_suite[suite][1] += 1

@@ -136,14 +136,7 @@ def stop(srv):
             srv.proc.wait(30)
         except subprocess.TimeoutExpired:
             pass
-    if srv.proc.poll() is None:
-        srv.proc.send_signal(signal.SIGTERM)
-        try:
-            srv.proc.wait(120)
-        except subprocess.TimeoutExpired:
-            srv.proc.kill()
-            srv.proc.wait()
-    srv.proc = None
+    srv.stop_proc()
     srv.stop_helpers()
     left = wait_gone(tree | pids_with_arg(srv.conf), 10)
     if left:

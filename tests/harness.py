@@ -267,9 +267,9 @@ class Server:
         self.stop()
         raise RuntimeError('smbd did not listen on port %d' % PORT)
 
-    def stop(self):
-        if self.proc is None:
-            return
+    def stop_proc(self):
+        """SIGTERM the process started() started, then SIGKILL if it is
+        still there after 120 s"""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -278,6 +278,11 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
+
+    def stop(self):
+        if self.proc is None:
+            return
+        self.stop_proc()
         self.stop_helpers()
 
     def helper_pids(self):

@@ -83,7 +83,7 @@ run_suite smbtorture-table "$QUIET|^[a-z_]+ +[0-9]+ of" \
 	in_netns tests/smbtorture_table.py
 
 echo "== smbtorture A/B: Samba's smb2 suites as the owner, the module's Change share against Full without it"
-run_suite smbtorture-ab "$QUIET" in_netns tests/smbtorture_ab.py
+run_suite smbtorture-ab "$QUIET|^     |^flaky|^wall time" in_netns tests/smbtorture_ab.py
 
 echo "== valgrind: integration and smbtorture (module) with smbd under memcheck"
 # first show that the checker fails on a module error and leak

@@ -55,27 +55,25 @@ fi
 
 rm -rf "$vdir"
 export PROFILEACL_VALGRIND=$vdir
-# each suite by its own exit status and its own closing line
-tests/netns-run.sh "$so" /usr/bin/python3 \
-	tests/test_integration.py >"$vdir.integration" 2>&1
-rc=$?
-grep -E 'FAIL|passed' "$vdir.integration"
-check "the integration suite under memcheck: $(tail -1 "$vdir.integration")" \
-	"suite_ok integration '$vdir.integration' $rc"
+# each suite by its own exit status and its own closing line:
+# memcheck_suite FILE LABEL DESCRIPTION PATTERN SCRIPT [ARGS...]
+memcheck_suite() {
+	local file=$1 label=$2 what=$3 pattern=$4 rc
+	shift 4
+	tests/netns-run.sh "$so" /usr/bin/python3 "$@" >"$vdir.$file" 2>&1
+	rc=$?
+	grep -E "$pattern" "$vdir.$file"
+	check "$what under memcheck: $(tail -1 "$vdir.$file")" \
+		"suite_ok $label '$vdir.$file' $rc"
+}
+memcheck_suite integration integration "the integration suite" \
+	'FAIL|passed' tests/test_integration.py
 # the review's cases, among them the durable reconnect's error path
-tests/netns-run.sh "$so" /usr/bin/python3 \
-	tests/test_review.py >"$vdir.review" 2>&1
-rc=$?
-grep -E 'FAIL|passed' "$vdir.review"
-check "the review suite under memcheck: $(tail -1 "$vdir.review")" \
-	"suite_ok review '$vdir.review' $rc"
-tests/netns-run.sh "$so" /usr/bin/python3 \
-	tests/smbtorture_table.py "${@:---configs=module,write_owner}" \
-	>"$vdir.torture" 2>&1
-rc=$?
-grep -E 'FAIL|passed|of [0-9]+' "$vdir.torture"
-check "the smbtorture table under memcheck: $(tail -1 "$vdir.torture")" \
-	"suite_ok smbtorture-table '$vdir.torture' $rc"
+memcheck_suite review review "the review suite" 'FAIL|passed' \
+	tests/test_review.py
+memcheck_suite torture smbtorture-table "the smbtorture table" \
+	'FAIL|passed|of [0-9]+' tests/smbtorture_table.py \
+	"${@:---configs=module,write_owner}"
 /usr/bin/python3 tests/valgrind_check.py "$vdir" >"$vdir.check" 2>&1
 rc=$?
 grep -v ': [0-9]* passed, [0-9]* failed$' "$vdir.check"

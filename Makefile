@@ -11,15 +11,21 @@ all: build/c4che/_cache.py
 build/c4che/_cache.py: wscript $(SAMBA_SRC)/bin/default/include/config.h
 	$(WAF) configure --prefix=$(PREFIX) --samba-source=$(SAMBA_SRC)
 
-# A fresh machine: fetch and prepare the matching Samba tree first (root)
+# A fresh machine: the server set-up first (root): build tools and the
+# matching Samba tree, no test kit
 $(SAMBA_SRC)/bin/default/include/config.h:
-	scripts/setup-debian.sh
+	scripts/setup-server.sh
 
 configure:
 	$(WAF) configure --prefix=$(PREFIX) --samba-source=$(SAMBA_SRC)
 
+# what a server needs to build, install and rebuild the module
 setup:
-	scripts/setup-debian.sh
+	scripts/setup-server.sh
+
+# the server set-up and the test kit (make demo and make check run it)
+setup-testbox:
+	scripts/setup-testbox.sh
 
 check:
 	tests/run-all.sh
@@ -39,4 +45,4 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all configure setup check demo bench install uninstall clean
+.PHONY: all configure setup setup-testbox check demo bench install uninstall clean

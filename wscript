@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 #
 # waf build of vfs_profileacl, out of Samba's tree but against the prepared
-# source tree of exactly the installed Samba (scripts/setup-debian.sh).
+# source tree of exactly the installed Samba (make setup: scripts/setup-server.sh).
 # Run it with the waf inside that tree, or simply with "make":
 #
 #   /usr/bin/python3 samba-src/current/buildtools/bin/waf configure build
@@ -125,10 +125,10 @@ def check_samba_match(ctx, src, root):
     tree = tree_samba_version(src)
     if installed is None:
         ctx.fatal('samba is not installed under %s: run '
-                  'scripts/setup-debian.sh first' % root)
+                  'make setup (scripts/setup-server.sh) first' % root)
     if tree is None:
         ctx.fatal('%s is not a prepared Samba source tree: run '
-                  'scripts/setup-debian.sh first' % src)
+                  'make setup (scripts/setup-server.sh) first' % src)
     if tree.startswith('upstream ') and \
             tree == 'upstream ' + upstream_of(installed):
         return installed
@@ -136,7 +136,7 @@ def check_samba_match(ctx, src, root):
         ctx.fatal('Samba version mismatch: the source tree %s is %s but '
                   'the installed samba is %s. A module built from it '
                   'would be refused by smbd (SMB_VFS_INTERFACE_VERSION). '
-                  'Run scripts/setup-debian.sh to fetch the matching '
+                  'Run make setup (scripts/setup-server.sh) to fetch the matching '
                   'source.' % (src, tree, installed))
     return tree
 
@@ -151,7 +151,7 @@ def configure(conf):
     conf.msg('Installed samba version', version)
     conf.msg('SMB_VFS_INTERFACE_VERSION', vfs_interface_version(src))
     if not os.path.exists(os.path.join(src, 'bin/default/include/config.h')):
-        conf.fatal('%s is not configured: run scripts/setup-debian.sh' %
+        conf.fatal('%s is not configured: run make setup' %
                    src)
 
     conf.env.SAMBA_SRC = src

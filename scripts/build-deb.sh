@@ -14,7 +14,7 @@ release=${1:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 if [ -z "$release" ]; then
-	"$top/scripts/setup-debian.sh" >/dev/null
+	"$top/scripts/setup-testbox.sh" >/dev/null
 	R=""
 	out="$top/build/deb"
 	src_tree="$top/samba-src/current"

@@ -18,6 +18,8 @@ set -euo pipefail
 dir=${1:?usage: prepare-samba-tree.sh DIR [--headers-only]}
 mode=${2:-full}
 log() { printf 'prepare-samba-tree: %s\n' "$*" >&2; }
+# shellcheck source=scripts/lib-host.sh
+. "$(dirname "$0")/lib-host.sh"
 
 # The mirror can lack a source package's .dsc while it has the tarballs
 # (bookworm-updates' samba +deb12u2). Fetch those with the SHA256 sums of
@@ -48,7 +50,25 @@ unpack_without_dsc() {
 	dpkg-source --no-check -x "$dsc" "$tree" >>"$dir/source.log" 2>&1
 }
 
+# A backport whose Debian source is not on the mirror (trixie-backports'
+# 4.24): its upstream tarball, with no Debian patches (wscript accepts
+# the tree as "upstream X.Y.Z" for that build)
+unpack_upstream() {
+	local ver=$1 tree=$2 orig
+	log "samba $ver: only the upstream tarball is on the mirror;" \
+		"unpacking it (no Debian patches)"
+	# apt-get fetches the tarball, then fails on the .dsc and diff
+	# shellcheck disable=SC2086
+	(cd "$dir" && apt-get source -qq --download-only $SERIES_TARGET \
+		"samba=$ver" >"$dir/source.log" 2>&1) || true
+	orig=$(ls "$dir"/samba_"$up"*.orig.tar.* 2>/dev/null | head -1)
+	[ -f "$orig" ] || { log "no upstream tarball of $ver"; return 1; }
+	mkdir -p "$tree"
+	tar -C "$tree" --strip-components=1 -xf "$orig"
+}
+
 ver=$(dpkg-query -W -f='${Version}' samba)
+series_config "$ver"
 # the upstream part of the version (strip epoch and Debian revision)
 up=${ver#*:}
 up=${up%-*}
@@ -59,7 +79,9 @@ if [ ! -f "$tree/.profileacl-version" ] ||
    [ "$(cat "$tree/.profileacl-version")" != "$ver" ]; then
 	log "fetching samba source $ver"
 	rm -rf "$tree"
-	if ! (cd "$dir" && apt-get source -qq "samba=$ver" \
+	if [ "$SERIES_SOURCE" = upstream ]; then
+		unpack_upstream "$ver" "$tree" || exit 1
+	elif ! (cd "$dir" && apt-get source -qq "samba=$ver" \
 		>"$dir/source.log" 2>&1); then
 		log "apt-get source samba=$ver failed:" \
 			"$(grep -E '^(E|W):' "$dir/source.log" | tail -2)"
@@ -79,11 +101,9 @@ fi
 
 if [ ! -f "$tree/bin/default/include/config.h" ]; then
 	log "configuring the samba tree (about 70 s)"
-	(cd "$tree" && ./configure --without-ad-dc --without-ads \
-		--without-pam --without-json --without-systemd \
-		--disable-python --bundled-libraries=NONE \
-		--without-libarchive --disable-cephfs --disable-glusterfs \
-		--disable-cups --disable-iprint >"$dir/configure.log" 2>&1) || {
+	# shellcheck disable=SC2086
+	(cd "$tree" && ./configure $SERIES_CONFIGURE \
+		>"$dir/configure.log" 2>&1) || {
 		tail -30 "$dir/configure.log" >&2
 		log "configure failed: are Samba's build dependencies installed" \
 			"(apt-get build-dep samba)?"

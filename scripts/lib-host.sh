@@ -1,0 +1,202 @@
+# shellcheck shell=bash
+# What differs between the Debian releases vfs_profileacl is built on, in
+# one place, and apt sources read in either form. Sourced by the set-up
+# scripts, prepare-samba-tree.sh and the tests; not run on its own.
+#
+# Hosts: Debian 12 (bookworm, samba 4.17) and Debian 13 (trixie, samba
+# 4.22; 4.24 from trixie-backports where the admin installed it from
+# there). The samba series is the installed samba's, whatever the host.
+
+# host_codename [ROOT]: bookworm or trixie; anything else is refused
+host_codename() {
+	local c
+	c=$(sed -n 's/^VERSION_CODENAME=//p' "${1:-}/etc/os-release" \
+		2>/dev/null)
+	case "$c" in
+	bookworm | trixie) echo "$c" ;;
+	*)
+		echo "unsupported host: ${c:-unknown release}; vfs_profileacl" \
+			"is built on Debian 12 (bookworm) or 13 (trixie)" >&2
+		return 1
+		;;
+	esac
+}
+
+# server_packages CODENAME: what building, installing and rebuilding the
+# module needs (its .deb too), besides "apt-get build-dep samba"
+server_packages() {
+	echo samba make gcc binutils python3 pkg-config dpkg-dev \
+		libtalloc-dev libtevent-dev libcmocka-dev xsltproc \
+		docbook-xsl docbook-xml debhelper fakeroot
+}
+
+# testbox_packages CODENAME: the test kit, on top of server_packages
+testbox_packages() {
+	local clang_rt
+	case "$1" in
+	bookworm) clang_rt=libclang-rt-14-dev ;;
+	trixie) clang_rt=libclang-rt-19-dev ;;
+	esac
+	echo samba-vfs-modules samba-testsuite smbclient python3-samba \
+		python3-impacket ctdb iproute2 util-linux acl attr man-db \
+		nftables valgrind gnuplot-nox strace debootstrap clang \
+		"$clang_rt" git
+}
+
+# series_config VERSION: for the samba build VERSION (dpkg's), set
+#   SERIES          4.17, 4.22, 4.24
+#   SERIES_TARGET   apt-get's -t for its packages ("" or "-t X-backports")
+#   SERIES_SOURCE   debian (the .dsc, patches and all) or upstream (only
+#                   the upstream tarball is on the mirror)
+#   SERIES_PKGS     packages its tree needs beyond build-dep
+#   SERIES_CONFIGURE its tree's ./configure options
+series_config() {
+	local ver=$1 up common
+	up=${ver#*:}
+	# shellcheck disable=SC2034
+	SERIES=$(cut -d. -f1-2 <<<"$up")
+	common="--without-ad-dc --without-pam --without-json --without-systemd
+		--disable-python --without-libarchive --disable-cephfs
+		--disable-glusterfs --disable-cups --disable-iprint"
+	SERIES_TARGET=""
+	SERIES_SOURCE=debian
+	SERIES_PKGS=""
+	SERIES_CONFIGURE="$common --bundled-libraries=NONE"
+	case "$ver" in
+	*~bpo13*)
+		SERIES_TARGET="-t trixie-backports"
+		SERIES_SOURCE=upstream
+		# build-dep (trixie's samba) brings neither these nor the
+		# backported talloc/tevent/tdb headers matching the libraries
+		SERIES_PKGS="libkrb5-dev libtalloc-dev libtevent-dev libtdb-dev"
+		# the +dfsg tarball has no Heimdal RFC texts: MIT krb5;
+		# trixie's cmocka (1.1.7) is older than 4.24 wants (1.1.8)
+		SERIES_CONFIGURE="$common --with-system-mitkrb5
+			--bundled-libraries=cmocka"
+		;;
+	esac
+	# shellcheck disable=SC2086
+	SERIES_CONFIGURE=$(echo $SERIES_CONFIGURE)
+}
+
+# --- apt sources, deb822 (*.sources) and one-line (sources.list, *.list)
+# Only entries of Debian's archives (a URI ending in /debian or
+# /debian-security) get a deb-src twin: another repository need not have
+# a Sources index, and apt-get update would then fail.
+APT_ETC=${APT_ETC:-/etc/apt}
+
+# the deb822 stanzas of Debian's archives with Types deb and no deb-src,
+# enabled, as Types: deb-src stanzas
+apt_deb822_src() {
+	local f
+	for f in "$APT_ETC"/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		[ "$f" = "$APT_ETC/sources.list.d/debian-src.sources" ] && continue
+		awk 'BEGIN { RS = ""; FS = "\n" }
+		{
+			types = ""; enabled = "yes"; uris = ""
+			for (i = 1; i <= NF; i++) {
+				v = $i; sub(/^[^:]*:[ \t]*/, "", v)
+				if ($i ~ /^[Tt]ypes:/) types = " " v " "
+				if ($i ~ /^[Ee]nabled:/) enabled = tolower(v)
+				if ($i ~ /^URIs:/) uris = " " v " "
+			}
+			if (types !~ / deb / || types ~ / deb-src / || enabled == "no")
+				next
+			if (uris !~ /\/debian(-security)?\/? /)
+				next
+			out = ""
+			for (i = 1; i <= NF; i++) {
+				if ($i ~ /^[Tt]ypes:/) out = out "Types: deb-src\n"
+				else out = out $i "\n"
+			}
+			printf "%s\n", out
+		}' "$f"
+	done
+}
+
+# the one-line deb entries of Debian's archives, as deb-src lines
+apt_oneline_src() {
+	local f
+	for f in "$APT_ETC"/sources.list "$APT_ETC"/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		[ "$f" = "$APT_ETC/sources.list.d/debian-src.list" ] && continue
+		awk '$1 == "deb" {
+			uri = ($2 ~ /^\[/) ? "" : $2
+			for (i = 2; i <= NF && uri == ""; i++)
+				if ($i ~ /\]$/) uri = $(i + 1)
+			if (uri !~ /\/debian(-security)?\/?$/) next
+			sub(/^[ \t]*deb[ \t]/, "deb-src ")
+			print
+		}' "$f"
+	done
+}
+
+# apt_add_deb_src: give every deb entry of Debian's archives a deb-src
+# twin, in the form of its own file, in a file of ours
+# (sources.list.d/debian-src.sources or .list); nothing else is touched.
+# Prints what it wrote.
+apt_add_deb_src() {
+	local d822 one
+	d822=$(apt_deb822_src)
+	one=$(apt_oneline_src)
+	if [ -n "$d822" ] &&
+	   [ ! -f "$APT_ETC/sources.list.d/debian-src.sources" ]; then
+		printf '# added by vfs_profileacl: the source of samba\n%s\n' \
+			"$d822" >"$APT_ETC/sources.list.d/debian-src.sources"
+		echo "$APT_ETC/sources.list.d/debian-src.sources"
+	fi
+	if [ -n "$one" ] && [ ! -f "$APT_ETC/sources.list.d/debian-src.list" ]; then
+		printf '# added by vfs_profileacl: the source of samba\n%s\n' \
+			"$one" >"$APT_ETC/sources.list.d/debian-src.list"
+		echo "$APT_ETC/sources.list.d/debian-src.list"
+	fi
+}
+
+# samba_source_listed VERSION: apt knows the source of samba VERSION
+# (needs an apt-get update after a change of the sources)
+samba_source_listed() {
+	# (grep reads it all: apt-cache must not die of SIGPIPE under pipefail)
+	apt-cache showsrc samba 2>/dev/null | grep -x "Version: $1" >/dev/null
+}
+
+# --- policy-rc.d: services must start on a server. A test box's package
+# installs stop them only while they run (with_services_held).
+POLICY_RC=${POLICY_RC:-/usr/sbin/policy-rc.d}
+POLICY_RC_MARK='# vfs_profileacl: held for a test kit install'
+# what scripts/setup-debian.sh (vfs_profileacl 0.1) wrote and never
+# removed: byte for byte, so that an admin's own file is never taken
+POLICY_RC_OLD=$'#!/bin/sh\nexit 101'
+
+# remove_stale_policy_rc: a policy-rc.d this project left is removed
+remove_stale_policy_rc() {
+	[ -f "$POLICY_RC" ] || return 0
+	local body
+	body=$(cat "$POLICY_RC")
+	if [ "$body" = "$POLICY_RC_OLD" ] || grep -qF "$POLICY_RC_MARK" \
+		"$POLICY_RC"; then
+		rm -f "$POLICY_RC"
+		echo "removed $POLICY_RC left by an earlier set-up of vfs_profileacl:" \
+			"services can start again"
+	fi
+}
+
+# with_services_held CMD...: run CMD with a policy-rc.d of ours that keeps
+# package scripts from starting services, and remove it afterwards, also
+# when CMD fails or the script is interrupted. An admin's own policy-rc.d
+# is left as it is and used.
+with_services_held() {
+	local rc=0
+	if [ -e "$POLICY_RC" ]; then
+		"$@" || rc=$?
+		return $rc
+	fi
+	printf '#!/bin/sh\n%s\nexit 101\n' "$POLICY_RC_MARK" >"$POLICY_RC"
+	chmod 755 "$POLICY_RC"
+	# bash runs the EXIT trap also when a signal ends it
+	trap 'rm -f "$POLICY_RC"' EXIT
+	"$@" || rc=$?
+	rm -f "$POLICY_RC"
+	trap - EXIT
+	return $rc
+}

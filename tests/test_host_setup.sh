@@ -1,0 +1,201 @@
+#!/bin/bash
+# The host set-up's parts on crafted files, without apt: apt sources read
+# in deb822 and one-line form and given deb-src twins in the same form
+# (Debian's archives only, nothing of the admin's touched), the release
+# table, the two package sets, and policy-rc.d (an old one of ours
+# removed, an admin's kept, the test kit's removed even when the install
+# fails or is killed). The same scripts against real apt, in fresh Debian
+# 12 and 13 roots: tests/test_fresh_host.sh.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+# shellcheck source=tests/lib-check.sh
+. tests/lib-check.sh
+t=$(mktemp -d /tmp/profileacl-hostsetup.XXXXXX)
+trap 'rm -rf "$t"' EXIT
+export APT_ETC POLICY_RC
+# shellcheck source=scripts/lib-host.sh
+. scripts/lib-host.sh
+
+new_etc() {
+	APT_ETC="$t/$1"
+	rm -rf "$APT_ETC"
+	mkdir -p "$APT_ETC/sources.list.d"
+}
+sum_etc() { (cd "$APT_ETC" && find . -type f | sort | xargs md5sum); }
+
+# --- deb822, as the trixie installer writes it, but without deb-src
+new_etc d822
+cat >"$APT_ETC/sources.list.d/debian.sources" <<'EOF'
+Types: deb
+URIs: http://deb.debian.org/debian/
+Suites: trixie trixie-updates
+Components: main non-free-firmware
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+# a comment between stanzas
+Types: deb
+URIs: http://security.debian.org/debian-security/
+Suites: trixie-security
+Components: main non-free-firmware
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: trixie-backports
+Components: main
+Enabled: no
+EOF
+cat >"$APT_ETC/sources.list.d/vendor.sources" <<'EOF'
+Types: deb
+URIs: https://packages.example.com/apt
+Suites: stable
+Components: main
+Signed-By:
+ -----BEGIN PGP PUBLIC KEY BLOCK-----
+ .
+ mQINBGX
+ -----END PGP PUBLIC KEY BLOCK-----
+EOF
+before=$(sum_etc)
+added=$(apt_add_deb_src)
+src="$APT_ETC/sources.list.d/debian-src.sources"
+check "deb822: the deb-src twin is a deb822 file of ours ($added)" \
+	"[ '$added' = '$src' ] && [ -f '$src' ]"
+check "deb822: both Debian stanzas get a twin, Types: deb-src" \
+	"[ \$(grep -c '^Types: deb-src$' '$src') -eq 2 ] &&
+	 ! grep -q '^Types: deb$' '$src'"
+check "deb822: the twins keep URIs, Suites, Components and Signed-By" \
+	"grep -q '^Suites: trixie trixie-updates$' '$src' &&
+	 grep -q '^URIs: http://security.debian.org/debian-security/$' '$src' &&
+	 [ \$(grep -c '^Components: main non-free-firmware$' '$src') -eq 2 ] &&
+	 [ \$(grep -c '^Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg$' '$src') -eq 2 ]"
+check "deb822: a disabled stanza and another vendor's get none" \
+	"! grep -q 'trixie-backports' '$src' && ! grep -q example '$src'"
+check "deb822: no .list file is written for deb822 sources" \
+	"[ ! -e '$APT_ETC/sources.list.d/debian-src.list' ]"
+check "deb822: the admin's files are unchanged" \
+	"[ \"\$(sum_etc | grep -v debian-src)\" = \"$before\" ]"
+cp "$src" "$t/first"
+added=$(apt_add_deb_src)
+check "deb822: a second run writes nothing" \
+	"[ -z '$added' ] && cmp -s '$src' '$t/first'"
+
+# --- deb822 that has deb-src already
+new_etc d822src
+cat >"$APT_ETC/sources.list.d/debian.sources" <<'EOF'
+Types: deb deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+EOF
+added=$(apt_add_deb_src)
+check "deb822 with 'Types: deb deb-src': nothing added" \
+	"[ -z '$added' ] && [ \$(ls '$APT_ETC/sources.list.d' | wc -l) -eq 1 ]"
+
+# --- one-line, as Debian 12's installer leaves it (deb lines only here)
+new_etc oneline
+cat >"$APT_ETC/sources.list" <<'EOF'
+# deb cdrom:[Debian GNU/Linux 12.12.0 _Bookworm_]/ bookworm main
+deb http://deb.debian.org/debian/ bookworm main non-free-firmware
+deb http://security.debian.org/debian-security bookworm-security main non-free-firmware
+deb [arch=amd64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian/ bookworm-updates main
+#deb-src http://deb.debian.org/debian/ bookworm main
+EOF
+cat >"$APT_ETC/sources.list.d/vendor.list" <<'EOF'
+deb [signed-by=/etc/apt/keyrings/vendor.gpg] https://packages.example.com/apt stable main
+EOF
+before=$(sum_etc)
+added=$(apt_add_deb_src)
+src="$APT_ETC/sources.list.d/debian-src.list"
+check "one-line: the deb-src twin is a .list file of ours ($added)" \
+	"[ '$added' = '$src' ] && [ -f '$src' ]"
+check "one-line: a deb-src line for each of the three Debian deb lines" \
+	"[ \$(grep -c '^deb-src ' '$src') -eq 3 ] &&
+	 grep -qx 'deb-src http://deb.debian.org/debian/ bookworm main non-free-firmware' '$src' &&
+	 grep -qx 'deb-src http://security.debian.org/debian-security bookworm-security main non-free-firmware' '$src'"
+check "one-line: [options] are kept" \
+	"grep -qx 'deb-src \\[arch=amd64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg\\] http://deb.debian.org/debian/ bookworm-updates main' '$src'"
+check "one-line: comments and another vendor's line get none" \
+	"! grep -q -e cdrom -e example '$src'"
+check "one-line: no deb822 file is written" \
+	"[ ! -e '$APT_ETC/sources.list.d/debian-src.sources' ]"
+check "one-line: the admin's files are unchanged" \
+	"[ \"\$(sum_etc | grep -v debian-src)\" = \"$before\" ]"
+
+# --- the release table
+printf 'VERSION_CODENAME=bookworm\n' >"$t/os12" && mkdir -p "$t/r12/etc" &&
+	cp "$t/os12" "$t/r12/etc/os-release"
+mkdir -p "$t/r13/etc" "$t/rsid/etc"
+printf 'VERSION_CODENAME=trixie\n' >"$t/r13/etc/os-release"
+printf 'VERSION_CODENAME=forky\n' >"$t/rsid/etc/os-release"
+check "Debian 12 and 13 are hosts: bookworm, trixie" \
+	"[ \"\$(host_codename '$t/r12')\" = bookworm ] &&
+	 [ \"\$(host_codename '$t/r13')\" = trixie ]"
+check "another release is refused, with the supported ones named" \
+	"! host_codename '$t/rsid' 2>'$t/err' &&
+	 grep -q 'Debian 12 (bookworm) or 13 (trixie)' '$t/err'"
+check "the clang runtime is chosen by release: 14 on 12, 19 on 13" \
+	"testbox_packages bookworm | grep -qw libclang-rt-14-dev &&
+	 testbox_packages trixie | grep -qw libclang-rt-19-dev"
+series_config 2:4.17.12+dfsg-0+deb12u4
+check "4.17 (+deb12u4): Debian source, no -t" \
+	"[ '$SERIES' = 4.17 ] && [ -z '$SERIES_TARGET' ] &&
+	 [ '$SERIES_SOURCE' = debian ]"
+series_config 2:4.22.11+dfsg-0+deb13u1
+check "4.22 (+deb13u1): Debian source, no -t, system libraries" \
+	"[ '$SERIES' = 4.22 ] && [ -z '$SERIES_TARGET' ] &&
+	 [ '$SERIES_SOURCE' = debian ] &&
+	 grep -q -- '--bundled-libraries=NONE' <<<'$SERIES_CONFIGURE'"
+series_config 2:4.24.7+dfsg-1~bpo13+1
+check "4.24 (~bpo13): -t trixie-backports, the upstream tarball, MIT krb5" \
+	"[ '$SERIES' = 4.24 ] && [ '$SERIES_TARGET' = '-t trixie-backports' ] &&
+	 [ '$SERIES_SOURCE' = upstream ] &&
+	 grep -q -- '--with-system-mitkrb5' <<<'$SERIES_CONFIGURE'"
+kit_on_server=""
+for p in $(testbox_packages bookworm) $(testbox_packages trixie); do
+	grep -qw -- "$p" <<<"$(server_packages bookworm) $(server_packages trixie)" &&
+		kit_on_server="$kit_on_server $p"
+done
+check "no test kit package is in the server set${kit_on_server:+:$kit_on_server}" \
+	"[ -z '$kit_on_server' ]"
+
+# --- policy-rc.d
+POLICY_RC="$t/policy-rc.d"
+printf '#!/bin/sh\nexit 101\n' >"$POLICY_RC"
+remove_stale_policy_rc >"$t/out"
+check "the policy-rc.d the old set-up left is removed, and said" \
+	"[ ! -e '$POLICY_RC' ] && grep -q 'services can start again' '$t/out'"
+cp /dev/null "$POLICY_RC"
+printf '#!/bin/sh\n# mine\nexit 101\n' >"$POLICY_RC"
+remove_stale_policy_rc >/dev/null
+check "an admin's own policy-rc.d is kept" "[ -f '$POLICY_RC' ]"
+rm -f "$POLICY_RC"
+with_services_held sh -c "test -x '$POLICY_RC' && ! '$POLICY_RC'"
+rc=$?
+check "while the kit installs, policy-rc.d holds services (exit 101)" \
+	"[ $rc -eq 0 ]"
+check "after the install it is gone" "[ ! -e '$POLICY_RC' ]"
+with_services_held false
+rc=$?
+check "an install that fails: its status is kept ($rc), policy-rc.d gone" \
+	"[ $rc -ne 0 ] && [ ! -e '$POLICY_RC' ]"
+# a CI timeout or a kill of the process group while the install runs
+setsid bash -c '. scripts/lib-host.sh; with_services_held sleep 30;
+	echo went-on' >"$t/killed" 2>&1 &
+pid=$!
+for _ in $(seq 50); do [ -e "$POLICY_RC" ] && break; sleep 0.1; done
+held=no
+[ -e "$POLICY_RC" ] && held=yes
+kill -TERM -- "-$pid" 2>/dev/null
+wait "$pid"
+rc=$?
+check "an install killed by SIGTERM (rc $rc): policy-rc.d gone, no step after" \
+	"[ $held = yes ] && [ $rc -eq 143 ] && [ ! -e '$POLICY_RC' ] &&
+	 ! grep -q went-on '$t/killed'"
+printf '#!/bin/sh\n# mine\nexit 101\n' >"$POLICY_RC"
+with_services_held true
+check "an admin's policy-rc.d is used and left as it is" \
+	"grep -q mine '$POLICY_RC'"
+
+summary host-setup

@@ -1,17 +1,23 @@
 # Shell functions for the Debian roots the project runs other Samba builds
 # in (sourced by scripts and tests; not run on its own).
 
-# in_root ROOT CMD...: run CMD inside ROOT, with /proc and /dev, in a
-# private mount namespace so that nothing stays mounted afterwards
+# in_root ROOT CMD...: run CMD inside ROOT, with /proc and /dev, in
+# private mount and PID namespaces: nothing stays mounted afterwards, and
+# no process it started outlives it (the namespace's first process, a
+# shell that reaps orphans, ends them all when CMD ends)
 in_root() {
-	unshare --mount --fork -- bash -c '
+	unshare --mount --pid --fork -- bash -c '
 		set -e
 		R=$1; shift
 		mount --make-rprivate /
+		# a mount point of its own, so that mounts inside work
+		mount --bind "$R" "$R"
 		mount -t proc proc "$R/proc"
 		mount --rbind /dev "$R/dev"
-		exec chroot "$R" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-			HOME=/root DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 "$@"
+		set +e
+		chroot "$R" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			HOME=/root DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 \
+			${PROFILEACL_ROOT_ENV:-} "$@"
 	' in_root "$@"
 }
 

@@ -6,7 +6,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-scripts/setup-debian.sh
+scripts/setup-testbox.sh
 make
 rc=0
 tests/netns-run.sh build/profileacl.so /usr/bin/python3 tests/demo.py ||

@@ -1,6 +1,7 @@
 # Assertions for the shell test scripts (sourced, not run on its own).
 #
-#   check "what it shows" 'shell condition'    counts and prints ok/FAIL
+#   check "what it shows" 'shell condition'    counts and prints ok/FAIL;
+#                                              its status is the condition's
 #   fail "what did not happen"                 counts and prints a FAIL (a
 #                                              set-up step that failed)
 #   summary LABEL                              "LABEL: N passed, N failed",
@@ -15,6 +16,7 @@ check() {
 	else
 		echo "FAIL $1"
 		failed=$((failed + 1))
+		return 1
 	fi
 }
 fail() {

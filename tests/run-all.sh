@@ -1,12 +1,17 @@
 #!/bin/bash
-# Every test of vfs_profileacl, from a fresh Debian 12 machine, as root:
-#   set-up (packages, matching Samba source), build, cmocka unit tests,
-#   integration tests against a real smbd in private namespaces, and the
-#   demo's end-to-end check.
+# Every test of vfs_profileacl, from a fresh Debian 12 or 13 machine, as
+# root: the test-box set-up (packages, matching Samba source), build,
+# cmocka unit tests, integration tests against a real smbd in private
+# namespaces, and the demo's end-to-end check; then the same against the
+# other Samba releases and on fresh Debian hosts, in Debian roots.
 # A suite counts only through its own exit status and its own closing
 # line, "NAME: N passed, N failed" as its last line (tests/lib-suite.sh):
 # without it, with a failing exit status, or with no check run, it counts
 # as failed. The last line is "tests: N passed, N failed".
+#
+#   PROFILEACL_CHECK_ROOTS=no   only the suites against this machine's
+#                               samba: no Debian roots (what the fresh
+#                               Debian 13 root runs inside itself)
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,10 +28,53 @@ mkdir -p "$logdir"
 echo "== the runner's counting, fed crafted suites"
 run_suite runner-counting "$ALL" tests/test_runner_counting.sh
 
-if ! scripts/setup-debian.sh || ! make; then
+echo "== the host set-up's parts: apt sources in both forms, releases, policy-rc.d"
+run_suite host-setup "$ALL" tests/test_host_setup.sh
+
+roots=${PROFILEACL_CHECK_ROOTS:-yes}
+if ! scripts/setup-testbox.sh || ! make; then
 	echo "run-all: set-up or build failed"
 	echo "tests: $tests_passed passed, $((tests_failed + 1)) failed"
 	exit 1
+fi
+
+# The Debian roots take minutes of debootstrap, apt and configure each;
+# they are prepared in the background while this machine's suites run.
+# Each background job's output is its suite's log; it is counted when
+# joined, by its own exit status and closing line.
+declare -A bg_pid=()
+background() {
+	local name=$1
+	shift
+	"$@" >"$logdir/$name.log" 2>&1 &
+	bg_pid[$name]=$!
+}
+# join NAME FILTER: wait for a background suite and count it
+join() {
+	local name=$1 filter=$2 rc
+	wait "${bg_pid[$name]}"
+	rc=$?
+	grep -E -- "$filter" "$logdir/$name.log"
+	suite_result "$name" "$logdir/$name.log" "$rc"
+	if [ -n "$suite_why" ]; then
+		echo "run-all: $name: $suite_why: counted as 1 failure"
+	fi
+	tests_passed=$((tests_passed + suite_passed))
+	tests_failed=$((tests_failed + suite_failed))
+}
+# shellcheck source=scripts/lib-host.sh
+. scripts/lib-host.sh
+series_config "$(dpkg-query -W -f='${Version}' samba)"
+# the releases run in roots: 4.24 (trixie-backports) unless this host runs
+# it; 4.22 runs in the fresh Debian 13 root, as that host's own samba
+other_releases=()
+[ "$SERIES" = 4.24 ] || other_releases+=(4.24)
+if [ "$roots" != no ]; then
+	background fresh-trixie tests/test_fresh_host.sh trixie
+	background fresh-bookworm tests/test_fresh_host.sh bookworm
+	for release in "${other_releases[@]}"; do
+		background "setup-$release" scripts/setup-samba-root.sh "$release"
+	done
 fi
 
 # a Python suite against a real smbd in private namespaces
@@ -109,13 +157,16 @@ run_suite install "$ALL" tests/test_install.sh
 echo "== load guard: a module built for another samba build refuses to load"
 run_suite load-guard "$QUIET" tests/test_load_guard.sh
 
-echo "== samba updates: +deb12u2 -> +deb12u4 in a Debian 12 root, with the package"
-run_suite update "$ALL" tests/test_update.sh
+if [ "$roots" != no ]; then
+	echo "== samba updates: +deb12u2 -> +deb12u4 in a Debian 12 root, with the package"
+	run_suite update "$ALL" tests/test_update.sh
 
-for release in 4.22 4.24; do
-	echo "== Samba $release (Debian root): integration, deny matrix, audit paths, faults, smbtorture table"
-	run_suite "samba-$release" "$ALL" tests/run-samba-root.sh "$release"
-done
+	for release in "${other_releases[@]}"; do
+		echo "== Samba $release (Debian root): integration, deny matrix, audit paths, faults, review, smbtorture table and A/B, package"
+		wait "${bg_pid[setup-$release]}"
+		run_suite "samba-$release" "$ALL" tests/run-samba-root.sh "$release"
+	done
+fi
 
 echo "== demo (Windows 2000-style logoff, with and without the module)"
 demo_suite() {
@@ -138,6 +189,13 @@ run_suite deny-matrix-cluster "$QUIET" env PROFILEACL_MATRIX_CLUSTER=1 \
 	PROFILEACL_MATRIX_ROOT=/tmp/profileacl-matrix-cluster \
 	tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
 	tests/test_deny_matrix.py
+
+if [ "$roots" != no ]; then
+	echo "== a fresh Debian 12 root, one-line sources.list: make setup, make && make install, smbd serves the module"
+	join fresh-bookworm '^(ok|FAIL|     )|^fresh'
+	echo "== a fresh Debian 13 root, deb822 sources: the README's commands (make demo; make check, samba 4.22)"
+	join fresh-trixie '^(ok|FAIL|     )|^fresh|^-- '
+fi
 
 echo "== no process of a test server outlives the tests"
 run_suite leftovers "$ALL" tests/check_leftovers.sh --self

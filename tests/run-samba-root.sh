@@ -6,6 +6,10 @@
 # with the module built from the same source against that release's tree.
 #
 #   tests/run-samba-root.sh 4.22|4.24 [SUITE...]
+#
+# SUITE: integration deny_matrix audit_paths faults review smbtorture_table
+# smbtorture_ab deb (the default: all of these) or valgrind (the long
+# form: the suites again with smbd under memcheck, about 5 minutes).
 set -uo pipefail
 release=${1:?usage: run-samba-root.sh 4.22|4.24 [SUITE...]}
 shift
@@ -37,8 +41,7 @@ mkdir -p build/test-logs
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] ||
 	suites=(integration deny_matrix audit_paths faults review smbtorture_table
-		smbtorture_ab deb
-		valgrind)
+		smbtorture_ab deb)
 for suite in "${suites[@]}"; do
 	log=build/test-logs/$suite-$release.log
 	case "$suite" in

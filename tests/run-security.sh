@@ -10,7 +10,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 # shellcheck source=tests/lib-suite.sh
 . tests/lib-suite.sh
-if ! scripts/setup-debian.sh >/dev/null || ! make >/dev/null; then
+if ! scripts/setup-testbox.sh >/dev/null || ! make >/dev/null; then
 	echo "FAIL set-up or build failed"
 	echo "security: 0 passed, 1 failed"
 	exit 1

@@ -29,7 +29,7 @@ setup_failed() {
 	exit 1
 }
 if [ -z "$release" ]; then
-	scripts/setup-debian.sh >/dev/null || setup_failed "set-up failed"
+	scripts/setup-testbox.sh >/dev/null || setup_failed "set-up failed"
 	command -v valgrind >/dev/null ||
 		apt-get install -y -qq valgrind >/dev/null ||
 		setup_failed "valgrind could not be installed"

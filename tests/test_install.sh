@@ -72,6 +72,13 @@ if [ -f "$deb" ]; then
 		"[ -f /usr/share/man/man8/vfs_profileacl.8.gz ]"
 	check "profileacl-rebuild --status: current" \
 		"profileacl-rebuild --status >'$log/status' 2>&1"
+	# what a samba update does to the package: dpkg activates its file
+	# trigger on libsmbd-base, and the postinst runs profileacl-rebuild
+	lib=$(ls "$modulesdir"/libsmbd-base-*.so.0 | head -1)
+	dpkg-trigger --no-await "$lib" >"$log/trigger" 2>&1 &&
+		dpkg --triggers-only samba-vfs-profileacl >>"$log/trigger" 2>&1
+	check "the libsmbd-base file trigger runs profileacl-rebuild ($(basename "$lib"))" \
+		"grep -q 'profileacl-rebuild: the module is current for samba' '$log/trigger'"
 	integration "$log/int2"
 	ok=$?
 	check "integration suite against the packaged module: $(tail -1 \

@@ -53,4 +53,29 @@ check('man page has no DocBook tags left',
       re.search(r'</?[a-z]+', out) is None, re.findall(r'</?[a-z]+', out)[:5])
 check('man page mentions KB Q255113', 'Q255113' in out)
 
+# the commands the README and the guide give exist, and say which set-up
+# is for a server and which for a test box
+readme = read('README.md')
+makefile = read('Makefile')
+quick = readme[readme.index('## Quick start'):readme.index('What the demo prints')]
+for target in ('demo', 'check', 'setup', 'setup-testbox', 'install'):
+    check('the Makefile has the target %s the README names' % target,
+          re.search(r'^%s:' % re.escape(target), makefile, re.M) is not None)
+check('the quick start names the prerequisites: make and git, as root',
+      'apt-get install -y make git' in quick and 'as root' in quick)
+check('the quick start names the supported hosts, Debian 12 and 13',
+      'Debian 12' in quick and 'Debian 13' in quick)
+check('make setup is the server set-up, in the Makefile and the README',
+      re.search(r'^setup:\n\tscripts/setup-server\.sh$', makefile, re.M)
+      is not None and '`make setup` (`scripts/setup-server.sh`)' in quick)
+check('make demo and make check run the test-box set-up',
+      'scripts/setup-testbox.sh' in read('tests/demo.sh') and
+      'scripts/setup-testbox.sh' in read('tests/run-all.sh'))
+check('the guide installs with make setup and keeps the test kit off a '
+      'production server',
+      'make setup' in guide and 'make && make install' in guide and
+      'production server' in guide)
+check('no doc names the old set-up script as a command to run',
+      not re.search(r'^\s+scripts/setup-debian\.sh', readme + guide, re.M))
+
 sys.exit(R.summary('docs'))

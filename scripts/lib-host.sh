@@ -26,21 +26,28 @@ host_codename() {
 # module needs (its .deb too), besides "apt-get build-dep samba"
 server_packages() {
 	echo samba make gcc binutils python3 pkg-config dpkg-dev \
-		libtalloc-dev libtevent-dev libcmocka-dev xsltproc \
+		libtalloc-dev libtevent-dev libtdb-dev libcmocka-dev xsltproc \
 		docbook-xsl docbook-xml debhelper fakeroot
 }
 
-# testbox_packages CODENAME: the test kit, on top of server_packages
-testbox_packages() {
+# testbox_kit CODENAME: the test kit, which a server never gets
+testbox_kit() {
 	local clang_rt
 	case "$1" in
 	bookworm) clang_rt=libclang-rt-14-dev ;;
 	trixie) clang_rt=libclang-rt-19-dev ;;
 	esac
-	echo samba-vfs-modules samba-testsuite smbclient python3-samba \
-		python3-impacket ctdb iproute2 util-linux acl attr man-db \
-		nftables valgrind gnuplot-nox strace debootstrap clang \
-		"$clang_rt" git
+	echo samba-vfs-modules samba-testsuite smbclient python3-impacket \
+		ctdb nftables valgrind gnuplot-nox strace debootstrap clang \
+		"$clang_rt"
+}
+
+# testbox_packages CODENAME: what the test-box set-up installs on top of
+# server_packages: the kit, and tools the tests use that a server may
+# have anyway (samba depends on python3-samba; util-linux is essential)
+testbox_packages() {
+	echo "$(testbox_kit "$1")" python3-samba iproute2 util-linux acl attr \
+		man-db git
 }
 
 # series_config VERSION: for the samba build VERSION (dpkg's), set

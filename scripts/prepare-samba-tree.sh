@@ -16,6 +16,8 @@
 set -euo pipefail
 
 dir=${1:?usage: prepare-samba-tree.sh DIR [--headers-only]}
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
 mode=${2:-full}
 log() { printf 'prepare-samba-tree: %s\n' "$*" >&2; }
 # shellcheck source=scripts/lib-host.sh
@@ -112,12 +114,21 @@ if [ ! -f "$tree/bin/default/include/config.h" ]; then
 fi
 
 if [ "$mode" = --headers-only ]; then
-	stamp="$tree/.profileacl-headers-only"
-	# the generated headers profileacl.so includes (gcc -M)
+	# the generated headers profileacl.so includes (gcc -M on 4.17,
+	# 4.22 and 4.24), each where the tree has it: 4.22 added hresult.h,
+	# conditional_ace.h, smb3posix.h
+	stamp="$tree/.profileacl-headers-only-2"
 	targets="param_local.h,s3_param_proto_h,ntstatus_generated,werror_generated"
+	if grep -q "'hresult_generated'" "$tree/libcli/util/wscript_build"; then
+		targets="$targets,hresult_generated"
+	fi
 	for idl in SECURITY MISC AUTH FILE_ID KRB5PAC LSA MESSAGING NETLOGON \
-		SAMR SERVER_ID SMB2_LEASE_STRUCT SMB_ACL OPEN_FILES SMBXSRV; do
-		targets="$targets,PIDL_$idl"
+		SAMR SERVER_ID SMB2_LEASE_STRUCT SMB_ACL OPEN_FILES SMBXSRV NBT \
+		CONDITIONAL_ACE SMB3POSIX; do
+		if [ -n "$(find "$tree/librpc/idl" "$tree/source3/librpc/idl" \
+			-maxdepth 1 -iname "$idl.idl" 2>/dev/null)" ]; then
+			targets="$targets,PIDL_$idl"
+		fi
 	done
 	what="generating the headers the module includes"
 else

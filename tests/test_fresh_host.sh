@@ -182,8 +182,7 @@ else
 		tail -20 "$log/setup"
 	check "it leaves no policy-rc.d" "[ ! -e '$R/usr/sbin/policy-rc.d' ]"
 	kit=""
-	for p in $(testbox_packages bookworm); do
-		[ "$p" = git ] && continue # the README's prerequisite
+	for p in $(testbox_kit bookworm); do
 		dpkg-query --admindir="$R/var/lib/dpkg" -W -f='${Status}' "$p" \
 			2>/dev/null | grep -q 'install ok installed' &&
 			kit="$kit $p"

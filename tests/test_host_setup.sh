@@ -136,7 +136,8 @@ check "another release is refused, with the supported ones named" \
 	"! host_codename '$t/rsid' 2>'$t/err' &&
 	 grep -q 'Debian 12 (bookworm) or 13 (trixie)' '$t/err'"
 check "the clang runtime is chosen by release: 14 on 12, 19 on 13" \
-	"testbox_packages bookworm | grep -qw libclang-rt-14-dev &&
+	"testbox_kit bookworm | grep -qw libclang-rt-14-dev &&
+	 testbox_kit trixie | grep -qw libclang-rt-19-dev &&
 	 testbox_packages trixie | grep -qw libclang-rt-19-dev"
 series_config 2:4.17.12+dfsg-0+deb12u4
 check "4.17 (+deb12u4): Debian source, no -t" \
@@ -153,7 +154,7 @@ check "4.24 (~bpo13): -t trixie-backports, the upstream tarball, MIT krb5" \
 	 [ '$SERIES_SOURCE' = upstream ] &&
 	 grep -q -- '--with-system-mitkrb5' <<<'$SERIES_CONFIGURE'"
 kit_on_server=""
-for p in $(testbox_packages bookworm) $(testbox_packages trixie); do
+for p in $(testbox_kit bookworm) $(testbox_kit trixie); do
 	grep -qw -- "$p" <<<"$(server_packages bookworm) $(server_packages trixie)" &&
 		kit_on_server="$kit_on_server $p"
 done

@@ -22,7 +22,7 @@ in_root() {
 }
 
 # make_root ROOT DIST "SUITES" LOG: a minimal Debian root (debootstrap),
-# with deb and deb-src entries for SUITES and services kept from starting;
+# with deb and deb-src entries for SUITES;
 # done once (a stamp), later calls return at once. The mirror is this
 # machine's, or PROFILEACL_DEBIAN_MIRROR.
 make_root() {
@@ -40,8 +40,9 @@ make_root() {
 		tail -20 "$log" >&2
 		return 1
 	}
-	printf '#!/bin/sh\nexit 101\n' >"$R/usr/sbin/policy-rc.d"
-	chmod 755 "$R/usr/sbin/policy-rc.d"
+	# no policy-rc.d: in a root with no init system, invoke-rc.d
+	# starts no service anyway ("No init system and policy-rc.d
+	# missing! Defaulting to block.")
 	cat >"$R/etc/apt/sources.list.d/debian.sources" <<SOURCES
 Types: deb deb-src
 URIs: $mirror

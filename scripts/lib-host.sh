@@ -38,8 +38,8 @@ testbox_kit() {
 	trixie) clang_rt=libclang-rt-19-dev ;;
 	esac
 	echo samba-vfs-modules samba-testsuite smbclient python3-impacket \
-		ctdb nftables valgrind gnuplot-nox strace debootstrap clang \
-		"$clang_rt"
+		ctdb samba-ad-dc samba-ad-provision winbind nftables valgrind \
+		gnuplot-nox strace debootstrap clang "$clang_rt"
 }
 
 # testbox_packages CODENAME: what the test-box set-up installs on top of
@@ -198,10 +198,11 @@ with_services_held() {
 		"$@" || rc=$?
 		return $rc
 	fi
+	# the trap first: a signal between the two leaves no file behind
+	# (bash runs the EXIT trap also when a signal ends it)
+	trap 'rm -f "$POLICY_RC"' EXIT
 	printf '#!/bin/sh\n%s\nexit 101\n' "$POLICY_RC_MARK" >"$POLICY_RC"
 	chmod 755 "$POLICY_RC"
-	# bash runs the EXIT trap also when a signal ends it
-	trap 'rm -f "$POLICY_RC"' EXIT
 	"$@" || rc=$?
 	rm -f "$POLICY_RC"
 	trap - EXIT

@@ -122,6 +122,9 @@ run_suite audit-paths "$QUIET" in_netns tests/test_audit_paths.py
 echo "== review: each finding of the Samba review (issue 17), against a Full-share reference"
 run_suite review "$QUIET" in_netns tests/test_review.py
 
+echo "== a domain profile server: a Samba AD DC serving the share, domain users, NTLM and Kerberos, SMB1/2.1/3"
+run_suite domain-dc "$QUIET|^domain:" in_netns tests/test_domain.py
+
 echo "== load: 50 owners syncing, 10 others trying (short form: 20 s)"
 export PROFILEACL_LOAD_SECONDS=${PROFILEACL_LOAD_SECONDS:-20}
 run_suite load "$QUIET" in_netns tests/test_load.py

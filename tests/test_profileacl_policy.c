@@ -616,6 +616,47 @@ static void test_parse_grant(void **state UNUSED)
 	assert_null(why);
 }
 
+static void expect_subst(const char *raw, const char *account,
+			 const char *want)
+{
+	TALLOC_CTX *mem_ctx = talloc_new(NULL);
+	char *got = profileacl_subst_account(mem_ctx, raw, account);
+
+	if (want == NULL) {
+		assert_null(got);
+	} else {
+		assert_non_null(got);
+		assert_string_equal(got, want);
+	}
+	talloc_free(mem_ctx);
+}
+
+/* %U is the account name as Windows names the folder, not smbd's %U */
+static void test_subst_account(void **state UNUSED)
+{
+	expect_subst("%U", "alice", "alice");
+	expect_subst("%U.V6", "alice", "alice.V6");
+	expect_subst("%U-%U", "bob", "bob-bob");
+	/* what smbd's %U mangles: non-ASCII, case, a space */
+	expect_subst("%U.V2", "j\xc3\xbcrgen", "j\xc3\xbcrgen.V2");
+	expect_subst("%U", "Alice", "Alice");
+	expect_subst("%U", "carol smith", "carol smith");
+	/* other codes are left for smbd; no %U needs no account */
+	expect_subst("%G-%u", NULL, "%G-%u");
+	expect_subst("profiles", "", "profiles");
+	/* an account that cannot name one folder: no pattern at all */
+	expect_subst("%U", NULL, NULL);
+	expect_subst("%U", "", NULL);
+	expect_subst("%U", ".", NULL);
+	expect_subst("%U.V2", "..", NULL);
+	expect_subst("%U", "a/b", NULL);
+	expect_subst("%U", "a\\b", NULL);
+	expect_subst("%U", "*", NULL);
+	expect_subst("%U", "al?ce", NULL);
+	expect_subst("%U", "%H", NULL);
+	expect_subst("%U", "a\nb", NULL);
+}
+
 static void test_pattern_valid(void **state UNUSED)
 {
 	char longname[300];
@@ -833,6 +874,7 @@ int main(void)
 		cmocka_unit_test(test_pattern_valid),
 		cmocka_unit_test(test_wild_match),
 		cmocka_unit_test(test_in_profile_dirs),
+		cmocka_unit_test(test_subst_account),
 		cmocka_unit_test(test_gnu_build_id),
 		cmocka_unit_test(test_check_build),
 		cmocka_unit_test(test_vfs_object_is),

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <talloc.h>
 
 /*
  * The access bits the policy reasons about. They carry the values of
@@ -170,6 +171,21 @@ bool profileacl_vfs_object_is(const char *entry, const char *module);
  * < > ", no more than 255 bytes.
  */
 bool profileacl_pattern_valid(const char *pattern);
+
+/*
+ * "%U" in a "profileacl:profile dirs" pattern is the session's account
+ * name (a domain user's sAMAccountName, a local user's name), as Windows
+ * names the profile folder (%USERNAME%). smbd's own %U is the name the
+ * client sent, lower-cased, with '@' and every non-ASCII byte made '_':
+ * "j__rgen" for jürgen, "alice_profiles.test" for an NTLM logon as
+ * alice@PROFILES.TEST. Returns RAW with each "%U" replaced by ACCOUNT, on
+ * MEM_CTX; NULL when RAW has a "%U" and ACCOUNT cannot name a folder
+ * (empty, ".", "..", or with / \ * ? % or a control character), or on
+ * no memory. smbd substitutes the other % codes afterwards.
+ */
+char *profileacl_subst_account(TALLOC_CTX *mem_ctx,
+			       const char *raw,
+			       const char *account);
 
 /*
  * '*' and '?' wildcards as a whole name, case-insensitive as Windows

@@ -171,13 +171,29 @@ static bool profileacl_check_option_names(int snum, const char *service)
  * log line) on error or when the result is not a valid pattern.
  */
 static char *profileacl_dir_pattern(TALLOC_CTX *mem_ctx,
-				    const char *service,
+				    struct connection_struct *conn,
 				    const char *raw)
 {
 	const struct loadparm_substitution *lp_sub =
 		loadparm_s3_global_substitution();
-	char *pattern = lpcfg_substituted_string(mem_ctx, lp_sub, raw);
+	const char *service = lp_const_servicename(SNUM(conn));
+	const char *account = conn->session_info->info->account_name;
+	char *own = NULL;
+	char *pattern = NULL;
 
+	/* %U is the account name (profileacl_subst_account()) */
+	own = profileacl_subst_account(mem_ctx, raw, account);
+	if (own == NULL) {
+		DBG_ERR("share [%s]: the account name \"%s\" cannot name a "
+			"profile folder in \"profileacl:profile dirs\" "
+			"pattern \"%s\": no grant\n",
+			service,
+			account != NULL ? account : "",
+			raw);
+		return NULL;
+	}
+	pattern = lpcfg_substituted_string(mem_ctx, lp_sub, own);
+	TALLOC_FREE(own);
 	if (pattern == NULL) {
 		DBG_ERR("no memory\n");
 		return NULL;
@@ -360,10 +376,25 @@ static void profileacl_audit(struct connection_struct *conn,
 			     uint32_t rights,
 			     const char *extra)
 {
-	D_WARNING("profileacl audit: %s user=%s client=%s share=%s path=%s "
-		  "rights=%s%s\n",
+	const struct auth_session_info *si = conn->session_info;
+	const struct security_token *token = si->security_token;
+	struct dom_sid_buf sid;
+
+	/*
+	 * The unix name, then the account as admins of a domain know it
+	 * (DOMAIN\user) and its SID: a domain user's unix name is an
+	 * idmap artefact.
+	 */
+	D_WARNING("profileacl audit: %s user=%s account=%s\\%s sid=%s "
+		  "client=%s share=%s path=%s rights=%s%s\n",
 		  event,
-		  conn->session_info->unix_info->unix_name,
+		  si->unix_info->unix_name,
+		  si->info->domain_name,
+		  si->info->account_name,
+		  (token != NULL && token->num_sids > PRIMARY_USER_SID_INDEX)
+			  ? dom_sid_str_buf(
+				    &token->sids[PRIMARY_USER_SID_INDEX], &sid)
+			  : "(none)",
 		  profileacl_client(conn),
 		  lp_const_servicename(SNUM(conn)),
 		  fsp_str_dbg(fsp),
@@ -561,12 +592,18 @@ static void profileacl_lookup_dirs(struct profileacl_request *r,
 	for (i = 0; dirs[i] != NULL && r->outside_profile; i++) {
 		const char *one[2] = {NULL, NULL};
 
-		pattern =
-			profileacl_dir_pattern(talloc_tos(), service, dirs[i]);
+		pattern = profileacl_dir_pattern(talloc_tos(),
+						 d->handle->conn,
+						 dirs[i]);
 		if (pattern == NULL) {
 			/* A pattern that cannot be made grants nothing */
 			return;
 		}
+		DBG_INFO("share [%s]: \"profileacl:profile dirs\" pattern "
+			 "\"%s\" is \"%s\" for this session\n",
+			 service,
+			 dirs[i],
+			 pattern);
 		if (pattern[0] != '\0') {
 			one[0] = pattern;
 			r->outside_profile =

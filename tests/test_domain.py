@@ -1,0 +1,474 @@
+#!/usr/bin/python3
+"""A domain profile server: a Samba AD DC (Debian's samba-ad-dc,
+samba-tool domain provision) that serves the profile share itself, with
+domain accounts, NTLM and Kerberos, over SMB1, SMB 2.1 and SMB 3.
+
+Runs inside tests/netns-run.sh (private network and mount namespaces; the
+module under test is visible in MODULESDIR/vfs). The DC listens on
+127.0.0.1 only (smb ports 44445, reached as 445 through netns-run's nft
+redirect; its KDC on 88). Everything it starts is stopped by pid.
+
+Shares, one folder:
+  [profiles]  share ACL Change, vfs objects = profileacl dfs_samba4
+              acl_xattr, profileacl:profile dirs = %U %U.V2 %U.V6
+  [nomod]     the twin: the same without profileacl
+The share root's ACL is the one Microsoft's roaming profile guide gives:
+CREATOR OWNER full on subfolders and files, SYSTEM and Administrators
+full, Domain Users list folder and create folders on this folder only
+(written as 0x1f01ff: Samba 4.17 reads the SDDL right FA as 0x1ff).
+
+Checks: domain users make their own profile folders as a first logoff
+does and get idmap uids; the owner sets the DACL Windows writes under the
+"Add the Administrators security group to roaming user profiles" policy
+(owner, Administrators, SYSTEM full, protected) on the folders and on
+NTUSER.DAT: granted with the module, refused on the twin, refused to
+another domain user; with NTLM over SMB1, SMB 2.1 and SMB 3, and with
+Kerberos; what %U holds for DOMAIN\\user, user@REALM, a name with a space
+and a non-ASCII name; the domain Administrator and a Domain Admins member
+gain nothing from the module; the audit line names DOMAIN\\user and the
+SID.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from harness import Results, descendants, pids_with_arg, status_name
+
+from samba import NTSTATUSError
+from samba.credentials import (Credentials, DONT_USE_KERBEROS,
+                               MUST_USE_KERBEROS)
+from samba.dcerpc import security
+from samba.param import LoadParm
+from samba.samba3 import libsmb_samba_internal as libsmb
+from samba.samba3 import param as s3param
+
+ROOT = os.environ.get('PROFILEACL_DOMAIN_ROOT', '/tmp/profileacl-domain')
+REALM = 'PROFILES.TEST'
+DOMAIN = 'PROFILES'
+DC_NAME = 'dc1'
+DC_FQDN = 'dc1.profiles.test'
+PORT = 44445
+ADMIN_PW = 'Adm1n-Pass!x'
+USERS = {
+    'alice': 'Al1ce-Pass!x',
+    'bob': 'B0b-Pass!x',
+    'carol smith': 'C4rol-Pass!x',
+    'jürgen': 'J8rgen-Pass!x',
+    'dadmin': 'D4dmin-Pass!x',
+}
+ADMINS = ('dadmin',)
+
+READ_CONTROL = 0x00020000
+WRITE_DAC = 0x00040000
+SYNCHRONIZE = 0x00100000
+FILE_READ_DATA = 0x1
+FILE_READ_ATTRIBUTES = 0x80
+FILE_LIST_DIRECTORY = 0x1
+FILE_ADD_SUBDIRECTORY = 0x4
+FILE_TRAVERSE = 0x20
+FILE_OPEN = 1
+FILE_CREATE = 2
+FILE_OPEN_IF = 3
+FILE_DIRECTORY_FILE = 0x1
+FILE_NON_DIRECTORY_FILE = 0x40
+SHARE_ALL = 7
+OK = 'OK'
+DENIED = 'NT_STATUS_ACCESS_DENIED'
+
+# the share root, as Microsoft's roaming profile guide sets it
+ROOT_SDDL = ('O:BAG:DUD:P(A;OICIIO;0x001f01ff;;;CO)(A;OICI;0x001f01ff;;;BA)'
+             '(A;OICI;0x001f01ff;;;SY)(A;;0x001000a5;;;DU)')
+# what Windows asks when it makes a profile folder (not GENERIC_ALL)
+MKDIR_ACCESS = (FILE_LIST_DIRECTORY | FILE_ADD_SUBDIRECTORY | FILE_TRAVERSE |
+                FILE_READ_ATTRIBUTES | SYNCHRONIZE)
+
+
+def policy_dacl(owner_sid):
+    """The DACL Windows writes under "Add the Administrators security
+    group to roaming user profiles": owner, Administrators, SYSTEM full,
+    inheritable, protected"""
+    return ('D:P(A;OICI;0x001f01ff;;;%s)(A;OICI;0x001f01ff;;;BA)'
+            '(A;OICI;0x001f01ff;;;SY)' % owner_sid)
+
+
+def run(*argv, **kw):
+    return subprocess.run(argv, check=True, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, **kw).stdout.decode()
+
+
+class DC:
+    """A Samba AD DC in this network namespace, started by the test"""
+
+    def __init__(self, root):
+        self.root = root
+        self.conf = os.path.join(root, 'etc', 'smb.conf')
+        self.share = os.path.join(root, 'profiles')
+        self.proc = None
+
+    def provision(self):
+        subprocess.run(['rm', '-rf', self.root], check=True)
+        os.makedirs(self.root)
+        t0 = time.time()
+        run('samba-tool', 'domain', 'provision', '--realm=' + REALM,
+            '--domain=' + DOMAIN, '--server-role=dc', '--dns-backend=NONE',
+            '--adminpass=' + ADMIN_PW, '--host-name=' + DC_NAME,
+            '--targetdir=' + self.root,
+            '--option=interfaces = 127.0.0.1',
+            '--option=bind interfaces only = yes',
+            '--option=smb ports = %d' % PORT,
+            '--option=server min protocol = NT1',
+            '--option=log file = %s/log.samba' % self.root,
+            '--option=log level = 1 profileacl:5')
+        self.provision_s = time.time() - t0
+        os.makedirs(self.share)
+        with open(self.conf, 'a') as f:
+            f.write('''
+[profiles]
+	path = %(share)s
+	read only = no
+	vfs objects = profileacl dfs_samba4 acl_xattr
+	profileacl:profile dirs = %%U %%U.V2 %%U.V6
+	profileacl:audit = yes
+[nomod]
+	path = %(share)s
+	read only = no
+	vfs objects = dfs_samba4 acl_xattr
+''' % {'share': self.share})
+        run('samba-tool', 'ntacl', 'set', ROOT_SDDL, self.share,
+            '-s', self.conf)
+        for user, pw in USERS.items():
+            run('samba-tool', 'user', 'create', user, pw, '-s', self.conf)
+        for user in ADMINS:
+            run('samba-tool', 'group', 'addmembers', 'Domain Admins', user,
+                '-s', self.conf)
+        for share in ('profiles', 'nomod'):
+            run('sharesec', '-s', self.conf, share,
+                '--replace=S-1-1-0:ALLOWED/0/CHANGE')
+
+    def start(self):
+        out = open(os.path.join(self.root, 'samba.stdout'), 'w')
+        self.proc = subprocess.Popen(
+            ['samba', '-s', self.conf, '-F', '--no-process-group'],
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError('samba exited with %d' %
+                                   self.proc.returncode)
+            try:
+                socket.create_connection(('127.0.0.1', PORT), 1).close()
+                socket.create_connection(('127.0.0.1', 88), 1).close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError('the DC did not listen')
+
+    def stop(self):
+        """SIGTERM samba and every process it started, by pid; then the
+        samba-dcerpcd helpers of this smb.conf"""
+        if self.proc is None:
+            return
+        pids = descendants(self.proc.pid)
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+        pids |= set(pids_with_arg(self.conf))
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        deadline = time.time() + 30
+        for pid in pids:
+            while time.time() < deadline:
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.1)
+            else:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+
+    def logs(self):
+        text = ''
+        for name in os.listdir(self.root):
+            if name.startswith('log.'):
+                with open(os.path.join(self.root, name), errors='replace') as f:
+                    text += f.read()
+        return text
+
+
+PROTOS = ('SMB1', 'SMB2_10', 'SMB3')
+
+
+class Clients:
+    """libsmb connections as domain users, NTLM or Kerberos"""
+
+    def __init__(self, root):
+        self.conns = {}
+        self.client_conf = os.path.join(root, 'client.conf')
+        with open(self.client_conf, 'w') as f:
+            f.write('[global]\n\tworkgroup = %s\n\trealm = %s\n'
+                    '\tclient min protocol = NT1\n'
+                    '\tlog file = %s/log.client\n' % (DOMAIN, REALM, root))
+
+    def conn(self, user, share, proto, auth='ntlm', name_form='domain'):
+        key = (user, share, proto, auth, name_form)
+        if key in self.conns:
+            return self.conns[key]
+        # libsmb takes its protocols from smbd's loadparm (s3param)
+        s3 = s3param.get_context()
+        s3.load(self.client_conf)
+        s3.set('client max protocol', {'SMB1': 'NT1', 'SMB2_10': 'SMB2_10',
+                                       'SMB3': 'SMB3'}[proto])
+        lp = LoadParm()
+        lp.load(self.client_conf)
+        creds = Credentials()
+        creds.guess(lp)
+        pw = ADMIN_PW if user == 'Administrator' else USERS[user]
+        if name_form == 'upn':
+            creds.parse_string('%s@%s' % (user, REALM))
+        else:
+            creds.set_username(user)
+            creds.set_domain(DOMAIN)
+        creds.set_password(pw)
+        if auth == 'krb5':
+            creds.set_realm(REALM)
+            creds.set_kerberos_state(MUST_USE_KERBEROS)
+        else:
+            creds.set_kerberos_state(DONT_USE_KERBEROS)
+        self.conns[key] = libsmb.Conn(DC_FQDN, share, lp, creds,
+                                      force_smb1=(proto == 'SMB1'))
+        return self.conns[key]
+
+    def try_(self, fn):
+        try:
+            return fn()
+        except NTSTATUSError as e:
+            return status_name(e.args[0])
+
+    def mkdir(self, user, share, proto, path, **kw):
+        c = self.conn(user, share, proto, **kw)
+
+        def f():
+            fnum = c.create(path, DesiredAccess=MKDIR_ACCESS,
+                            ShareAccess=SHARE_ALL,
+                            CreateDisposition=FILE_OPEN_IF,
+                            CreateOptions=FILE_DIRECTORY_FILE)
+            c.close(fnum)
+            return OK
+        return self.try_(f)
+
+    def put(self, user, share, proto, path, data=b'regf' + b'\0' * 4092,
+            **kw):
+        c = self.conn(user, share, proto, **kw)
+        return self.try_(lambda: (c.savefile(path, data), OK)[1])
+
+    def owner_sid(self, user, share, proto, path, **kw):
+        c = self.conn(user, share, proto, **kw)
+        fnum = c.create(path, DesiredAccess=READ_CONTROL,
+                        ShareAccess=SHARE_ALL)
+        try:
+            return str(c.get_sd(fnum, security.SECINFO_OWNER).owner_sid)
+        finally:
+            c.close(fnum)
+
+    def set_dacl(self, user, share, proto, path, sddl, **kw):
+        """(open status, set status) of a WRITE_DAC open and the set"""
+        c = self.conn(user, share, proto, **kw)
+        try:
+            fnum = c.create(path, DesiredAccess=WRITE_DAC | READ_CONTROL,
+                            ShareAccess=SHARE_ALL)
+        except NTSTATUSError as e:
+            return (status_name(e.args[0]), None)
+        try:
+            sd = security.descriptor.from_sddl(
+                sddl, security.dom_sid(sddl.split(';;;')[1].split(')')[0]))
+            c.set_sd(fnum, sd, security.SECINFO_DACL)
+            return (OK, OK)
+        except NTSTATUSError as e:
+            return (OK, status_name(e.args[0]))
+        finally:
+            c.close(fnum)
+
+    def dacl_of(self, user, share, proto, path, **kw):
+        c = self.conn(user, share, proto, **kw)
+        fnum = c.create(path, DesiredAccess=READ_CONTROL,
+                        ShareAccess=SHARE_ALL)
+        try:
+            return c.get_sd(fnum, security.SECINFO_DACL).as_sddl()
+        finally:
+            c.close(fnum)
+
+
+def kerberos_env(root):
+    """krb5.conf for the DC's KDC on 127.0.0.1, and the DC's name in a
+    hosts file bind-mounted over /etc/hosts (this mount namespace only)"""
+    krb5 = os.path.join(root, 'krb5.conf')
+    with open(krb5, 'w') as f:
+        f.write('[libdefaults]\n default_realm = %s\n dns_lookup_kdc = false\n'
+                ' dns_lookup_realm = false\n rdns = false\n'
+                '[realms]\n %s = {\n  kdc = 127.0.0.1\n }\n'
+                '[domain_realm]\n .profiles.test = %s\n' % (REALM, REALM,
+                                                           REALM))
+    hosts = os.path.join(root, 'hosts')
+    with open(hosts, 'w') as f:
+        f.write('127.0.0.1 localhost\n127.0.0.1 %s %s\n' % (DC_FQDN, DC_NAME))
+    subprocess.run(['mount', '--bind', hosts, '/etc/hosts'], check=True)
+    os.environ['KRB5_CONFIG'] = krb5
+    return krb5
+
+
+def main():
+    R = Results()
+    if os.environ.get('PROFILEACL_IN_NETNS') != '1':
+        print('test_domain: run me through tests/netns-run.sh')
+        R.check('running in private namespaces', False)
+        return R.summary('domain-dc')
+    dc = DC(ROOT)
+    t0 = time.time()
+    try:
+        dc.provision()
+        kerberos_env(ROOT)
+        dc.start()
+        print('domain: provision %.1f s, DC up after %.1f s' %
+              (dc.provision_s, time.time() - t0))
+        run_checks(R, dc, Clients(ROOT))
+    except Exception as e:
+        import traceback
+        traceback.print_exc()
+        R.check('the DC ran the checks', False, repr(e))
+    finally:
+        dc.stop()
+    left = pids_with_arg(dc.conf)
+    R.check('no process of the DC is left (by pid)', not left, left)
+    print('domain: %.0f s in all' % (time.time() - t0))
+    return R.summary('domain-dc')
+
+
+def wait_ready(R, cl):
+    """The DC answers its ports before it authenticates: a first logon
+    may get NT_STATUS_INTERNAL_ERROR for a few seconds (bounded: 60 s)"""
+    deadline = time.time() + 60
+    while True:
+        try:
+            cl.conn('alice', 'profiles', 'SMB3')
+            return R.check('the DC authenticates a domain user', True)
+        except NTSTATUSError as e:
+            if time.time() > deadline:
+                return R.check('the DC authenticates a domain user', False,
+                               status_name(e.args[0]))
+            time.sleep(1)
+
+
+def run_checks(R, dc, cl):
+    if not wait_ready(R, cl):
+        return
+    # --- first logoff: each user makes his profile folders
+    for user in ('alice', 'bob', 'carol smith', 'jürgen'):
+        for folder in (user, user + '.V6'):
+            R.equal('%s makes the profile folder %s over SMB (Change, '
+                    'module)' % (user, folder),
+                    cl.mkdir(user, 'profiles', 'SMB3', folder), OK)
+        R.equal('%s uploads %s/NTUSER.DAT' % (user, user + '.V6'),
+                cl.put(user, 'profiles', 'SMB3', user + '.V6/NTUSER.DAT'),
+                OK)
+    st = os.stat(os.path.join(dc.share, 'alice'))
+    R.check('alice\'s folder belongs to her idmap uid (%d >= 3000000)' %
+            st.st_uid, st.st_uid >= 3000000)
+    sids = {u: cl.owner_sid(u, 'profiles', 'SMB3', u)
+            for u in ('alice', 'bob', 'carol smith', 'jürgen')}
+    R.check('alice\'s folder is owned by her domain SID (%s)' %
+            sids['alice'], sids['alice'].startswith('S-1-5-21-') and
+            not sids['alice'].endswith('-500'))
+
+    # --- the owner's DACL write, NTLM over SMB1, 2.1, 3, and Kerberos
+    for auth in ('ntlm', 'krb5'):
+        for proto in PROTOS:
+            if auth == 'krb5' and proto == 'SMB2_10':
+                continue
+            for path in ('alice.V6', 'alice.V6/NTUSER.DAT', 'alice'):
+                tag = '[%s %s %s]' % (auth, proto, path)
+                dacl = policy_dacl(sids['alice'])
+                R.equal('symptom: the twin without the module refuses the '
+                        'owner %s' % tag,
+                        cl.set_dacl('alice', 'nomod', proto, path, dacl,
+                                    auth=auth), (DENIED, None))
+                R.equal('fix: the module lets the owner set the policy DACL '
+                        '%s' % tag,
+                        cl.set_dacl('alice', 'profiles', proto, path, dacl,
+                                    auth=auth), (OK, OK))
+                R.equal('... and it is what she set %s' % tag,
+                        cl.dacl_of('alice', 'profiles', proto, path,
+                                   auth=auth),
+                        security.descriptor.from_sddl(
+                            dacl, security.dom_sid(sids['alice'])).as_sddl())
+                R.equal('another domain user (bob) is refused %s' % tag,
+                        cl.set_dacl('bob', 'profiles', proto, path,
+                                    policy_dacl(sids['bob']), auth=auth),
+                        (DENIED, None))
+
+    # --- %U in "profileacl:profile dirs = %U %U.V2 %U.V6"
+    for user, form, auth in (('alice', 'upn', 'ntlm'),
+                             ('alice', 'upn', 'krb5'),
+                             ('carol smith', 'domain', 'ntlm'),
+                             ('jürgen', 'domain', 'ntlm'),
+                             ('jürgen', 'domain', 'krb5')):
+        who = ('%s@%s' % (user, REALM)) if form == 'upn' else \
+            '%s\\%s' % (DOMAIN, user)
+        for folder in (user, user + '.V6'):
+            R.equal('%%U matches the folder %s for %s (%s)' %
+                    (folder, who, auth),
+                    cl.set_dacl(user, 'profiles', 'SMB3', folder,
+                                policy_dacl(sids[user]), auth=auth,
+                                name_form=form), (OK, OK))
+    # a folder of her own outside the profile dirs gets nothing
+    R.equal('alice makes a folder outside %U %U.V2 %U.V6 (alice.old)',
+            cl.mkdir('alice', 'profiles', 'SMB3', 'alice.old'), OK)
+    R.equal('... where the module grants her nothing',
+            cl.set_dacl('alice', 'profiles', 'SMB3', 'alice.old',
+                        policy_dacl(sids['alice'])), (DENIED, None))
+
+    # --- the domain Administrator and a Domain Admins member
+    for admin in ('Administrator', 'dadmin'):
+        for path in ('alice.V6', 'alice.V6/NTUSER.DAT'):
+            got = {}
+            for share in ('nomod', 'profiles'):
+                got[share] = cl.set_dacl(admin, share, 'SMB3', path,
+                                         policy_dacl(sids['alice']))
+            # smbd gives them the same on both shares: the module adds
+            # nothing to what smbd grants an administrator
+            R.equal('%s on %s: the module grants nothing (profiles %s, '
+                    'twin %s)' % (admin, path, got['profiles'],
+                                  got['nomod']),
+                    got['profiles'], got['nomod'])
+
+    # --- what %U was for each logon (the module's DBG_INFO lines)
+    logs = dc.logs()
+    seen = sorted({l.split('pattern "%U" is ', 1)[1].split(' for', 1)[0]
+                   for l in logs.splitlines()
+                   if 'pattern "%U" is ' in l})
+    print('domain: %%U in profileacl:profile dirs was %s' % ', '.join(seen))
+
+    # --- the audit names the domain account and its SID
+    want = 'account=%s\\alice sid=%s' % (DOMAIN, sids['alice'])
+    R.check('the audit line names %s' % want,
+            any('profileacl audit: grant' in l and want in l
+                for l in logs.splitlines()))
+
+
+if __name__ == '__main__':
+    sys.exit(main())

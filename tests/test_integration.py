@@ -11,6 +11,7 @@ Run by tests/run-all.sh inside tests/netns-run.sh, as root.
 """
 
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -384,9 +385,14 @@ def test_audit():
     log = srv.log_text()
     for proto in PROTOS:
         path = 'alice/audit-%s.txt' % proto
+        # the unix name, the account as DOMAIN\user and its SID
         grants = [l for l in log.splitlines()
-                  if 'profileacl audit: grant user=alice client=127.0.0.1'
-                  ' share=audit path=%s rights=WRITE_DAC' % path in l]
+                  if re.search(r'profileacl audit: grant user=alice '
+                               r'account=[A-Z0-9-]+\\alice '
+                               r'sid=%s client=127\.0\.0\.1 '
+                               r'share=audit path=%s rights=WRITE_DAC$'
+                               % (re.escape(sids['alice']),
+                                  re.escape(path)), l)]
         writes = [l for l in log.splitlines()
                   if 'profileacl audit: write user=alice' in l and
                   'path=%s ' % path in l]

@@ -166,13 +166,17 @@ static bool profileacl_check_option_names(int snum, const char *service)
 
 /*
  * One "profile dirs" pattern after the substitutions (%U, %G, ...) of the
- * session now in force, on mem_ctx. "" when it substitutes to nothing (an
- * anonymous session's %U): such a pattern matches no folder. NULL (and a
- * log line) on error or when the result is not a valid pattern.
+ * session now in force, on mem_ctx. With ACCOUNT_U, %U is the session's
+ * account name (profileacl_subst_account()), otherwise smbd's %U (the
+ * name the client sent, as a username map needs it). "" when it
+ * substitutes to nothing (an anonymous session's %U): such a pattern
+ * matches no folder. NULL (and a log line) on error or when the result is
+ * not a valid pattern.
  */
 static char *profileacl_dir_pattern(TALLOC_CTX *mem_ctx,
 				    struct connection_struct *conn,
-				    const char *raw)
+				    const char *raw,
+				    bool account_u)
 {
 	const struct loadparm_substitution *lp_sub =
 		loadparm_s3_global_substitution();
@@ -181,18 +185,21 @@ static char *profileacl_dir_pattern(TALLOC_CTX *mem_ctx,
 	char *own = NULL;
 	char *pattern = NULL;
 
-	/* %U is the account name (profileacl_subst_account()) */
-	own = profileacl_subst_account(mem_ctx, raw, account);
-	if (own == NULL) {
-		DBG_ERR("share [%s]: the account name \"%s\" cannot name a "
-			"profile folder in \"profileacl:profile dirs\" "
-			"pattern \"%s\": no grant\n",
-			service,
-			account != NULL ? account : "",
-			raw);
-		return NULL;
+	if (account_u) {
+		own = profileacl_subst_account(mem_ctx, raw, account);
+		if (own == NULL) {
+			DBG_NOTICE("share [%s]: the account name \"%s\" "
+				   "cannot name a folder in "
+				   "\"profileacl:profile dirs\" pattern "
+				   "\"%s\"\n",
+				   service,
+				   account != NULL ? account : "",
+				   raw);
+			return NULL;
+		}
+		raw = own;
 	}
-	pattern = lpcfg_substituted_string(mem_ctx, lp_sub, own);
+	pattern = lpcfg_substituted_string(mem_ctx, lp_sub, raw);
 	TALLOC_FREE(own);
 	if (pattern == NULL) {
 		DBG_ERR("no memory\n");
@@ -576,40 +583,76 @@ static void profileacl_lookup_owner(struct profileacl_request *r,
 	}
 }
 
-/* The policy's profile dirs lookup, for the session now in force */
+/*
+ * Does PATH lie in the folder of the "profile dirs" pattern RAW for the
+ * session now in force? *BROKEN when the pattern cannot be made.
+ */
+static bool profileacl_dir_matches(struct connection_struct *conn,
+				   const char *path,
+				   const char *raw,
+				   bool account_u,
+				   bool *broken)
+{
+	const char *one[2] = {NULL, NULL};
+	char *pattern = profileacl_dir_pattern(talloc_tos(), conn, raw,
+					       account_u);
+	bool in = false;
+
+	if (pattern == NULL) {
+		*broken = true;
+		return false;
+	}
+	DBG_INFO("share [%s]: \"profileacl:profile dirs\" pattern \"%s\" is "
+		 "\"%s\" for this session (%%U: %s)\n",
+		 lp_const_servicename(SNUM(conn)),
+		 raw,
+		 pattern,
+		 account_u ? "account name" : "smbd's");
+	if (pattern[0] != '\0') {
+		one[0] = pattern;
+		in = profileacl_in_profile_dirs(path, one);
+	}
+	TALLOC_FREE(pattern);
+	return in;
+}
+
+/*
+ * The policy's profile dirs lookup, for the session now in force. A
+ * pattern with %U matches with the account name (what Windows names the
+ * folder in a domain) or with smbd's %U (the name the client sent, what
+ * a username map needs); ownership still decides. A pattern smbd cannot
+ * make grants nothing.
+ */
 static void profileacl_lookup_dirs(struct profileacl_request *r,
 				   void *private_data)
 {
 	struct profileacl_decision *d = private_data;
-	const char *service = lp_const_servicename(SNUM(d->handle->conn));
+	struct connection_struct *conn = d->handle->conn;
 	const char *path = (d->fsp != NULL) ? d->fsp->fsp_name->base_name
 					    : d->smb_fname->base_name;
 	char **dirs = d->config->profile_dirs;
-	char *pattern = NULL;
 	size_t i;
 
 	r->outside_profile = true;
-	for (i = 0; dirs[i] != NULL && r->outside_profile; i++) {
-		const char *one[2] = {NULL, NULL};
+	for (i = 0; dirs[i] != NULL; i++) {
+		bool account_broken = false;
+		bool broken = false;
 
-		pattern = profileacl_dir_pattern(talloc_tos(),
-						 d->handle->conn,
-						 dirs[i]);
-		if (pattern == NULL) {
+		if (strstr(dirs[i], "%U") != NULL &&
+		    profileacl_dir_matches(conn, path, dirs[i], true,
+					   &account_broken)) {
+			r->outside_profile = false;
+			return;
+		}
+		if (profileacl_dir_matches(conn, path, dirs[i], false,
+					   &broken)) {
+			r->outside_profile = false;
+			return;
+		}
+		if (broken) {
 			/* A pattern that cannot be made grants nothing */
 			return;
 		}
-		DBG_INFO("share [%s]: \"profileacl:profile dirs\" pattern "
-			 "\"%s\" is \"%s\" for this session\n",
-			 service,
-			 dirs[i],
-			 pattern);
-		if (pattern[0] != '\0') {
-			one[0] = pattern;
-			r->outside_profile =
-				!profileacl_in_profile_dirs(path, one);
-		}
-		TALLOC_FREE(pattern);
 	}
 }
 

@@ -101,20 +101,37 @@ apt_deb822_src() {
 		[ "$f" = "$APT_ETC/sources.list.d/debian-src.sources" ] && continue
 		awk 'BEGIN { RS = ""; FS = "\n" }
 		{
-			types = ""; enabled = "yes"; uris = ""
+			types = ""; enabled = "yes"; uris = ""; signed = ""
+			field = ""
 			for (i = 1; i <= NF; i++) {
-				v = $i; sub(/^[^:]*:[ \t]*/, "", v)
-				if ($i ~ /^[Tt]ypes:/) types = " " v " "
-				if ($i ~ /^[Ee]nabled:/) enabled = tolower(v)
-				if ($i ~ /^URIs:/) uris = " " v " "
+				line = $i
+				if (line ~ /^#/) continue
+				if (line ~ /^[ \t]/) {
+					# a continuation line of FIELD
+					v = line
+				} else {
+					field = tolower(line)
+					sub(/:.*/, "", field)
+					v = line; sub(/^[^:]*:/, "", v)
+				}
+				gsub(/[ \t]+/, " ", v)
+				if (field == "types") types = types " " v " "
+				if (field == "enabled") enabled = tolower(v)
+				if (field == "uris") uris = uris " " v " "
+				if (field == "signed-by") signed = signed v
 			}
+			gsub(/ /, "", enabled)
 			if (types !~ / deb / || types ~ / deb-src / || enabled == "no")
 				next
 			if (uris !~ /\/debian(-security)?\/? /)
 				next
+			# a repository of another vendor under a .../debian URI
+			# (download.docker.com/linux/debian) has its own key
+			if (signed != "" && signed !~ /debian-archive-keyring/)
+				next
 			out = ""
 			for (i = 1; i <= NF; i++) {
-				if ($i ~ /^[Tt]ypes:/) out = out "Types: deb-src\n"
+				if (tolower($i) ~ /^types:/) out = out "Types: deb-src\n"
 				else out = out $i "\n"
 			}
 			printf "%s\n", out
@@ -133,6 +150,9 @@ apt_oneline_src() {
 			for (i = 2; i <= NF && uri == ""; i++)
 				if ($i ~ /\]$/) uri = $(i + 1)
 			if (uri !~ /\/debian(-security)?\/?$/) next
+			# another vendor under a .../debian URI has its own key
+			if ($0 ~ /signed-by=/ && $0 !~ /debian-archive-keyring/)
+				next
 			sub(/^[ \t]*deb[ \t]/, "deb-src ")
 			print
 		}' "$f"
@@ -147,24 +167,30 @@ apt_add_deb_src() {
 	local d822 one
 	d822=$(apt_deb822_src)
 	one=$(apt_oneline_src)
-	if [ -n "$d822" ] &&
-	   [ ! -f "$APT_ETC/sources.list.d/debian-src.sources" ]; then
-		printf '# added by vfs_profileacl: the source of samba\n%s\n' \
-			"$d822" >"$APT_ETC/sources.list.d/debian-src.sources"
-		echo "$APT_ETC/sources.list.d/debian-src.sources"
+	local f
+	f="$APT_ETC/sources.list.d/debian-src.sources"
+	if [ -n "$d822" ] && [ ! -f "$f" ]; then
+		apt_write "$f" "$d822" || return 1
 	fi
-	if [ -n "$one" ] && [ ! -f "$APT_ETC/sources.list.d/debian-src.list" ]; then
-		printf '# added by vfs_profileacl: the source of samba\n%s\n' \
-			"$one" >"$APT_ETC/sources.list.d/debian-src.list"
-		echo "$APT_ETC/sources.list.d/debian-src.list"
+	f="$APT_ETC/sources.list.d/debian-src.list"
+	if [ -n "$one" ] && [ ! -f "$f" ]; then
+		apt_write "$f" "$one" || return 1
 	fi
+}
+
+# apt_write FILE TEXT: FILE whole or not at all (a half-written one would
+# break apt-get update); prints FILE
+apt_write() {
+	printf '# added by vfs_profileacl: the source of samba\n%s\n' "$2" \
+		>"$1.tmp" && mv "$1.tmp" "$1" && echo "$1" ||
+		{ rm -f "$1.tmp"; return 1; }
 }
 
 # samba_source_listed VERSION: apt knows the source of samba VERSION
 # (needs an apt-get update after a change of the sources)
 samba_source_listed() {
 	# (grep reads it all: apt-cache must not die of SIGPIPE under pipefail)
-	apt-cache showsrc samba 2>/dev/null | grep -x "Version: $1" >/dev/null
+	apt-cache showsrc samba 2>/dev/null | grep -Fx "Version: $1" >/dev/null
 }
 
 # --- policy-rc.d: services must start on a server. A test box's package
@@ -172,16 +198,19 @@ samba_source_listed() {
 POLICY_RC=${POLICY_RC:-/usr/sbin/policy-rc.d}
 POLICY_RC_MARK='# vfs_profileacl: held for a test kit install'
 # what scripts/setup-debian.sh (vfs_profileacl 0.1) wrote and never
-# removed: byte for byte, so that an admin's own file is never taken
+# removed, byte for byte; a file with that common body is taken as ours
+# only where that set-up also left its stamp, so that an admin's own
+# hold is not removed
 POLICY_RC_OLD=$'#!/bin/sh\nexit 101'
+POLICY_RC_OLD_STAMP=${POLICY_RC_OLD_STAMP:-/var/lib/apt/periodic/profileacl-updated}
 
 # remove_stale_policy_rc: a policy-rc.d this project left is removed
 remove_stale_policy_rc() {
 	[ -f "$POLICY_RC" ] || return 0
 	local body
 	body=$(cat "$POLICY_RC")
-	if [ "$body" = "$POLICY_RC_OLD" ] || grep -qF "$POLICY_RC_MARK" \
-		"$POLICY_RC"; then
+	if { [ "$body" = "$POLICY_RC_OLD" ] && [ -f "$POLICY_RC_OLD_STAMP" ]; } ||
+		grep -qF "$POLICY_RC_MARK" "$POLICY_RC"; then
 		rm -f "$POLICY_RC"
 		echo "removed $POLICY_RC left by an earlier set-up of vfs_profileacl:" \
 			"services can start again"
@@ -198,10 +227,20 @@ with_services_held() {
 		"$@" || rc=$?
 		return $rc
 	fi
-	# the trap first: a signal between the two leaves no file behind
-	# (bash runs the EXIT trap also when a signal ends it)
-	trap 'rm -f "$POLICY_RC"' EXIT
-	printf '#!/bin/sh\n%s\nexit 101\n' "$POLICY_RC_MARK" >"$POLICY_RC"
+	# The trap first, so that a signal right after the file is made
+	# leaves none behind; it removes only a file with our mark. bash
+	# runs the EXIT trap also when a signal ends it; a signal to the
+	# process group (a CI timeout, ^C) ends apt-get with it.
+	trap 'grep -qF "$POLICY_RC_MARK" "$POLICY_RC" 2>/dev/null &&
+		rm -f "$POLICY_RC"' EXIT
+	# made only if still absent (noclobber): a file another process
+	# made meanwhile is theirs, used and left alone
+	if ! (set -C; printf '#!/bin/sh\n%s\nexit 101\n' "$POLICY_RC_MARK" \
+		>"$POLICY_RC") 2>/dev/null; then
+		trap - EXIT
+		"$@" || rc=$?
+		return $rc
+	fi
 	chmod 755 "$POLICY_RC"
 	"$@" || rc=$?
 	rm -f "$POLICY_RC"

@@ -64,11 +64,14 @@ series_config "$ver"
 log "Debian $codename, samba $ver (series $SERIES)"
 
 if ! samba_source_listed "$ver"; then
-	added=$(apt_add_deb_src)
-	if [ -n "$added" ]; then
-		log "added deb-src entries: $(echo $added)"
-		apt_get update -qq
-	fi
+	added=$(apt_add_deb_src) || {
+		echo "setup: could not write a deb-src entry" >&2
+		exit 1
+	}
+	[ -z "$added" ] || log "added deb-src entries: $(echo $added)"
+	# also when nothing was added: the indexes may be older than the
+	# entries
+	apt_get update -qq
 	if ! samba_source_listed "$ver" && [ "$SERIES_SOURCE" = debian ]; then
 		echo "setup: apt knows no source of samba $ver: add a deb-src" \
 			"entry for the suite samba comes from" >&2

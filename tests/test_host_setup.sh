@@ -46,6 +46,20 @@ Suites: trixie-backports
 Components: main
 Enabled: no
 EOF
+cat >"$APT_ETC/sources.list.d/docker.sources" <<'EOF'
+types: deb
+uris: https://download.docker.com/linux/debian
+suites: trixie
+components: stable
+signed-by: /etc/apt/keyrings/docker.asc
+EOF
+cat >"$APT_ETC/sources.list.d/mirror.sources" <<'EOF'
+types:	deb
+uris:
+ http://ftp.de.debian.org/debian
+suites: trixie-updates
+components: main
+EOF
 cat >"$APT_ETC/sources.list.d/vendor.sources" <<'EOF'
 Types: deb
 URIs: https://packages.example.com/apt
@@ -62,9 +76,13 @@ added=$(apt_add_deb_src)
 src="$APT_ETC/sources.list.d/debian-src.sources"
 check "deb822: the deb-src twin is a deb822 file of ours ($added)" \
 	"[ '$added' = '$src' ] && [ -f '$src' ]"
-check "deb822: both Debian stanzas get a twin, Types: deb-src" \
-	"[ \$(grep -c '^Types: deb-src$' '$src') -eq 2 ] &&
+check "deb822: both Debian stanzas and the mirror's get a twin, Types: deb-src" \
+	"[ \$(grep -c '^Types: deb-src$' '$src') -eq 3 ] &&
 	 ! grep -q '^Types: deb$' '$src'"
+check "deb822: lower-case fields, a tab and a URI on a continuation line are read" \
+	"grep -q '^ http://ftp.de.debian.org/debian$' '$src'"
+check "deb822: another vendor under a .../debian URI, with its own key, gets none" \
+	"! grep -q docker '$src'"
 check "deb822: the twins keep URIs, Suites, Components and Signed-By" \
 	"grep -q '^Suites: trixie trixie-updates$' '$src' &&
 	 grep -q '^URIs: http://security.debian.org/debian-security/$' '$src' &&
@@ -104,6 +122,7 @@ deb [arch=amd64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http:/
 EOF
 cat >"$APT_ETC/sources.list.d/vendor.list" <<'EOF'
 deb [signed-by=/etc/apt/keyrings/vendor.gpg] https://packages.example.com/apt stable main
+deb [arch=amd64 signed-by=/etc/apt/keyrings/docker.gpg] https://download.docker.com/linux/debian bookworm stable
 EOF
 before=$(sum_etc)
 added=$(apt_add_deb_src)
@@ -116,8 +135,8 @@ check "one-line: a deb-src line for each of the three Debian deb lines" \
 	 grep -qx 'deb-src http://security.debian.org/debian-security bookworm-security main non-free-firmware' '$src'"
 check "one-line: [options] are kept" \
 	"grep -qx 'deb-src \\[arch=amd64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg\\] http://deb.debian.org/debian/ bookworm-updates main' '$src'"
-check "one-line: comments and another vendor's line get none" \
-	"! grep -q -e cdrom -e example '$src'"
+check "one-line: comments and other vendors' lines get none (docker's .../debian too)" \
+	"! grep -q -e cdrom -e example -e docker '$src'"
 check "one-line: no deb822 file is written" \
 	"[ ! -e '$APT_ETC/sources.list.d/debian-src.sources' ]"
 check "one-line: the admin's files are unchanged" \
@@ -163,9 +182,14 @@ check "no test kit package is in the server set${kit_on_server:+:$kit_on_server}
 
 # --- policy-rc.d
 POLICY_RC="$t/policy-rc.d"
+POLICY_RC_OLD_STAMP="$t/profileacl-updated"
 printf '#!/bin/sh\nexit 101\n' >"$POLICY_RC"
 remove_stale_policy_rc >"$t/out"
-check "the policy-rc.d the old set-up left is removed, and said" \
+check "that common body without the old set-up's stamp is an admin's: kept" \
+	"[ -f '$POLICY_RC' ] && [ ! -s '$t/out' ]"
+touch "$POLICY_RC_OLD_STAMP"
+remove_stale_policy_rc >"$t/out"
+check "the policy-rc.d the old set-up left (its stamp beside) is removed, and said" \
 	"[ ! -e '$POLICY_RC' ] && grep -q 'services can start again' '$t/out'"
 cp /dev/null "$POLICY_RC"
 printf '#!/bin/sh\n# mine\nexit 101\n' >"$POLICY_RC"

@@ -655,6 +655,9 @@ static void test_subst_account(void **state UNUSED)
 	expect_subst("%U", "al?ce", NULL);
 	expect_subst("%U", "%H", NULL);
 	expect_subst("%U", "a\nb", NULL);
+	expect_subst("%U", "a<b", NULL);
+	expect_subst("%U", "a:b", NULL);
+	expect_subst("%U", "a\"b", NULL);
 }
 
 static void test_pattern_valid(void **state UNUSED)

@@ -321,11 +321,13 @@ static bool account_names_folder(const char *account)
 	const char *c = NULL;
 
 	if (account == NULL || account[0] == '\0' ||
-	    strcmp(account, ".") == 0 || strcmp(account, "..") == 0) {
+	    strcmp(account, ".") == 0 || strcmp(account, "..") == 0 ||
+	    strlen(account) > 255) {
 		return false;
 	}
 	for (c = account; *c != '\0'; c++) {
-		if ((unsigned char)*c < 0x20 || strchr("/\\*?%", *c) != NULL) {
+		if ((unsigned char)*c < 0x20 ||
+		    strchr("/\\*?%<>\":|", *c) != NULL) {
 			return false;
 		}
 	}
@@ -336,25 +338,13 @@ char *profileacl_subst_account(TALLOC_CTX *mem_ctx,
 			       const char *raw,
 			       const char *account)
 {
-	char *out = talloc_strdup(mem_ctx, "");
-	const char *p = raw;
-	const char *u = NULL;
-
-	while (out != NULL && (u = strstr(p, "%U")) != NULL) {
-		if (!account_names_folder(account)) {
-			TALLOC_FREE(out);
-			return NULL;
-		}
-		out = talloc_strndup_append(out, p, u - p);
-		if (out != NULL) {
-			out = talloc_strdup_append(out, account);
-		}
-		p = u + 2;
+	if (strstr(raw, "%U") == NULL) {
+		return talloc_strdup(mem_ctx, raw);
 	}
-	if (out != NULL) {
-		out = talloc_strdup_append(out, p);
+	if (!account_names_folder(account)) {
+		return NULL;
 	}
-	return out;
+	return talloc_all_string_sub(mem_ctx, raw, "%U", account);
 }
 
 bool profileacl_in_profile_dirs(const char *path, const char *const *patterns)

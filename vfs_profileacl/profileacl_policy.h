@@ -180,8 +180,9 @@ bool profileacl_pattern_valid(const char *pattern);
  * "j__rgen" for jürgen, "alice_profiles.test" for an NTLM logon as
  * alice@PROFILES.TEST. Returns RAW with each "%U" replaced by ACCOUNT, on
  * MEM_CTX; NULL when RAW has a "%U" and ACCOUNT cannot name a folder
- * (empty, ".", "..", or with / \ * ? % or a control character), or on
- * no memory. smbd substitutes the other % codes afterwards.
+ * (empty, ".", "..", longer than 255 bytes, or with / \ * ? % < > " : |
+ * or a control character), or on no memory. smbd substitutes the other
+ * % codes afterwards.
  */
 char *profileacl_subst_account(TALLOC_CTX *mem_ctx,
 			       const char *raw,

@@ -188,18 +188,19 @@ static char *profileacl_dir_pattern(TALLOC_CTX *mem_ctx,
 	if (account_u) {
 		own = profileacl_subst_account(mem_ctx, raw, account);
 		if (own == NULL) {
-			DBG_NOTICE("share [%s]: the account name \"%s\" "
+			/* the name is not logged: it may hold anything */
+			DBG_NOTICE("share [%s]: the session's account name "
 				   "cannot name a folder in "
 				   "\"profileacl:profile dirs\" pattern "
 				   "\"%s\"\n",
 				   service,
-				   account != NULL ? account : "",
 				   raw);
 			return NULL;
 		}
-		raw = own;
 	}
-	pattern = lpcfg_substituted_string(mem_ctx, lp_sub, raw);
+	pattern = lpcfg_substituted_string(mem_ctx,
+					   lp_sub,
+					   own != NULL ? own : raw);
 	TALLOC_FREE(own);
 	if (pattern == NULL) {
 		DBG_ERR("no memory\n");
@@ -385,7 +386,13 @@ static void profileacl_audit(struct connection_struct *conn,
 {
 	const struct auth_session_info *si = conn->session_info;
 	const struct security_token *token = si->security_token;
-	struct dom_sid_buf sid;
+	const char *sid = "(none)";
+	struct dom_sid_buf buf;
+
+	if (token != NULL && token->num_sids > PRIMARY_USER_SID_INDEX) {
+		sid = dom_sid_str_buf(&token->sids[PRIMARY_USER_SID_INDEX],
+				      &buf);
+	}
 
 	/*
 	 * The unix name, then the account as admins of a domain know it
@@ -398,10 +405,7 @@ static void profileacl_audit(struct connection_struct *conn,
 		  si->unix_info->unix_name,
 		  si->info->domain_name,
 		  si->info->account_name,
-		  (token != NULL && token->num_sids > PRIMARY_USER_SID_INDEX)
-			  ? dom_sid_str_buf(
-				    &token->sids[PRIMARY_USER_SID_INDEX], &sid)
-			  : "(none)",
+		  sid,
 		  profileacl_client(conn),
 		  lp_const_servicename(SNUM(conn)),
 		  fsp_str_dbg(fsp),
@@ -594,10 +598,10 @@ static bool profileacl_dir_matches(struct connection_struct *conn,
 				   bool *broken)
 {
 	const char *one[2] = {NULL, NULL};
-	char *pattern = profileacl_dir_pattern(talloc_tos(), conn, raw,
-					       account_u);
+	char *pattern = NULL;
 	bool in = false;
 
+	pattern = profileacl_dir_pattern(talloc_tos(), conn, raw, account_u);
 	if (pattern == NULL) {
 		*broken = true;
 		return false;
@@ -635,12 +639,13 @@ static void profileacl_lookup_dirs(struct profileacl_request *r,
 
 	r->outside_profile = true;
 	for (i = 0; dirs[i] != NULL; i++) {
-		bool account_broken = false;
+		bool unusable = false;
 		bool broken = false;
 
+		/* an account name that names no folder just does not match */
 		if (strstr(dirs[i], "%U") != NULL &&
 		    profileacl_dir_matches(conn, path, dirs[i], true,
-					   &account_broken)) {
+					   &unusable)) {
 			r->outside_profile = false;
 			return;
 		}

@@ -7,6 +7,9 @@
 #                                     (scripts/setup-samba-root.sh), into
 #                                     build/deb-REL/
 #
+# PROFILEACL_DEB_DIR: another folder than build/ for deb/ and deb-work/
+# (the update test builds while the install test does).
+#
 # The package version names the samba build it is for
 # (0.1.0+samba4.17.12+dfsg+0+deb12u4), and it depends on exactly that build.
 set -euo pipefail
@@ -16,7 +19,7 @@ cd "$top"
 if [ -z "$release" ]; then
 	"$top/scripts/setup-testbox.sh" >/dev/null
 	R=""
-	out="$top/build/deb"
+	out="${PROFILEACL_DEB_DIR:-$top/build}/deb"
 	src_tree="$top/samba-src/current"
 else
 	ready=$("$top/scripts/setup-samba-root.sh" "$release" | tail -1)
@@ -33,7 +36,7 @@ version="$base+samba$(tr -- '-' '+' <<<"${samba#*:}")"
 if [ -n "$R" ]; then
 	work="$R/build-deb"
 else
-	work="$top/build/deb-work"
+	work="${PROFILEACL_DEB_DIR:-$top/build}/deb-work"
 fi
 rm -rf "$out" "$work"
 mkdir -p "$out" "$work/samba-vfs-profileacl-$version"

@@ -117,7 +117,8 @@ u2_id=$(build_id)
 [ -n "$u2_id" ] || { fail "no build ID in the root's libsmbd-base"; finish; }
 
 # --- 1. install the package (built here for +deb12u4)
-deb=$(scripts/build-deb.sh 2>"$log/deb.err" | grep -v dbgsym | tail -1)
+deb=$(PROFILEACL_DEB_DIR="$top/build/update" scripts/build-deb.sh \
+	2>"$log/deb.err" | grep -v dbgsym | tail -1)
 check "the package builds: $(basename "${deb:-none}")" "[ -f '$deb' ]"
 [ -f "$deb" ] || finish
 cp "$deb" "$R/tmp/profileacl.deb"

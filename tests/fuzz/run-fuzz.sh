@@ -27,7 +27,7 @@ for h in options grant; do
 		-I"$top/vfs_profileacl" $samba_cflags \
 		"$top/tests/fuzz/fuzz_$h.c" \
 		"$top/vfs_profileacl/profileacl_policy.c" \
-		"$libdir/libsamba-util.so.0" -o "$bin" || {
+		"$libdir/libsamba-util.so.0" -ltalloc -o "$bin" || {
 		echo "fuzz_$h: build failed"; failed=$((failed + 1)); continue; }
 	work="$out/corpus-$h"
 	# crashes of an earlier build are not this one's

@@ -616,8 +616,7 @@ static void test_parse_grant(void **state UNUSED)
 	assert_null(why);
 }
 
-static void expect_subst(const char *raw, const char *account,
-			 const char *want)
+static void expect_subst(const char *raw, const char *account, const char *want)
 {
 	TALLOC_CTX *mem_ctx = talloc_new(NULL);
 	char *got = profileacl_subst_account(mem_ctx, raw, account);

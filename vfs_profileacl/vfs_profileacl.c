@@ -644,12 +644,18 @@ static void profileacl_lookup_dirs(struct profileacl_request *r,
 
 		/* an account name that names no folder just does not match */
 		if (strstr(dirs[i], "%U") != NULL &&
-		    profileacl_dir_matches(conn, path, dirs[i], true,
+		    profileacl_dir_matches(conn,
+					   path,
+					   dirs[i],
+					   true,
 					   &unusable)) {
 			r->outside_profile = false;
 			return;
 		}
-		if (profileacl_dir_matches(conn, path, dirs[i], false,
+		if (profileacl_dir_matches(conn,
+					   path,
+					   dirs[i],
+					   false,
 					   &broken)) {
 			r->outside_profile = false;
 			return;

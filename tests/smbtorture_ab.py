@@ -45,10 +45,7 @@ subtests, plus one for each side's smbd not panicking).
 
 import os
 import re
-import atexit
-import shutil
 import subprocess
-import tempfile
 import sys
 import threading
 import time
@@ -105,18 +102,6 @@ PLANTS = {
 REFERENCE = {'module': ('127.0.0.1', 'acl_xattr streams_xattr', '', 'FULL')}
 
 
-def torture_cwd():
-    """smbtorture makes smbtortureXXXXXX folders in its working folder
-    and leaves them when a test dies: one under /tmp, made once"""
-    global _CWD
-    if _CWD is None:
-        _CWD = tempfile.mkdtemp(prefix='profileacl-torture-cwd.')
-        atexit.register(shutil.rmtree, _CWD, True)
-    return _CWD
-
-
-_CWD = None
-
 def samba_series():
     out = subprocess.run(server_cmd(['smbd', '--version']),
                          stdout=subprocess.PIPE).stdout.decode()
@@ -157,7 +142,7 @@ def run_chunk(host, share, tests):
                         '--format=subunit'] + list(tests)),
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             # its temporary folders, not in the work tree
-            cwd=torture_cwd(),
+            cwd=torture_subunit.torture_cwd(),
             timeout=TIMEOUT)
         rc = p.returncode
         out = p.stdout.decode(errors='replace')

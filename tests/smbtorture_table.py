@@ -23,10 +23,7 @@ client when WRITE_DAC is denied, which would hide the tests after it.
 
 import os
 import re
-import atexit
-import shutil
 import subprocess
-import tempfile
 import sys
 import time
 
@@ -37,18 +34,6 @@ import torture_subunit
 
 TESTS = os.path.dirname(os.path.abspath(__file__))
 
-
-def torture_cwd():
-    """smbtorture makes smbtortureXXXXXX folders in its working folder
-    and leaves them when a test dies: one under /tmp, made once"""
-    global _CWD
-    if _CWD is None:
-        _CWD = tempfile.mkdtemp(prefix='profileacl-torture-cwd.')
-        atexit.register(shutil.rmtree, _CWD, True)
-    return _CWD
-
-
-_CWD = None
 
 def samba_series():
     """'4.17' or '4.22': the expected table is per Samba version"""
@@ -130,7 +115,7 @@ def run_config(config, tests):
                                 '--format=subunit', t]),
                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                     # its temporary folders, not in the work tree
-                    cwd=torture_cwd(),
+                    cwd=torture_subunit.torture_cwd(),
                     timeout=600)
                 rc = p.returncode
                 out = p.stdout.decode(errors='replace')

@@ -6,8 +6,11 @@ the first assertion that failed is in smbtorture's source), "crash@SIGNAL"
 (smbtorture died) or "timeout"; "fail@?" when smbtorture gave no place.
 """
 
+import atexit
 import re
+import shutil
 import signal
+import tempfile
 
 RESULT = re.compile(r'^(success|successful|failure|fail|error|skip|xfail|'
                     r'uxsuccess): (\S+)')
@@ -102,3 +105,16 @@ def outcomes(tests, rc, out):
             if t.rsplit('.', 1)[-1] == begun[-1]:
                 got[t] = outcome(t, rc, out)
     return got
+
+
+def torture_cwd():
+    """smbtorture makes smbtortureXXXXXX folders in its working folder
+    and leaves them when a test dies: one under /tmp, made once"""
+    global _CWD
+    if _CWD is None:
+        _CWD = tempfile.mkdtemp(prefix='profileacl-torture-cwd.')
+        atexit.register(shutil.rmtree, _CWD, True)
+    return _CWD
+
+
+_CWD = None

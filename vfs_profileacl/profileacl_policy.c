@@ -338,13 +338,38 @@ char *profileacl_subst_account(TALLOC_CTX *mem_ctx,
 			       const char *raw,
 			       const char *account)
 {
-	if (strstr(raw, "%U") == NULL) {
-		return talloc_strdup(mem_ctx, raw);
-	}
-	if (!account_names_folder(account)) {
+	char *out = NULL;
+	char *next = NULL;
+	const char *p = raw;
+	const char *u = NULL;
+
+	if (strstr(raw, "%U") != NULL && !account_names_folder(account)) {
 		return NULL;
 	}
-	return talloc_all_string_sub(mem_ctx, raw, "%U", account);
+	/*
+	 * Byte by byte, as smbd reads the pattern: talloc_all_string_sub()
+	 * searches with strstr_m(), which finds no "%U" after a byte that
+	 * is not UTF-8 (the fuzzer's find).
+	 */
+	out = talloc_strdup(mem_ctx, "");
+	while (out != NULL && (u = strstr(p, "%U")) != NULL) {
+		next = talloc_asprintf_append_buffer(
+			out, "%.*s%s", (int)(u - p), p, account);
+		if (next == NULL) {
+			TALLOC_FREE(out);
+			return NULL;
+		}
+		out = next;
+		p = u + 2;
+	}
+	if (out == NULL) {
+		return NULL;
+	}
+	next = talloc_strdup_append_buffer(out, p);
+	if (next == NULL) {
+		TALLOC_FREE(out);
+	}
+	return next;
 }
 
 bool profileacl_in_profile_dirs(const char *path, const char *const *patterns)

@@ -131,6 +131,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)profileacl_in_profile_dirs(name, words);
 	}
 
+	/*
+	 * %U as the account name: with a %U in the pattern, only an
+	 * account that names one folder is put in, and exactly there
+	 */
+	{
+		const char *raw = words[0];
+		const char *account = words[1];
+		char *out = profileacl_subst_account(NULL, raw, account);
+		size_t n = 0;
+		const char *u = NULL;
+
+		for (u = strstr(raw, "%U"); u != NULL; u = strstr(u + 2, "%U")) {
+			n++;
+		}
+		if (out != NULL && n > 0 &&
+		    (account == NULL || account[0] == '\0' ||
+		     strpbrk(account, "/\\*?%<>\":|") != NULL ||
+		     strlen(out) != strlen(raw) + n * strlen(account) - 2 * n)) {
+			abort();
+		}
+		if (out != NULL && n == 0 && strcmp(out, raw) != 0) {
+			abort();
+		}
+		talloc_free(out);
+	}
+
 	free(buf);
 	return 0;
 }

@@ -353,8 +353,11 @@ char *profileacl_subst_account(TALLOC_CTX *mem_ctx,
 	 */
 	out = talloc_strdup(mem_ctx, "");
 	while (out != NULL && (u = strstr(p, "%U")) != NULL) {
-		next = talloc_asprintf_append_buffer(
-			out, "%.*s%s", (int)(u - p), p, account);
+		next = talloc_asprintf_append_buffer(out,
+						     "%.*s%s",
+						     (int)(u - p),
+						     p,
+						     account);
 		if (next == NULL) {
 			TALLOC_FREE(out);
 			return NULL;

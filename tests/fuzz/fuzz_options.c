@@ -142,13 +142,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t n = 0;
 		const char *u = NULL;
 
-		for (u = strstr(raw, "%U"); u != NULL; u = strstr(u + 2, "%U")) {
+		for (u = strstr(raw, "%U"); u != NULL;
+		     u = strstr(u + 2, "%U")) {
 			n++;
 		}
 		if (out != NULL && n > 0 &&
 		    (account == NULL || account[0] == '\0' ||
 		     strpbrk(account, "/\\*?%<>\":|") != NULL ||
-		     strlen(out) != strlen(raw) + n * strlen(account) - 2 * n)) {
+		     strlen(out) !=
+			     strlen(raw) + n * strlen(account) - 2 * n)) {
 			abort();
 		}
 		if (out != NULL && n == 0 && strcmp(out, raw) != 0) {

@@ -641,7 +641,10 @@ static void test_subst_account(void **state UNUSED)
 	expect_subst("%U", "Alice", "Alice");
 	expect_subst("%U", "carol smith", "carol smith");
 	/* a byte that is not UTF-8 before %U (the fuzzer's find) */
-	expect_subst("a\x96%U.V", "alice", "a\x96" "alice.V");
+	expect_subst("a\x96%U.V",
+		     "alice",
+		     "a\x96"
+		     "alice.V");
 	/* other codes are left for smbd; no %U needs no account */
 	expect_subst("%G-%u", NULL, "%G-%u");
 	expect_subst("profiles", "", "profiles");

@@ -138,6 +138,18 @@ def alive(pid):
         return False
 
 
+def stop_popen(proc, timeout):
+    """SIGTERM a process the test started (a subprocess.Popen), then
+    SIGKILL if it is still there after TIMEOUT seconds"""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 class Results:
     """Counts assertions and prints the closing line CI reads."""
 
@@ -270,13 +282,7 @@ class Server:
     def stop_proc(self):
         """SIGTERM the process started() started, then SIGKILL if it is
         still there after 120 s"""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(120)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_popen(self.proc, 120)
         self.proc = None
 
     def stop(self):

@@ -38,7 +38,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import Results, descendants, pids_with_arg, status_name
+from harness import (Results, descendants, pids_with_arg, status_name,
+                     stop_popen)
 
 from samba import NTSTATUSError
 from samba.credentials import (Credentials, DONT_USE_KERBEROS,
@@ -175,12 +176,7 @@ class DC:
         if self.proc is None:
             return
         pids = descendants(self.proc.pid)
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(60)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_popen(self.proc, 60)
         self.proc = None
         pids |= set(pids_with_arg(self.conf))
         for pid in pids:

@@ -1,0 +1,713 @@
+#!/usr/bin/python3
+"""A classic NT4-style profile server: smbd as "server role = classic
+primary domain controller" (domain logons, logon path = \\\\%L\\profiles\\%U,
+passdb tdbsam) serving the [profiles] share Samba's own documentation
+gives for NT4-style domains, with the module, to domain users logging on
+as PDOM\\user with NTLM over SMB1, SMB 2.1 and SMB 3 (an NT4 domain has
+no Kerberos: the suite shows that a Kerberos logon is impossible).
+
+Runs inside tests/netns-run.sh (private network and mount namespaces; the
+module under test is visible in MODULESDIR/vfs). smbd listens on
+127.0.0.1 only (smb ports 44445, reached as 445 through netns-run's nft
+redirect). Everything it starts (smbd, samba-dcerpcd and its rpcd_*
+workers) is stopped by pid. With PROFILEACL_SAMBA_ROOT the server side
+runs chrooted in another release's root, as in tests/run-samba-root.sh.
+
+Shares, one folder:
+  [profiles]  Samba's NT4-style profile share (read only = no, create
+              mask = 0600, directory mask = 0700, browseable = no, guest
+              ok = no) with vfs objects = profileacl acl_xattr,
+              profileacl:profile dirs = %U %U.V2 %U.V6, profileacl:audit,
+              share ACL Change
+  [nomod]     the twin: the same without profileacl
+acl_xattr is there because the POSIX ACL mapping of Samba's plain share
+cannot hold the policy DACL on a PDC without winbind: BUILTIN\\Administrators
+and SYSTEM have no unix id there, so their ACEs are dropped (the DACL reads
+back without them, and Domain Admins lose the access the policy gives).
+
+Checks: the release runs the classic PDC role (or, on a release that no
+longer does, one check that it refuses it, with the evidence); the logon
+path the PDC hands out (pdbedit, SAMR) names the profiles share; domain
+users make their profile folders as a first logoff does, upload
+NTUSER.DAT and set the DACL Windows writes under "Add the Administrators
+security group to roaming user profiles" (owner, Administrators, SYSTEM
+full, protected): the owner passes with the module, is refused on the
+twin, another user is refused; what %U holds for the forms of a PDOM\\user
+logon; a user, then a Domain Admins member (smbd puts BUILTIN\\Administrators
+and with it every privilege in his token), then with SeRestorePrivilege
+granted as well, gets the same with and without the module; the audit line
+names PDOM\\user and the SID; no process is left.
+"""
+
+import os
+import re
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from harness import (Results, Server, alive, descendants, ensure_unix_user,
+                     pids_with_arg, server_cmd, status_name)
+
+from samba import NTSTATUSError
+from samba.credentials import (Credentials, DONT_USE_KERBEROS,
+                               MUST_USE_KERBEROS)
+from samba.dcerpc import lsa, samr, security
+from samba.param import LoadParm
+from samba.samba3 import libsmb_samba_internal as libsmb
+from samba.samba3 import param as s3param
+
+ROOT = os.environ.get('PROFILEACL_PDC_ROOT', '/tmp/pacl-pdc')
+DOMAIN = 'PDOM'
+PDC_NAME = 'PDC1'
+HOST = '127.0.0.1'
+PORT = 44445
+USERS = {
+    'alice': 'Al1ce-Pdc!x',
+    'bob': 'B0b-Pdc!x',
+    # a member of Domain Admins (its unix group mapped to the group)
+    'carol': 'C4rol-Pdc!x',
+}
+ADMIN = 'carol'
+
+READ_CONTROL = security.SEC_STD_READ_CONTROL
+WRITE_DAC = security.SEC_STD_WRITE_DAC
+SYNCHRONIZE = 0x00100000
+FILE_READ_ATTRIBUTES = 0x80
+FILE_LIST_DIRECTORY = 0x1
+FILE_ADD_SUBDIRECTORY = 0x4
+FILE_TRAVERSE = 0x20
+FILE_OPEN_IF = 3
+FILE_DIRECTORY_FILE = 0x1
+SHARE_ALL = 7
+OK = 'OK'
+DENIED = 'NT_STATUS_ACCESS_DENIED'
+# what Windows asks when it makes a profile folder (not GENERIC_ALL)
+MKDIR_ACCESS = (FILE_LIST_DIRECTORY | FILE_ADD_SUBDIRECTORY | FILE_TRAVERSE |
+                FILE_READ_ATTRIBUTES | SYNCHRONIZE)
+PROTOS = ('SMB1', 'SMB2_10', 'SMB3')
+NTUSER = b'regf' + b'\0' * 4092
+
+# The server's [global]: the PDC as Samba's docs set one up, with every
+# state path in ROOT and the test network's address and port (indented
+# with tabs in the file)
+GLOBAL = r'''[global]
+    server role = classic primary domain controller
+    workgroup = %(domain)s
+    netbios name = %(pdc)s
+    domain logons = yes
+    logon path = \\%%L\profiles\%%U
+    passdb backend = tdbsam:%(root)s/private/passdb.tdb
+    # Windows 2000 and XP speak SMB1
+    server min protocol = NT1
+    map to guest = never
+    interfaces = %(host)s
+    bind interfaces only = yes
+    smb ports = %(port)d
+    disable netbios = yes
+    load printers = no
+    printcap name = /dev/null
+    disable spoolss = yes
+    lock directory = %(root)s/lock
+    state directory = %(root)s/state
+    cache directory = %(root)s/cache
+    private dir = %(root)s/private
+    pid directory = %(root)s/pid
+    ncalrpc dir = %(root)s/ncalrpc
+    log file = %(root)s/log/smbd.log
+    max log size = 0
+    log level = 1 profileacl:5
+'''
+# Samba's NT4-style [profiles] share, the module, and its twin
+SHARES = r'''
+[profiles]
+    path = %(share)s
+    read only = no
+    create mask = 0600
+    directory mask = 0700
+    browseable = no
+    guest ok = no
+    vfs objects = profileacl acl_xattr
+    profileacl:profile dirs = %%U %%U.V2 %%U.V6
+    profileacl:audit = yes
+
+[nomod]
+    path = %(share)s
+    read only = no
+    create mask = 0600
+    directory mask = 0700
+    browseable = no
+    guest ok = no
+    vfs objects = acl_xattr
+'''
+
+
+def policy_dacl(owner_sid):
+    """The DACL Windows writes under "Add the Administrators security
+    group to roaming user profiles": owner, Administrators, SYSTEM full,
+    inheritable, protected"""
+    return ('D:P(A;OICI;0x001f01ff;;;%s)(A;OICI;0x001f01ff;;;BA)'
+            '(A;OICI;0x001f01ff;;;SY)' % owner_sid)
+
+
+def server_run(argv, stdin=None):
+    """(exit status, stdout and stderr) of a server-side tool"""
+    p = subprocess.run(server_cmd(argv), stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, input=stdin)
+    return p.returncode, p.stdout.decode(errors='replace')
+
+
+class PDC(Server):
+    """smbd as a classic PDC on HOST:PORT; harness.Server starts it and
+    stops it (and samba-dcerpcd with its workers) by pid"""
+
+    def __init__(self, root):
+        super().__init__(root, host=HOST)
+        self.share = os.path.join(root, 'profiles')
+
+    def write_conf(self):
+        subprocess.run(['rm', '-rf', self.root], check=True)
+        for d in ('private', 'lock', 'state', 'cache', 'pid', 'ncalrpc',
+                  'log'):
+            os.makedirs(os.path.join(self.root, d))
+        # the profile share's root, as Samba's NT4 docs make it: every
+        # user may make his folder, nobody may remove another's
+        os.makedirs(self.share)
+        os.chmod(self.share, 0o1777)
+        values = {'domain': DOMAIN, 'pdc': PDC_NAME, 'root': self.root,
+                  'host': HOST, 'port': PORT, 'share': self.share}
+        with open(self.conf, 'w') as f:
+            f.write((GLOBAL % values + SHARES % values).replace('\n    ',
+                                                                '\n\t'))
+
+    def prepare_domain(self):
+        for user, pw in USERS.items():
+            ensure_unix_user(user)
+            rc, out = server_run(['smbpasswd', '-c', self.conf, '-a', '-s',
+                                  user],
+                                 ('%s\n%s\n' % (pw, pw)).encode())
+            if rc:
+                raise RuntimeError('smbpasswd -a %s: %s' % (user, out))
+        for argv in (['sharesec', 'profiles',
+                      '--replace=S-1-1-0:ALLOWED/0/CHANGE'],
+                     ['sharesec', 'nomod',
+                      '--replace=S-1-1-0:ALLOWED/0/CHANGE']):
+            rc, out = server_run(argv[:1] + ['-s', self.conf] + argv[1:])
+            if rc:
+                raise RuntimeError('%s: %s' % (' '.join(argv), out))
+
+    def log_size(self):
+        try:
+            return os.path.getsize(self.log)
+        except OSError:
+            return 0
+
+    def log_since(self, offset):
+        try:
+            with open(self.log, 'rb') as f:
+                f.seek(offset)
+                return f.read().decode(errors='replace')
+        except OSError:
+            return ''
+
+
+class Clients:
+    """libsmb connections as PDOM users, NTLM unless told otherwise"""
+
+    def __init__(self, root):
+        self.conns = {}
+        self.client_conf = os.path.join(root, 'client.conf')
+        with open(self.client_conf, 'w') as f:
+            f.write('[global]\n\tworkgroup = %s\n'
+                    '\tclient min protocol = NT1\n'
+                    '\tlog file = %s/log/client.log\n' % (DOMAIN, root))
+
+    def lp(self, proto='SMB3'):
+        # libsmb takes its protocols from smbd's loadparm (s3param)
+        s3 = s3param.get_context()
+        s3.load(self.client_conf)
+        s3.set('client max protocol', {'SMB1': 'NT1', 'SMB2_10': 'SMB2_10',
+                                       'SMB3': 'SMB3'}[proto])
+        lp = LoadParm()
+        lp.load(self.client_conf)
+        return lp
+
+    def creds(self, lp, user, domain=DOMAIN, name=None, krb5=False):
+        creds = Credentials()
+        creds.guess(lp)
+        creds.set_username(name or user)
+        creds.set_domain(domain)
+        creds.set_password(USERS[user])
+        if krb5:
+            creds.set_realm(DOMAIN)
+            creds.set_kerberos_state(MUST_USE_KERBEROS)
+        else:
+            creds.set_kerberos_state(DONT_USE_KERBEROS)
+        return creds
+
+    def conn(self, user, share, proto, domain=DOMAIN, name=None,
+             fresh=False):
+        key = (user, share, proto, domain, name)
+        if key in self.conns and not fresh:
+            return self.conns[key]
+        lp = self.lp(proto)
+        self.conns[key] = libsmb.Conn(HOST, share, lp,
+                                      self.creds(lp, user, domain, name),
+                                      force_smb1=(proto == 'SMB1'))
+        return self.conns[key]
+
+    def drop(self):
+        self.conns = {}
+
+    def try_(self, fn):
+        try:
+            return fn()
+        except NTSTATUSError as e:
+            return status_name(e.args[0])
+
+    def mkdir(self, user, share, proto, path):
+        c = self.conn(user, share, proto)
+
+        def f():
+            fnum = c.create(path, DesiredAccess=MKDIR_ACCESS,
+                            ShareAccess=SHARE_ALL,
+                            CreateDisposition=FILE_OPEN_IF,
+                            CreateOptions=FILE_DIRECTORY_FILE)
+            c.close(fnum)
+            return OK
+        return self.try_(f)
+
+    def put(self, user, share, proto, path, data=NTUSER):
+        c = self.conn(user, share, proto)
+        return self.try_(lambda: (c.savefile(path, data), OK)[1])
+
+    def owner_sid(self, user, share, proto, path):
+        c = self.conn(user, share, proto)
+        fnum = c.create(path, DesiredAccess=READ_CONTROL,
+                        ShareAccess=SHARE_ALL)
+        try:
+            return str(c.get_sd(fnum, security.SECINFO_OWNER).owner_sid)
+        finally:
+            c.close(fnum)
+
+    def set_dacl(self, c, path, sddl, owner_sid):
+        """(open status, set status) of a WRITE_DAC open and the set,
+        over connection c"""
+        try:
+            fnum = c.create(path, DesiredAccess=WRITE_DAC | READ_CONTROL,
+                            ShareAccess=SHARE_ALL)
+        except NTSTATUSError as e:
+            return (status_name(e.args[0]), None)
+        try:
+            sd = security.descriptor.from_sddl(sddl,
+                                               security.dom_sid(owner_sid))
+            c.set_sd(fnum, sd, security.SECINFO_DACL)
+            return (OK, OK)
+        except NTSTATUSError as e:
+            return (OK, status_name(e.args[0]))
+        finally:
+            c.close(fnum)
+
+    def dacl_of(self, user, share, proto, path):
+        c = self.conn(user, share, proto)
+        fnum = c.create(path, DesiredAccess=READ_CONTROL,
+                        ShareAccess=SHARE_ALL)
+        try:
+            return c.get_sd(fnum, security.SECINFO_DACL).as_sddl()
+        finally:
+            c.close(fnum)
+
+
+# DER of the SPNEGO mechanism OIDs a server may offer
+OID_NTLMSSP = bytes.fromhex('060a2b0601040182370202')
+OID_KRB5 = bytes.fromhex('06092a864886f712010202')
+OID_MS_KRB5 = bytes.fromhex('06092a864882f712010202')
+
+
+def negotiate_blob():
+    """The SMB2 NEGOTIATE response of the server on 445 (the nft redirect
+    to PORT): its security buffer is the SPNEGO negTokenInit with the
+    mechanisms the server offers"""
+    header = (b'\xfeSMB' + struct.pack('<HHIHHIIQIIQ', 64, 0, 0, 0, 1, 0,
+                                       0, 0, 0, 0, 0) + b'\0' * 16)
+    body = (struct.pack('<HHHHI', 36, 2, 1, 0, 0) + b'\x11' * 16 +
+            b'\0' * 8 + struct.pack('<HH', 0x0202, 0x0210))
+    pkt = header + body
+    s = socket.create_connection((HOST, 445), 10)
+    try:
+        s.sendall(struct.pack('>I', len(pkt)) + pkt)
+        want = struct.unpack('>I', s.recv(4, socket.MSG_WAITALL))[0]
+        reply = b''
+        while len(reply) < want:
+            chunk = s.recv(want - len(reply))
+            if not chunk:
+                break
+            reply += chunk
+    finally:
+        s.close()
+    off, length = struct.unpack('<HH', reply[64 + 56:64 + 60])
+    return reply[off:off + length]
+
+
+def role_of_release(pdc):
+    """Does this release's testparm read the server's smb.conf as a
+    classic PDC? (role read, testparm's exit status, evidence, the lines
+    where it refuses the role)"""
+    rc, out = server_run(['testparm', '-s', pdc.conf])
+    m = re.search(r'^Server role: (\S+)', out, re.M)
+    role = m.group(1) if m else None
+    evidence = 'testparm exit %d, %s' % (
+        rc, ('"Server role: %s"' % role) if role else 'no server role')
+    # what testparm says of a value or parameter it does not know:
+    # "WARNING: Ignoring invalid value '...' for parameter 'server role'"
+    refusal = [line.strip() for line in out.splitlines()
+               if re.search(r'server role|domain logons', line, re.I) and
+               re.search(r'unknown|invalid|not supported|removed', line,
+                         re.I)]
+    if refusal:
+        evidence += ', ' + ' / '.join(refusal)
+    return role == 'ROLE_DOMAIN_PDC', rc, evidence, refusal
+
+
+def main():
+    R = Results()
+    if os.environ.get('PROFILEACL_IN_NETNS') != '1':
+        print('test_domain_pdc: run me through tests/netns-run.sh')
+        R.check('running in private namespaces', False)
+        return R.summary('domain-pdc')
+    t0 = time.time()
+    pdc = PDC(ROOT)
+    pdc.write_conf()
+    version = server_run(['smbd', '-V'])[1].strip()
+    supported, rc, evidence, refusal = role_of_release(pdc)
+    print('domain-pdc: %s: %s' % (version, evidence))
+    if not supported:
+        # no skip: a release without the role must say so itself
+        R.check('%s refuses "server role = classic primary domain '
+                'controller" (%s)' % (version, evidence),
+                bool(refusal), evidence)
+        print('domain-pdc: %s does not support the classic PDC role: '
+              'nothing else to test' % version)
+        return R.summary('domain-pdc')
+    if not R.check('%s reads the smb.conf as a classic PDC, without an '
+                   'error (%s)' % (version, evidence), rc == 0):
+        return R.summary('domain-pdc')
+    smbd_pid = None
+    started = set()
+    cl = Clients(ROOT)
+    try:
+        pdc.prepare_domain()
+        pdc.start()
+        smbd_pid = pdc.proc.pid
+        print('domain-pdc: PDC up after %.1f s' % (time.time() - t0))
+        run_checks(R, pdc, cl)
+    except Exception as e:
+        import traceback
+        traceback.print_exc()
+        R.check('the PDC ran the checks', False, repr(e))
+    finally:
+        # the clients' sessions end first, then smbd and its children,
+        # samba-dcerpcd and its rpcd_* workers, by pid
+        cl.drop()
+        started = pdc.helper_pids()
+        if smbd_pid:
+            started |= descendants(smbd_pid) | {smbd_pid}
+        pdc.stop()
+    # what was started, and anything else run with this smb.conf
+    deadline = time.time() + 10
+    while True:
+        left = {p for p in started | pids_with_arg(pdc.conf) |
+                pids_with_arg('--configfile=' + pdc.conf) if alive(p)}
+        if not left or time.time() > deadline:
+            break
+        time.sleep(0.1)
+    R.check('no process of the PDC is left (%d stopped by pid: smbd, its '
+            'children, samba-dcerpcd and its workers)' % len(started),
+            not left and smbd_pid in started, left)
+    print('domain-pdc: %.0f s in all' % (time.time() - t0))
+    return R.summary('domain-pdc')
+
+
+def check_no_kerberos(R, cl):
+    """An NT4 domain has no KDC and no Kerberos logon"""
+    mechs = negotiate_blob()
+    R.check('the PDC offers NTLMSSP in its SPNEGO negotiate',
+            OID_NTLMSSP in mechs, mechs.hex())
+    R.check('... and no Kerberos mechanism (krb5 or MS krb5 OID)',
+            OID_KRB5 not in mechs and OID_MS_KRB5 not in mechs,
+            mechs.hex())
+    try:
+        socket.create_connection((HOST, 88), 2).close()
+        kdc = 'a KDC answers on port 88'
+    except OSError as e:
+        kdc = 'nothing on port 88 (%s)' % e.strerror
+    R.check('no KDC: %s' % kdc, kdc.startswith('nothing'))
+    krb5 = os.path.join(ROOT, 'krb5.conf')
+    with open(krb5, 'w') as f:
+        f.write('[libdefaults]\n default_realm = %s\n dns_lookup_kdc = '
+                'false\n dns_lookup_realm = false\n[realms]\n %s = {\n'
+                '  kdc = %s\n }\n' % (DOMAIN, DOMAIN, HOST))
+    os.environ['KRB5_CONFIG'] = krb5
+    lp = cl.lp('SMB3')
+    try:
+        libsmb.Conn(HOST, 'profiles', lp,
+                    cl.creds(lp, 'alice', krb5=True))
+        got = 'logged on'
+    except NTSTATUSError as e:
+        got = status_name(e.args[0])
+    except Exception as e:
+        got = repr(e)
+    print('domain-pdc: a Kerberos-only logon as %s\\alice: %s' %
+          (DOMAIN, got))
+    R.check('a Kerberos-only logon as %s\\alice is impossible (%s)' %
+            (DOMAIN, got), got != 'logged on')
+
+
+def check_logon_path(R, pdc, cl):
+    """The profile path the PDC hands out names the profiles share"""
+    rc, out = server_run(['pdbedit', '-s', pdc.conf, '-v', '-u', 'alice'])
+    m = re.search(r'^Profile Path:\s*(\S.*)$', out, re.M)
+    path = m.group(1).strip() if m else out
+    print('domain-pdc: pdbedit: alice\'s profile path is %s' % path)
+    R.equal('pdbedit: alice\'s profile path is \\\\%s\\profiles\\alice' %
+            PDC_NAME, path.lower(),
+            ('\\\\%s\\profiles\\alice' % PDC_NAME).lower())
+    m = re.search(r'^User SID:\s*(S-\S+)', out, re.M)
+    sid = m.group(1) if m else None
+    lp = cl.lp('SMB3')
+    pipe = samr.samr('ncacn_np:%s[\\pipe\\samr]' % HOST, lp,
+                     cl.creds(lp, 'alice'))
+    handle = pipe.Connect2(None, security.SEC_FLAG_MAXIMUM_ALLOWED)
+    dom_sid = pipe.LookupDomain(handle, lsa.String(DOMAIN))
+    dom = pipe.OpenDomain(handle, security.SEC_FLAG_MAXIMUM_ALLOWED,
+                          dom_sid)
+    rids, _ = pipe.LookupNames(dom, [lsa.String('alice')])
+    user = pipe.OpenUser(dom, security.SEC_FLAG_MAXIMUM_ALLOWED,
+                         rids.ids[0])
+    info = pipe.QueryUserInfo(user, 3)
+    samr_path = info.profile_path.string
+    print('domain-pdc: SAMR QueryUserInfo(3): alice\'s profile_path is %s' %
+          samr_path)
+    R.check('SAMR: the profile path the PDC hands alice names the profiles '
+            'share (%s)' % samr_path,
+            re.match(r'^\\\\[^\\]+\\profiles\\alice$', samr_path or '',
+                     re.I) is not None)
+    R.equal('SAMR: alice\'s SID is %s\'s domain SID and her RID' % DOMAIN,
+            '%s-%d' % (dom_sid, rids.ids[0]), sid)
+    return sid
+
+
+def run_checks(R, pdc, cl):
+    alice_sid = check_logon_path(R, pdc, cl)
+    check_no_kerberos(R, cl)
+
+    # --- first logoff: each user makes his profile folders
+    for user in ('alice', 'bob'):
+        for folder in (user, user + '.V6'):
+            R.equal('%s\\%s makes the profile folder %s over SMB '
+                    '(Change, module)' % (DOMAIN, user, folder),
+                    cl.mkdir(user, 'profiles', 'SMB1', folder), OK)
+            R.equal('%s\\%s uploads %s/NTUSER.DAT' % (DOMAIN, user, folder),
+                    cl.put(user, 'profiles', 'SMB1',
+                           folder + '/NTUSER.DAT'), OK)
+    st = os.stat(os.path.join(pdc.share, 'alice'))
+    R.equal('alice\'s folder belongs to her unix uid',
+            st.st_uid, int(subprocess.check_output(['id', '-u', 'alice'])))
+    sids = {u: cl.owner_sid(u, 'profiles', 'SMB3', u) for u in ('alice',
+                                                                'bob')}
+    R.equal('alice\'s folder is owned by her domain SID',
+            sids['alice'], alice_sid)
+
+    # --- the owner's DACL write, NTLM over SMB1, 2.1, 3
+    for proto in PROTOS:
+        for path in ('alice.V6', 'alice.V6/NTUSER.DAT', 'alice',
+                     'alice/NTUSER.DAT'):
+            tag = '[%s %s]' % (proto, path)
+            dacl = policy_dacl(sids['alice'])
+            R.equal('symptom: the twin without the module refuses the '
+                    'owner %s' % tag,
+                    cl.set_dacl(cl.conn('alice', 'nomod', proto), path,
+                                dacl, sids['alice']), (DENIED, None))
+            R.equal('fix: the module lets the owner set the policy DACL %s'
+                    % tag,
+                    cl.set_dacl(cl.conn('alice', 'profiles', proto), path,
+                                dacl, sids['alice']), (OK, OK))
+            R.equal('... and it is what she set %s' % tag,
+                    cl.dacl_of('alice', 'profiles', proto, path),
+                    security.descriptor.from_sddl(
+                        dacl, security.dom_sid(sids['alice'])).as_sddl())
+            R.equal('another domain user (%s\\bob) is refused %s' %
+                    (DOMAIN, tag),
+                    cl.set_dacl(cl.conn('bob', 'profiles', proto), path,
+                                policy_dacl(sids['bob']), sids['bob']),
+                    (DENIED, None))
+
+    # --- %U in "profileacl:profile dirs = %U %U.V2 %U.V6", per logon form
+    # (the domain the client sends, the name, the logon's status)
+    forms = ((DOMAIN, 'alice', OK), (DOMAIN.lower(), 'alice', OK),
+             (PDC_NAME, 'alice', OK), ('', 'alice', OK),
+             (DOMAIN, 'ALICE', OK),
+             # an NT4 domain has no user principal names
+             ('', 'alice@' + DOMAIN, 'NT_STATUS_LOGON_FAILURE'))
+    for domain, name, logon in forms:
+        who = '%s\\%s' % (domain, name)
+        for proto in ('SMB1', 'SMB3'):
+            start = pdc.log_size()
+            try:
+                c = cl.conn('alice', 'profiles', proto, domain=domain,
+                            name=name, fresh=True)
+                got = OK
+            except NTSTATUSError as e:
+                got = status_name(e.args[0])
+            R.equal('NTLM logon as %s over %s: %s' % (who, proto, logon),
+                    got, logon)
+            if got != OK:
+                print('domain-pdc: logon %s (%s): %s' % (who, proto, got))
+                continue
+            got = [cl.set_dacl(c, folder, policy_dacl(sids['alice']),
+                               sids['alice'])
+                   for folder in ('alice', 'alice.V6')]
+            R.equal('%%U matches alice and alice.V6 for %s (%s)' %
+                    (who, proto), got, [(OK, OK), (OK, OK)])
+            text = pdc.log_since(start)
+            seen = sorted(set(re.findall(
+                r'pattern "%U" is "([^"]*)" for this session '
+                r'\(%U: ([^)]*)\)', text)))
+            print('domain-pdc: logon %s (%s): %%U was %s' %
+                  (who, proto, ', '.join('"%s" (%s)' % s for s in seen)))
+            R.check('the log shows %%U for %s (%s)' % (who, proto),
+                    len(seen) > 0)
+    # a folder of her own outside the profile dirs gets nothing
+    R.equal('alice makes a folder outside %U %U.V2 %U.V6 (alice.old)',
+            cl.mkdir('alice', 'profiles', 'SMB3', 'alice.old'), OK)
+    R.equal('... where the module grants her nothing',
+            cl.set_dacl(cl.conn('alice', 'profiles', 'SMB3'), 'alice.old',
+                        policy_dacl(sids['alice']), sids['alice']),
+            (DENIED, None))
+
+    check_admin(R, pdc, cl, sids)
+
+    # --- the audit names the domain account and its SID
+    logs = pdc.log_text()
+    want = 'account=%s\\alice sid=%s' % (DOMAIN, alice_sid)
+    lines = [line for line in logs.splitlines()
+             if 'profileacl audit: grant' in line]
+    print('domain-pdc: %d audit grant lines, e.g. %s' %
+          (len(lines), lines[0].strip() if lines else '-'))
+    R.check('the audit line names %s' % want,
+            any(want in line for line in lines))
+    R.check('no audit grant names %s\\bob or %s\\%s' %
+            (DOMAIN, DOMAIN, ADMIN),
+            lines and not any(('account=%s\\%s ' % (DOMAIN, u)) in line
+                              for line in lines for u in ('bob', ADMIN)))
+
+
+def log_level(pdc, level):
+    """smbd's log level for the sessions that start from now on (each new
+    smbd child reloads the changed smb.conf; smbcontrol's debug message
+    does not outlive that reload)"""
+    with open(pdc.conf) as f:
+        text = f.read()
+    text = re.sub(r'(?m)^(\s*log level = ).*$', r'\g<1>' + level, text)
+    with open(pdc.conf, 'w') as f:
+        f.write(text)
+
+
+def admin_token(text, sid):
+    """SIDs and privileges of the first token smbd logged (auth:10) for
+    the user SID"""
+    for block in text.split('Security token SIDs')[1:]:
+        items = re.findall(r'(?:SID|Privilege)\[\s*\d+\]: (\S+)',
+                           block.split('Security token SIDs')[0])
+        if items and items[0] == sid:
+            return items
+    return []
+
+
+def check_admin(R, pdc, cl, sids):
+    """ADMIN as a plain domain user, then as a member of Domain Admins,
+    then with SeRestorePrivilege granted to him as well: on each step the
+    module grants him nothing beyond what smbd does (twin and module
+    alike)"""
+    rc, out = server_run(['pdbedit', '-s', pdc.conf, '-v', '-u', ADMIN])
+    admin_sid = re.search(r'^User SID:\s*(S-\S+)', out, re.M).group(1)
+    phases = ('plain user', 'Domain Admins member',
+              'Domain Admins member + SeRestorePrivilege')
+    for phase in phases:
+        if phase == phases[1]:
+            # the admin's own unix group becomes Domain Admins
+            rc, out = server_run(['net', '-s', pdc.conf, 'groupmap', 'add',
+                                  'ntgroup=Domain Admins',
+                                  'unixgroup=' + ADMIN, 'rid=512',
+                                  'type=domain'])
+            rc, out = server_run(['net', '-s', pdc.conf, 'sam', 'listmem',
+                                  'Domain Admins'])
+            R.check('%s\\%s is a member of Domain Admins (net groupmap)' %
+                    (DOMAIN, ADMIN),
+                    ('%s\\%s' % (DOMAIN, ADMIN)).lower() in out.lower(),
+                    out)
+        if phase == phases[2]:
+            rc, out = server_run(['net', '-s', pdc.conf, 'sam', 'rights',
+                                  'grant', '%s\\%s' % (DOMAIN, ADMIN),
+                                  'SeRestorePrivilege'])
+            R.check('net sam rights grant %s\\%s SeRestorePrivilege' %
+                    (DOMAIN, ADMIN), rc == 0, out)
+        rc, out = server_run(['net', '-s', pdc.conf, 'sam', 'rights',
+                              'list', 'SeRestorePrivilege'])
+        print('domain-pdc: %s: SeRestorePrivilege is held by: %s' %
+              (phase, ', '.join(out.split('\n')).strip(', ')))
+        if phase == phases[0]:
+            R.check('BUILTIN\\Administrators hold SeRestorePrivilege (every '
+                    'privilege, Samba\'s default)',
+                    'BUILTIN\\Administrators' in out, out)
+        if phase == phases[1]:
+            # smbd logs each session's token at auth:10: for these logons
+            start = pdc.log_size()
+            log_level(pdc, '1 profileacl:5 auth:10')
+        for proto in ('SMB1', 'SMB3'):
+            for path in ('alice.V6', 'alice.V6/NTUSER.DAT'):
+                got = {}
+                for share in ('nomod', 'profiles'):
+                    # a new session: groups and privileges are read at
+                    # logon
+                    c = cl.conn(ADMIN, share, proto, fresh=True)
+                    got[share] = cl.set_dacl(c, path,
+                                             policy_dacl(sids['alice']),
+                                             sids['alice'])
+                print('domain-pdc: %s %s, %s %s: twin %s, module %s' %
+                      (ADMIN, phase, proto, path, got['nomod'],
+                       got['profiles']))
+                R.equal('%s, %s [%s %s]: the module grants nothing beyond '
+                        'smbd (module %s, twin %s)' %
+                        (ADMIN, phase, proto, path, got['profiles'],
+                         got['nomod']),
+                        got['profiles'], got['nomod'])
+                if phase == phases[1] and path == 'alice.V6':
+                    # smbd's own doing: BUILTIN\Administrators
+                    R.equal('%s, %s [%s %s]: smbd itself lets him set '
+                            'the DACL on the twin' % (ADMIN, phase, proto,
+                                                      path),
+                            got['nomod'], (OK, OK))
+                if phase == phases[0]:
+                    # not the owner, no privilege: nothing from smbd or
+                    # the module
+                    R.equal('%s, %s [%s %s]: refused' %
+                            (ADMIN, phase, proto, path), got['profiles'],
+                            (DENIED, None))
+        if phase == phases[1]:
+            log_level(pdc, '1 profileacl:5')
+            token = admin_token(pdc.log_since(start), admin_sid)
+            print('domain-pdc: the token of %s\\%s, a Domain Admins member: '
+                  '%s' % (DOMAIN, ADMIN, ' '.join(token)))
+            R.check('his token holds Domain Admins (-512), BUILTIN\\'
+                    'Administrators (S-1-5-32-544) and SeRestorePrivilege',
+                    {'S-1-5-32-544', 'SeRestorePrivilege',
+                     admin_sid.rsplit('-', 1)[0] + '-512'} <= set(token),
+                    token)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 from samba import NTSTATUSError
@@ -93,6 +94,75 @@ def ensure_unix_user(name):
             run('chroot', SAMBA_ROOT, 'useradd', '-M', '-u',
                 str(pw.pw_uid), '-g', str(pw.pw_gid), '-s',
                 '/usr/sbin/nologin', name)
+
+
+class SyslogSink:
+    """A /dev/log of this mount namespace (the test's: tests/netns-run.sh)
+    that the test reads: smbd's syslog(3) lines land here, nowhere else.
+    Where the namespace has a /dev/log (journald's or rsyslog's socket),
+    a socket of the test's is bind-mounted over it; where it has none,
+    /dev is covered with a tmpfs holding binds of every entry of the old
+    one and the test's socket. With PROFILEACL_SAMBA_ROOT, the root's
+    /dev (where its chrooted smbd looks) is the one covered."""
+
+    def __init__(self, scratch):
+        self.dev = os.path.join(SAMBA_ROOT, 'dev') if SAMBA_ROOT else '/dev'
+        os.makedirs(scratch, exist_ok=True)
+        self.path = os.path.join(scratch, 'log.sock')
+        if os.path.exists(self.path):
+            os.unlink(self.path)
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(self.path)
+        self.got = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._drain, daemon=True).start()
+        log = os.path.join(self.dev, 'log')
+        if os.path.lexists(log) and os.path.exists(log):
+            run('mount', '--bind', self.path, os.path.realpath(log))
+            return
+        new = os.path.join(scratch, 'dev')
+        os.makedirs(new, exist_ok=True)
+        run('mount', '-t', 'tmpfs', '-o', 'mode=0755', 'pacl-dev', new)
+        for name in os.listdir(self.dev):
+            old = os.path.join(self.dev, name)
+            dst = os.path.join(new, name)
+            if name == 'log':
+                continue
+            if os.path.islink(old):
+                os.symlink(os.readlink(old), dst)
+            elif os.path.isdir(old):
+                os.mkdir(dst)
+                run('mount', '--rbind', old, dst)
+            else:
+                open(dst, 'w').close()
+                run('mount', '--bind', old, dst)
+        open(os.path.join(new, 'log'), 'w').close()
+        run('mount', '--bind', self.path, os.path.join(new, 'log'))
+        run('mount', '--move', new, self.dev)
+
+    def _drain(self):
+        # always read: a unix datagram socket holds only a few unread
+        # datagrams, and then smbd's syslog(3) would block (smbd sends
+        # its own level 0 and 1 lines too)
+        while True:
+            try:
+                data = self.sock.recv(65536)
+            except OSError:
+                return
+            with self.lock:
+                self.got.append(data.decode(errors='replace'))
+
+    def lines(self, wait=2.0, want=None):
+        """The datagrams received so far; waits at most WAIT seconds for
+        one holding WANT (a string) when it is given"""
+        deadline = time.time() + wait
+        while True:
+            with self.lock:
+                got = list(self.got)
+            if want is None or any(want in l for l in got) or \
+                    time.time() > deadline:
+                return got
+            time.sleep(0.1)
 
 
 def descendants(pid):

@@ -16,7 +16,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import (Client, Results, Server, FILE_CREATE,
+from harness import (Client, Results, Server, SyslogSink, FILE_CREATE,
                      FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE,
                      FILE_OPEN, FILE_READ_DATA,
                      MAXIMUM_ALLOWED, READ_CONTROL,
@@ -35,6 +35,7 @@ R = Results()
 srv = Server(ROOT)
 cli = None
 sids = {}
+syslog = None
 
 
 def dacl_sddl(user, sid_user):
@@ -405,6 +406,39 @@ def test_audit():
                 'path=alice/plain-%s.txt' % proto not in log)
 
 
+def test_audit_syslog():
+    """profileacl:syslog = yes: the lines go to syslog with the
+    facility and priority asked (LOCAL5.NOTICE: <173>), and not to
+    smbd's log"""
+    before = syslog.lines(0)
+    R.equal('syslog: nothing before the grants', [
+        l for l in before if 'profileacl audit' in l], [])
+    for proto in PROTOS:
+        path = 'alice/syslog-%s.txt' % proto
+        R.equal('syslog: owner creates and sets DACL [%s]' % proto,
+                open_and_set('alice', 'audit_syslog', proto, path,
+                             WRITE_DAC | FILE_READ_DATA, FILE_CREATE),
+                (OK, OK))
+    got = syslog.lines(5, want='path=alice/syslog-SMB2.txt rights')
+    log = srv.log_text()
+    for proto in PROTOS:
+        path = 'alice/syslog-%s.txt' % proto
+        grant = [l for l in got if re.search(
+            r'^<173>.*profileacl audit: grant user=alice '
+            r'account=[A-Z0-9-]+\\alice sid=%s client=127\.0\.0\.1 '
+            r'share=audit_syslog path=%s rights=WRITE_DAC$' % (
+                re.escape(sids['alice']), re.escape(path)), l)]
+        write = [l for l in got if l.startswith('<173>') and
+                 'profileacl audit: write user=alice' in l and
+                 'path=%s ' % path in l and ' sd=D:P(' in l]
+        R.equal('syslog: one grant line at LOCAL5.NOTICE [%s]' % proto,
+                len(grant), 1)
+        R.equal('syslog: one write line at LOCAL5.NOTICE [%s]' % proto,
+                len(write), 1)
+        R.check('syslog: not in smbd\'s log [%s]' % proto,
+                'path=%s' % path not in log)
+
+
 def tree_connect_status(user, share, proto):
     """The status of a connection as USER to SHARE: the session set-up
     is shown to work first, on [profiles], so that only the tree connect
@@ -422,6 +456,11 @@ def test_bad_values():
                           ('bad_empty', 'profileacl:grant'),
                           ('bad_name', 'profileacl:grnat'),
                           ('bad_audit', 'profileacl:audit'),
+                          ('bad_syslog', 'profileacl:syslog'),
+                          ('bad_facility', 'profileacl:facility'),
+                          ('bad_priority', 'profileacl:priority'),
+                          ('unused_facility', 'profileacl:facility'),
+                          ('syslog_no_audit', 'profileacl:syslog'),
                           ('bad_pattern', 'profileacl:profile dirs')):
         for proto in PROTOS:
             # smbd answers a module's failed connect with
@@ -467,7 +506,9 @@ def main():
                             'readonly': 'CHANGE', 'posix': 'CHANGE',
                             'posixnomod': 'CHANGE', 'pdirs': 'CHANGE',
                             'wowner': 'CHANGE', 'audit': 'CHANGE',
-                            'pstar': 'CHANGE'})
+                            'audit_syslog': 'CHANGE', 'pstar': 'CHANGE'})
+    global syslog
+    syslog = SyslogSink(os.path.join(ROOT, 'syslog'))
     srv.start()
     try:
         cli = Client(srv)
@@ -477,7 +518,8 @@ def main():
                   test_share_restrictions, test_posix_acls,
                   test_smbcacls, test_option_defaults, test_profile_dirs,
                   test_profile_dirs_share_root,
-                  test_write_owner, test_audit, test_bad_values,
+                  test_write_owner, test_audit, test_audit_syslog,
+                  test_bad_values,
                   test_log_and_health):
             print('# %s' % t.__name__)
             try:

@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include "replace.h"
+#include "system/syslog.h"
 #include "libcli/security/security.h"
 #include "profileacl_policy.h"
 #include "profileacl_loadguard.h"
@@ -576,11 +577,49 @@ static void test_option_names(void **state UNUSED)
 	assert_true(profileacl_option_known("profiledirs"));
 	assert_true(profileacl_option_known(" Profile  Dirs "));
 	assert_true(profileacl_option_known("audit"));
+	assert_true(profileacl_option_known("syslog"));
+	assert_true(profileacl_option_known("Facility"));
+	assert_true(profileacl_option_known("priority"));
 	assert_false(profileacl_option_known("grnat"));
+	assert_false(profileacl_option_known("sys log facility"));
 	assert_false(profileacl_option_known("grants"));
 	assert_false(profileacl_option_known("profile dir"));
 	assert_false(profileacl_option_known(""));
 	assert_false(profileacl_option_known(NULL));
+}
+
+static void test_parse_syslog(void **state UNUSED)
+{
+	int v = -1;
+
+	assert_true(profileacl_parse_facility("USER", &v));
+	assert_int_equal(v, LOG_USER);
+	assert_true(profileacl_parse_facility("local5", &v));
+	assert_int_equal(v, LOG_LOCAL5);
+	assert_true(profileacl_parse_facility("LOCAL7", &v));
+	assert_int_equal(v, LOG_LOCAL7);
+	v = -1;
+	/* not what full_audit offers, nor a number: refused, untouched */
+	assert_false(profileacl_parse_facility("AUTH", &v));
+	assert_false(profileacl_parse_facility("LOCAL8", &v));
+	assert_false(profileacl_parse_facility("8", &v));
+	assert_false(profileacl_parse_facility("", &v));
+	assert_false(profileacl_parse_facility(NULL, &v));
+	assert_int_equal(v, -1);
+
+	assert_true(profileacl_parse_priority("NOTICE", &v));
+	assert_int_equal(v, LOG_NOTICE);
+	assert_true(profileacl_parse_priority("emerg", &v));
+	assert_int_equal(v, LOG_EMERG);
+	assert_true(profileacl_parse_priority("Debug", &v));
+	assert_int_equal(v, LOG_DEBUG);
+	assert_true(profileacl_parse_priority("WARNING", &v));
+	assert_int_equal(v, LOG_WARNING);
+	v = -1;
+	assert_false(profileacl_parse_priority("WARN", &v));
+	assert_false(profileacl_parse_priority("LOCAL0", &v));
+	assert_false(profileacl_parse_priority(NULL, &v));
+	assert_int_equal(v, -1);
 }
 
 static void test_parse_grant(void **state UNUSED)
@@ -878,6 +917,7 @@ int main(void)
 		cmocka_unit_test(test_cookie_envelope),
 		cmocka_unit_test(test_option_names),
 		cmocka_unit_test(test_parse_grant),
+		cmocka_unit_test(test_parse_syslog),
 		cmocka_unit_test(test_pattern_valid),
 		cmocka_unit_test(test_wild_match),
 		cmocka_unit_test(test_in_profile_dirs),

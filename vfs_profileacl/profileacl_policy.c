@@ -20,6 +20,7 @@
 #include "replace.h"
 #include "lib/util/samba_util.h"
 #include "libcli/smb/smb_constants.h"
+#include "system/syslog.h"
 #include "profileacl_policy.h"
 
 static bool disposition_creates(uint32_t create_disposition)
@@ -212,7 +213,73 @@ bool profileacl_option_known(const char *name)
 	}
 	return strwicmp(name, PROFILEACL_OPT_GRANT) == 0 ||
 	       strwicmp(name, PROFILEACL_OPT_PROFILE_DIRS) == 0 ||
-	       strwicmp(name, PROFILEACL_OPT_AUDIT) == 0;
+	       strwicmp(name, PROFILEACL_OPT_AUDIT) == 0 ||
+	       strwicmp(name, PROFILEACL_OPT_SYSLOG) == 0 ||
+	       strwicmp(name, PROFILEACL_OPT_FACILITY) == 0 ||
+	       strwicmp(name, PROFILEACL_OPT_PRIORITY) == 0;
+}
+
+struct profileacl_syslog_name {
+	const char *name;
+	int value;
+};
+
+static const struct profileacl_syslog_name profileacl_facilities[] = {
+	{"USER", LOG_USER},
+	{"LOCAL0", LOG_LOCAL0},
+	{"LOCAL1", LOG_LOCAL1},
+	{"LOCAL2", LOG_LOCAL2},
+	{"LOCAL3", LOG_LOCAL3},
+	{"LOCAL4", LOG_LOCAL4},
+	{"LOCAL5", LOG_LOCAL5},
+	{"LOCAL6", LOG_LOCAL6},
+	{"LOCAL7", LOG_LOCAL7},
+};
+
+static const struct profileacl_syslog_name profileacl_priorities[] = {
+	{"EMERG", LOG_EMERG},
+	{"ALERT", LOG_ALERT},
+	{"CRIT", LOG_CRIT},
+	{"ERR", LOG_ERR},
+	{"WARNING", LOG_WARNING},
+	{"NOTICE", LOG_NOTICE},
+	{"INFO", LOG_INFO},
+	{"DEBUG", LOG_DEBUG},
+};
+
+static bool profileacl_syslog_lookup(const struct profileacl_syslog_name *t,
+				     size_t n,
+				     const char *name,
+				     int *value)
+{
+	size_t i;
+
+	if (name == NULL) {
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		if (strwicmp(name, t[i].name) == 0) {
+			*value = t[i].value;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool profileacl_parse_facility(const char *name, int *value)
+{
+	return profileacl_syslog_lookup(profileacl_facilities,
+					ARRAY_SIZE(profileacl_facilities),
+					name,
+					value);
+}
+
+bool profileacl_parse_priority(const char *name, int *value)
+{
+	return profileacl_syslog_lookup(profileacl_priorities,
+					ARRAY_SIZE(profileacl_priorities),
+					name,
+					value);
 }
 
 bool profileacl_parse_grant(const char *const *words,

@@ -141,6 +141,9 @@ const char *profileacl_reason_str(enum profileacl_reason reason);
 #define PROFILEACL_OPT_GRANT "grant"
 #define PROFILEACL_OPT_PROFILE_DIRS "profile dirs"
 #define PROFILEACL_OPT_AUDIT "audit"
+#define PROFILEACL_OPT_SYSLOG "syslog"
+#define PROFILEACL_OPT_FACILITY "facility"
+#define PROFILEACL_OPT_PRIORITY "priority"
 
 /*
  * Is NAME (the part after "profileacl:") an option of this module? Names
@@ -157,6 +160,15 @@ bool profileacl_option_known(const char *name);
 bool profileacl_parse_grant(const char *const *words,
 			    uint32_t *grant,
 			    const char **bad);
+
+/*
+ * "profileacl:facility" and "profileacl:priority", as vfs_full_audit
+ * names them: USER or LOCAL0 to LOCAL7; EMERG, ALERT, CRIT, ERR, WARNING,
+ * NOTICE, INFO or DEBUG (any case). Into *value as <syslog.h> defines
+ * them; false for any other name, *value untouched.
+ */
+bool profileacl_parse_facility(const char *name, int *value);
+bool profileacl_parse_priority(const char *name, int *value);
 
 /*
  * Does the "vfs objects" entry ENTRY load the module MODULE? As smbd's

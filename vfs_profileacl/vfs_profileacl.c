@@ -38,6 +38,7 @@
 #include "smbd/smbd.h"
 #include "smbd/globals.h"
 #include "system/filesys.h"
+#include "system/syslog.h"
 #include "libcli/security/security.h"
 #include "libcli/security/session.h"
 #include "auth.h"
@@ -83,6 +84,12 @@ _Static_assert(PROFILEACL_FILE_OVERWRITE_IF == FILE_OVERWRITE_IF,
 struct profileacl_config {
 	uint32_t grantable;
 	bool audit;
+	/*
+	 * "profileacl:syslog = yes": the audit lines go to syslog(3), with
+	 * this facility and priority, instead of smbd's log
+	 */
+	bool syslog;
+	int syslog_priority;
 	/*
 	 * "profileacl:profile dirs" split into patterns as written, before
 	 * substitution (so that a %U holding a space stays one pattern);
@@ -153,8 +160,9 @@ static bool profileacl_check_option_names(int snum, const char *service)
 		}
 		if (!profileacl_option_known(opt->key + plen)) {
 			DBG_ERR("share [%s]: unknown option \"%s = %s\"; "
-				"profileacl knows \"grant\", \"profile dirs\" "
-				"and \"audit\"\n",
+				"profileacl knows \"grant\", \"profile dirs\", "
+				"\"audit\", \"syslog\", \"facility\" and "
+				"\"priority\"\n",
 				service,
 				opt->key,
 				opt->value);
@@ -219,6 +227,74 @@ static char *profileacl_dir_pattern(TALLOC_CTX *mem_ctx,
 	return pattern;
 }
 
+/*
+ * "profileacl:syslog", "profileacl:facility" and "profileacl:priority",
+ * named as vfs_full_audit names its own. A facility or priority without
+ * "syslog = yes" is refused too: it would be silently unused.
+ */
+static bool profileacl_parse_syslog(int snum,
+				    const char *service,
+				    struct profileacl_config *config)
+{
+	const char *value = NULL;
+	int facility = LOG_USER;
+	int priority = LOG_NOTICE;
+	const char *fac = NULL;
+	const char *pri = NULL;
+
+	config->syslog = false;
+	value = lp_parm_const_string(snum,
+				     PROFILEACL_MODULE_NAME,
+				     PROFILEACL_OPT_SYSLOG,
+				     NULL);
+	if (value != NULL && !set_boolean(value, &config->syslog)) {
+		DBG_ERR("share [%s]: bad value \"profileacl:syslog = %s\"; "
+			"allowed: yes or no\n",
+			service,
+			value);
+		return false;
+	}
+	fac = lp_parm_const_string(snum,
+				   PROFILEACL_MODULE_NAME,
+				   PROFILEACL_OPT_FACILITY,
+				   NULL);
+	pri = lp_parm_const_string(snum,
+				   PROFILEACL_MODULE_NAME,
+				   PROFILEACL_OPT_PRIORITY,
+				   NULL);
+	if (fac != NULL && !profileacl_parse_facility(fac, &facility)) {
+		DBG_ERR("share [%s]: bad value \"profileacl:facility = %s\"; "
+			"allowed: USER, LOCAL0 to LOCAL7\n",
+			service,
+			fac);
+		return false;
+	}
+	if (pri != NULL && !profileacl_parse_priority(pri, &priority)) {
+		DBG_ERR("share [%s]: bad value \"profileacl:priority = %s\"; "
+			"allowed: EMERG, ALERT, CRIT, ERR, WARNING, NOTICE, "
+			"INFO, DEBUG\n",
+			service,
+			pri);
+		return false;
+	}
+	if ((fac != NULL || pri != NULL) && !config->syslog) {
+		DBG_ERR("share [%s]: \"profileacl:facility\" and "
+			"\"profileacl:priority\" need \"profileacl:syslog = "
+			"yes\"\n",
+			service);
+		return false;
+	}
+	if (config->syslog && !config->audit) {
+		DBG_ERR("share [%s]: \"profileacl:syslog = yes\" sends the "
+			"audit lines to syslog, and needs \"profileacl:audit = "
+			"yes\"\n",
+			service);
+		return false;
+	}
+	config->syslog_priority = facility | priority;
+	return true;
+}
+
 static bool profileacl_parse_config(struct vfs_handle_struct *handle,
 				    const char *service,
 				    struct profileacl_config *config)
@@ -271,6 +347,10 @@ static bool profileacl_parse_config(struct vfs_handle_struct *handle,
 			"%s\"; allowed: yes or no\n",
 			service,
 			value);
+		return false;
+	}
+
+	if (!profileacl_parse_syslog(snum, service, config)) {
 		return false;
 	}
 
@@ -378,7 +458,8 @@ static const char *profileacl_client(struct connection_struct *conn)
  * and what the event adds. Level 1 of the profileacl class, so that
  * "log level = 0 profileacl:1" shows these lines alone.
  */
-static void profileacl_audit(struct connection_struct *conn,
+static void profileacl_audit(const struct profileacl_config *config,
+			     struct connection_struct *conn,
 			     struct files_struct *fsp,
 			     const char *event,
 			     uint32_t rights,
@@ -388,6 +469,7 @@ static void profileacl_audit(struct connection_struct *conn,
 	const struct security_token *token = si->security_token;
 	const char *sid = "(none)";
 	struct dom_sid_buf buf;
+	char *line = NULL;
 
 	if (token != NULL && token->num_sids > PRIMARY_USER_SID_INDEX) {
 		sid = dom_sid_str_buf(&token->sids[PRIMARY_USER_SID_INDEX],
@@ -399,22 +481,40 @@ static void profileacl_audit(struct connection_struct *conn,
 	 * (DOMAIN\user) and its SID: a domain user's unix name is an
 	 * idmap artefact.
 	 */
-	D_WARNING("profileacl audit: %s user=%s account=%s\\%s sid=%s "
-		  "client=%s share=%s path=%s rights=%s%s\n",
-		  event,
-		  si->unix_info->unix_name,
-		  si->info->domain_name,
-		  si->info->account_name,
-		  sid,
-		  profileacl_client(conn),
-		  lp_const_servicename(SNUM(conn)),
-		  fsp_str_dbg(fsp),
-		  profileacl_rights_str(rights),
-		  extra);
+	line = talloc_asprintf(talloc_tos(),
+			       "profileacl audit: %s user=%s account=%s\\%s "
+			       "sid=%s client=%s share=%s path=%s rights=%s%s",
+			       event,
+			       si->unix_info->unix_name,
+			       si->info->domain_name,
+			       si->info->account_name,
+			       sid,
+			       profileacl_client(conn),
+			       lp_const_servicename(SNUM(conn)),
+			       fsp_str_dbg(fsp),
+			       profileacl_rights_str(rights),
+			       extra);
+	if (line == NULL) {
+		DBG_ERR("no memory for the audit line of %s\n",
+			fsp_str_dbg(fsp));
+		return;
+	}
+	if (config->syslog) {
+		/*
+		 * The facility goes with the priority: no openlog(), which
+		 * would change the ident and facility of smbd's own syslog
+		 * logging
+		 */
+		syslog(config->syslog_priority, "%s", line);
+	} else {
+		D_WARNING("%s\n", line);
+	}
+	TALLOC_FREE(line);
 }
 
 /* The audit line of a security descriptor written through a grant */
-static void profileacl_audit_sd(struct connection_struct *conn,
+static void profileacl_audit_sd(const struct profileacl_config *config,
+				struct connection_struct *conn,
 				struct files_struct *fsp,
 				uint32_t rights,
 				uint32_t security_info_sent,
@@ -428,7 +528,8 @@ static void profileacl_audit_sd(struct connection_struct *conn,
 				      nt_errstr(status),
 				      sddl != NULL ? sddl : "(unencodable)");
 
-	profileacl_audit(conn,
+	profileacl_audit(config,
+			 conn,
 			 fsp,
 			 "write",
 			 rights,
@@ -819,7 +920,7 @@ static bool profileacl_keep(vfs_handle_struct *handle,
 					       : "kept on reconnect",
 		   profileacl_rights_str(granted));
 	if (config->audit) {
-		profileacl_audit(conn, fsp, event, granted, "");
+		profileacl_audit(config, conn, fsp, event, granted, "");
 	}
 	return true;
 }
@@ -937,7 +1038,8 @@ static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
 	    (get_sec_info(sd) & (SECINFO_OWNER | SECINFO_GROUP | SECINFO_DACL |
 				 SECINFO_SACL)) != 0) {
 		/* as smbd applies it (create_file_unixpath()) */
-		profileacl_audit_sd(conn,
+		profileacl_audit_sd(config,
+				    conn,
 				    *result,
 				    granted,
 				    get_sec_info(sd),
@@ -1142,7 +1244,8 @@ static NTSTATUS profileacl_fset_nt_acl(vfs_handle_struct *handle,
 	}
 	status = SMB_VFS_NEXT_FSET_NT_ACL(handle, fsp, security_info_sent, psd);
 	if (ext != NULL && ext->granted != 0) {
-		profileacl_audit_sd(handle->conn,
+		profileacl_audit_sd(config,
+				    handle->conn,
 				    granted_fsp,
 				    ext->granted,
 				    security_info_sent,

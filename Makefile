@@ -46,3 +46,10 @@ clean:
 	rm -rf build
 
 .PHONY: all configure setup setup-testbox check demo bench install uninstall clean
+
+# the upstream series (upstream/) on a samba git tree: git am on a new
+# branch, configure, build, the module's tests through make test
+upstream-check:
+	scripts/upstream-check.sh $(SAMBA)
+
+.PHONY: upstream-check

@@ -1,0 +1,175 @@
+#!/bin/bash
+# make upstream-check SAMBA=<samba git tree>: apply the upstream series
+# (upstream/*.patch) on a new branch of that tree with git am, configure
+# it with --enable-selftest and Samba's developer warnings, build it, and
+# run the module's tests and smb2.acls on the module's shares through
+# "make test". The last line is "upstream-check: N passed, N failed".
+#
+# Samba master needs Debian 13 with trixie-backports' build-deps, so
+# everything runs in a Debian root (UPSTREAM_ROOT, made on first use from
+# scripts/lib-root.sh make_root): the tree is bind-mounted into it and
+# built by an unprivileged user (selftest's ACL tests fail as root),
+# "make test" inside "unshare --net" with lo up and /dev/shm mounted.
+#
+# Environment:
+#   UPSTREAM_ROOT   the Debian root (default samba-src/upstream-root)
+#   UPSTREAM_JOBS   waf -j (default 2)
+#   UPSTREAM_TESTS  the selftest TESTS regex (default: the module's)
+#   UPSTREAM_NO_AM  set: the branch already holds the series, only build
+#                   and test (the planted fault runs use it)
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/lib-root.sh"
+
+SAMBA=${1:-}
+[ -n "$SAMBA" ] && [ -d "$SAMBA" ] || {
+	echo "usage: make upstream-check SAMBA=<path to a samba git tree>" >&2
+	exit 2
+}
+SAMBA=$(cd "$SAMBA" && pwd -P)
+R=${UPSTREAM_ROOT:-$top/samba-src/upstream-root}
+R=$(mkdir -p "$R" && cd "$R" && pwd -P)
+jobs=${UPSTREAM_JOBS:-2}
+tests=${UPSTREAM_TESTS:-samba3.test_vfs_profileacl|samba3.blackbox.profileacl|samba3.smb2.acls-with-sysacl profileacl|samba3.smb2.acls-ignore-sysacl profileacl}
+log=$(mktemp -d /tmp/pacl-up-check.XXXXXX)
+g() { git -c safe.directory='*' -C "$SAMBA" "$@"; }
+
+say() { echo "upstream-check: $*"; }
+die() {
+	say "$*"
+	say "0 passed, 1 failed"
+	exit 1
+}
+
+[ -f "$SAMBA/source3/include/vfs.h" ] && g rev-parse HEAD >/dev/null 2>&1 ||
+	die "$SAMBA is not a samba git tree"
+
+# 1. the series, on a new branch
+patches=("$top"/upstream/0[0-9][0-9][1-9]-*.patch)
+base=$(g rev-parse --short HEAD)
+if [ -z "${UPSTREAM_NO_AM:-}" ]; then
+	branch=profileacl-check-$(date +%Y%m%d-%H%M%S)
+	[ -z "$(g status --porcelain --untracked-files=no)" ] ||
+		die "$SAMBA has uncommitted changes"
+	g checkout -q -b "$branch" || die "cannot create branch $branch"
+	g -c user.name=upstream-check -c user.email=upstream-check@localhost \
+		am -q "${patches[@]}" >"$log/am.log" 2>&1 || {
+		cat "$log/am.log"
+		g am --abort >/dev/null 2>&1
+		die "the series does not apply to $base (branch $branch left)"
+	}
+	say "applied ${#patches[@]} patches on $base, branch $branch"
+else
+	branch=$(g rev-parse --abbrev-ref HEAD)
+	say "UPSTREAM_NO_AM: testing $branch as it is"
+fi
+
+# 2. the root: Debian 13 with trixie-backports' build-deps
+if [ ! -f "$R/.pacl-upstream-ready" ]; then
+	say "preparing the Debian root $R"
+	make_root "$R" trixie "trixie trixie-updates trixie-backports" \
+		"$log/debootstrap.log" || die "debootstrap failed"
+	in_root "$R" sh -c '
+		apt-get update -qq &&
+		apt-get -o DPkg::Lock::Timeout=600 build-dep -y -qq \
+			-t trixie-backports samba &&
+		apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+			libkrb5-dev libarchive-dev python3-iso8601 \
+			python3-dateutil python3-markdown python3-dnspython \
+			python3-cryptography python3-pyasn1 iproute2 \
+			xsltproc docbook-xsl' >"$log/apt.log" 2>&1 ||
+		{ tail -20 "$log/apt.log"; die "apt-get in the root failed"; }
+	touch "$R/.pacl-upstream-ready"
+fi
+
+# the build user: the owner of the tree, never root
+uid=$(stat -c %u "$SAMBA")
+if [ "$uid" = 0 ]; then
+	uid=1500
+	say "chown -R $uid $SAMBA (selftest must not run as root)"
+	chown -R "$uid:$uid" "$SAMBA"
+fi
+in_root "$R" sh -c "getent passwd $uid >/dev/null ||
+	useradd -m -u $uid -U -s /bin/bash pacl-build$uid" ||
+	die "cannot add the build user"
+
+# run_in_tree CMD: CMD as the build user, in the tree mounted at
+# /build/check inside the root, in a network namespace of its own with
+# lo up and /dev/shm mounted (what selftest needs)
+run_in_tree() {
+	unshare --mount --pid --net --fork -- bash -c '
+		set -e
+		R=$1 S=$2 uid=$3; shift 3
+		mount --make-rprivate /
+		mount --bind "$R" "$R"
+		mkdir -p "$R/build/check"
+		mount --bind "$S" "$R/build/check"
+		mount -t proc proc "$R/proc"
+		mount --rbind /dev "$R/dev"
+		mount -t tmpfs -o mode=1777 tmpfs "$R/dev/shm"
+		ip link set lo up
+		set +e
+		chroot "$R" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			HOME=/tmp LANG=C.UTF-8 PYTHONHASHSEED=1 \
+			setpriv --reuid="$uid" --regid="$uid" --init-groups \
+			nice -n 10 sh -c "cd /build/check && $*"
+	' run_in_tree "$R" "$SAMBA" "$uid" "$@"
+}
+
+# 3. configure (developer warnings) and build
+conf="--enable-selftest --enable-developer --without-ad-dc"
+conf="$conf --with-system-mitkrb5 --without-json --disable-cephfs"
+conf="$conf --disable-glusterfs"
+conf="$conf --bundled-libraries=cmocka,talloc,pytalloc-util,tevent,tdb,pytdb,ldb,pyldb-util"
+t0=$(date +%s)
+run_in_tree "./configure $conf" >"$log/configure.log" 2>&1 || {
+	tail -20 "$log/configure.log"
+	die "configure failed ($log/configure.log)"
+}
+t1=$(date +%s)
+say "configure: $((t1 - t0)) s"
+run_in_tree "./buildtools/bin/waf build -j$jobs" >"$log/build.log" 2>&1 || {
+	grep -E 'error|Error' "$log/build.log" | tail -20
+	die "build failed ($log/build.log)"
+}
+t2=$(date +%s)
+say "build: $((t2 - t1)) s"
+
+# warnings in the files the series touches (the rest is master's)
+touched=$(g diff --name-only "$base" HEAD 2>/dev/null | grep -E '\.[ch]$')
+nwarn=0
+for f in $touched; do
+	n=$(grep -c "$f:[0-9]*:[0-9]*: warning:" "$log/build.log")
+	nwarn=$((nwarn + n))
+done
+say "compiler warnings in the series' files: $nwarn" \
+	"(all of the build: $(grep -c ': warning:' "$log/build.log"))"
+
+# 4. the tests, through make test
+rm -rf "$SAMBA/st"
+run_in_tree "make test TESTS='$tests'" >"$log/test.log" 2>&1
+rc=$?
+t3=$(date +%s)
+say "make test: $((t3 - t2)) s, exit $rc"
+grep -E '^(ALL OK|FAILED|ERROR)' "$log/test.log" | tail -3
+
+sub="$SAMBA/st/subunit"
+if [ ! -s "$sub" ]; then
+	tail -30 "$log/test.log"
+	die "no selftest result ($log/test.log)"
+fi
+passed=$(grep -cE '^(success|successful|xfail): ' "$sub")
+failed=$(grep -cE '^(failure|error|uxsuccess): ' "$sub")
+skipped=$(grep -cE '^skip: ' "$sub")
+grep -E '^(failure|error|uxsuccess): ' "$sub" | sed 's/^/  /' | head -40
+for t in "samba3.smb2.acls-ignore-sysacl profileacl.*DENY1" \
+	"samba3.test_vfs_profileacl" "samba3.blackbox.profileacl"; do
+	p=$(grep -cE "^(success|successful): $t" "$sub")
+	f=$(grep -cE "^(failure|error): $t" "$sub")
+	say "  $t: $p passed, $f failed"
+done
+[ "$rc" = 0 ] || [ "$failed" -gt 0 ] || failed=1
+say "logs in $log; $skipped skipped"
+say "$passed passed, $failed failed"
+[ "$failed" = 0 ]

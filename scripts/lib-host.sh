@@ -38,7 +38,8 @@ testbox_kit() {
 	trixie) clang_rt=libclang-rt-19-dev ;;
 	esac
 	echo samba-vfs-modules samba-testsuite smbclient python3-impacket \
-		ctdb samba-ad-dc samba-ad-provision winbind nftables valgrind \
+		ctdb samba-ad-dc samba-ad-provision winbind libnss-winbind \
+		nftables valgrind \
 		gnuplot-nox strace debootstrap clang "$clang_rt"
 }
 

@@ -67,6 +67,10 @@ ADMINS = ('dadmin',)
 
 READ_CONTROL = 0x00020000
 WRITE_DAC = 0x00040000
+WRITE_OWNER = 0x00080000
+DELETE = 0x00010000
+FILE_WRITE_DATA = 0x2
+GENERIC_ALL = 0x10000000
 SYNCHRONIZE = 0x00100000
 FILE_READ_DATA = 0x1
 FILE_READ_ATTRIBUTES = 0x80
@@ -179,24 +183,7 @@ class DC:
         stop_popen(self.proc, 60)
         self.proc = None
         pids |= set(pids_with_arg(self.conf))
-        for pid in pids:
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-        deadline = time.time() + 30
-        for pid in pids:
-            while time.time() < deadline:
-                try:
-                    os.kill(pid, 0)
-                except ProcessLookupError:
-                    break
-                time.sleep(0.1)
-            else:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+        kill_pids(pids)
 
     def logs(self):
         text = ''
@@ -207,14 +194,230 @@ class DC:
         return text
 
 
+MEMBER_NAME = 'fs1'
+MEMBER_FQDN = 'fs1.profiles.test'
+MEMBER_IP = '127.0.0.2'
+# idmap rid for the domain: a domain user's uid is RID_BASE + RID
+RID_BASE = 100000
+
+
+class Member:
+    """A file server joined to the DC (security = ads, winbind, idmap
+    rid), on 127.0.0.2. It runs in a mount namespace of its own, held by
+    a sleeping process: there /run/samba is its own folder (its winbindd
+    socket) and /etc/nsswitch.conf asks winbind, as on a member server;
+    net, winbindd and smbd enter it with nsenter. All stopped by pid."""
+
+    def __init__(self, root):
+        self.root = root
+        self.conf = os.path.join(root, 'smb.conf')
+        self.share = os.path.join(root, 'profiles')
+        self.holder = None
+        self.procs = []
+
+    def write_conf(self):
+        for d in ('private', 'lock', 'state', 'cache', 'pid', 'run',
+                  'ncalrpc'):
+            os.makedirs(os.path.join(self.root, d), exist_ok=True)
+        os.makedirs(self.share, exist_ok=True)
+        r = self.root
+        with open(self.conf, 'w') as f:
+            f.write(MEMBER_CONF % {'root': r, 'share': self.share,
+                                   'port': PORT, 'ip': MEMBER_IP,
+                                   'realm': REALM, 'domain': DOMAIN,
+                                   'name': MEMBER_NAME.upper(),
+                                   'dc': DC_FQDN, 'rid': RID_BASE,
+                                   'loglevel': os.environ.get(
+                                       'PROFILEACL_MEMBER_LOG_LEVEL',
+                                       '1 profileacl:5')})
+        # the domain Administrator is root here, as Samba's guide for
+        # domain members maps it: it sets the share root's ACL
+        with open(os.path.join(r, 'user.map'), 'w') as f:
+            f.write('!root = %s\\Administrator %s\\administrator\n' %
+                    (DOMAIN, DOMAIN))
+        with open(os.path.join(r, 'nsswitch.conf'), 'w') as f:
+            f.write('passwd: files winbind\ngroup: files winbind\n'
+                    'shadow: files\nhosts: files\n')
+
+    def enter(self, *argv):
+        return ['nsenter', '-t', str(self.holder.pid), '-m', '--'] + \
+            list(argv)
+
+    def run(self, *argv):
+        return run(*self.enter(*argv))
+
+    def start_holder(self):
+        r = self.root
+        self.holder = subprocess.Popen(
+            ['unshare', '--mount', '--propagation', 'private', '--',
+             'sh', '-c', 'mount --bind "$1/run" /run/samba && '
+             'mount --bind "$1/nsswitch.conf" /etc/nsswitch.conf && '
+             'exec sleep 100000', 'holder', r],
+            start_new_session=True)
+        # the binds are in place once /run/samba of the holder shows ours
+        deadline = time.time() + 10
+        mark = os.path.join(r, 'run', '.member')
+        open(mark, 'w').close()
+        while time.time() < deadline:
+            if os.path.exists('/proc/%d/root/run/samba/.member' %
+                              self.holder.pid):
+                return
+            time.sleep(0.1)
+        raise RuntimeError('the member\'s mount namespace is not ready')
+
+    def join(self):
+        """net ads join; the DC's LDAP may answer "Operations error" for
+        a few seconds after its first logon: bounded retries (5)"""
+        t0 = time.time()
+        for attempt in range(5):
+            out = self.join_once()
+            if 'Joined' in out or 'Operations error' not in out:
+                break
+            time.sleep(2)
+        self.join_s = time.time() - t0
+        return out
+
+    def join_once(self):
+        p = subprocess.run(self.enter('net', 'ads', 'join', '-s', self.conf,
+                                      '-U', 'Administrator%' + ADMIN_PW,
+                                      '-S', DC_FQDN, '--no-dns-updates'),
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        return p.stdout.decode(errors='replace')
+
+    def start(self):
+        log = open(os.path.join(self.root, 'daemons.stdout'), 'w')
+        for daemon in ('winbindd', 'smbd'):
+            self.procs.append(subprocess.Popen(
+                self.enter(daemon, '-s', self.conf, '-F',
+                           '--no-process-group'),
+                stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True))
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            for p in self.procs:
+                if p.poll() is not None:
+                    raise RuntimeError('%s exited with %d' %
+                                       (p.args, p.returncode))
+            try:
+                socket.create_connection((MEMBER_IP, PORT), 1).close()
+                if 'succeeded' in subprocess.run(
+                        self.enter('wbinfo', '-t'), stdout=subprocess.PIPE,
+                        stderr=subprocess.STDOUT).stdout.decode():
+                    return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError('the member did not come up')
+
+    def stop(self):
+        pids = set()
+        for p in self.procs:
+            pids |= descendants(p.pid)
+        for p in self.procs:
+            stop_popen(p, 30)
+        pids |= set(pids_with_arg(self.conf))
+        kill_pids(pids)
+        self.procs = []
+        if self.holder is not None:
+            stop_popen(self.holder, 10)
+            self.holder = None
+
+    def logs(self):
+        text = ''
+        for name in os.listdir(self.root):
+            if name.startswith('log.'):
+                with open(os.path.join(self.root, name),
+                          errors='replace') as f:
+                    text += f.read()
+        return text
+
+
+MEMBER_CONF = """[global]
+	security = ads
+	realm = %(realm)s
+	workgroup = %(domain)s
+	netbios name = %(name)s
+	password server = %(dc)s
+	interfaces = %(ip)s
+	bind interfaces only = yes
+	smb ports = %(port)d
+	disable netbios = yes
+	server min protocol = NT1
+	idmap config * : backend = tdb
+	idmap config * : range = 3000-7999
+	idmap config %(domain)s : backend = rid
+	idmap config %(domain)s : range = %(rid)d-999999
+	template shell = /usr/sbin/nologin
+	winbind use default domain = no
+	username map = %(root)s/user.map
+	# the mapping to root needs this (Samba 4.15 and later)
+	min domain uid = 0
+	private dir = %(root)s/private
+	lock directory = %(root)s/lock
+	state directory = %(root)s/state
+	cache directory = %(root)s/cache
+	pid directory = %(root)s/pid
+	ncalrpc dir = %(root)s/ncalrpc
+	winbindd socket directory = %(root)s/run/winbindd
+	log file = %(root)s/log.%%m
+	log level = %(loglevel)s
+	load printers = no
+	printcap name = /dev/null
+	disable spoolss = yes
+
+[profiles]
+	path = %(share)s
+	read only = no
+	vfs objects = profileacl acl_xattr
+	profileacl:profile dirs = %%U %%U.V2 %%U.V6
+	profileacl:audit = yes
+
+[nomod]
+	path = %(share)s
+	read only = no
+	vfs objects = acl_xattr
+
+# the admin's own share on the same folder (default share ACL: Full)
+[setup]
+	path = %(share)s
+	read only = no
+	vfs objects = acl_xattr
+	# the domain Administrator, mapped to root
+	valid users = root
+"""
+
+
+def kill_pids(pids):
+    """SIGTERM, then SIGKILL after a bounded wait (30 s), by pid"""
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    deadline = time.time() + 30
+    for pid in pids:
+        while time.time() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        else:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
 PROTOS = ('SMB1', 'SMB2_10', 'SMB3')
 
 
 class Clients:
     """libsmb connections as domain users, NTLM or Kerberos"""
 
-    def __init__(self, root):
+    def __init__(self, root, host=DC_FQDN):
         self.conns = {}
+        self.host = host
         self.client_conf = os.path.join(root, 'client.conf')
         with open(self.client_conf, 'w') as f:
             f.write('[global]\n\tworkgroup = %s\n\trealm = %s\n'
@@ -246,7 +449,7 @@ class Clients:
             creds.set_kerberos_state(MUST_USE_KERBEROS)
         else:
             creds.set_kerberos_state(DONT_USE_KERBEROS)
-        self.conns[key] = libsmb.Conn(DC_FQDN, share, lp, creds,
+        self.conns[key] = libsmb.Conn(self.host, share, lp, creds,
                                       force_smb1=(proto == 'SMB1'))
         return self.conns[key]
 
@@ -300,6 +503,17 @@ class Clients:
         finally:
             c.close(fnum)
 
+    def status(self, user, share, proto, path, access, **kw):
+        """The status of an open of an existing PATH asking ACCESS"""
+        c = self.conn(user, share, proto, **kw)
+
+        def f():
+            c.close(c.create(path, DesiredAccess=access,
+                             ShareAccess=SHARE_ALL,
+                             CreateDisposition=FILE_OPEN))
+            return OK
+        return self.try_(f)
+
     def dacl_of(self, user, share, proto, path, **kw):
         c = self.conn(user, share, proto, **kw)
         fnum = c.create(path, DesiredAccess=READ_CONTROL,
@@ -322,37 +536,101 @@ def kerberos_env(root):
                                                            REALM))
     hosts = os.path.join(root, 'hosts')
     with open(hosts, 'w') as f:
-        f.write('127.0.0.1 localhost\n127.0.0.1 %s %s\n' % (DC_FQDN, DC_NAME))
+        f.write('127.0.0.1 localhost\n127.0.0.1 %s %s\n%s %s %s\n' %
+                (DC_FQDN, DC_NAME, MEMBER_IP, MEMBER_FQDN, MEMBER_NAME))
     subprocess.run(['mount', '--bind', hosts, '/etc/hosts'], check=True)
     os.environ['KRB5_CONFIG'] = krb5
     return krb5
 
 
+def isolate_run_samba(root):
+    """/run/samba of this mount namespace is a folder of the test's: the
+    DC's winbindd socket is not seen by the machine's own NSS"""
+    d = os.path.join(root, 'run-samba')
+    os.makedirs(d, exist_ok=True)
+    os.makedirs('/run/samba', exist_ok=True)
+    subprocess.run(['mount', '--bind', d, '/run/samba'], check=True)
+
+
 def main():
+    mode = sys.argv[1] if len(sys.argv) > 1 else 'dc'
+    label = {'dc': 'domain-dc', 'member': 'domain-member'}[mode]
     R = Results()
     if os.environ.get('PROFILEACL_IN_NETNS') != '1':
         print('test_domain: run me through tests/netns-run.sh')
         R.check('running in private namespaces', False)
-        return R.summary('domain-dc')
+        return R.summary(label)
     dc = DC(ROOT)
+    member = Member(os.path.join(ROOT, 'member')) if mode == 'member' \
+        else None
     t0 = time.time()
     try:
         dc.provision()
+        isolate_run_samba(ROOT)
         kerberos_env(ROOT)
         dc.start()
         print('domain: provision %.1f s, DC up after %.1f s' %
               (dc.provision_s, time.time() - t0))
-        run_checks(R, dc, Clients(ROOT))
+        if member is None:
+            run_checks(R, dc, Clients(ROOT))
+        else:
+            run_member(R, dc, member)
     except Exception as e:
         import traceback
         traceback.print_exc()
-        R.check('the DC ran the checks', False, repr(e))
+        R.check('the %s ran the checks' % mode, False, repr(e))
     finally:
+        if member is not None:
+            member.stop()
         dc.stop()
     left = pids_with_arg(dc.conf)
-    R.check('no process of the DC is left (by pid)', not left, left)
+    if member is not None:
+        left |= pids_with_arg(member.conf)
+        left |= {member.holder.pid} if member.holder else set()
+    R.check('no process of the DC or member is left (by pid)', not left,
+            left)
     print('domain: %.0f s in all' % (time.time() - t0))
-    return R.summary('domain-dc')
+    return R.summary(label)
+
+
+def run_member(R, dc, member):
+    if not wait_ready(R, Clients(ROOT)):
+        return
+    member.write_conf()
+    member.start_holder()
+    t0 = time.time()
+    out = member.join()
+    if not R.check('net ads join: the member joins %s (%.1f s)' %
+                   (REALM, member.join_s), 'Joined' in out, out):
+        return
+    # share ACL Change before any tree connect: smbd computes a tree's
+    # share rights when it is connected
+    for share in ('profiles', 'nomod'):
+        member.run('sharesec', '-s', member.conf, share,
+                   '--replace=S-1-1-0:ALLOWED/0/CHANGE')
+    member.start()
+    print('domain: member joined and up after %.1f s' % (time.time() - t0))
+    cl = Clients(member.root, host=MEMBER_FQDN)
+    if not wait_ready(R, cl):
+        return
+    # the share root's ACL, set over SMB by the domain Administrator
+    domsid = member.run('wbinfo', '--name-to-sid',
+                        '%s\\alice' % DOMAIN).split()[0].rsplit('-', 1)[0]
+    c = cl.conn('Administrator', 'setup', 'SMB3')
+    fnum = c.create('', DesiredAccess=WRITE_DAC | WRITE_OWNER |
+                    READ_CONTROL, ShareAccess=SHARE_ALL,
+                    CreateOptions=FILE_DIRECTORY_FILE)
+    c.set_sd(fnum, security.descriptor.from_sddl(
+        ROOT_SDDL, security.dom_sid(domsid)),
+        security.SECINFO_OWNER | security.SECINFO_GROUP |
+        security.SECINFO_DACL)
+    c.close(fnum)
+    R.equal('the Administrator set the share root\'s ACL (read back)',
+            cl.dacl_of('Administrator', 'setup', 'SMB3', ''),
+            'D:' + security.descriptor.from_sddl(
+                ROOT_SDDL, security.dom_sid(domsid)).as_sddl().split(
+                    'D:', 1)[1])
+    run_member_checks(R, member, cl)
 
 
 def wait_ready(R, cl):
@@ -464,6 +742,133 @@ def run_checks(R, dc, cl):
     R.check('the audit line names %s' % want,
             any('profileacl audit: grant' in l and want in l
                 for l in logs.splitlines()))
+
+
+MATRIX_ACCESS = {'WRITE_DAC': WRITE_DAC, 'WRITE_OWNER': WRITE_OWNER,
+                 'DELETE': DELETE, 'WRITE_DATA': FILE_WRITE_DATA,
+                 'READ_CONTROL': READ_CONTROL, 'GENERIC_ALL': GENERIC_ALL,
+                 'WRITE_DAC|READ_CONTROL': WRITE_DAC | READ_CONTROL}
+# object: its owner, and whether it is in alice's or bob's profile dirs
+MATRIX_OBJECTS = {'alice.V6': 'alice', 'alice.V6/NTUSER.DAT': 'alice',
+                  'alice.old': 'alice', 'bob.V6': 'bob',
+                  'bob.V6/NTUSER.DAT': 'bob'}
+
+
+def rid_of(sid):
+    return int(sid.rsplit('-', 1)[1])
+
+
+def run_member_checks(R, member, cl):
+    users = ('alice', 'bob', 'carol smith', 'jürgen')
+    # --- winbind knows the domain's users, with idmap rid uids
+    sids = {}
+    for user in users:
+        sids[user] = member.run('wbinfo', '--name-to-sid',
+                                '%s\\%s' % (DOMAIN, user)).split()[0]
+    ent = member.run('getent', 'passwd', '%s\\alice' % DOMAIN)
+    uid = int(ent.split(':')[2])
+    R.equal('getent on the member: PROFILES\\alice has uid RID_BASE + RID '
+            '(idmap rid)', uid, RID_BASE + rid_of(sids['alice']))
+
+    # --- first logoff on the member
+    for user in users:
+        for folder in (user, user + '.V6'):
+            R.equal('member: %s makes the profile folder %s' %
+                    (user, folder), cl.mkdir(user, 'profiles', 'SMB3',
+                                             folder), OK)
+        R.equal('member: %s uploads %s/NTUSER.DAT' % (user, user + '.V6'),
+                cl.put(user, 'profiles', 'SMB3', user + '.V6/NTUSER.DAT'),
+                OK)
+    R.equal('member: alice\'s folder belongs to uid RID_BASE + RID',
+            os.stat(os.path.join(member.share, 'alice')).st_uid,
+            RID_BASE + rid_of(sids['alice']))
+    R.equal('member: alice\'s folder is owned by her domain SID',
+            cl.owner_sid('alice', 'profiles', 'SMB3', 'alice'),
+            sids['alice'])
+
+    # --- the owner's DACL write: NTLM over SMB1, 2.1, 3, and Kerberos
+    for auth in ('ntlm', 'krb5'):
+        for proto in PROTOS:
+            if auth == 'krb5' and proto == 'SMB2_10':
+                continue
+            for path in ('alice.V6', 'alice.V6/NTUSER.DAT', 'alice'):
+                tag = '[member %s %s %s]' % (auth, proto, path)
+                dacl = policy_dacl(sids['alice'])
+                R.equal('symptom: the twin refuses the owner %s' % tag,
+                        cl.set_dacl('alice', 'nomod', proto, path, dacl,
+                                    auth=auth), (DENIED, None))
+                R.equal('fix: the owner sets the policy DACL %s' % tag,
+                        cl.set_dacl('alice', 'profiles', proto, path, dacl,
+                                    auth=auth), (OK, OK))
+                R.equal('... and it is what she set %s' % tag,
+                        cl.dacl_of('alice', 'profiles', proto, path,
+                                   auth=auth),
+                        security.descriptor.from_sddl(
+                            dacl, security.dom_sid(sids['alice'])).as_sddl())
+                R.equal('another domain user (bob) is refused %s' % tag,
+                        cl.set_dacl('bob', 'profiles', proto, path,
+                                    policy_dacl(sids['bob']), auth=auth),
+                        (DENIED, None))
+
+    # --- %U for each logon form
+    for user, form, auth in (('alice', 'upn', 'ntlm'),
+                             ('alice', 'upn', 'krb5'),
+                             ('carol smith', 'domain', 'ntlm'),
+                             ('jürgen', 'domain', 'ntlm'),
+                             ('jürgen', 'domain', 'krb5')):
+        for folder in (user, user + '.V6'):
+            R.equal('member: %%U matches %s for %s (%s, %s)' %
+                    (folder, user, form, auth),
+                    cl.set_dacl(user, 'profiles', 'SMB3', folder,
+                                policy_dacl(sids[user]), auth=auth,
+                                name_form=form), (OK, OK))
+
+    # --- the deny matrix's core cases with domain identities: on every
+    # cell the module's share answers as the twin, except the owner's
+    # WRITE_DAC inside her profile dirs
+    R.equal('member: alice makes alice.old (outside the profile dirs)',
+            cl.mkdir('alice', 'profiles', 'SMB3', 'alice.old'), OK)
+    cells = wrong = 0
+    for user in ('alice', 'bob', 'dadmin'):
+        for path, owner in MATRIX_OBJECTS.items():
+            for name, access in MATRIX_ACCESS.items():
+                for proto in ('SMB1', 'SMB3'):
+                    got = cl.status(user, 'profiles', proto, path, access)
+                    twin = cl.status(user, 'nomod', proto, path, access)
+                    grant = (user == owner and access & WRITE_DAC and
+                             not access & ~(WRITE_DAC | READ_CONTROL) and
+                             path != 'alice.old')
+                    want = OK if grant else twin
+                    cells += 1
+                    if got != want or (grant and twin != DENIED):
+                        wrong += 1
+                        print('FAIL matrix %s %s %s %s: module %s, twin %s'
+                              % (user, path, name, proto, got, twin))
+    R.equal('member deny matrix: %d cells (PROFILES\\alice, bob, a Domain '
+            'Admin x 5 objects x 7 rights x SMB1/SMB3), wrong' % cells,
+            wrong, 0)
+
+    # --- the domain Administrator and a Domain Admins member
+    for admin in ('Administrator', 'dadmin'):
+        for path in ('alice.V6', 'alice.V6/NTUSER.DAT'):
+            got = {share: cl.set_dacl(admin, share, 'SMB3', path,
+                                      policy_dacl(sids['alice']))
+                   for share in ('nomod', 'profiles')}
+            R.equal('member: %s on %s: the module grants nothing (profiles '
+                    '%s, twin %s)' % (admin, path, got['profiles'],
+                                      got['nomod']),
+                    got['profiles'], got['nomod'])
+
+    # --- the audit names the domain account and its SID, and nobody else
+    logs = member.logs()
+    want = 'account=%s\\alice sid=%s' % (DOMAIN, sids['alice'])
+    R.check('member: the audit line names %s' % want,
+            any('profileacl audit: grant' in l and want in l
+                for l in logs.splitlines()))
+    others = [l for l in logs.splitlines() if 'profileacl audit: grant' in l
+              and ('\\alice ' not in l and '\\bob ' not in l and
+                   '\\carol smith ' not in l and '\\jürgen ' not in l)]
+    R.equal('member: no grant to anyone but an owner', others, [])
 
 
 if __name__ == '__main__':

@@ -131,6 +131,18 @@ run_suite review "$QUIET" in_netns tests/test_review.py
 echo "== a domain profile server: a Samba AD DC serving the share, domain users, NTLM and Kerberos, SMB1/2.1/3"
 run_suite domain-dc "$QUIET|^domain:" in_netns tests/test_domain.py
 
+echo "== a member file server joined to that DC: net ads join, winbind, idmap rid; the deny matrix's core with domain identities"
+run_suite domain-member "$QUIET|^domain:" env \
+	PROFILEACL_DOMAIN_ROOT=/tmp/profileacl-domain-member \
+	tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
+	tests/test_domain.py member
+
+echo "== a classic NT4-style PDC serving the profile share: PDOM users, NTLM over SMB1/2.1/3"
+run_suite domain-pdc "$QUIET|^domain-pdc:" env \
+	PROFILEACL_PDC_ROOT=/tmp/profileacl-pdc \
+	tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
+	tests/test_domain_pdc.py
+
 echo "== load: 50 owners syncing, 10 others trying (short form: 20 s)"
 export PROFILEACL_LOAD_SECONDS=${PROFILEACL_LOAD_SECONDS:-20}
 run_suite load "$QUIET" in_netns tests/test_load.py

@@ -33,15 +33,15 @@ PROFILEACL_SAMBA_ROOT=$(sed -nE 's/.*root ready: ([^,]+),.*/\1/p' <<<"$ready")
 # without a root the suites would test this machine's samba instead
 [ -n "$PROFILEACL_SAMBA_ROOT" ] && [ -x "$PROFILEACL_SAMBA_ROOT/usr/sbin/smbd" ] ||
 	setup_failed "no $release root with an smbd (setup said: $ready)"
-for v in TEST TORTURE MATRIX AUDIT FAULT REVIEW AB; do
+for v in TEST TORTURE MATRIX AUDIT FAULT REVIEW AB PDC; do
 	lower=$(tr 'A-Z' 'a-z' <<<"$v")
 	export "PROFILEACL_${v}_ROOT=/tmp/profileacl-$lower-$release"
 done
 mkdir -p build/test-logs
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] ||
-	suites=(integration deny_matrix audit_paths faults review smbtorture_table
-		smbtorture_ab deb)
+	suites=(integration deny_matrix audit_paths faults review domain_pdc
+		smbtorture_table smbtorture_ab deb)
 for suite in "${suites[@]}"; do
 	log=build/test-logs/$suite-$release.log
 	case "$suite" in

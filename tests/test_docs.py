@@ -33,7 +33,7 @@ check('the guide shows docs/smb.conf.example verbatim',
 
 header = read('vfs_profileacl/profileacl_policy.h')
 options = re.findall(r'#define PROFILEACL_OPT_\w+\s+"([^"]+)"', header)
-check('the module knows 3 options', len(options) == 3, options)
+check('the module knows 6 options', len(options) == 6, options)
 for doc in ('docs/vfs_profileacl.8.xml', 'README.md',
             'docs/profile-server.md'):
     text = read(doc)

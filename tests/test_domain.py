@@ -30,6 +30,7 @@ SID.
 """
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -89,6 +90,13 @@ DENIED = 'NT_STATUS_ACCESS_DENIED'
 # the share root, as Microsoft's roaming profile guide sets it
 ROOT_SDDL = ('O:BAG:DUD:P(A;OICIIO;0x001f01ff;;;CO)(A;OICI;0x001f01ff;;;BA)'
              '(A;OICI;0x001f01ff;;;SY)(A;;0x001000a5;;;DU)')
+# the same, in the syntax of smbcacls --set (the guide's command on a
+# member server)
+ROOT_SMBCACLS = (r'OWNER:BUILTIN\Administrators,GROUP:%(domain)s\Domain Users,'
+                 r'ACL:CREATOR OWNER:ALLOWED/OI|CI|IO/0x001f01ff,'
+                 r'ACL:BUILTIN\Administrators:ALLOWED/OI|CI/0x001f01ff,'
+                 r'ACL:NT AUTHORITY\SYSTEM:ALLOWED/OI|CI/0x001f01ff,'
+                 r'ACL:%(domain)s\Domain Users:ALLOWED/0x0/0x001000a5')
 # what Windows asks when it makes a profile folder (not GENERIC_ALL)
 MKDIR_ACCESS = (FILE_LIST_DIRECTORY | FILE_ADD_SUBDIRECTORY | FILE_TRAVERSE |
                 FILE_READ_ATTRIBUTES | SYNCHRONIZE)
@@ -543,6 +551,54 @@ def kerberos_env(root):
     return krb5
 
 
+# The log settings an admin may put in [global]: the tools an admin runs
+# all day must not print "debug_lookup_classname: Unknown
+# classname[profileacl]" with the guide's setting
+LOG_SETUPS = {
+    'guide: log level = 1, audit to syslog': ('1', True),
+    'log level = 0 profileacl:1': ('0 profileacl:1', False),
+    'log level = 1 profileacl:3': ('1 profileacl:3', False),
+}
+
+
+def admin_tools(R, dc):
+    with open(dc.conf) as f:
+        base = f.read()
+    results = {}
+    for name, (level, syslog) in LOG_SETUPS.items():
+        conf = os.path.join(dc.root, 'tools-%d.conf' % len(results))
+        text = base.replace('log level = 1 profileacl:5',
+                            'log level = %s' % level)
+        if syslog:
+            text = text.replace('profileacl:audit = yes',
+                                'profileacl:audit = yes\n'
+                                '\tprofileacl:syslog = yes')
+        with open(conf, 'w') as f:
+            f.write(text)
+        printed = []
+        for tool in (['testparm', '-s', conf],
+                     ['smbclient', '-s', conf, '-L', DC_FQDN, '-U',
+                      'alice%' + USERS['alice']],
+                     ['smbcontrol', '-s', conf, 'smbd', 'ping'],
+                     ['smbstatus', '-s', conf, '-b'],
+                     ['samba-tool', 'testparm', '-s', conf,
+                      '--suppress-prompt'],
+                     ['net', '-s', conf, 'ads', 'info']):
+            out = subprocess.run(
+                tool, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                timeout=120).stdout.decode(errors='replace')
+            if 'debug_lookup_classname' in out:
+                printed.append(tool[0] if tool[0] != 'samba-tool' else
+                               'samba-tool testparm')
+        results[name] = printed
+        print('domain: with %s, debug_lookup_classname is printed by: %s' %
+              (name, ', '.join(printed) or 'none'))
+    R.equal('the guide\'s log setting: no admin tool prints '
+            'debug_lookup_classname', results[
+                'guide: log level = 1, audit to syslog'], [])
+
+
 def isolate_run_samba(root):
     """/run/samba of this mount namespace is a folder of the test's: the
     DC's winbindd socket is not seen by the machine's own NSS"""
@@ -573,6 +629,7 @@ def main():
               (dc.provision_s, time.time() - t0))
         if member is None:
             run_checks(R, dc, Clients(ROOT))
+            admin_tools(R, dc)
         else:
             run_member(R, dc, member)
     except Exception as e:
@@ -616,20 +673,22 @@ def run_member(R, dc, member):
     # the share root's ACL, set over SMB by the domain Administrator
     domsid = member.run('wbinfo', '--name-to-sid',
                         '%s\\alice' % DOMAIN).split()[0].rsplit('-', 1)[0]
-    c = cl.conn('Administrator', 'setup', 'SMB3')
-    fnum = c.create('', DesiredAccess=WRITE_DAC | WRITE_OWNER |
-                    READ_CONTROL, ShareAccess=SHARE_ALL,
-                    CreateOptions=FILE_DIRECTORY_FILE)
-    c.set_sd(fnum, security.descriptor.from_sddl(
-        ROOT_SDDL, security.dom_sid(domsid)),
-        security.SECINFO_OWNER | security.SECINFO_GROUP |
-        security.SECINFO_DACL)
-    c.close(fnum)
-    R.equal('the Administrator set the share root\'s ACL (read back)',
-            cl.dacl_of('Administrator', 'setup', 'SMB3', ''),
-            'D:' + security.descriptor.from_sddl(
-                ROOT_SDDL, security.dom_sid(domsid)).as_sddl().split(
-                    'D:', 1)[1])
+    out = subprocess.run(
+        ['smbcacls', '-s', cl.client_conf, '//%s/setup' % MEMBER_FQDN, '',
+         '-U', '%s\\Administrator%%%s' % (DOMAIN, ADMIN_PW), '--set',
+         ROOT_SMBCACLS % {'domain': DOMAIN}],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    R.equal('the Administrator sets the root ACL with the guide\'s '
+            'smbcacls command (%s)' % out.stdout.decode().strip(),
+            out.returncode, 0)
+    # smbcacls writes the ACEs in canonical order, with no P flag: the
+    # share root has no parent to inherit from
+    def aces(sddl):
+        return sorted(re.findall(r'\([^)]*\)', sddl))
+    R.equal('... and the root has those ACEs (read back)',
+            aces(cl.dacl_of('Administrator', 'setup', 'SMB3', '')),
+            aces(security.descriptor.from_sddl(
+                ROOT_SDDL, security.dom_sid(domsid)).as_sddl()))
     run_member_checks(R, member, cl)
 
 

@@ -386,7 +386,7 @@ MEMBER_CONF = """[global]
 	vfs objects = acl_xattr
 
 # the admin's own share on the same folder (default share ACL: Full)
-[setup]
+[profiles-admin]
 	path = %(share)s
 	read only = no
 	vfs objects = acl_xattr
@@ -674,7 +674,7 @@ def run_member(R, dc, member):
     domsid = member.run('wbinfo', '--name-to-sid',
                         '%s\\alice' % DOMAIN).split()[0].rsplit('-', 1)[0]
     out = subprocess.run(
-        ['smbcacls', '-s', cl.client_conf, '//%s/setup' % MEMBER_FQDN, '',
+        ['smbcacls', '-s', cl.client_conf, '//%s/profiles-admin' % MEMBER_FQDN, '',
          '-U', '%s\\Administrator%%%s' % (DOMAIN, ADMIN_PW), '--set',
          ROOT_SMBCACLS % {'domain': DOMAIN}],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -686,7 +686,7 @@ def run_member(R, dc, member):
     def aces(sddl):
         return sorted(re.findall(r'\([^)]*\)', sddl))
     R.equal('... and the root has those ACEs (read back)',
-            aces(cl.dacl_of('Administrator', 'setup', 'SMB3', '')),
+            aces(cl.dacl_of('Administrator', 'profiles-admin', 'SMB3', '')),
             aces(security.descriptor.from_sddl(
                 ROOT_SDDL, security.dom_sid(domsid)).as_sddl()))
     run_member_checks(R, member, cl)

@@ -113,6 +113,8 @@ class SyslogSink:
             os.unlink(self.path)
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self.sock.bind(self.path)
+        # as /dev/log is: smbd calls syslog(3) as the connected user
+        os.chmod(self.path, 0o666)
         self.got = []
         self.lock = threading.Lock()
         threading.Thread(target=self._drain, daemon=True).start()

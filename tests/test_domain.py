@@ -197,7 +197,8 @@ class DC:
         text = ''
         for name in os.listdir(self.root):
             if name.startswith('log.'):
-                with open(os.path.join(self.root, name), errors='replace') as f:
+                with open(os.path.join(self.root, name),
+                          errors='replace') as f:
                     text += f.read()
         return text
 
@@ -207,6 +208,17 @@ MEMBER_FQDN = 'fs1.profiles.test'
 MEMBER_IP = '127.0.0.2'
 # idmap rid for the domain: a domain user's uid is RID_BASE + RID
 RID_BASE = 100000
+# the two idmap setups the guide describes: rid per domain, or autorid
+IDMAP = {
+    'rid': ('\tidmap config * : backend = tdb\n'
+            '\tidmap config * : range = 3000-7999\n'
+            '\tidmap config %(domain)s : backend = rid\n'
+            '\tidmap config %(domain)s : range = %(rid)d-999999'),
+    'autorid': ('\tidmap config * : backend = autorid\n'
+                '\tidmap config * : range = 1000000-19999999\n'
+                '\tidmap config * : rangesize = 1000000'),
+}
+AUTORID_LOW = 1000000
 
 
 class Member:
@@ -223,7 +235,7 @@ class Member:
         self.holder = None
         self.procs = []
 
-    def write_conf(self):
+    def write_conf(self, idmap='rid'):
         for d in ('private', 'lock', 'state', 'cache', 'pid', 'run',
                   'ncalrpc'):
             os.makedirs(os.path.join(self.root, d), exist_ok=True)
@@ -235,6 +247,8 @@ class Member:
                                    'realm': REALM, 'domain': DOMAIN,
                                    'name': MEMBER_NAME.upper(),
                                    'dc': DC_FQDN, 'rid': RID_BASE,
+                                   'idmap': IDMAP[idmap] % {
+                                       'domain': DOMAIN, 'rid': RID_BASE},
                                    'loglevel': os.environ.get(
                                        'PROFILEACL_MEMBER_LOG_LEVEL',
                                        '1 profileacl:5')})
@@ -317,7 +331,7 @@ class Member:
             time.sleep(0.3)
         raise RuntimeError('the member did not come up')
 
-    def stop(self):
+    def stop_daemons(self):
         pids = set()
         for p in self.procs:
             pids |= descendants(p.pid)
@@ -326,9 +340,24 @@ class Member:
         pids |= set(pids_with_arg(self.conf))
         kill_pids(pids)
         self.procs = []
+
+    def stop(self):
+        self.stop_daemons()
         if self.holder is not None:
             stop_popen(self.holder, 10)
             self.holder = None
+
+    def switch_idmap(self, idmap):
+        """Stop winbindd and smbd, rewrite smb.conf with another idmap
+        backend, forget every mapping and cached id (the join stays),
+        start again"""
+        self.stop_daemons()
+        self.write_conf(idmap)
+        for d in ('cache', 'state', 'lock'):
+            for name in os.listdir(os.path.join(self.root, d)):
+                if name.endswith('.tdb') and name != 'share_info.tdb':
+                    os.unlink(os.path.join(self.root, d, name))
+        self.start()
 
     def logs(self):
         text = ''
@@ -351,10 +380,7 @@ MEMBER_CONF = """[global]
 	smb ports = %(port)d
 	disable netbios = yes
 	server min protocol = NT1
-	idmap config * : backend = tdb
-	idmap config * : range = 3000-7999
-	idmap config %(domain)s : backend = rid
-	idmap config %(domain)s : range = %(rid)d-999999
+%(idmap)s
 	template shell = /usr/sbin/nologin
 	winbind use default domain = no
 	username map = %(root)s/user.map
@@ -670,26 +696,9 @@ def run_member(R, dc, member):
     cl = Clients(member.root, host=MEMBER_FQDN)
     if not wait_ready(R, cl):
         return
-    # the share root's ACL, set over SMB by the domain Administrator
-    domsid = member.run('wbinfo', '--name-to-sid',
-                        '%s\\alice' % DOMAIN).split()[0].rsplit('-', 1)[0]
-    out = subprocess.run(
-        ['smbcacls', '-s', cl.client_conf, '//%s/profiles-admin' % MEMBER_FQDN, '',
-         '-U', '%s\\Administrator%%%s' % (DOMAIN, ADMIN_PW), '--set',
-         ROOT_SMBCACLS % {'domain': DOMAIN}],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    R.equal('the Administrator sets the root ACL with the guide\'s '
-            'smbcacls command (%s)' % out.stdout.decode().strip(),
-            out.returncode, 0)
-    # smbcacls writes the ACEs in canonical order, with no P flag: the
-    # share root has no parent to inherit from
-    def aces(sddl):
-        return sorted(re.findall(r'\([^)]*\)', sddl))
-    R.equal('... and the root has those ACEs (read back)',
-            aces(cl.dacl_of('Administrator', 'profiles-admin', 'SMB3', '')),
-            aces(security.descriptor.from_sddl(
-                ROOT_SDDL, security.dom_sid(domsid)).as_sddl()))
+    set_root_acl(R, member, cl, 'rid')
     run_member_checks(R, member, cl)
+    run_autorid_checks(R, member)
 
 
 def wait_ready(R, cl):
@@ -920,6 +929,11 @@ def run_member_checks(R, member, cl):
 
     # --- the audit names the domain account and its SID, and nobody else
     logs = member.logs()
+    seen = sorted({l.split('pattern "%U" is ', 1)[1].split(' for', 1)[0]
+                   for l in logs.splitlines()
+                   if 'pattern "%U" is ' in l})
+    print('domain: on the member, %%U in profileacl:profile dirs was %s' %
+          ', '.join(seen))
     want = 'account=%s\\alice sid=%s' % (DOMAIN, sids['alice'])
     R.check('member: the audit line names %s' % want,
             any('profileacl audit: grant' in l and want in l
@@ -928,6 +942,76 @@ def run_member_checks(R, member, cl):
               and ('\\alice ' not in l and '\\bob ' not in l and
                    '\\carol smith ' not in l and '\\jürgen ' not in l)]
     R.equal('member: no grant to anyone but an owner', others, [])
+
+
+def aces(sddl):
+    """The ACEs of an SDDL string, sorted"""
+    return sorted(re.findall(r'\([^)]*\)', sddl))
+
+
+def set_root_acl(R, member, cl, tag):
+    """The share root's ACL, set over SMB by the domain Administrator with
+    the guide's smbcacls command, and read back"""
+    domsid = member.run('wbinfo', '--name-to-sid',
+                        '%s\\alice' % DOMAIN).split()[0].rsplit('-', 1)[0]
+    out = subprocess.run(
+        ['smbcacls', '-s', cl.client_conf,
+         '//%s/profiles-admin' % MEMBER_FQDN, '',
+         '-U', '%s\\Administrator%%%s' % (DOMAIN, ADMIN_PW), '--set',
+         ROOT_SMBCACLS % {'domain': DOMAIN}],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    R.equal('%s: the Administrator sets the root ACL with the guide\'s '
+            'smbcacls command (%s)' % (tag, out.stdout.decode().strip()),
+            out.returncode, 0)
+    # smbcacls writes the ACEs in canonical order, with no P flag: the
+    # share root has no parent to inherit from
+    R.equal('%s: ... and the root has those ACEs (read back)' % tag,
+            aces(cl.dacl_of('Administrator', 'profiles-admin', 'SMB3',
+                            '')),
+            aces(security.descriptor.from_sddl(
+                ROOT_SDDL, security.dom_sid(domsid)).as_sddl()))
+
+
+def run_autorid_checks(R, member):
+    """The same member with idmap autorid: new uids for everyone. What
+    the owner makes now is hers; what her rid uid owns is nobody's she
+    knows, and the module grants nothing there (fail closed)"""
+    member.switch_idmap('autorid')
+    os.makedirs(member.root + '-autorid', exist_ok=True)
+    cl = Clients(member.root + '-autorid', host=MEMBER_FQDN)
+    if not wait_ready(R, cl):
+        return
+    # POSIX ACLs hold the ids of the old backend: the admin sets the
+    # root's ACL again, as after any change of idmap backend
+    set_root_acl(R, member, cl, 'autorid')
+    sid = member.run('wbinfo', '--name-to-sid',
+                     '%s\\alice' % DOMAIN).split()[0]
+    uid = int(member.run('getent', 'passwd',
+                         '%s\\alice' % DOMAIN).split(':')[2])
+    R.check('autorid: PROFILES\\alice has an autorid uid (%d), not the rid '
+            'one' % uid, uid >= AUTORID_LOW and
+            uid != RID_BASE + rid_of(sid))
+    R.equal('autorid: alice makes alice.V2',
+            cl.mkdir('alice', 'profiles', 'SMB3', 'alice.V2'), OK)
+    R.equal('autorid: ... owned by her autorid uid',
+            os.stat(os.path.join(member.share, 'alice.V2')).st_uid, uid)
+    for proto in ('SMB1', 'SMB3'):
+        tag = '[autorid %s]' % proto
+        R.equal('symptom: the twin refuses the owner %s' % tag,
+                cl.set_dacl('alice', 'nomod', proto, 'alice.V2',
+                            policy_dacl(sid)), (DENIED, None))
+        R.equal('fix: the owner sets the policy DACL %s' % tag,
+                cl.set_dacl('alice', 'profiles', proto, 'alice.V2',
+                            policy_dacl(sid)), (OK, OK))
+        R.equal('bob is refused %s' % tag,
+                cl.set_dacl('bob', 'profiles', proto, 'alice.V2',
+                            policy_dacl(sid)), (DENIED, None))
+        # alice.V6 still belongs to her old rid uid, which autorid maps
+        # to no domain account: not hers any more
+        R.equal('her folder of the rid days is not hers: no grant %s' % tag,
+                cl.status('alice', 'profiles', proto, 'alice.V6',
+                          WRITE_DAC),
+                cl.status('alice', 'nomod', proto, 'alice.V6', WRITE_DAC))
 
 
 if __name__ == '__main__':

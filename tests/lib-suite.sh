@@ -57,10 +57,12 @@ suite_ok() {
 }
 
 run_suite() {
-	local name=$1 filter=$2 rc
+	local name=$1 filter=$2 rc start
 	shift 2
+	start=$SECONDS
 	"$@" 2>&1 | tee "$logdir/$name.log" | grep -E -- "$filter"
 	rc=${PIPESTATUS[0]}
+	echo "${0##*/}: $name took $((SECONDS - start)) s"
 	suite_result "$name" "$logdir/$name.log" "$rc"
 	if [ -n "$suite_why" ]; then
 		echo "${0##*/}: $name: $suite_why: counted as 1 failure"

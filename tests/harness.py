@@ -96,6 +96,18 @@ def ensure_unix_user(name):
                 '/usr/sbin/nologin', name)
 
 
+def root_mount_private():
+    """Is / a private mount here (tests/netns-run.sh makes it so in the
+    test's own mount namespace; a host's / is shared under systemd)?"""
+    with open('/proc/self/mountinfo') as f:
+        for line in f:
+            fields = line.split()
+            if fields[4] == '/':
+                opt = fields[6:fields.index('-')]
+                return not any(o.startswith('shared:') for o in opt)
+    return False
+
+
 class SyslogSink:
     """A /dev/log of this mount namespace (the test's: tests/netns-run.sh)
     that the test reads: smbd's syslog(3) lines land here, nowhere else.
@@ -106,6 +118,12 @@ class SyslogSink:
     /dev (where its chrooted smbd looks) is the one covered."""
 
     def __init__(self, scratch):
+        # only ever in the test's own mount namespace: a bind over the
+        # machine's /dev/log would take its syslog away
+        if os.environ.get('PROFILEACL_IN_NETNS') != '1' or \
+                not root_mount_private():
+            raise RuntimeError('SyslogSink outside a private mount '
+                               'namespace (tests/netns-run.sh)')
         self.dev = os.path.join(SAMBA_ROOT, 'dev') if SAMBA_ROOT else '/dev'
         os.makedirs(scratch, exist_ok=True)
         self.path = os.path.join(scratch, 'log.sock')
@@ -119,7 +137,9 @@ class SyslogSink:
         self.lock = threading.Lock()
         threading.Thread(target=self._drain, daemon=True).start()
         log = os.path.join(self.dev, 'log')
-        if os.path.lexists(log) and os.path.exists(log):
+        # in a Samba root, a /dev/log symlink would resolve here, not in
+        # the root: there the tmpfs below is always used
+        if not SAMBA_ROOT and os.path.lexists(log) and os.path.exists(log):
             run('mount', '--bind', self.path, os.path.realpath(log))
             return
         new = os.path.join(scratch, 'dev')
@@ -154,15 +174,14 @@ class SyslogSink:
             with self.lock:
                 self.got.append(data.decode(errors='replace'))
 
-    def lines(self, wait=2.0, want=None):
-        """The datagrams received so far; waits at most WAIT seconds for
-        one holding WANT (a string) when it is given"""
+    def lines(self, wait=2.0, until=None):
+        """The datagrams received so far; with UNTIL (a function of the
+        list), waits at most WAIT seconds until it holds"""
         deadline = time.time() + wait
         while True:
             with self.lock:
                 got = list(self.got)
-            if want is None or any(want in l for l in got) or \
-                    time.time() > deadline:
+            if until is None or until(got) or time.time() > deadline:
                 return got
             time.sleep(0.1)
 

@@ -155,16 +155,16 @@ def main():
         log = srv.log_text().splitlines()
         for name, path in sorted(paths.items()):
             writes = [l for l in log if 'profileacl audit: write ' in l and
-                      ' path=%s ' % path in l]
+                      ' path="%s" ' % path in l]
             R.equal('audit: one write line for %s (%s)' % (name, path),
                     len(writes), 1)
         R.equal('every path was exercised', len(paths), 7)
         R.check('audit: no write line claimed for the POSIX ACL',
                 not any('profileacl audit: write ' in l and
-                        ' path=%s ' % files[('posix', 'SMB1')] in l
+                        ' path="%s" ' % files[('posix', 'SMB1')] in l
                         for l in log))
         R.check('audit: no write line for bob',
-                not any('profileacl audit: write user=bob' in l
+                not any('profileacl audit: write user="bob"' in l
                         for l in log))
         R.check('smbd logged no panic', not any('PANIC' in l for l in log))
     finally:

@@ -39,8 +39,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import (Results, descendants, pids_with_arg, status_name,
-                     stop_popen)
+from harness import (Results, alive, descendants, pids_with_arg,
+                     status_name, stop_popen)
 
 from samba import NTSTATUSError
 from samba.credentials import (Credentials, DONT_USE_KERBEROS,
@@ -72,6 +72,7 @@ WRITE_OWNER = 0x00080000
 DELETE = 0x00010000
 FILE_WRITE_DATA = 0x2
 GENERIC_ALL = 0x10000000
+MAXIMUM_ALLOWED = 0x02000000
 SYNCHRONIZE = 0x00100000
 FILE_READ_DATA = 0x1
 FILE_READ_ATTRIBUTES = 0x80
@@ -190,8 +191,7 @@ class DC:
         pids = descendants(self.proc.pid)
         stop_popen(self.proc, 60)
         self.proc = None
-        pids |= set(pids_with_arg(self.conf))
-        kill_pids(pids)
+        kill_pids(pids | conf_pids(self.conf))
 
     def logs(self):
         text = ''
@@ -337,8 +337,7 @@ class Member:
             pids |= descendants(p.pid)
         for p in self.procs:
             stop_popen(p, 30)
-        pids |= set(pids_with_arg(self.conf))
-        kill_pids(pids)
+        kill_pids(pids | conf_pids(self.conf))
         self.procs = []
 
     def stop(self):
@@ -419,6 +418,17 @@ MEMBER_CONF = """[global]
 	# the domain Administrator, mapped to root
 	valid users = root
 """
+
+
+def conf_pids(conf):
+    """Processes of the server with smb.conf CONF: run with it
+    (-s CONF) or started on demand with --configfile=CONF (samba-dcerpcd
+    and its rpcd_* workers, which outlive smbd), and their children"""
+    pids = set(pids_with_arg(conf)) | set(pids_with_arg('--configfile=' +
+                                                        conf))
+    for pid in list(pids):
+        pids |= descendants(pid)
+    return pids
 
 
 def kill_pids(pids):
@@ -548,6 +558,25 @@ class Clients:
             return OK
         return self.try_(f)
 
+    def max_then_set(self, user, share, proto, path, sddl, **kw):
+        """(open status, set status) of a MAXIMUM_ALLOWED open and a
+        DACL set through it"""
+        c = self.conn(user, share, proto, **kw)
+        try:
+            fnum = c.create(path, DesiredAccess=MAXIMUM_ALLOWED,
+                            ShareAccess=SHARE_ALL)
+        except NTSTATUSError as e:
+            return (status_name(e.args[0]), None)
+        try:
+            sd = security.descriptor.from_sddl(
+                sddl, security.dom_sid(sddl.split(';;;')[1].split(')')[0]))
+            c.set_sd(fnum, sd, security.SECINFO_DACL)
+            return (OK, OK)
+        except NTSTATUSError as e:
+            return (OK, status_name(e.args[0]))
+        finally:
+            c.close(fnum)
+
     def dacl_of(self, user, share, proto, path, **kw):
         c = self.conn(user, share, proto, **kw)
         fnum = c.create(path, DesiredAccess=READ_CONTROL,
@@ -599,6 +628,10 @@ def admin_tools(R, dc):
             text = text.replace('profileacl:audit = yes',
                                 'profileacl:audit = yes\n'
                                 '\tprofileacl:syslog = yes')
+        R.check('tools: the smb.conf has "log level = %s"%s' % (
+            level, ' and the audit to syslog' if syslog else ''),
+            'log level = %s\n' % level in text and
+            ('profileacl:syslog = yes' in text) == syslog)
         with open(conf, 'w') as f:
             f.write(text)
         printed = []
@@ -663,13 +696,15 @@ def main():
         traceback.print_exc()
         R.check('the %s ran the checks' % mode, False, repr(e))
     finally:
+        holder = member.holder.pid if member and member.holder else None
         if member is not None:
             member.stop()
         dc.stop()
-    left = pids_with_arg(dc.conf)
+    left = conf_pids(dc.conf)
     if member is not None:
-        left |= pids_with_arg(member.conf)
-        left |= {member.holder.pid} if member.holder else set()
+        left |= conf_pids(member.conf)
+        if holder is not None and alive(holder):
+            left.add(holder)
     R.check('no process of the DC or member is left (by pid)', not left,
             left)
     print('domain: %.0f s in all' % (time.time() - t0))
@@ -806,7 +841,7 @@ def run_checks(R, dc, cl):
     print('domain: %%U in profileacl:profile dirs was %s' % ', '.join(seen))
 
     # --- the audit names the domain account and its SID
-    want = 'account=%s\\alice sid=%s' % (DOMAIN, sids['alice'])
+    want = 'account="%s\\alice" sid=%s' % (DOMAIN, sids['alice'])
     R.check('the audit line names %s' % want,
             any('profileacl audit: grant' in l and want in l
                 for l in logs.splitlines()))
@@ -818,6 +853,8 @@ MATRIX_ACCESS = {'WRITE_DAC': WRITE_DAC, 'WRITE_OWNER': WRITE_OWNER,
                  'WRITE_DAC|READ_CONTROL': WRITE_DAC | READ_CONTROL}
 # object: its owner, and whether it is in alice's or bob's profile dirs
 MATRIX_OBJECTS = {'alice.V6': 'alice', 'alice.V6/NTUSER.DAT': 'alice',
+                  # in her profile dir, not hers: made there by root
+                  'alice.V6/admin.txt': 'root',
                   'alice.old': 'alice', 'bob.V6': 'bob',
                   'bob.V6/NTUSER.DAT': 'bob'}
 
@@ -896,24 +933,46 @@ def run_member_checks(R, member, cl):
     # WRITE_DAC inside her profile dirs
     R.equal('member: alice makes alice.old (outside the profile dirs)',
             cl.mkdir('alice', 'profiles', 'SMB3', 'alice.old'), OK)
+    R.equal('member: root (the Administrator) puts admin.txt in alice.V6',
+            cl.put('Administrator', 'profiles-admin', 'SMB3',
+                   'alice.V6/admin.txt'), OK)
+    R.equal('member: ... which is not hers',
+            os.stat(os.path.join(member.share,
+                                 'alice.V6/admin.txt')).st_uid, 0)
     cells = wrong = 0
     for user in ('alice', 'bob', 'dadmin'):
         for path, owner in MATRIX_OBJECTS.items():
+            in_dirs = path != 'alice.old'
             for name, access in MATRIX_ACCESS.items():
                 for proto in ('SMB1', 'SMB3'):
                     got = cl.status(user, 'profiles', proto, path, access)
                     twin = cl.status(user, 'nomod', proto, path, access)
                     grant = (user == owner and access & WRITE_DAC and
                              not access & ~(WRITE_DAC | READ_CONTROL) and
-                             path != 'alice.old')
+                             in_dirs)
                     want = OK if grant else twin
                     cells += 1
                     if got != want or (grant and twin != DENIED):
                         wrong += 1
                         print('FAIL matrix %s %s %s %s: module %s, twin %s'
                               % (user, path, name, proto, got, twin))
+            # MAXIMUM_ALLOWED, then a DACL set through that handle: only
+            # the owner's, in her dirs, may carry WRITE_DAC
+            for proto in ('SMB1', 'SMB3'):
+                sddl = policy_dacl(sids[owner] if owner in sids
+                                   else sids['alice'])
+                got = cl.max_then_set(user, 'profiles', proto, path, sddl)
+                twin = cl.max_then_set(user, 'nomod', proto, path, sddl)
+                grant = user == owner and in_dirs
+                want = (OK, OK) if grant else twin
+                cells += 1
+                if got != want or (grant and twin != (OK, DENIED)):
+                    wrong += 1
+                    print('FAIL matrix %s %s MAXIMUM_ALLOWED+set %s: '
+                          'module %s, twin %s' % (user, path, proto, got,
+                                                   twin))
     R.equal('member deny matrix: %d cells (PROFILES\\alice, bob, a Domain '
-            'Admin x 5 objects x 7 rights x SMB1/SMB3), wrong' % cells,
+            'Admin x 6 objects x 8 requests x SMB1/SMB3), wrong' % cells,
             wrong, 0)
 
     # --- the domain Administrator and a Domain Admins member
@@ -934,14 +993,22 @@ def run_member_checks(R, member, cl):
                    if 'pattern "%U" is ' in l})
     print('domain: on the member, %%U in profileacl:profile dirs was %s' %
           ', '.join(seen))
-    want = 'account=%s\\alice sid=%s' % (DOMAIN, sids['alice'])
+    want = 'account="%s\\alice" sid=%s' % (DOMAIN, sids['alice'])
     R.check('member: the audit line names %s' % want,
             any('profileacl audit: grant' in l and want in l
                 for l in logs.splitlines()))
-    others = [l for l in logs.splitlines() if 'profileacl audit: grant' in l
-              and ('\\alice ' not in l and '\\bob ' not in l and
-                   '\\carol smith ' not in l and '\\jürgen ' not in l)]
-    R.equal('member: no grant to anyone but an owner', others, [])
+    # every grant: to a domain user, inside his own profile dirs
+    grants = [l for l in logs.splitlines() if 'profileacl audit: grant' in l]
+    wrong = []
+    for l in grants:
+        account = re.search(r' account="%s\\([^"]*)"' % DOMAIN, l)
+        path = re.search(r' path="([^"]*)"', l)
+        top = path.group(1).split('/')[0].lower() if path else None
+        if not account or top not in {
+                account.group(1).lower() + x for x in ('', '.v2', '.v6')}:
+            wrong.append(l)
+    R.check('member: %d grants, each to its owner inside his profile dirs'
+            % len(grants), grants and not wrong, wrong[:3])
 
 
 def aces(sddl):
@@ -965,6 +1032,9 @@ def set_root_acl(R, member, cl, tag):
             out.returncode, 0)
     # smbcacls writes the ACEs in canonical order, with no P flag: the
     # share root has no parent to inherit from
+    R.equal('%s: ... the root belongs to BUILTIN\\Administrators' % tag,
+            cl.owner_sid('Administrator', 'profiles-admin', 'SMB3', ''),
+            'S-1-5-32-544')
     R.equal('%s: ... and the root has those ACEs (read back)' % tag,
             aces(cl.dacl_of('Administrator', 'profiles-admin', 'SMB3',
                             '')),

@@ -592,7 +592,7 @@ def run_checks(R, pdc, cl):
 
     # --- the audit names the domain account and its SID
     logs = pdc.log_text()
-    want = 'account=%s\\alice sid=%s' % (DOMAIN, alice_sid)
+    want = 'account="%s\\alice" sid=%s' % (DOMAIN, alice_sid)
     lines = [line for line in logs.splitlines()
              if 'profileacl audit: grant' in line]
     print('domain-pdc: %d audit grant lines, e.g. %s' %
@@ -601,7 +601,7 @@ def run_checks(R, pdc, cl):
             any(want in line for line in lines))
     R.check('no audit grant names %s\\bob or %s\\%s' %
             (DOMAIN, DOMAIN, ADMIN),
-            lines and not any(('account=%s\\%s ' % (DOMAIN, u)) in line
+            lines and not any(('account="%s\\%s" ' % (DOMAIN, u)) in line
                               for line in lines for u in ('bob', ADMIN)))
 
 

@@ -388,22 +388,63 @@ def test_audit():
         path = 'alice/audit-%s.txt' % proto
         # the unix name, the account as DOMAIN\user and its SID
         grants = [l for l in log.splitlines()
-                  if re.search(r'profileacl audit: grant user=alice '
-                               r'account=[A-Z0-9-]+\\alice '
+                  if re.search(r'profileacl audit: grant user="alice" '
+                               r'account="[A-Z0-9-]+\\alice" '
                                r'sid=%s client=127\.0\.0\.1 '
-                               r'share=audit path=%s rights=WRITE_DAC$'
+                               r'share="audit" path="%s" rights=WRITE_DAC$'
                                % (re.escape(sids['alice']),
                                   re.escape(path)), l)]
         writes = [l for l in log.splitlines()
-                  if 'profileacl audit: write user=alice' in l and
-                  'path=%s ' % path in l]
+                  if 'profileacl audit: write user="alice"' in l and
+                  'path="%s" ' % path in l]
         R.equal('audit: one grant line [%s]' % proto, len(grants), 1)
         R.equal('audit: one write line [%s]' % proto, len(writes), 1)
         R.check('audit: write line has the DACL in SDDL [%s]' % proto,
-                len(writes) == 1 and ' sd=D:P(A;;' in writes[0] and
+                len(writes) == 1 and ' sd="D:P(A;;' in writes[0] and
                 ';;;SY)' in writes[0], writes)
         R.check('audit off: no audit line on [profiles] [%s]' % proto,
-                'path=alice/plain-%s.txt' % proto not in log)
+                'path="alice/plain-%s.txt"' % proto not in log)
+    test_audit_injection()
+
+
+AUDIT_FIELD = re.compile(r' (\w+)=("(?:[^"]*)"|\S+)')
+
+
+def audit_fields(line):
+    """The key=value fields of an audit line as a reader parses them:
+    a value is quoted or runs to the next space; a key seen twice is a
+    forgery, and is kept as a list"""
+    out = {}
+    for k, v in AUDIT_FIELD.findall(line.split('profileacl audit: ', 1)[1]):
+        out.setdefault(k, []).append(v)
+    return out
+
+
+def test_audit_injection():
+    """A file name is the owner's to choose: it must not fake a field
+    (user, rights) or a line of the audit"""
+    name = 'alice/fake user=bob account=bob rights=WRITE_OWNER.txt'
+    R.equal('audit: the owner makes a file with fields in its name',
+            open_and_set('alice', 'audit', 'SMB2', name,
+                         WRITE_DAC | FILE_READ_DATA, FILE_CREATE), (OK, OK))
+    nl = 'alice/line\nprofileacl audit: grant user=bob.txt'
+    nl_got = open_and_set('alice', 'audit', 'SMB2', nl,
+                          WRITE_DAC | FILE_READ_DATA, FILE_CREATE)
+    lines = [l for l in srv.log_text().splitlines()
+             if 'profileacl audit: ' in l]
+    fake = [audit_fields(l) for l in lines if 'fake user=bob' in l]
+    R.check('audit: each line names user, account, path and rights once, '
+            'the path whole (%d lines)' % len(fake),
+            len(fake) == 2 and all(
+                f['user'] == ['"alice"'] and f['rights'] == ['WRITE_DAC']
+                and len(f['account']) == 1 and
+                f['path'] == ['"%s"' % name]
+                for f in fake), fake)
+    forged = [l for l in lines if l.lstrip().startswith(
+        'profileacl audit: grant user=bob')]
+    R.check('audit: a newline in a name starts no line (open: %s)' %
+            (nl_got,), not forged and (nl_got[0] != OK or any(
+                'line\\x0aprofileacl' in l for l in lines)), forged)
 
 
 def test_audit_syslog():
@@ -419,18 +460,19 @@ def test_audit_syslog():
                 open_and_set('alice', 'audit_syslog', proto, path,
                              WRITE_DAC | FILE_READ_DATA, FILE_CREATE),
                 (OK, OK))
-    got = syslog.lines(5, want='path=alice/syslog-SMB2.txt rights')
+    got = syslog.lines(10, until=lambda got: sum(
+        'path="alice/syslog-' in l for l in got) >= 4)
     log = srv.log_text()
     for proto in PROTOS:
         path = 'alice/syslog-%s.txt' % proto
         grant = [l for l in got if re.search(
-            r'^<173>.*profileacl audit: grant user=alice '
-            r'account=[A-Z0-9-]+\\alice sid=%s client=127\.0\.0\.1 '
-            r'share=audit_syslog path=%s rights=WRITE_DAC$' % (
+            r'^<173>.*profileacl audit: grant user="alice" '
+            r'account="[A-Z0-9-]+\\alice" sid=%s client=127\.0\.0\.1 '
+            r'share="audit_syslog" path="%s" rights=WRITE_DAC$' % (
                 re.escape(sids['alice']), re.escape(path)), l)]
         write = [l for l in got if l.startswith('<173>') and
-                 'profileacl audit: write user=alice' in l and
-                 'path=%s ' % path in l and ' sd=D:P(' in l]
+                 'profileacl audit: write user="alice"' in l and
+                 'path="%s" ' % path in l and ' sd="D:P(' in l]
         if not R.equal('syslog: one grant line at LOCAL5.NOTICE [%s]' %
                        proto, len(grant), 1):
             print('syslog: %d datagrams received, the last ones: %s' %
@@ -438,7 +480,7 @@ def test_audit_syslog():
         R.equal('syslog: one write line at LOCAL5.NOTICE [%s]' % proto,
                 len(write), 1)
         R.check('syslog: not in smbd\'s log [%s]' % proto,
-                'path=%s' % path not in log)
+                'path="%s"' % path not in log)
 
 
 def tree_connect_status(user, share, proto):

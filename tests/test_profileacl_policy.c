@@ -622,6 +622,27 @@ static void test_parse_syslog(void **state UNUSED)
 	assert_int_equal(v, -1);
 }
 
+static void test_log_escape(void **state UNUSED)
+{
+	TALLOC_CTX *ctx = talloc_new(NULL);
+
+	assert_string_equal(profileacl_log_escape(ctx, "alice/NTUSER.DAT"),
+			    "alice/NTUSER.DAT");
+	/* a name cannot end its quoted field or start a line */
+	assert_string_equal(profileacl_log_escape(ctx,
+						  "x\" user=\"bob\nprofileacl "
+						  "audit: grant"),
+			    "x\\x22 user=\\x22bob\\x0aprofileacl audit: grant");
+	assert_string_equal(profileacl_log_escape(ctx, "D\\u\tc\x7f"),
+			    "D\\u\\x09c\\x7f");
+	/* UTF-8 stays readable, spaces too (the field is quoted) */
+	assert_string_equal(profileacl_log_escape(ctx, "j\xc3\xbcrgen smith"),
+			    "j\xc3\xbcrgen smith");
+	assert_string_equal(profileacl_log_escape(ctx, ""), "");
+	assert_string_equal(profileacl_log_escape(ctx, NULL), "(null)");
+	TALLOC_FREE(ctx);
+}
+
 static void test_parse_grant(void **state UNUSED)
 {
 	const char *dac[] = {"write_dac", NULL};
@@ -918,6 +939,7 @@ int main(void)
 		cmocka_unit_test(test_option_names),
 		cmocka_unit_test(test_parse_grant),
 		cmocka_unit_test(test_parse_syslog),
+		cmocka_unit_test(test_log_escape),
 		cmocka_unit_test(test_pattern_valid),
 		cmocka_unit_test(test_wild_match),
 		cmocka_unit_test(test_in_profile_dirs),

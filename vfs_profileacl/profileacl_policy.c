@@ -258,7 +258,8 @@ static bool profileacl_syslog_lookup(const struct profileacl_syslog_name *t,
 		return false;
 	}
 	for (i = 0; i < n; i++) {
-		if (strwicmp(name, t[i].name) == 0) {
+		/* as smb.conf enums compare: case only, no white space */
+		if (strcasecmp(name, t[i].name) == 0) {
 			*value = t[i].value;
 			return true;
 		}
@@ -272,6 +273,41 @@ bool profileacl_parse_facility(const char *name, int *value)
 					ARRAY_SIZE(profileacl_facilities),
 					name,
 					value);
+}
+
+static bool profileacl_log_escaped(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f || c == '"';
+}
+
+char *profileacl_log_escape(TALLOC_CTX *mem_ctx, const char *str)
+{
+	const unsigned char *p = NULL;
+	size_t len = 0;
+	char *out = NULL;
+	char *q = NULL;
+
+	if (str == NULL) {
+		return talloc_strdup(mem_ctx, "(null)");
+	}
+	for (p = (const unsigned char *)str; *p != '\0'; p++) {
+		len += profileacl_log_escaped(*p) ? 4 : 1;
+	}
+	out = talloc_array(mem_ctx, char, len + 1);
+	if (out == NULL) {
+		return NULL;
+	}
+	q = out;
+	for (p = (const unsigned char *)str; *p != '\0'; p++) {
+		if (profileacl_log_escaped(*p)) {
+			snprintf(q, 5, "\\x%02x", (unsigned int)*p);
+			q += 4;
+		} else {
+			*q++ = (char)*p;
+		}
+	}
+	*q = '\0';
+	return out;
 }
 
 bool profileacl_parse_priority(const char *name, int *value)

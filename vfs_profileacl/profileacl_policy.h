@@ -168,6 +168,15 @@ bool profileacl_parse_grant(const char *const *words,
  * them; false for any other name, *value untouched.
  */
 bool profileacl_parse_facility(const char *name, int *value);
+
+/*
+ * STR for a quoted field of an audit line, on mem_ctx: every byte below
+ * 0x20, 0x7f and '"' written as \xNN, all else as it is (UTF-8 and the
+ * backslash of DOMAIN\user stay readable). A name cannot end the field,
+ * fake another field or start a new line. NULL STR gives "(null)"; NULL
+ * on no memory.
+ */
+char *profileacl_log_escape(TALLOC_CTX *mem_ctx, const char *str);
 bool profileacl_parse_priority(const char *name, int *value);
 
 /*

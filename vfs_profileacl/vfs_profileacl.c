@@ -88,7 +88,7 @@ struct profileacl_config {
 	 * "profileacl:syslog = yes": the audit lines go to syslog(3), with
 	 * this facility and priority, instead of smbd's log
 	 */
-	bool syslog;
+	bool do_syslog;
 	int syslog_priority;
 	/*
 	 * "profileacl:profile dirs" split into patterns as written, before
@@ -242,12 +242,12 @@ static bool profileacl_parse_syslog(int snum,
 	const char *fac = NULL;
 	const char *pri = NULL;
 
-	config->syslog = false;
+	config->do_syslog = false;
 	value = lp_parm_const_string(snum,
 				     PROFILEACL_MODULE_NAME,
 				     PROFILEACL_OPT_SYSLOG,
 				     NULL);
-	if (value != NULL && !set_boolean(value, &config->syslog)) {
+	if (value != NULL && !set_boolean(value, &config->do_syslog)) {
 		DBG_ERR("share [%s]: bad value \"profileacl:syslog = %s\"; "
 			"allowed: yes or no\n",
 			service,
@@ -277,14 +277,14 @@ static bool profileacl_parse_syslog(int snum,
 			pri);
 		return false;
 	}
-	if ((fac != NULL || pri != NULL) && !config->syslog) {
+	if ((fac != NULL || pri != NULL) && !config->do_syslog) {
 		DBG_ERR("share [%s]: \"profileacl:facility\" and "
 			"\"profileacl:priority\" need \"profileacl:syslog = "
 			"yes\"\n",
 			service);
 		return false;
 	}
-	if (config->syslog && !config->audit) {
+	if (config->do_syslog && !config->audit) {
 		DBG_ERR("share [%s]: \"profileacl:syslog = yes\" sends the "
 			"audit lines to syslog, and needs \"profileacl:audit = "
 			"yes\"\n",
@@ -455,10 +455,11 @@ static const char *profileacl_client(struct connection_struct *conn)
 
 /*
  * One "profileacl:audit" line: event, user, client, share, path, rights
- * and what the event adds. Level 1 of the profileacl class, so that
- * "log level = 0 profileacl:1" shows these lines alone.
+ * and what the event adds: at level 1 of the profileacl class, or to
+ * syslog(3) with "profileacl:syslog = yes". False (and a log line) when
+ * it cannot be written for want of memory.
  */
-static void profileacl_audit(const struct profileacl_config *config,
+static bool profileacl_audit(const struct profileacl_config *config,
 			     struct connection_struct *conn,
 			     struct files_struct *fsp,
 			     const char *event,
@@ -467,8 +468,14 @@ static void profileacl_audit(const struct profileacl_config *config,
 {
 	const struct auth_session_info *si = conn->session_info;
 	const struct security_token *token = si->security_token;
+	TALLOC_CTX *frame = talloc_stackframe();
 	const char *sid = "(none)";
 	struct dom_sid_buf buf;
+	char *user = NULL;
+	char *domain = NULL;
+	char *account = NULL;
+	char *share = NULL;
+	char *path = NULL;
 	char *line = NULL;
 
 	if (token != NULL && token->num_sids > PRIMARY_USER_SID_INDEX) {
@@ -479,27 +486,38 @@ static void profileacl_audit(const struct profileacl_config *config,
 	/*
 	 * The unix name, then the account as admins of a domain know it
 	 * (DOMAIN\user) and its SID: a domain user's unix name is an
-	 * idmap artefact.
+	 * idmap artefact. Names and the path are quoted and escaped: a
+	 * file name must not fake a field or a line.
 	 */
-	line = talloc_asprintf(talloc_tos(),
-			       "profileacl audit: %s user=%s account=%s\\%s "
-			       "sid=%s client=%s share=%s path=%s rights=%s%s",
-			       event,
-			       si->unix_info->unix_name,
-			       si->info->domain_name,
-			       si->info->account_name,
-			       sid,
-			       profileacl_client(conn),
-			       lp_const_servicename(SNUM(conn)),
-			       fsp_str_dbg(fsp),
-			       profileacl_rights_str(rights),
-			       extra);
+	user = profileacl_log_escape(frame, si->unix_info->unix_name);
+	domain = profileacl_log_escape(frame, si->info->domain_name);
+	account = profileacl_log_escape(frame, si->info->account_name);
+	share = profileacl_log_escape(frame, lp_const_servicename(SNUM(conn)));
+	path = profileacl_log_escape(frame, fsp_str_dbg(fsp));
+	if (user != NULL && domain != NULL && account != NULL &&
+	    share != NULL && path != NULL) {
+		line = talloc_asprintf(frame,
+				       "profileacl audit: %s user=\"%s\" "
+				       "account=\"%s\\%s\" sid=%s client=%s "
+				       "share=\"%s\" path=\"%s\" rights=%s%s",
+				       event,
+				       user,
+				       domain,
+				       account,
+				       sid,
+				       profileacl_client(conn),
+				       share,
+				       path,
+				       profileacl_rights_str(rights),
+				       extra);
+	}
 	if (line == NULL) {
 		DBG_ERR("no memory for the audit line of %s\n",
 			fsp_str_dbg(fsp));
-		return;
+		TALLOC_FREE(frame);
+		return false;
 	}
-	if (config->syslog) {
+	if (config->do_syslog) {
 		/*
 		 * The facility goes with the priority: no openlog(), which
 		 * would change the ident and facility of smbd's own syslog
@@ -509,7 +527,8 @@ static void profileacl_audit(const struct profileacl_config *config,
 	} else {
 		D_WARNING("%s\n", line);
 	}
-	TALLOC_FREE(line);
+	TALLOC_FREE(frame);
+	return true;
 }
 
 /* The audit line of a security descriptor written through a grant */
@@ -521,21 +540,30 @@ static void profileacl_audit_sd(const struct profileacl_config *config,
 				const struct security_descriptor *psd,
 				NTSTATUS status)
 {
-	char *sddl = sddl_encode(talloc_tos(), psd, get_global_sam_sid());
-	char *extra = talloc_asprintf(talloc_tos(),
-				      " secinfo=0x%" PRIx32 " status=%s sd=%s",
-				      security_info_sent,
-				      nt_errstr(status),
+	TALLOC_CTX *frame = talloc_stackframe();
+	char *sddl = sddl_encode(frame, psd, get_global_sam_sid());
+	char *esc =
+		profileacl_log_escape(frame,
 				      sddl != NULL ? sddl : "(unencodable)");
+	char *extra = NULL;
 
-	profileacl_audit(config,
-			 conn,
-			 fsp,
-			 "write",
-			 rights,
-			 extra != NULL ? extra : "");
-	TALLOC_FREE(extra);
-	TALLOC_FREE(sddl);
+	if (esc != NULL) {
+		extra = talloc_asprintf(frame,
+					" secinfo=0x%" PRIx32 " status=%s "
+					"sd=\"%s\"",
+					security_info_sent,
+					nt_errstr(status),
+					esc);
+	}
+
+	if (extra == NULL ||
+	    !profileacl_audit(config, conn, fsp, "write", rights, extra)) {
+		DBG_ERR("no audit line for the security descriptor written "
+			"to %s (%s)\n",
+			fsp_str_dbg(fsp),
+			nt_errstr(status));
+	}
+	TALLOC_FREE(frame);
 }
 
 static enum profileacl_object profileacl_owner_state(const SMB_STRUCT_STAT *st,
@@ -919,8 +947,10 @@ static bool profileacl_keep(vfs_handle_struct *handle,
 		   strcmp(event, "grant") == 0 ? "granted"
 					       : "kept on reconnect",
 		   profileacl_rights_str(granted));
-	if (config->audit) {
-		profileacl_audit(config, conn, fsp, event, granted, "");
+	if (config->audit &&
+	    !profileacl_audit(config, conn, fsp, event, granted, "")) {
+		/* no grant goes unaudited */
+		return false;
 	}
 	return true;
 }

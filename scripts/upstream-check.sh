@@ -17,6 +17,7 @@
 #   UPSTREAM_TESTS  the selftest TESTS regex (default: the module's)
 #   UPSTREAM_NO_AM  set: the branch already holds the series, only build
 #                   and test (the planted fault runs use it)
+#   UPSTREAM_NO_CONFIGURE  set: keep the tree's configuration if it has one
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,7 +34,11 @@ R=$(mkdir -p "$R" && cd "$R" && pwd -P)
 jobs=${UPSTREAM_JOBS:-2}
 tests=${UPSTREAM_TESTS:-samba3.test_vfs_profileacl|samba3.blackbox.profileacl|samba3.smb2.acls-with-sysacl profileacl|samba3.smb2.acls-ignore-sysacl profileacl}
 log=$(mktemp -d /tmp/pacl-up-check.XXXXXX)
-g() { git -c safe.directory='*' -C "$SAMBA" "$@"; }
+# git as the owner of the tree, so that what git am writes is his
+g() {
+	setpriv --reuid="$uid" --regid="$gid" --clear-groups \
+		env HOME=/tmp git -c safe.directory='*' -C "$SAMBA" "$@"
+}
 
 say() { echo "upstream-check: $*"; }
 die() {
@@ -41,6 +46,16 @@ die() {
 	say "0 passed, 1 failed"
 	exit 1
 }
+
+# the build user: the owner of the tree, never root (selftest's ACL
+# tests fail as root)
+uid=$(stat -c %u "$SAMBA")
+gid=$(stat -c %g "$SAMBA")
+if [ "$uid" = 0 ]; then
+	uid=1500 gid=1500
+	say "chown -R $uid $SAMBA (selftest must not run as root)"
+	chown -R "$uid:$gid" "$SAMBA"
+fi
 
 [ -f "$SAMBA/source3/include/vfs.h" ] && g rev-parse HEAD >/dev/null 2>&1 ||
 	die "$SAMBA is not a samba git tree"
@@ -77,34 +92,38 @@ if [ ! -f "$R/.pacl-upstream-ready" ]; then
 		apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
 			libkrb5-dev libarchive-dev python3-iso8601 \
 			python3-dateutil python3-markdown python3-dnspython \
-			python3-cryptography python3-pyasn1 iproute2 \
+			python3-cryptography python3-pyasn1 iproute2 git \
 			xsltproc docbook-xsl' >"$log/apt.log" 2>&1 ||
 		{ tail -20 "$log/apt.log"; die "apt-get in the root failed"; }
 	touch "$R/.pacl-upstream-ready"
 fi
 
-# the build user: the owner of the tree, never root
-uid=$(stat -c %u "$SAMBA")
-if [ "$uid" = 0 ]; then
-	uid=1500
-	say "chown -R $uid $SAMBA (selftest must not run as root)"
-	chown -R "$uid:$uid" "$SAMBA"
-fi
-in_root "$R" sh -c "getent passwd $uid >/dev/null ||
-	useradd -m -u $uid -U -s /bin/bash pacl-build$uid" ||
+in_root "$R" sh -c "getent group $gid >/dev/null ||
+	groupadd -g $gid pacl-build$gid; getent passwd $uid >/dev/null ||
+	useradd -m -u $uid -g $gid -s /bin/bash pacl-build$uid" ||
 	die "cannot add the build user"
 
-# run_in_tree CMD: CMD as the build user, in the tree mounted at
-# /build/check inside the root, in a network namespace of its own with
-# lo up and /dev/shm mounted (what selftest needs)
+# The tree's path inside the root: where it is, if it lies in the root
+# (waf keeps absolute paths: a tree configured there stays there),
+# otherwise bind-mounted at /build/check
+case "$SAMBA/" in
+"$R"/*) inside=${SAMBA#"$R"} ;;
+*) inside=/build/check ;;
+esac
+
+# run_in_tree CMD: CMD as the build user, in the tree inside the root,
+# in a network namespace of its own with lo up and /dev/shm mounted
+# (what selftest needs)
 run_in_tree() {
 	unshare --mount --pid --net --fork -- bash -c '
 		set -e
-		R=$1 S=$2 uid=$3; shift 3
+		R=$1 S=$2 uid=$3 inside=$4; shift 4
 		mount --make-rprivate /
 		mount --bind "$R" "$R"
-		mkdir -p "$R/build/check"
-		mount --bind "$S" "$R/build/check"
+		if [ "$inside" = /build/check ]; then
+			mkdir -p "$R/build/check"
+			mount --bind "$S" "$R/build/check"
+		fi
 		mount -t proc proc "$R/proc"
 		mount --rbind /dev "$R/dev"
 		mount -t tmpfs -o mode=1777 tmpfs "$R/dev/shm"
@@ -113,8 +132,8 @@ run_in_tree() {
 		chroot "$R" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 			HOME=/tmp LANG=C.UTF-8 PYTHONHASHSEED=1 \
 			setpriv --reuid="$uid" --regid="$uid" --init-groups \
-			nice -n 10 sh -c "cd /build/check && $*"
-	' run_in_tree "$R" "$SAMBA" "$uid" "$@"
+			nice -n 10 sh -c "cd $inside && $*"
+	' run_in_tree "$R" "$SAMBA" "$uid" "$inside" "$@"
 }
 
 # 3. configure (developer warnings) and build
@@ -123,10 +142,15 @@ conf="$conf --with-system-mitkrb5 --without-json --disable-cephfs"
 conf="$conf --disable-glusterfs"
 conf="$conf --bundled-libraries=cmocka,talloc,pytalloc-util,tevent,tdb,pytdb,ldb,pyldb-util"
 t0=$(date +%s)
-run_in_tree "./configure $conf" >"$log/configure.log" 2>&1 || {
-	tail -20 "$log/configure.log"
-	die "configure failed ($log/configure.log)"
-}
+if [ -n "${UPSTREAM_NO_CONFIGURE:-}" ] &&
+	[ -f "$SAMBA/bin/c4che/default_cache.py" ]; then
+	say "UPSTREAM_NO_CONFIGURE: keeping the tree's configuration"
+else
+	run_in_tree "./configure $conf" >"$log/configure.log" 2>&1 || {
+		tail -20 "$log/configure.log"
+		die "configure failed ($log/configure.log)"
+	}
+fi
 t1=$(date +%s)
 say "configure: $((t1 - t0)) s"
 run_in_tree "./buildtools/bin/waf build -j$jobs" >"$log/build.log" 2>&1 || {

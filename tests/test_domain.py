@@ -257,14 +257,6 @@ class Member:
         with open(os.path.join(r, 'user.map'), 'w') as f:
             f.write('!root = %s\\Administrator %s\\administrator\n' %
                     (DOMAIN, DOMAIN))
-        # the DC's address from lmhosts (the first of "name resolve
-        # order"): host lookups pass getaddrinfo(AI_ADDRCONFIG), which
-        # glibc 2.41 (Debian 13) fails in a namespace with only
-        # loopback addresses, and 4.22's net ads join resolves -S so
-        os.makedirs(os.path.join(r, 'etc-samba'), exist_ok=True)
-        with open(os.path.join(r, 'etc-samba', 'lmhosts'), 'w') as f:
-            f.write('127.0.0.1 %s\n127.0.0.1 %s\n127.0.0.1 %s\n' %
-                    (DC_FQDN, DC_NAME.upper(), DOMAIN))
         with open(os.path.join(r, 'nsswitch.conf'), 'w') as f:
             f.write('passwd: files winbind\ngroup: files winbind\n'
                     'shadow: files\nhosts: files\n')
@@ -282,7 +274,6 @@ class Member:
             ['unshare', '--mount', '--propagation', 'private', '--',
              'sh', '-c', 'mount --bind "$1/run" /run/samba && '
              'mount --bind "$1/nsswitch.conf" /etc/nsswitch.conf && '
-             'mount --bind "$1/etc-samba" /etc/samba && '
              'exec sleep 100000', 'holder', r],
             start_new_session=True)
         # the binds are in place once /run/samba of the holder shows ours

@@ -299,8 +299,9 @@ class Member:
         self.join_s = time.time() - t0
         return out
 
-    def join_once(self):
+    def join_once(self, extra=()):
         p = subprocess.run(self.enter('net', 'ads', 'join', '-s', self.conf,
+                                      *extra,
                                       '-U', 'Administrator%' + ADMIN_PW,
                                       '-S', DC_FQDN, '--no-dns-updates'),
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -720,6 +721,10 @@ def run_member(R, dc, member):
     out = member.join()
     if not R.check('net ads join: the member joins %s (%.1f s)' %
                    (REALM, member.join_s), 'Joined' in out, out):
+        # for the record: the same join at debug level 3
+        diag = member.join_once(['-d3'])
+        print('domain: net ads join -d3, its last lines:\n%s' %
+              '\n'.join(diag.splitlines()[-80:]))
         return
     # share ACL Change before any tree connect: smbd computes a tree's
     # share rights when it is connected

@@ -530,12 +530,14 @@ class Clients:
         finally:
             c.close(fnum)
 
-    def set_dacl(self, user, share, proto, path, sddl, **kw):
-        """(open status, set status) of a WRITE_DAC open and the set"""
+    def set_dacl(self, user, share, proto, path, sddl, access=None,
+                 **kw):
+        """(open status, set status) of an open asking ACCESS (WRITE_DAC
+        and READ_CONTROL unless given) and a DACL set through it"""
         c = self.conn(user, share, proto, **kw)
         try:
-            fnum = c.create(path, DesiredAccess=WRITE_DAC | READ_CONTROL,
-                            ShareAccess=SHARE_ALL)
+            fnum = c.create(path, DesiredAccess=access or
+                            WRITE_DAC | READ_CONTROL, ShareAccess=SHARE_ALL)
         except NTSTATUSError as e:
             return (status_name(e.args[0]), None)
         try:
@@ -558,25 +560,6 @@ class Clients:
                              CreateDisposition=FILE_OPEN))
             return OK
         return self.try_(f)
-
-    def max_then_set(self, user, share, proto, path, sddl, **kw):
-        """(open status, set status) of a MAXIMUM_ALLOWED open and a
-        DACL set through it"""
-        c = self.conn(user, share, proto, **kw)
-        try:
-            fnum = c.create(path, DesiredAccess=MAXIMUM_ALLOWED,
-                            ShareAccess=SHARE_ALL)
-        except NTSTATUSError as e:
-            return (status_name(e.args[0]), None)
-        try:
-            sd = security.descriptor.from_sddl(
-                sddl, security.dom_sid(sddl.split(';;;')[1].split(')')[0]))
-            c.set_sd(fnum, sd, security.SECINFO_DACL)
-            return (OK, OK)
-        except NTSTATUSError as e:
-            return (OK, status_name(e.args[0]))
-        finally:
-            c.close(fnum)
 
     def dacl_of(self, user, share, proto, path, **kw):
         c = self.conn(user, share, proto, **kw)
@@ -756,6 +739,51 @@ def wait_ready(R, cl):
             time.sleep(1)
 
 
+def kb_flow(R, cl, sids, where):
+    """The owner's DACL write (NTLM over SMB1, 2.1, 3, and Kerberos over
+    SMB1 and 3) on her folders and NTUSER.DAT: the twin refuses her (the
+    KB's symptom), the module lets her (the fix), it reads back as she
+    set it, bob is refused; then %U for each logon form"""
+    for auth in ('ntlm', 'krb5'):
+        for proto in PROTOS:
+            if auth == 'krb5' and proto == 'SMB2_10':
+                continue
+            for path in ('alice.V6', 'alice.V6/NTUSER.DAT', 'alice'):
+                tag = '[%s%s %s %s]' % (where, auth, proto, path)
+                dacl = policy_dacl(sids['alice'])
+                R.equal('symptom: the twin without the module refuses the '
+                        'owner %s' % tag,
+                        cl.set_dacl('alice', 'nomod', proto, path, dacl,
+                                    auth=auth), (DENIED, None))
+                R.equal('fix: the module lets the owner set the policy DACL '
+                        '%s' % tag,
+                        cl.set_dacl('alice', 'profiles', proto, path, dacl,
+                                    auth=auth), (OK, OK))
+                R.equal('... and it is what she set %s' % tag,
+                        cl.dacl_of('alice', 'profiles', proto, path,
+                                   auth=auth),
+                        security.descriptor.from_sddl(
+                            dacl, security.dom_sid(sids['alice'])).as_sddl())
+                R.equal('another domain user (bob) is refused %s' % tag,
+                        cl.set_dacl('bob', 'profiles', proto, path,
+                                    policy_dacl(sids['bob']), auth=auth),
+                        (DENIED, None))
+    # %U in "profileacl:profile dirs = %U %U.V2 %U.V6"
+    for user, form, auth in (('alice', 'upn', 'ntlm'),
+                             ('alice', 'upn', 'krb5'),
+                             ('carol smith', 'domain', 'ntlm'),
+                             ('jürgen', 'domain', 'ntlm'),
+                             ('jürgen', 'domain', 'krb5')):
+        who = ('%s@%s' % (user, REALM)) if form == 'upn' else \
+            '%s\\%s' % (DOMAIN, user)
+        for folder in (user, user + '.V6'):
+            R.equal('%s%%U matches the folder %s for %s (%s)' %
+                    (where, folder, who, auth),
+                    cl.set_dacl(user, 'profiles', 'SMB3', folder,
+                                policy_dacl(sids[user]), auth=auth,
+                                name_form=form), (OK, OK))
+
+
 def run_checks(R, dc, cl):
     if not wait_ready(R, cl):
         return
@@ -777,46 +805,8 @@ def run_checks(R, dc, cl):
             sids['alice'], sids['alice'].startswith('S-1-5-21-') and
             not sids['alice'].endswith('-500'))
 
-    # --- the owner's DACL write, NTLM over SMB1, 2.1, 3, and Kerberos
-    for auth in ('ntlm', 'krb5'):
-        for proto in PROTOS:
-            if auth == 'krb5' and proto == 'SMB2_10':
-                continue
-            for path in ('alice.V6', 'alice.V6/NTUSER.DAT', 'alice'):
-                tag = '[%s %s %s]' % (auth, proto, path)
-                dacl = policy_dacl(sids['alice'])
-                R.equal('symptom: the twin without the module refuses the '
-                        'owner %s' % tag,
-                        cl.set_dacl('alice', 'nomod', proto, path, dacl,
-                                    auth=auth), (DENIED, None))
-                R.equal('fix: the module lets the owner set the policy DACL '
-                        '%s' % tag,
-                        cl.set_dacl('alice', 'profiles', proto, path, dacl,
-                                    auth=auth), (OK, OK))
-                R.equal('... and it is what she set %s' % tag,
-                        cl.dacl_of('alice', 'profiles', proto, path,
-                                   auth=auth),
-                        security.descriptor.from_sddl(
-                            dacl, security.dom_sid(sids['alice'])).as_sddl())
-                R.equal('another domain user (bob) is refused %s' % tag,
-                        cl.set_dacl('bob', 'profiles', proto, path,
-                                    policy_dacl(sids['bob']), auth=auth),
-                        (DENIED, None))
+    kb_flow(R, cl, sids, '')
 
-    # --- %U in "profileacl:profile dirs = %U %U.V2 %U.V6"
-    for user, form, auth in (('alice', 'upn', 'ntlm'),
-                             ('alice', 'upn', 'krb5'),
-                             ('carol smith', 'domain', 'ntlm'),
-                             ('jürgen', 'domain', 'ntlm'),
-                             ('jürgen', 'domain', 'krb5')):
-        who = ('%s@%s' % (user, REALM)) if form == 'upn' else \
-            '%s\\%s' % (DOMAIN, user)
-        for folder in (user, user + '.V6'):
-            R.equal('%%U matches the folder %s for %s (%s)' %
-                    (folder, who, auth),
-                    cl.set_dacl(user, 'profiles', 'SMB3', folder,
-                                policy_dacl(sids[user]), auth=auth,
-                                name_form=form), (OK, OK))
     # a folder of her own outside the profile dirs gets nothing
     R.equal('alice makes a folder outside %U %U.V2 %U.V6 (alice.old)',
             cl.mkdir('alice', 'profiles', 'SMB3', 'alice.old'), OK)
@@ -896,42 +886,7 @@ def run_member_checks(R, member, cl):
             cl.owner_sid('alice', 'profiles', 'SMB3', 'alice'),
             sids['alice'])
 
-    # --- the owner's DACL write: NTLM over SMB1, 2.1, 3, and Kerberos
-    for auth in ('ntlm', 'krb5'):
-        for proto in PROTOS:
-            if auth == 'krb5' and proto == 'SMB2_10':
-                continue
-            for path in ('alice.V6', 'alice.V6/NTUSER.DAT', 'alice'):
-                tag = '[member %s %s %s]' % (auth, proto, path)
-                dacl = policy_dacl(sids['alice'])
-                R.equal('symptom: the twin refuses the owner %s' % tag,
-                        cl.set_dacl('alice', 'nomod', proto, path, dacl,
-                                    auth=auth), (DENIED, None))
-                R.equal('fix: the owner sets the policy DACL %s' % tag,
-                        cl.set_dacl('alice', 'profiles', proto, path, dacl,
-                                    auth=auth), (OK, OK))
-                R.equal('... and it is what she set %s' % tag,
-                        cl.dacl_of('alice', 'profiles', proto, path,
-                                   auth=auth),
-                        security.descriptor.from_sddl(
-                            dacl, security.dom_sid(sids['alice'])).as_sddl())
-                R.equal('another domain user (bob) is refused %s' % tag,
-                        cl.set_dacl('bob', 'profiles', proto, path,
-                                    policy_dacl(sids['bob']), auth=auth),
-                        (DENIED, None))
-
-    # --- %U for each logon form
-    for user, form, auth in (('alice', 'upn', 'ntlm'),
-                             ('alice', 'upn', 'krb5'),
-                             ('carol smith', 'domain', 'ntlm'),
-                             ('jürgen', 'domain', 'ntlm'),
-                             ('jürgen', 'domain', 'krb5')):
-        for folder in (user, user + '.V6'):
-            R.equal('member: %%U matches %s for %s (%s, %s)' %
-                    (folder, user, form, auth),
-                    cl.set_dacl(user, 'profiles', 'SMB3', folder,
-                                policy_dacl(sids[user]), auth=auth,
-                                name_form=form), (OK, OK))
+    kb_flow(R, cl, sids, 'member ')
 
     # --- the deny matrix's core cases with domain identities: on every
     # cell the module's share answers as the twin, except the owner's
@@ -966,8 +921,10 @@ def run_member_checks(R, member, cl):
             for proto in ('SMB1', 'SMB3'):
                 sddl = policy_dacl(sids[owner] if owner in sids
                                    else sids['alice'])
-                got = cl.max_then_set(user, 'profiles', proto, path, sddl)
-                twin = cl.max_then_set(user, 'nomod', proto, path, sddl)
+                got = cl.set_dacl(user, 'profiles', proto, path, sddl,
+                                   access=MAXIMUM_ALLOWED)
+                twin = cl.set_dacl(user, 'nomod', proto, path, sddl,
+                                    access=MAXIMUM_ALLOWED)
                 grant = user == owner and in_dirs
                 want = (OK, OK) if grant else twin
                 cells += 1

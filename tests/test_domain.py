@@ -922,9 +922,9 @@ def run_member_checks(R, member, cl):
                 sddl = policy_dacl(sids[owner] if owner in sids
                                    else sids['alice'])
                 got = cl.set_dacl(user, 'profiles', proto, path, sddl,
-                                   access=MAXIMUM_ALLOWED)
+                                  access=MAXIMUM_ALLOWED)
                 twin = cl.set_dacl(user, 'nomod', proto, path, sddl,
-                                    access=MAXIMUM_ALLOWED)
+                                   access=MAXIMUM_ALLOWED)
                 grant = user == owner and in_dirs
                 want = (OK, OK) if grant else twin
                 cells += 1

@@ -830,10 +830,7 @@ def run_checks(R, dc, cl):
 
     # --- what %U was for each logon (the module's DBG_INFO lines)
     logs = dc.logs()
-    seen = sorted({l.split('pattern "%U" is ', 1)[1].split(' for', 1)[0]
-                   for l in logs.splitlines()
-                   if 'pattern "%U" is ' in l})
-    print('domain: %%U in profileacl:profile dirs was %s' % ', '.join(seen))
+    print('domain: %%U in profileacl:profile dirs was %s' % u_seen(logs))
 
     # --- the audit names the domain account and its SID
     want = 'account="%s\\alice" sid=%s' % (DOMAIN, sids['alice'])
@@ -950,11 +947,8 @@ def run_member_checks(R, member, cl):
 
     # --- the audit names the domain account and its SID, and nobody else
     logs = member.logs()
-    seen = sorted({l.split('pattern "%U" is ', 1)[1].split(' for', 1)[0]
-                   for l in logs.splitlines()
-                   if 'pattern "%U" is ' in l})
     print('domain: on the member, %%U in profileacl:profile dirs was %s' %
-          ', '.join(seen))
+          u_seen(logs))
     want = 'account="%s\\alice" sid=%s' % (DOMAIN, sids['alice'])
     R.check('member: the audit line names %s' % want,
             any('profileacl audit: grant' in l and want in l
@@ -971,6 +965,13 @@ def run_member_checks(R, member, cl):
             wrong.append(l)
     R.check('member: %d grants, each to its owner inside his profile dirs'
             % len(grants), grants and not wrong, wrong[:3])
+
+
+def u_seen(logs):
+    """What %U was for each logon, from the module's DBG_INFO lines"""
+    return ', '.join(sorted({
+        l.split('pattern "%U" is ', 1)[1].split(' for', 1)[0]
+        for l in logs.splitlines() if 'pattern "%U" is ' in l}))
 
 
 def aces(sddl):

@@ -194,13 +194,7 @@ class DC:
         kill_pids(pids | conf_pids(self.conf))
 
     def logs(self):
-        text = ''
-        for name in os.listdir(self.root):
-            if name.startswith('log.'):
-                with open(os.path.join(self.root, name),
-                          errors='replace') as f:
-                    text += f.read()
-        return text
+        return logs_in(self.root)
 
 
 MEMBER_NAME = 'fs1'
@@ -360,13 +354,7 @@ class Member:
         self.start()
 
     def logs(self):
-        text = ''
-        for name in os.listdir(self.root):
-            if name.startswith('log.'):
-                with open(os.path.join(self.root, name),
-                          errors='replace') as f:
-                    text += f.read()
-        return text
+        return logs_in(self.root)
 
 
 MEMBER_CONF = """[global]
@@ -430,6 +418,16 @@ def conf_pids(conf):
     for pid in list(pids):
         pids |= descendants(pid)
     return pids
+
+
+def logs_in(root):
+    """The text of every log.* file in ROOT"""
+    text = ''
+    for name in os.listdir(root):
+        if name.startswith('log.'):
+            with open(os.path.join(root, name), errors='replace') as f:
+                text += f.read()
+    return text
 
 
 def kill_pids(pids):

@@ -256,7 +256,12 @@ class Member:
                     'shadow: files\nhosts: files\n')
 
     def enter(self, *argv):
-        return ['nsenter', '-t', str(self.holder.pid), '-m', '--'] + \
+        # -r -w: the holder's root and cwd. Entering a mount namespace
+        # resets both to the namespace's own, which would leave a
+        # chroot (a Debian 13 root on a Debian 12 host runs the member
+        # from the host's samba, and its join fails)
+        return ['nsenter', '-t', str(self.holder.pid), '-m', '-r', '-w',
+                '--'] + \
             list(argv)
 
     def run(self, *argv):

@@ -31,7 +31,6 @@ SID.
 
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -39,16 +38,14 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import (Results, alive, descendants, pids_with_arg,
-                     status_name, stop_popen)
+from harness import Results, alive, descendants, status_name, stop_popen
+from domain_harness import (
+    DELETE, DENIED, DomainClients, FILE_WRITE_DATA, GENERIC_ALL,
+    MAXIMUM_ALLOWED, OK, PROTOS, READ_CONTROL, WRITE_DAC, WRITE_OWNER,
+    conf_pids, kill_pids, policy_dacl)
 
 from samba import NTSTATUSError
-from samba.credentials import (Credentials, DONT_USE_KERBEROS,
-                               MUST_USE_KERBEROS)
 from samba.dcerpc import security
-from samba.param import LoadParm
-from samba.samba3 import libsmb_samba_internal as libsmb
-from samba.samba3 import param as s3param
 
 ROOT = os.environ.get('PROFILEACL_DOMAIN_ROOT', '/tmp/profileacl-domain')
 REALM = 'PROFILES.TEST'
@@ -66,28 +63,6 @@ USERS = {
 }
 ADMINS = ('dadmin',)
 
-READ_CONTROL = 0x00020000
-WRITE_DAC = 0x00040000
-WRITE_OWNER = 0x00080000
-DELETE = 0x00010000
-FILE_WRITE_DATA = 0x2
-GENERIC_ALL = 0x10000000
-MAXIMUM_ALLOWED = 0x02000000
-SYNCHRONIZE = 0x00100000
-FILE_READ_DATA = 0x1
-FILE_READ_ATTRIBUTES = 0x80
-FILE_LIST_DIRECTORY = 0x1
-FILE_ADD_SUBDIRECTORY = 0x4
-FILE_TRAVERSE = 0x20
-FILE_OPEN = 1
-FILE_CREATE = 2
-FILE_OPEN_IF = 3
-FILE_DIRECTORY_FILE = 0x1
-FILE_NON_DIRECTORY_FILE = 0x40
-SHARE_ALL = 7
-OK = 'OK'
-DENIED = 'NT_STATUS_ACCESS_DENIED'
-
 # the share root, as Microsoft's roaming profile guide sets it
 ROOT_SDDL = ('O:BAG:DUD:P(A;OICIIO;0x001f01ff;;;CO)(A;OICI;0x001f01ff;;;BA)'
              '(A;OICI;0x001f01ff;;;SY)(A;;0x001000a5;;;DU)')
@@ -98,19 +73,6 @@ ROOT_SMBCACLS = (r'OWNER:BUILTIN\Administrators,GROUP:%(domain)s\Domain Users,'
                  r'ACL:BUILTIN\Administrators:ALLOWED/OI|CI/0x001f01ff,'
                  r'ACL:NT AUTHORITY\SYSTEM:ALLOWED/OI|CI/0x001f01ff,'
                  r'ACL:%(domain)s\Domain Users:ALLOWED/0x0/0x001000a5')
-# what Windows asks when it makes a profile folder (not GENERIC_ALL)
-MKDIR_ACCESS = (FILE_LIST_DIRECTORY | FILE_ADD_SUBDIRECTORY | FILE_TRAVERSE |
-                FILE_READ_ATTRIBUTES | SYNCHRONIZE)
-
-
-def policy_dacl(owner_sid):
-    """The DACL Windows writes under "Add the Administrators security
-    group to roaming user profiles": owner, Administrators, SYSTEM full,
-    inheritable, protected"""
-    return ('D:P(A;OICI;0x001f01ff;;;%s)(A;OICI;0x001f01ff;;;BA)'
-            '(A;OICI;0x001f01ff;;;SY)' % owner_sid)
-
-
 def run(*argv, **kw):
     return subprocess.run(argv, check=True, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, **kw).stdout.decode()
@@ -414,17 +376,6 @@ MEMBER_CONF = """[global]
 """
 
 
-def conf_pids(conf):
-    """Processes of the server with smb.conf CONF: run with it
-    (-s CONF) or started on demand with --configfile=CONF (samba-dcerpcd
-    and its rpcd_* workers, which outlive smbd), and their children"""
-    pids = set(pids_with_arg(conf)) | set(pids_with_arg('--configfile=' +
-                                                        conf))
-    for pid in list(pids):
-        pids |= descendants(pid)
-    return pids
-
-
 def logs_in(root):
     """The text of every log.* file in ROOT"""
     text = ''
@@ -435,143 +386,35 @@ def logs_in(root):
     return text
 
 
-def kill_pids(pids):
-    """SIGTERM, then SIGKILL after a bounded wait (30 s), by pid"""
-    for pid in pids:
-        try:
-            os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-    deadline = time.time() + 30
-    for pid in pids:
-        while time.time() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.1)
-        else:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-
-
-PROTOS = ('SMB1', 'SMB2_10', 'SMB3')
-
-
-class Clients:
-    """libsmb connections as domain users, NTLM or Kerberos"""
+class Clients(DomainClients):
+    """libsmb connections as domain users, NTLM or Kerberos (auth='krb5'),
+    named DOMAIN\\user or user@REALM (name_form='upn')"""
 
     def __init__(self, root, host=DC_FQDN):
-        self.conns = {}
-        self.host = host
-        self.client_conf = os.path.join(root, 'client.conf')
-        with open(self.client_conf, 'w') as f:
-            f.write('[global]\n\tworkgroup = %s\n\trealm = %s\n'
-                    '\tclient min protocol = NT1\n'
-                    '\tlog file = %s/log.client\n' % (DOMAIN, REALM, root))
+        super().__init__(host, os.path.join(root, 'client.conf'),
+                         '[global]\n\tworkgroup = %s\n\trealm = %s\n'
+                         '\tclient min protocol = NT1\n'
+                         '\tlog file = %s/log.client\n' %
+                         (DOMAIN, REALM, root))
 
-    def conn(self, user, share, proto, auth='ntlm', name_form='domain'):
-        key = (user, share, proto, auth, name_form)
-        if key in self.conns:
-            return self.conns[key]
-        # libsmb takes its protocols from smbd's loadparm (s3param)
-        s3 = s3param.get_context()
-        s3.load(self.client_conf)
-        s3.set('client max protocol', {'SMB1': 'NT1', 'SMB2_10': 'SMB2_10',
-                                       'SMB3': 'SMB3'}[proto])
-        lp = LoadParm()
-        lp.load(self.client_conf)
-        creds = Credentials()
-        creds.guess(lp)
-        pw = ADMIN_PW if user == 'Administrator' else USERS[user]
+    def creds(self, lp, user, auth='ntlm', name_form='domain'):
+        creds = self.new_creds(lp)
         if name_form == 'upn':
             creds.parse_string('%s@%s' % (user, REALM))
         else:
             creds.set_username(user)
             creds.set_domain(DOMAIN)
-        creds.set_password(pw)
-        if auth == 'krb5':
-            creds.set_realm(REALM)
-            creds.set_kerberos_state(MUST_USE_KERBEROS)
-        else:
-            creds.set_kerberos_state(DONT_USE_KERBEROS)
-        self.conns[key] = libsmb.Conn(self.host, share, lp, creds,
-                                      force_smb1=(proto == 'SMB1'))
-        return self.conns[key]
-
-    def try_(self, fn):
-        try:
-            return fn()
-        except NTSTATUSError as e:
-            return status_name(e.args[0])
-
-    def mkdir(self, user, share, proto, path, **kw):
-        c = self.conn(user, share, proto, **kw)
-
-        def f():
-            fnum = c.create(path, DesiredAccess=MKDIR_ACCESS,
-                            ShareAccess=SHARE_ALL,
-                            CreateDisposition=FILE_OPEN_IF,
-                            CreateOptions=FILE_DIRECTORY_FILE)
-            c.close(fnum)
-            return OK
-        return self.try_(f)
-
-    def put(self, user, share, proto, path, data=b'regf' + b'\0' * 4092,
-            **kw):
-        c = self.conn(user, share, proto, **kw)
-        return self.try_(lambda: (c.savefile(path, data), OK)[1])
-
-    def owner_sid(self, user, share, proto, path, **kw):
-        c = self.conn(user, share, proto, **kw)
-        fnum = c.create(path, DesiredAccess=READ_CONTROL,
-                        ShareAccess=SHARE_ALL)
-        try:
-            return str(c.get_sd(fnum, security.SECINFO_OWNER).owner_sid)
-        finally:
-            c.close(fnum)
+        creds.set_password(ADMIN_PW if user == 'Administrator' else
+                           USERS[user])
+        return self.kerberos(creds, REALM, auth == 'krb5')
 
     def set_dacl(self, user, share, proto, path, sddl, access=None,
-                 **kw):
+                 **form):
         """(open status, set status) of an open asking ACCESS (WRITE_DAC
         and READ_CONTROL unless given) and a DACL set through it"""
-        c = self.conn(user, share, proto, **kw)
-        try:
-            fnum = c.create(path, DesiredAccess=access or
-                            WRITE_DAC | READ_CONTROL, ShareAccess=SHARE_ALL)
-        except NTSTATUSError as e:
-            return (status_name(e.args[0]), None)
-        try:
-            sd = security.descriptor.from_sddl(
-                sddl, security.dom_sid(sddl.split(';;;')[1].split(')')[0]))
-            c.set_sd(fnum, sd, security.SECINFO_DACL)
-            return (OK, OK)
-        except NTSTATUSError as e:
-            return (OK, status_name(e.args[0]))
-        finally:
-            c.close(fnum)
-
-    def status(self, user, share, proto, path, access, **kw):
-        """The status of an open of an existing PATH asking ACCESS"""
-        c = self.conn(user, share, proto, **kw)
-
-        def f():
-            c.close(c.create(path, DesiredAccess=access,
-                             ShareAccess=SHARE_ALL,
-                             CreateDisposition=FILE_OPEN))
-            return OK
-        return self.try_(f)
-
-    def dacl_of(self, user, share, proto, path, **kw):
-        c = self.conn(user, share, proto, **kw)
-        fnum = c.create(path, DesiredAccess=READ_CONTROL,
-                        ShareAccess=SHARE_ALL)
-        try:
-            return c.get_sd(fnum, security.SECINFO_DACL).as_sddl()
-        finally:
-            c.close(fnum)
+        owner = sddl.split(';;;')[1].split(')')[0]
+        return self.set_dacl_on(self.conn(user, share, proto, **form), path,
+                                sddl, owner, access)
 
 
 def kerberos_env(root):

@@ -50,15 +50,14 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import (Results, Server, alive, descendants, ensure_unix_user,
-                     pids_with_arg, server_cmd, status_name)
+                     server_cmd, status_name)
+
+from domain_harness import (DENIED, DomainClients, OK, PROTOS, conf_pids,
+                            policy_dacl)
 
 from samba import NTSTATUSError
-from samba.credentials import (Credentials, DONT_USE_KERBEROS,
-                               MUST_USE_KERBEROS)
 from samba.dcerpc import lsa, samr, security
-from samba.param import LoadParm
 from samba.samba3 import libsmb_samba_internal as libsmb
-from samba.samba3 import param as s3param
 
 ROOT = os.environ.get('PROFILEACL_PDC_ROOT', '/tmp/pacl-pdc')
 DOMAIN = 'PDOM'
@@ -72,24 +71,6 @@ USERS = {
     'carol': 'C4rol-Pdc!x',
 }
 ADMIN = 'carol'
-
-READ_CONTROL = security.SEC_STD_READ_CONTROL
-WRITE_DAC = security.SEC_STD_WRITE_DAC
-SYNCHRONIZE = 0x00100000
-FILE_READ_ATTRIBUTES = 0x80
-FILE_LIST_DIRECTORY = 0x1
-FILE_ADD_SUBDIRECTORY = 0x4
-FILE_TRAVERSE = 0x20
-FILE_OPEN_IF = 3
-FILE_DIRECTORY_FILE = 0x1
-SHARE_ALL = 7
-OK = 'OK'
-DENIED = 'NT_STATUS_ACCESS_DENIED'
-# what Windows asks when it makes a profile folder (not GENERIC_ALL)
-MKDIR_ACCESS = (FILE_LIST_DIRECTORY | FILE_ADD_SUBDIRECTORY | FILE_TRAVERSE |
-                FILE_READ_ATTRIBUTES | SYNCHRONIZE)
-PROTOS = ('SMB1', 'SMB2_10', 'SMB3')
-NTUSER = b'regf' + b'\0' * 4092
 
 # The server's [global]: the PDC as Samba's docs set one up, with every
 # state path in ROOT and the test network's address and port (indented
@@ -143,14 +124,6 @@ SHARES = r'''
     guest ok = no
     vfs objects = acl_xattr
 '''
-
-
-def policy_dacl(owner_sid):
-    """The DACL Windows writes under "Add the Administrators security
-    group to roaming user profiles": owner, Administrators, SYSTEM full,
-    inheritable, protected"""
-    return ('D:P(A;OICI;0x001f01ff;;;%s)(A;OICI;0x001f01ff;;;BA)'
-            '(A;OICI;0x001f01ff;;;SY)' % owner_sid)
 
 
 def server_run(argv, stdin=None):
@@ -214,111 +187,21 @@ class PDC(Server):
             return ''
 
 
-class Clients:
+class Clients(DomainClients):
     """libsmb connections as PDOM users, NTLM unless told otherwise"""
 
     def __init__(self, root):
-        self.conns = {}
-        self.client_conf = os.path.join(root, 'client.conf')
-        with open(self.client_conf, 'w') as f:
-            f.write('[global]\n\tworkgroup = %s\n'
-                    '\tclient min protocol = NT1\n'
-                    '\tlog file = %s/log/client.log\n' % (DOMAIN, root))
-
-    def lp(self, proto='SMB3'):
-        # libsmb takes its protocols from smbd's loadparm (s3param)
-        s3 = s3param.get_context()
-        s3.load(self.client_conf)
-        s3.set('client max protocol', {'SMB1': 'NT1', 'SMB2_10': 'SMB2_10',
-                                       'SMB3': 'SMB3'}[proto])
-        lp = LoadParm()
-        lp.load(self.client_conf)
-        return lp
+        super().__init__(HOST, os.path.join(root, 'client.conf'),
+                         '[global]\n\tworkgroup = %s\n'
+                         '\tclient min protocol = NT1\n'
+                         '\tlog file = %s/log/client.log\n' % (DOMAIN, root))
 
     def creds(self, lp, user, domain=DOMAIN, name=None, krb5=False):
-        creds = Credentials()
-        creds.guess(lp)
+        creds = self.new_creds(lp)
         creds.set_username(name or user)
         creds.set_domain(domain)
         creds.set_password(USERS[user])
-        if krb5:
-            creds.set_realm(DOMAIN)
-            creds.set_kerberos_state(MUST_USE_KERBEROS)
-        else:
-            creds.set_kerberos_state(DONT_USE_KERBEROS)
-        return creds
-
-    def conn(self, user, share, proto, domain=DOMAIN, name=None,
-             fresh=False):
-        key = (user, share, proto, domain, name)
-        if key in self.conns and not fresh:
-            return self.conns[key]
-        lp = self.lp(proto)
-        self.conns[key] = libsmb.Conn(HOST, share, lp,
-                                      self.creds(lp, user, domain, name),
-                                      force_smb1=(proto == 'SMB1'))
-        return self.conns[key]
-
-    def drop(self):
-        self.conns = {}
-
-    def try_(self, fn):
-        try:
-            return fn()
-        except NTSTATUSError as e:
-            return status_name(e.args[0])
-
-    def mkdir(self, user, share, proto, path):
-        c = self.conn(user, share, proto)
-
-        def f():
-            fnum = c.create(path, DesiredAccess=MKDIR_ACCESS,
-                            ShareAccess=SHARE_ALL,
-                            CreateDisposition=FILE_OPEN_IF,
-                            CreateOptions=FILE_DIRECTORY_FILE)
-            c.close(fnum)
-            return OK
-        return self.try_(f)
-
-    def put(self, user, share, proto, path, data=NTUSER):
-        c = self.conn(user, share, proto)
-        return self.try_(lambda: (c.savefile(path, data), OK)[1])
-
-    def owner_sid(self, user, share, proto, path):
-        c = self.conn(user, share, proto)
-        fnum = c.create(path, DesiredAccess=READ_CONTROL,
-                        ShareAccess=SHARE_ALL)
-        try:
-            return str(c.get_sd(fnum, security.SECINFO_OWNER).owner_sid)
-        finally:
-            c.close(fnum)
-
-    def set_dacl(self, c, path, sddl, owner_sid):
-        """(open status, set status) of a WRITE_DAC open and the set,
-        over connection c"""
-        try:
-            fnum = c.create(path, DesiredAccess=WRITE_DAC | READ_CONTROL,
-                            ShareAccess=SHARE_ALL)
-        except NTSTATUSError as e:
-            return (status_name(e.args[0]), None)
-        try:
-            sd = security.descriptor.from_sddl(sddl,
-                                               security.dom_sid(owner_sid))
-            c.set_sd(fnum, sd, security.SECINFO_DACL)
-            return (OK, OK)
-        except NTSTATUSError as e:
-            return (OK, status_name(e.args[0]))
-        finally:
-            c.close(fnum)
-
-    def dacl_of(self, user, share, proto, path):
-        c = self.conn(user, share, proto)
-        fnum = c.create(path, DesiredAccess=READ_CONTROL,
-                        ShareAccess=SHARE_ALL)
-        try:
-            return c.get_sd(fnum, security.SECINFO_DACL).as_sddl()
-        finally:
-            c.close(fnum)
+        return self.kerberos(creds, DOMAIN, krb5)
 
 
 # DER of the SPNEGO mechanism OIDs a server may offer
@@ -419,8 +302,7 @@ def main():
     # what was started, and anything else run with this smb.conf
     deadline = time.time() + 10
     while True:
-        left = {p for p in started | pids_with_arg(pdc.conf) |
-                pids_with_arg('--configfile=' + pdc.conf) if alive(p)}
+        left = {p for p in started | conf_pids(pdc.conf) if alive(p)}
         if not left or time.time() > deadline:
             break
         time.sleep(0.1)
@@ -529,11 +411,11 @@ def run_checks(R, pdc, cl):
             dacl = policy_dacl(sids['alice'])
             R.equal('symptom: the twin without the module refuses the '
                     'owner %s' % tag,
-                    cl.set_dacl(cl.conn('alice', 'nomod', proto), path,
+                    cl.set_dacl_on(cl.conn('alice', 'nomod', proto), path,
                                 dacl, sids['alice']), (DENIED, None))
             R.equal('fix: the module lets the owner set the policy DACL %s'
                     % tag,
-                    cl.set_dacl(cl.conn('alice', 'profiles', proto), path,
+                    cl.set_dacl_on(cl.conn('alice', 'profiles', proto), path,
                                 dacl, sids['alice']), (OK, OK))
             R.equal('... and it is what she set %s' % tag,
                     cl.dacl_of('alice', 'profiles', proto, path),
@@ -541,7 +423,7 @@ def run_checks(R, pdc, cl):
                         dacl, security.dom_sid(sids['alice'])).as_sddl())
             R.equal('another domain user (%s\\bob) is refused %s' %
                     (DOMAIN, tag),
-                    cl.set_dacl(cl.conn('bob', 'profiles', proto), path,
+                    cl.set_dacl_on(cl.conn('bob', 'profiles', proto), path,
                                 policy_dacl(sids['bob']), sids['bob']),
                     (DENIED, None))
 
@@ -567,7 +449,7 @@ def run_checks(R, pdc, cl):
             if got != OK:
                 print('domain-pdc: logon %s (%s): %s' % (who, proto, got))
                 continue
-            got = [cl.set_dacl(c, folder, policy_dacl(sids['alice']),
+            got = [cl.set_dacl_on(c, folder, policy_dacl(sids['alice']),
                                sids['alice'])
                    for folder in ('alice', 'alice.V6')]
             R.equal('%%U matches alice and alice.V6 for %s (%s)' %
@@ -584,7 +466,7 @@ def run_checks(R, pdc, cl):
     R.equal('alice makes a folder outside %U %U.V2 %U.V6 (alice.old)',
             cl.mkdir('alice', 'profiles', 'SMB3', 'alice.old'), OK)
     R.equal('... where the module grants her nothing',
-            cl.set_dacl(cl.conn('alice', 'profiles', 'SMB3'), 'alice.old',
+            cl.set_dacl_on(cl.conn('alice', 'profiles', 'SMB3'), 'alice.old',
                         policy_dacl(sids['alice']), sids['alice']),
             (DENIED, None))
 
@@ -674,7 +556,7 @@ def check_admin(R, pdc, cl, sids):
                     # a new session: groups and privileges are read at
                     # logon
                     c = cl.conn(ADMIN, share, proto, fresh=True)
-                    got[share] = cl.set_dacl(c, path,
+                    got[share] = cl.set_dacl_on(c, path,
                                              policy_dacl(sids['alice']),
                                              sids['alice'])
                 print('domain-pdc: %s %s, %s %s: twin %s, module %s' %

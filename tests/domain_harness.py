@@ -7,7 +7,9 @@ import os
 import signal
 import time
 
-from harness import descendants, pids_with_arg, status_name
+from harness import (FILE_DIRECTORY_FILE, FILE_OPEN, FILE_OPEN_IF,
+                     READ_CONTROL, SHARE_ALL, WRITE_DAC, descendants,
+                     pids_with_arg, status_name)
 
 from samba import NTSTATUSError
 from samba.credentials import (Credentials, DONT_USE_KERBEROS,
@@ -17,25 +19,14 @@ from samba.param import LoadParm
 from samba.samba3 import libsmb_samba_internal as libsmb
 from samba.samba3 import param as s3param
 
-READ_CONTROL = security.SEC_STD_READ_CONTROL
-WRITE_DAC = security.SEC_STD_WRITE_DAC
-WRITE_OWNER = security.SEC_STD_WRITE_OWNER
+# beside the bits and values harness.py names
 DELETE = security.SEC_STD_DELETE
-SYNCHRONIZE = 0x00100000
-GENERIC_ALL = 0x10000000
-MAXIMUM_ALLOWED = 0x02000000
-FILE_READ_DATA = 0x1
-FILE_LIST_DIRECTORY = 0x1
-FILE_WRITE_DATA = 0x2
-FILE_ADD_SUBDIRECTORY = 0x4
-FILE_TRAVERSE = 0x20
-FILE_READ_ATTRIBUTES = 0x80
-FILE_OPEN = 1
-FILE_CREATE = 2
-FILE_OPEN_IF = 3
-FILE_DIRECTORY_FILE = 0x1
-FILE_NON_DIRECTORY_FILE = 0x40
-SHARE_ALL = 7
+SYNCHRONIZE = security.SEC_STD_SYNCHRONIZE
+GENERIC_ALL = security.SEC_GENERIC_ALL
+FILE_LIST_DIRECTORY = security.SEC_DIR_LIST
+FILE_ADD_SUBDIRECTORY = security.SEC_DIR_ADD_SUBDIR
+FILE_TRAVERSE = security.SEC_DIR_TRAVERSE
+FILE_READ_ATTRIBUTES = security.SEC_FILE_READ_ATTRIBUTE
 OK = 'OK'
 DENIED = 'NT_STATUS_ACCESS_DENIED'
 # what Windows asks when it makes a profile folder (not GENERIC_ALL)

@@ -38,11 +38,11 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import Results, alive, descendants, status_name, stop_popen
-from domain_harness import (
-    DELETE, DENIED, DomainClients, FILE_WRITE_DATA, GENERIC_ALL,
-    MAXIMUM_ALLOWED, OK, PROTOS, READ_CONTROL, WRITE_DAC, WRITE_OWNER,
-    conf_pids, kill_pids, policy_dacl)
+from harness import (FILE_WRITE_DATA, MAXIMUM_ALLOWED, READ_CONTROL,
+                     WRITE_DAC, WRITE_OWNER, Results, alive, descendants,
+                     status_name, stop_popen)
+from domain_harness import (DELETE, DENIED, GENERIC_ALL, OK, PROTOS,
+                            DomainClients, conf_pids, kill_pids, policy_dacl)
 
 from samba import NTSTATUSError
 from samba.dcerpc import security

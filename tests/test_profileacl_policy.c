@@ -897,6 +897,10 @@ static void test_vfs_object_is(void **state UNUSED)
 	assert_false(profileacl_vfs_object_is("acl_xattr", "fake_perms"));
 	assert_false(profileacl_vfs_object_is("/fake_perms/acl_xattr.so",
 					      "fake_perms"));
+	assert_true(profileacl_vfs_object_is("/fake_perms.so", "fake_perms"));
+	assert_true(profileacl_vfs_object_is("/fake_perms ", "fake_perms"));
+	assert_false(profileacl_vfs_object_is("/", "fake_perms"));
+	assert_false(profileacl_vfs_object_is("/:fake_perms", "fake_perms"));
 	assert_false(profileacl_vfs_object_is(NULL, "fake_perms"));
 }
 

@@ -363,8 +363,14 @@ bool profileacl_vfs_object_is(const char *entry, const char *module)
 		end--;
 	}
 	if (entry[0] == '/') {
-		/* a path: the base name up to its first '.' */
-		slash = memrchr(entry, '/', end - entry);
+		/*
+		 * a path: the base name up to its first '.' (no memrchr(),
+		 * a GNU extension lib/replace does not provide)
+		 */
+		slash = end - 1;
+		while (*slash != '/') {
+			slash--;
+		}
 		entry = slash + 1;
 		len = strcspn(entry, ".");
 		if (entry + len < end) {

@@ -37,12 +37,6 @@ echo "== the host set-up's parts: apt sources in both forms, releases, policy-rc
 run_suite host-setup "$ALL" tests/test_host_setup.sh
 
 roots=${PROFILEACL_CHECK_ROOTS:-yes}
-if ! scripts/setup-testbox.sh || ! make; then
-	echo "run-all: set-up or build failed"
-	echo "tests: $tests_passed passed, $((tests_failed + 1)) failed"
-	exit 1
-fi
-
 # The Debian roots take minutes of debootstrap, apt and configure each;
 # they are prepared in the background while this machine's suites run.
 # Each background job's output is its suite's log; it is counted when
@@ -54,6 +48,27 @@ background() {
 	"$@" >"$logdir/$name.log" 2>&1 &
 	bg_pid[$name]=$!
 }
+# The fresh Debian roots are the longest path of make check and need
+# nothing of this machine's set-up but debootstrap: they start first
+if [ "$roots" != no ]; then
+	if ! dpkg-query -W -f='${Status}' debootstrap 2>/dev/null |
+		grep -q 'install ok installed'; then
+		apt-get -o DPkg::Lock::Timeout=600 update -qq &&
+			DEBIAN_FRONTEND=noninteractive apt-get \
+				-o DPkg::Lock::Timeout=600 install -y -qq \
+				debootstrap >/dev/null
+	fi
+	background fresh-trixie tests/test_fresh_host.sh trixie
+	background fresh-bookworm tests/test_fresh_host.sh bookworm
+fi
+if ! scripts/setup-testbox.sh || ! make; then
+	echo "run-all: set-up or build failed"
+	# no test leaves a process behind: the roots end on their own
+	wait
+	echo "tests: $tests_passed passed, $((tests_failed + 1)) failed"
+	exit 1
+fi
+
 # join NAME FILTER: wait for a background suite and count it
 join() {
 	local name=$1 filter=$2 rc
@@ -75,8 +90,6 @@ series_config "$(dpkg-query -W -f='${Version}' samba)"
 other_releases=()
 [ "$SERIES" = 4.24 ] || other_releases+=(4.24)
 if [ "$roots" != no ]; then
-	background fresh-trixie tests/test_fresh_host.sh trixie
-	background fresh-bookworm tests/test_fresh_host.sh bookworm
 	background update tests/test_update.sh
 	for release in "${other_releases[@]}"; do
 		background "setup-$release" scripts/setup-samba-root.sh "$release"

@@ -412,11 +412,11 @@ def run_checks(R, pdc, cl):
             R.equal('symptom: the twin without the module refuses the '
                     'owner %s' % tag,
                     cl.set_dacl_on(cl.conn('alice', 'nomod', proto), path,
-                                dacl, sids['alice']), (DENIED, None))
+                                   dacl, sids['alice']), (DENIED, None))
             R.equal('fix: the module lets the owner set the policy DACL %s'
                     % tag,
                     cl.set_dacl_on(cl.conn('alice', 'profiles', proto), path,
-                                dacl, sids['alice']), (OK, OK))
+                                   dacl, sids['alice']), (OK, OK))
             R.equal('... and it is what she set %s' % tag,
                     cl.dacl_of('alice', 'profiles', proto, path),
                     security.descriptor.from_sddl(
@@ -424,7 +424,7 @@ def run_checks(R, pdc, cl):
             R.equal('another domain user (%s\\bob) is refused %s' %
                     (DOMAIN, tag),
                     cl.set_dacl_on(cl.conn('bob', 'profiles', proto), path,
-                                policy_dacl(sids['bob']), sids['bob']),
+                                   policy_dacl(sids['bob']), sids['bob']),
                     (DENIED, None))
 
     # --- %U in "profileacl:profile dirs = %U %U.V2 %U.V6", per logon form
@@ -450,7 +450,7 @@ def run_checks(R, pdc, cl):
                 print('domain-pdc: logon %s (%s): %s' % (who, proto, got))
                 continue
             got = [cl.set_dacl_on(c, folder, policy_dacl(sids['alice']),
-                               sids['alice'])
+                                  sids['alice'])
                    for folder in ('alice', 'alice.V6')]
             R.equal('%%U matches alice and alice.V6 for %s (%s)' %
                     (who, proto), got, [(OK, OK), (OK, OK)])
@@ -467,7 +467,7 @@ def run_checks(R, pdc, cl):
             cl.mkdir('alice', 'profiles', 'SMB3', 'alice.old'), OK)
     R.equal('... where the module grants her nothing',
             cl.set_dacl_on(cl.conn('alice', 'profiles', 'SMB3'), 'alice.old',
-                        policy_dacl(sids['alice']), sids['alice']),
+                           policy_dacl(sids['alice']), sids['alice']),
             (DENIED, None))
 
     check_admin(R, pdc, cl, sids)
@@ -557,8 +557,8 @@ def check_admin(R, pdc, cl, sids):
                     # logon
                     c = cl.conn(ADMIN, share, proto, fresh=True)
                     got[share] = cl.set_dacl_on(c, path,
-                                             policy_dacl(sids['alice']),
-                                             sids['alice'])
+                                                policy_dacl(sids['alice']),
+                                                sids['alice'])
                 print('domain-pdc: %s %s, %s %s: twin %s, module %s' %
                       (ADMIN, phase, proto, path, got['nomod'],
                        got['profiles']))

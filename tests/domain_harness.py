@@ -3,6 +3,7 @@ member server; tests/test_domain_pdc.py: the classic PDC): the access
 bits, the DACL Windows writes, stopping a server's processes by pid, and
 libsmb clients logging on as domain users."""
 
+import inspect
 import os
 import signal
 import time
@@ -118,7 +119,13 @@ class DomainClients:
         return creds
 
     def conn(self, user, share, proto, fresh=False, **form):
-        key = (user, share, proto, tuple(sorted(form.items())))
+        # the logon form with the subclass's defaults filled in: a form
+        # given or left to its default is one session
+        bound = inspect.signature(self.creds).bind(None, user, **form)
+        bound.apply_defaults()
+        key = (user, share, proto,
+               tuple(sorted((k, v) for k, v in bound.arguments.items()
+                            if k not in ('lp', 'user'))))
         if key in self.conns and not fresh:
             return self.conns[key]
         lp = self.lp(proto)

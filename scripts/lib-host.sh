@@ -40,7 +40,7 @@ testbox_kit() {
 	echo samba-vfs-modules samba-testsuite smbclient python3-impacket \
 		ctdb samba-ad-dc samba-ad-provision winbind libnss-winbind \
 		nftables valgrind \
-		gnuplot-nox strace debootstrap clang "$clang_rt"
+		gnuplot-nox strace debootstrap clang "$clang_rt" lintian
 }
 
 # testbox_packages CODENAME: what the test-box set-up installs on top of

@@ -11,6 +11,13 @@ the step's file. A fault that did not fire fails the step, so an outcome
 that merely looks like one (a missing file, a refusal for another
 reason) cannot pass for it.
 
+The share mask is checked restored through the connection whose mask
+the module widened: alice's own, asking WRITE_DAC on bob's file whose
+file ACL lets everyone do anything. smbd keeps conn->share_access from
+one request to the next on the same tree and user, so a mask left
+widened lets that open through; another user's connection is another
+smbd process and would not see it.
+
 To add an injection point: give it a name prefix in
 tests/faultinject/vfs_pa_faultinject.c that fails its call through
 fail(OP, PATH); add "PREFIX": (OP, ...) to POINTS below; name the step's
@@ -35,6 +42,9 @@ from samba.dcerpc import security
 ROOT = os.environ.get('PROFILEACL_FAULT_ROOT', '/tmp/profileacl-faults')
 OK = 'NT_STATUS_OK'
 DENIED = 'NT_STATUS_ACCESS_DENIED'
+# smbd's status for the EIO pa_faultinject returns
+# (map_nt_error_from_unix)
+EIO = 'NT_STATUS_IO_DEVICE_ERROR'
 
 SHARES = '''
 [f_mod]
@@ -239,10 +249,23 @@ def main():
                 f.write('x')
             os.chown(path, pw.pw_uid, pw.pw_gid)
 
-        def bob_gains_nothing(proto, when):
-            R.equal('share mask restored: bob WRITE_DAC on alice\'s '
-                    'file refused %s [%s]' % (when, proto),
-                    cli.status('bob', 'f_mod', proto, 'alice/shared.txt',
+        # bob's file whose file ACL lets everyone do anything: only the
+        # share mask stands between alice and WRITE_DAC on it
+        cli.make_shared_files('f_full', users=('bob',))
+        for proto in ('SMB1', 'SMB2'):
+            R.equal('control: alice WRITE_DAC on bob\'s shared file on '
+                    'the Full share [%s]' % proto,
+                    cli.status('alice', 'f_full', proto, 'bob/shared.txt',
+                               WRITE_DAC), OK)
+
+        def mask_restored(proto, when):
+            # through alice's own f_mod connection (cli caches it), the
+            # smbd process and tree whose conn->share_access the module
+            # widened for the step before: smbd resets it only on a user
+            # switch, so a mask left widened would let this open through
+            R.equal('share mask restored: alice WRITE_DAC on bob\'s file '
+                    'refused %s, same connection [%s]' % (when, proto),
+                    cli.status('alice', 'f_mod', proto, 'bob/shared.txt',
                                WRITE_DAC), DENIED)
 
         faults = 0
@@ -253,9 +276,9 @@ def main():
                                           'alice/' + name, WRITE_DAC),
                        'stat fails [%s]' % proto)
             faults += 1
-            R.check('stat fails: owner WRITE_DAC not granted (%s) [%s]' %
-                    (st, proto), st != OK)
-            bob_gains_nothing(proto, 'after a stat failure')
+            R.equal('stat fails: owner WRITE_DAC not granted, the '
+                    'injected EIO returned [%s]' % proto, st, EIO)
+            mask_restored(proto, 'after a stat failure')
 
             name = 'openfail-%s.txt' % proto
             st = fired(R, srv, 'openfail', name,
@@ -265,9 +288,9 @@ def main():
                                           FILE_CREATE),
                        'open fails [%s]' % proto)
             faults += 1
-            R.check('open fails inside the create: error returned (%s) '
-                    '[%s]' % (st, proto), st != OK)
-            bob_gains_nothing(proto, 'after an open failure')
+            R.equal('open fails inside the create: the injected EIO '
+                    'returned [%s]' % proto, st, EIO)
+            mask_restored(proto, 'after an open failure')
 
             name = 'fstatfail-%s.txt' % proto
             st = fired(R, srv, 'fstatfail', name,
@@ -293,12 +316,13 @@ def main():
                 cli.close('alice', 'f_mod', proto, fnum)
                 R.equal('handle check fails: MAXIMUM_ALLOWED handle has '
                         'no WRITE_DAC [%s]' % proto, r, DENIED)
-            bob_gains_nothing(proto, 'after a handle check failure')
+            mask_restored(proto, 'after a handle check failure')
 
             # and smbd still serves, the module still works
             R.equal('after the faults: owner WRITE_DAC granted [%s]' %
                     proto, cli.status('alice', 'f_mod', proto,
                                       'alice/normal.txt', WRITE_DAC), OK)
+            mask_restored(proto, 'after a grant')
         log = srv.log_text()
         R.check('the open failure came after the module widened the '
                 'mask', 'openfail-SMB1.txt: adding WRITE_DAC to the share '

@@ -287,9 +287,11 @@ def test_option_defaults():
                 'granted [%s]' % proto,
                 open_and_set('alice', 'profiles', proto, 'alice2',
                              WRITE_DAC), (OK, OK))
-    R.check('default audit: no audit line',
-            'profileacl audit' not in srv.log_text().split(
-                'share=audit')[0].replace('share=audit', ''))
+    log = srv.log_text()
+    R.check('default audit: [profiles] granted (audit off there)',
+            'share [profiles] path [alice/NTUSER.DAT]: granted' in log)
+    R.equal('default audit: no audit line but from the shares with '
+            'profileacl:audit', audit_foreign(log), [])
 
 
 def test_profile_dirs():
@@ -381,8 +383,11 @@ def test_audit():
         R.equal('audit: owner creates and sets DACL [%s]' % proto, got,
                 (OK, OK))
         ppath = 'alice/plain-%s.txt' % proto
-        open_and_set('alice', 'profiles', proto, ppath,
-                     WRITE_DAC | FILE_READ_DATA, FILE_CREATE)
+        R.equal('audit off: owner creates and sets DACL on [profiles] '
+                '[%s]' % proto,
+                open_and_set('alice', 'profiles', proto, ppath,
+                             WRITE_DAC | FILE_READ_DATA, FILE_CREATE),
+                (OK, OK))
     log = srv.log_text()
     for proto in PROTOS:
         path = 'alice/audit-%s.txt' % proto
@@ -418,6 +423,16 @@ def audit_fields(line):
     for k, v in AUDIT_FIELD.findall(line.split('profileacl audit: ', 1)[1]):
         out.setdefault(k, []).append(v)
     return out
+
+
+AUDIT_SHARES = ('"audit"', '"audit_syslog"')
+
+
+def audit_foreign(log):
+    """The audit lines in LOG whose share field (share="NAME", as the
+    module quotes it) is not one of the shares with profileacl:audit"""
+    return [l for l in log.splitlines() if 'profileacl audit: ' in l and
+            audit_fields(l).get('share', [None])[0] not in AUDIT_SHARES]
 
 
 def test_audit_injection():
@@ -535,6 +550,11 @@ def test_log_and_health():
             'granted WRITE_DAC' in log)
     R.check('no grant logged for bob',
             'user [bob] share [profiles]' not in log)
+    R.check('audit lines name their share as share="audit"',
+            any(audit_fields(l).get('share') == ['"audit"']
+                for l in log.splitlines() if 'profileacl audit: ' in l))
+    R.equal('audit lines only from the shares with profileacl:audit',
+            audit_foreign(log), [])
     fresh = Client(srv)
     st, fnum = fresh.open('alice', 'profiles', 'SMB2', 'alice/NTUSER.DAT',
                           FILE_READ_DATA)

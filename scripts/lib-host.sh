@@ -248,3 +248,181 @@ with_services_held() {
 	trap - EXIT
 	return $rc
 }
+
+# --- which samba release of a series can be had: the rule
+# A series' newest build can be one whose source the mirror does not
+# serve (yet or any more): trixie-backports listed samba 4.24.8 while
+# its .dsc, debian.tar and orig tarball answered 404 and 4.24.7's
+# binaries and orig tarball were still in the pool, listed nowhere.
+# So a release is chosen by what the mirror answers, never pinned.
+
+# url_exists URL: the mirror answers a HEAD request for URL with success
+url_exists() {
+	if command -v curl >/dev/null; then
+		curl -sfIL --max-time 60 -o /dev/null "$1"
+	else
+		python3 -c '
+import sys, urllib.request
+try:
+    urllib.request.urlopen(urllib.request.Request(sys.argv[1],
+        method="HEAD"), timeout=60)
+except Exception:
+    sys.exit(1)' "$1"
+	fi
+}
+
+# ver_subst STRING FROM TO: STRING (a file name) with the version FROM
+# replaced by TO: the whole version without epoch, then its upstream part
+# (samba_4.24.8+dfsg.orig.tar.xz, libldb2_2.11.0+samba4.24.8+dfsg-1~...)
+ver_subst() {
+	local s=$1 f=${2#*:} t=${3#*:}
+	s=${s//"$f"/"$t"}
+	echo "${s//"${f%-*}"/"${t%-*}"}"
+}
+
+# samba_listed INDEX...: the versions of samba the index files (Sources
+# or Packages stanzas, as apt-cache showsrc/show print them) list,
+# newest first
+samba_listed() {
+	awk 'BEGIN { RS = ""; FS = "\n" }
+	$1 == "Package: samba" {
+		for (i = 2; i <= NF; i++)
+			if ($i ~ /^Version: /) print substr($i, 10)
+	}' "$@" 2>/dev/null | sort -u | ver_sort
+}
+
+# ver_sort: version lines, newest first (dpkg's order)
+ver_sort() {
+	local v out=()
+	while read -r v; do
+		local i=0
+		while [ $i -lt ${#out[@]} ] &&
+			dpkg --compare-versions "${out[$i]}" ge "$v"; do
+			i=$((i + 1))
+		done
+		out=("${out[@]:0:$i}" "$v" "${out[@]:$i}")
+	done
+	[ ${#out[@]} -eq 0 ] || printf '%s\n' "${out[@]}"
+}
+
+# samba_source_files VERSION MODE BASE SOURCES: the files of samba
+# VERSION's source, one "URL SHA256" a line (SHA256 "-" where no index
+# gives it): MODE debian, all of them; upstream, the orig tarball. A
+# version the Sources index lists has its own files; another has the
+# names of the newest listed one, with its version.
+samba_source_files() {
+	local ver=$1 mode=$2 base=$3 sources=$4 tmpl
+	tmpl=$ver
+	if ! samba_listed "$sources" | grep -qxF "$ver"; then
+		tmpl=$(samba_listed "$sources" | head -1)
+		[ -n "$tmpl" ] || return 1
+	fi
+	awk -v ver="$tmpl" 'BEGIN { RS = ""; FS = "\n" }
+	$1 == "Package: samba" && index($0, "\nVersion: " ver "\n") {
+		dir = ""; files = 0
+		for (i = 2; i <= NF; i++) {
+			if ($i ~ /^Directory: /) dir = substr($i, 12)
+			if ($i ~ /^[^ ]/) files = ($i ~ /^Checksums-Sha256:/)
+			else if (files) { split($i, f, " "); n++; h[n] = f[1]; nm[n] = f[3] }
+		}
+		for (j = 1; j <= n; j++) print dir "/" nm[j], h[j]
+		exit
+	}' "$sources" | while read -r path hash; do
+		case "$mode:$path" in
+		upstream:*.asc) continue ;;
+		upstream:*.orig.tar.* | debian:*) ;;
+		*) continue ;;
+		esac
+		[ "$tmpl" = "$ver" ] || { path=$(ver_subst "$path" "$tmpl" "$ver"); hash=-; }
+		echo "${base%/}/$path $hash"
+	done
+}
+
+# samba_binaries VERSION ARCH BASE PACKAGES: the pool URLs of every
+# binary package of the samba source at VERSION for ARCH (and all), from
+# the stanzas of the newest build PACKAGES lists; the samba package first
+samba_binaries() {
+	local ver=$1 arch=$2 base=$3 packages=$4 tmpl
+	tmpl=$(samba_listed "$packages" | head -1)
+	[ -n "$tmpl" ] || return 1
+	awk -v t="_${tmpl#*:}_" -v tu="+samba${tmpl#*:}_" -v arch="$arch" '
+	BEGIN { RS = ""; FS = "\n" }
+	{
+		fn = ""; a = ""; p = substr($1, 10)
+		for (i = 2; i <= NF; i++) {
+			if ($i ~ /^Filename: /) fn = substr($i, 11)
+			if ($i ~ /^Architecture: /) a = substr($i, 15)
+		}
+		if (a != arch && a != "all") next
+		if (!index(fn, t) && !index(fn, tu)) next
+		print (p == "samba" ? 0 : 1), fn
+	}' "$packages" | sort -u | while read -r _ fn; do
+		echo "${base%/}/$(ver_subst "$fn" "$tmpl" "$ver")"
+	done
+}
+
+# samba_pick SERIES BASE ARCH SOURCES PACKAGES: the build of samba
+# SERIES (4.24) to test or build. Candidates, newest first: every
+# version of SERIES the indexes list, and each point release below the
+# newest in its form (4.24.8+dfsg-1~bpo13+1, 4.24.7+dfsg-1~bpo13+1, ...
+# 4.24.0+dfsg-1~bpo13+1). The first whose source (series_config's
+# SERIES_SOURCE: the orig tarball, or the whole Debian source) and samba
+# binary the mirror BASE serves is chosen. Sets PICK (its version, empty
+# if none), PICK_NEWEST (the newest listed), PICK_NOTE (one line: which,
+# and why), PICK_MISSING (what the mirror lacked, per version tried);
+# returns 1 when no build of SERIES can be had.
+samba_pick() {
+	local series=$1 base=$2 arch=$3 sources=$4 packages=$5
+	local newest cands v k p rest src bin url missing
+	PICK="" PICK_NOTE="" PICK_MISSING=""
+	PICK_NEWEST=$(samba_listed "$sources" "$packages" |
+		grep -E "^([0-9]+:)?${series//./\\.}\." | head -1)
+	newest=$PICK_NEWEST
+	if [ -z "$newest" ]; then
+		PICK_NOTE="samba $series: no version listed in the indexes"
+		return 1
+	fi
+	# newest: [E:]X.Y.P REST -> X.Y.P-1 ... X.Y.0 with the same REST
+	p=${newest#*:}
+	p=${p#"$series".}
+	rest=${p#"${p%%[!0-9]*}"}
+	p=${p%%[!0-9]*}
+	cands=$(
+		samba_listed "$sources" "$packages" |
+			grep -E "^([0-9]+:)?${series//./\\.}\."
+		for ((k = p; k >= 0; k--)); do
+			v="${series}.$k$rest"
+			[ "$newest" = "${newest#*:}" ] || v="${newest%%:*}:$v"
+			echo "$v"
+		done
+	)
+	for v in $(sort -u <<<"$cands" | ver_sort); do
+		series_config "$v"
+		missing=""
+		src=$(samba_source_files "$v" "$SERIES_SOURCE" "$base" "$sources")
+		[ -n "$src" ] || missing="source"
+		while read -r url _; do
+			[ -z "$url" ] || url_exists "$url" ||
+				missing="$missing ${url##*/}"
+		done <<<"$src"
+		bin=$(samba_binaries "$v" "$arch" "$base" "$packages" | head -1)
+		if [ -z "$bin" ] || ! url_exists "$bin"; then
+			missing="$missing ${bin##*/}"
+			[ -n "$bin" ] || missing="$missing binary"
+		fi
+		if [ -z "$missing" ]; then
+			PICK=$v
+			break
+		fi
+		PICK_MISSING="${PICK_MISSING:+$PICK_MISSING; }$v:$missing 404"
+	done
+	if [ -z "$PICK" ]; then
+		PICK_NOTE="samba $series: no build whose source and binaries the mirror serves ($PICK_MISSING)"
+		return 1
+	fi
+	if [ "$PICK" = "$newest" ]; then
+		PICK_NOTE="samba $series: tested $PICK (the newest listed; its source and binaries are on the mirror)"
+	else
+		PICK_NOTE="samba $series: tested $PICK (newest $series whose source the mirror serves; $PICK_MISSING)"
+	fi
+}

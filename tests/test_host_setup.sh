@@ -180,6 +180,105 @@ done
 check "no test kit package is in the server set${kit_on_server:+:$kit_on_server}" \
 	"[ -z '$kit_on_server' ]"
 
+# --- the rule that picks the samba build (samba_pick), against a fake
+# Debian mirror on 127.0.0.1: its indexes list 4.24.8, whose source the
+# pool no longer serves (the state of 2026-12-06), then other states
+pool="$t/archive/debian/pool/main/s/samba"
+mkdir -p "$pool"
+stanza_src() { # VERSION UPSTREAM
+	printf 'Package: samba\nBinary: samba, libldb2, samba-common\nVersion: %s\nDirectory: pool/main/s/samba\nChecksums-Sha256:\n' "$1"
+	printf ' %064d 1 samba_%s.dsc\n %064d 2 samba_%s.orig.tar.xz\n %064d 3 samba_%s.debian.tar.xz\n\n' \
+		1 "${1#*:}" 2 "$2" 3 "${1#*:}"
+}
+stanza_bin() { # PACKAGE VERSION FILE-VERSION ARCH
+	printf 'Package: %s\nVersion: %s\nArchitecture: %s\nFilename: pool/main/s/samba/%s_%s_%s.deb\n\n' \
+		"$1" "$2" "$4" "$1" "$3" "$4"
+}
+{
+	stanza_src 2:4.24.8+dfsg-1~bpo13+1 4.24.8+dfsg
+	stanza_src 2:4.24.5+dfsg-1~bpo13+1 4.24.5+dfsg
+	stanza_src 2:4.22.11+dfsg-0+deb13u1 4.22.11+dfsg
+} >"$t/sources"
+{
+	stanza_bin samba 2:4.24.8+dfsg-1~bpo13+1 4.24.8+dfsg-1~bpo13+1 amd64
+	stanza_bin libldb2 2:2.11.0+samba4.24.8+dfsg-1~bpo13+1 \
+		2.11.0+samba4.24.8+dfsg-1~bpo13+1 amd64
+	stanza_bin samba-common 2:4.24.8+dfsg-1~bpo13+1 4.24.8+dfsg-1~bpo13+1 all
+	stanza_bin samba 2:4.22.11+dfsg-0+deb13u1 4.22.11+dfsg-0+deb13u1 amd64
+} >"$t/packages"
+in_pool() { local f; for f in "$@"; do echo fake >"$pool/$f"; done; }
+# 4.24.8: binaries only; 4.24.7: orig and binaries, in no index;
+# 4.24.6: orig only; 4.24.5 (listed): nothing; 4.22.11: all of it
+in_pool samba_4.24.8+dfsg-1~bpo13+1_amd64.deb samba_4.24.7+dfsg.orig.tar.xz \
+	samba_4.24.7+dfsg-1~bpo13+1_amd64.deb \
+	libldb2_2.11.0+samba4.24.7+dfsg-1~bpo13+1_amd64.deb \
+	samba-common_4.24.7+dfsg-1~bpo13+1_all.deb samba_4.24.6+dfsg.orig.tar.xz \
+	samba_4.22.11+dfsg-0+deb13u1.dsc samba_4.22.11+dfsg.orig.tar.xz \
+	samba_4.22.11+dfsg-0+deb13u1.debian.tar.xz \
+	samba_4.22.11+dfsg-0+deb13u1_amd64.deb
+python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$t/archive" \
+	>"$t/http.log" 2>&1 &
+http_pid=$!
+trap 'kill "$http_pid" 2>/dev/null; rm -rf "$t"' EXIT
+port=""
+for _ in $(seq 50); do
+	port=$(sed -n 's/.* port \([0-9]*\) .*/\1/p' "$t/http.log")
+	[ -n "$port" ] && break
+	sleep 0.1
+done
+base="http://127.0.0.1:$port/debian"
+check "the fake mirror answers on 127.0.0.1:${port:-?}: 200 for a pool file, 404 for another" \
+	"url_exists '$base/pool/main/s/samba/samba_4.24.7+dfsg.orig.tar.xz' &&
+	 ! url_exists '$base/pool/main/s/samba/samba_4.24.8+dfsg.orig.tar.xz'"
+pick() { samba_pick "$1" "$base" amd64 "$t/sources" "$t/packages"; }
+pick 4.24
+check "4.24.8 listed, its source 404: 4.24.7 (in no index) is picked ($PICK)" \
+	"[ '$PICK' = 2:4.24.7+dfsg-1~bpo13+1 ] &&
+	 [ '$PICK_NEWEST' = 2:4.24.8+dfsg-1~bpo13+1 ]"
+check "the note names the build tested and why: $PICK_NOTE" \
+	"[ \"\$PICK_NOTE\" = 'samba 4.24: tested 2:4.24.7+dfsg-1~bpo13+1 (newest 4.24 whose source the mirror serves; 2:4.24.8+dfsg-1~bpo13+1: samba_4.24.8+dfsg.orig.tar.xz 404)' ]"
+files=$(samba_source_files 2:4.24.7+dfsg-1~bpo13+1 upstream "$base" "$t/sources")
+check "4.24.7's source (upstream): its orig tarball, no hash any index gives" \
+	"[ '$files' = '$base/pool/main/s/samba/samba_4.24.7+dfsg.orig.tar.xz -' ]"
+files=$(samba_source_files 2:4.24.8+dfsg-1~bpo13+1 upstream "$base" "$t/sources")
+check "4.24.8's (listed): its orig tarball with the index's SHA256" \
+	"[ '$files' = '$base/pool/main/s/samba/samba_4.24.8+dfsg.orig.tar.xz $(printf %064d 2)' ]"
+debs=$(samba_binaries 2:4.24.7+dfsg-1~bpo13+1 amd64 "$base" "$t/packages")
+check "4.24.7's packages, by the newest's names: samba first, libldb2, samba-common (all)" \
+	"[ \"\$(sed 's|.*/||' <<<'$debs' | tr '\n' ' ')\" = 'samba_4.24.7+dfsg-1~bpo13+1_amd64.deb libldb2_2.11.0+samba4.24.7+dfsg-1~bpo13+1_amd64.deb samba-common_4.24.7+dfsg-1~bpo13+1_all.deb ' ]"
+rm "$pool/samba_4.24.7+dfsg-1~bpo13+1_amd64.deb"
+in_pool samba_4.24.6+dfsg-1~bpo13+1_amd64.deb
+pick 4.24
+check "4.24.7's binary gone too: 4.24.6, source and binary ($PICK)" \
+	"[ '$PICK' = 2:4.24.6+dfsg-1~bpo13+1 ]"
+in_pool samba_4.24.8+dfsg.orig.tar.xz
+pick 4.24
+check "4.24.8's source back: the newest listed is picked, and said ($PICK_NOTE)" \
+	"[ '$PICK' = 2:4.24.8+dfsg-1~bpo13+1 ] &&
+	 grep -q 'the newest listed' <<<\"\$PICK_NOTE\""
+rm "$pool"/samba_4.24.*
+pick 4.24
+rc=$?
+check "no 4.24 source on the mirror: none is picked, rc 1, what is missing said" \
+	"[ $rc -eq 1 ] && [ -z '$PICK' ] &&
+	 grep -q 'no build whose source and binaries the mirror serves' <<<\"\$PICK_NOTE\" &&
+	 grep -q '2:4.24.0+dfsg-1~bpo13+1: samba_4.24.0+dfsg.orig.tar.xz samba_4.24.0+dfsg-1~bpo13+1_amd64.deb 404' <<<\"\$PICK_NOTE\""
+pick 4.22
+check "4.22 (Debian source complete): 4.22.11, unchanged ($PICK)" \
+	"[ '$PICK' = 2:4.22.11+dfsg-0+deb13u1 ]"
+rm "$pool/samba_4.22.11+dfsg-0+deb13u1.debian.tar.xz"
+in_pool samba_4.22.10+dfsg-0+deb13u1.dsc samba_4.22.10+dfsg.orig.tar.xz \
+	samba_4.22.10+dfsg-0+deb13u1_amd64.deb
+pick 4.22
+check "a Debian source needs all its files: no debian.tar for 4.22.11 or 4.22.10, none picked" \
+	"[ -z '$PICK' ] && grep -q 'samba_4.22.11+dfsg-0+deb13u1.debian.tar.xz 404' <<<\"\$PICK_NOTE\""
+in_pool samba_4.22.10+dfsg-0+deb13u1.debian.tar.xz
+pick 4.22
+check "with 4.22.10's complete: 4.22.10, the point release below ($PICK)" \
+	"[ '$PICK' = 2:4.22.10+dfsg-0+deb13u1 ]"
+kill "$http_pid"
+wait "$http_pid" 2>/dev/null
+
 # --- policy-rc.d
 POLICY_RC="$t/policy-rc.d"
 POLICY_RC_OLD_STAMP="$t/profileacl-updated"

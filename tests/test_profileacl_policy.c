@@ -355,6 +355,46 @@ static void test_would_fail(void **state UNUSED)
 	expect(&r, 0, PROFILEACL_WOULD_FAIL);
 }
 
+/*
+ * A deny ACE of the share ACL is the admin's word: only the rights the
+ * share ACL leaves out are added, never one it denies this session.
+ */
+static void test_share_denies(void **state UNUSED)
+{
+	struct profileacl_request r = owner_request();
+
+	r.share_denied = WDAC;
+	expect(&r, 0, PROFILEACL_SHARE_DENIES);
+	/* MAXIMUM_ALLOWED gets what is left: nothing here */
+	r.access_mask = MAXA;
+	expect(&r, 0, PROFILEACL_SHARE_DENIES);
+	r.grantable = WDAC | WOWN;
+	expect(&r, WOWN, PROFILEACL_GRANTED);
+	/* asking both by name: smbd refuses the denied one, so nothing */
+	r.access_mask = WDAC | WOWN;
+	expect(&r, 0, PROFILEACL_SHARE_DENIES);
+	r.access_mask = WOWN;
+	expect(&r, WOWN, PROFILEACL_GRANTED);
+
+	/* WRITE_OWNER denied, WRITE_DAC left out: WRITE_DAC only */
+	r.share_denied = WOWN;
+	r.access_mask = WOWN | READ_CONTROL;
+	expect(&r, 0, PROFILEACL_SHARE_DENIES);
+	r.access_mask = WDAC | READ_CONTROL;
+	expect(&r, WDAC, PROFILEACL_GRANTED);
+	r.access_mask = MAXA;
+	expect(&r, WDAC, PROFILEACL_GRANTED);
+
+	/* a share ACL that cannot be read denies both */
+	r.share_denied = PROFILEACL_GRANTABLE;
+	expect(&r, 0, PROFILEACL_SHARE_DENIES);
+
+	/* a deny of a right the share mask already holds changes nothing */
+	r = owner_request();
+	r.share_denied = WOWN;
+	expect(&r, WDAC, PROFILEACL_GRANTED);
+}
+
 static void test_outside_profile(void **state UNUSED)
 {
 	struct profileacl_request r = owner_request();
@@ -419,9 +459,19 @@ static void test_dispositions(void **state UNUSED)
 struct lookup_state {
 	enum profileacl_object object;
 	bool outside;
+	uint32_t denied;
 	int owner_calls;
 	int dirs_calls;
+	int share_calls;
 };
+
+static void lookup_share(struct profileacl_request *r, void *private_data)
+{
+	struct lookup_state *l = private_data;
+
+	l->share_calls++;
+	r->share_denied = l->denied;
+}
 
 static void lookup_owner(struct profileacl_request *r, void *private_data)
 {
@@ -444,6 +494,7 @@ static uint32_t decide(struct profileacl_request *r,
 		       enum profileacl_reason *reason)
 {
 	struct profileacl_lookup lookup = {
+		.share_denied = lookup_share,
 		.owner = lookup_owner,
 		.profile_dirs = lookup_dirs,
 		.private_data = l,
@@ -451,9 +502,11 @@ static uint32_t decide(struct profileacl_request *r,
 
 	l->owner_calls = 0;
 	l->dirs_calls = 0;
-	/* the glue knows neither fact before the decision asks */
+	l->share_calls = 0;
+	/* the glue knows no fact before the decision asks */
 	r->object = PROFILEACL_OBJ_UNKNOWN;
 	r->outside_profile = false;
+	r->share_denied = 0;
 	return profileacl_grant(r, &lookup, reason);
 }
 
@@ -470,6 +523,7 @@ static void test_lookups_only_when_needed(void **state UNUSED)
 
 	assert_int_equal(decide(&r, &l, &reason), WDAC);
 	assert_int_equal(reason, PROFILEACL_GRANTED);
+	assert_int_equal(l.share_calls, 1);
 	assert_int_equal(l.owner_calls, 1);
 	assert_int_equal(l.dirs_calls, 1);
 
@@ -477,8 +531,19 @@ static void test_lookups_only_when_needed(void **state UNUSED)
 	r.access_mask = FILE_READ_DATA;
 	assert_int_equal(decide(&r, &l, &reason), 0);
 	assert_int_equal(reason, PROFILEACL_NOT_ASKED);
+	assert_int_equal(l.share_calls, 0);
 	assert_int_equal(l.owner_calls, 0);
 	assert_int_equal(l.dirs_calls, 0);
+
+	/* the share ACL denies it: no owner looked up */
+	r = owner_request();
+	l.denied = WDAC;
+	assert_int_equal(decide(&r, &l, &reason), 0);
+	assert_int_equal(reason, PROFILEACL_SHARE_DENIES);
+	assert_int_equal(l.share_calls, 1);
+	assert_int_equal(l.owner_calls, 0);
+	l.denied = 0;
+	r.access_mask = FILE_READ_DATA;
 
 	/* a guest: no lookup */
 	r = owner_request();
@@ -539,7 +604,7 @@ static void test_strings(void **state UNUSED)
 {
 	enum profileacl_reason reason;
 
-	for (reason = PROFILEACL_NOT_ASKED; reason <= PROFILEACL_INHERITS_OTHER;
+	for (reason = PROFILEACL_NOT_ASKED; reason <= PROFILEACL_SHARE_DENIES;
 	     reason++) {
 		assert_string_not_equal(profileacl_reason_str(reason),
 					"unknown reason");
@@ -634,7 +699,14 @@ static void test_log_escape(void **state UNUSED)
 						  "audit: grant"),
 			    "x\\x22 user=\\x22bob\\x0aprofileacl audit: grant");
 	assert_string_equal(profileacl_log_escape(ctx, "D\\u\tc\x7f"),
-			    "D\\u\\x09c\\x7f");
+			    "D\\x5cu\\x09c\\x7f");
+	/*
+	 * every backslash starts an escape: a name holding the four
+	 * characters \x22 reads back as them, not as a quote
+	 */
+	assert_string_equal(profileacl_log_escape(ctx, "a\\x22b"),
+			    "a\\x5cx22b");
+	assert_string_equal(profileacl_log_escape(ctx, "\\\\"), "\\x5c\\x5c");
 	/* UTF-8 stays readable, spaces too (the field is quoted) */
 	assert_string_equal(profileacl_log_escape(ctx, "j\xc3\xbcrgen smith"),
 			    "j\xc3\xbcrgen smith");
@@ -829,6 +901,32 @@ static void test_in_profile_dirs(void **state UNUSED)
 	assert_true(profileacl_in_profile_dirs("anything", NULL));
 }
 
+/*
+ * Each "profile dirs" pattern stands on its own: one that cannot be made
+ * for the session (NULL) or that substituted to nothing ("") matches no
+ * folder, and the patterns after it still count.
+ */
+static void test_in_made_dirs(void **state UNUSED)
+{
+	const char *t_then_u[] = {NULL, "alice"};
+	const char *u_then_t[] = {"alice", NULL};
+	const char *none_made[] = {NULL, NULL};
+	const char *empty[] = {"", NULL, "alice.V6"};
+
+	assert_true(profileacl_in_made_dirs("alice/NTUSER.DAT", t_then_u, 2));
+	assert_true(profileacl_in_made_dirs("alice", t_then_u, 2));
+	assert_true(profileacl_in_made_dirs("alice/NTUSER.DAT", u_then_t, 2));
+	assert_false(profileacl_in_made_dirs("bob/NTUSER.DAT", t_then_u, 2));
+	/* no pattern made: nothing matches (not "no list") */
+	assert_false(profileacl_in_made_dirs("alice", none_made, 2));
+	assert_false(profileacl_in_made_dirs("alice", none_made, 0));
+	assert_false(profileacl_in_made_dirs("alice", empty, 2));
+	assert_true(profileacl_in_made_dirs("ALICE.V6/x", empty, 3));
+	/* the share root lies in no folder */
+	assert_false(profileacl_in_made_dirs("", t_then_u, 2));
+	assert_false(profileacl_in_made_dirs(".", t_then_u, 2));
+}
+
 /* Append one ELF note to buf at *off */
 static void add_note(uint8_t *buf,
 		     size_t *off,
@@ -933,6 +1031,7 @@ int main(void)
 		cmocka_unit_test(test_read_only),
 		cmocka_unit_test(test_read_share_acl),
 		cmocka_unit_test(test_would_fail),
+		cmocka_unit_test(test_share_denies),
 		cmocka_unit_test(test_outside_profile),
 		cmocka_unit_test(test_objects),
 		cmocka_unit_test(test_dispositions),
@@ -947,6 +1046,7 @@ int main(void)
 		cmocka_unit_test(test_pattern_valid),
 		cmocka_unit_test(test_wild_match),
 		cmocka_unit_test(test_in_profile_dirs),
+		cmocka_unit_test(test_in_made_dirs),
 		cmocka_unit_test(test_subst_account),
 		cmocka_unit_test(test_gnu_build_id),
 		cmocka_unit_test(test_check_build),

@@ -16,7 +16,21 @@ against the module before the review and passes now:
   - an anonymous session on a share with profile dirs = %U;
   - a pattern that substitutes to no pattern for the session (%T, the
     date and time, has slashes; a domain user's DOM\\name is another):
-    it grants nothing, and the tree connect still works.
+    the tree connect still works, and the pattern matches nothing while
+    the other patterns still count, before it or after it (issue 25).
+
+And the findings of the second review (issue 25):
+
+  - a deny ACE in the share ACL is the admin's word: the module adds only
+    what the share ACL leaves out (WRITE_DAC denied to everyone, to a
+    group the owner is in; WRITE_OWNER denied with grant = write_dac
+    write_owner), and a deny for another SID does not stop the owner;
+  - a durable disconnect whose cookie cannot be wrapped (fault injection:
+    no memory) leaves no share mode entry behind once the durable timeout
+    has passed: the scavenger cleans it up;
+  - profile dirs match the name asked for, ownership the object: a hard
+    link or a symlink in the owner's folder to her own file elsewhere is
+    granted, as the man page says; another's file behind one is not.
 
 Every wrongful-denial case runs on the module's share and, as the
 reference, on the same path through a Full share without the module: the
@@ -27,7 +41,9 @@ Run by tests/run-all.sh inside tests/netns-run.sh, as root.
 """
 
 import os
+import struct
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -37,7 +53,8 @@ from harness import (Client, Results, Server, FILE_CREATE, FILE_OPEN,
                      status_name)
 from samba import NTSTATUSError
 from samba.dcerpc import security
-from smb2raw import DurableRequest, Session, Smb1Unix, OPLOCK_BATCH
+from smb2raw import (DurableRequest, Session, Smb1Unix, OPLOCK_BATCH,
+                     _context)
 
 ROOT = os.environ.get('PROFILEACL_REVIEW_ROOT', '/tmp/profileacl-review')
 OK = 'NT_STATUS_OK'
@@ -84,7 +101,35 @@ SHARES = '''
 	path = @ROOT@/profiles
 	read only = no
 	vfs objects = profileacl acl_xattr
-	profileacl:profile dirs = %T %U
+	profileacl:profile dirs = "%T" %U
+
+[rv_home2]
+	path = @ROOT@/profiles
+	read only = no
+	vfs objects = profileacl acl_xattr
+	profileacl:profile dirs = %U "%T"
+
+[rv_deny]
+	path = @ROOT@/profiles
+	read only = no
+	vfs objects = profileacl acl_xattr
+	profileacl:grant = write_dac write_owner
+
+[rv_deny_wo]
+	path = @ROOT@/profiles
+	read only = no
+	vfs objects = profileacl acl_xattr
+	profileacl:grant = write_dac write_owner
+
+[rv_deny_grp]
+	path = @ROOT@/profiles
+	read only = no
+	vfs objects = profileacl acl_xattr
+
+[rv_deny_other]
+	path = @ROOT@/profiles
+	read only = no
+	vfs objects = profileacl acl_xattr
 
 [rv_uni]
 	path = @ROOT@/profiles
@@ -237,6 +282,181 @@ def durable_cases(R, srv):
                       'cannot be read'), 2)
 
 
+class ShortDurable(DurableRequest):
+    """A durable v2 request with a timeout of its own (milliseconds)."""
+
+    def __init__(self, timeout_ms):
+        super().__init__('v2')
+        self.timeout_ms = timeout_ms
+
+    def query(self):
+        return _context('DH2Q', struct.pack('<LL8s16s', self.timeout_ms, 0,
+                                            b'\0' * 8, self.guid))
+
+
+def share_entries(srv, name):
+    """The lines of smbstatus -L (share mode entries) naming NAME, with
+    those of no live process (--fast: a disconnected durable handle's)"""
+    out = run(*server_cmd(['smbstatus', '-s', srv.conf, '-L', '--fast']))
+    return [l for l in out.splitlines() if name in l]
+
+
+def wrap_failure_case(R, srv):
+    """A durable disconnect whose cookie cannot be wrapped: vfs_default
+    has already marked the share mode entry disconnected and closed the
+    fd. The entry must not outlive the durable timeout: the scavenger
+    removes it. No reconnect gets the handle back."""
+    name = 'wrapfail-v2.txt'
+    path = 'alice/' + name
+    s = Session('alice', 'rv_fault', 'SMB3')
+    req = ShortDurable(2000)
+    st, fid, ctx = s.create(path, WRITE_DAC | READ_CONTROL, FILE_OPEN,
+                            oplock=OPLOCK_BATCH, context=req.query())
+    R.check('wrap failure: durable WRITE_DAC open, 2 s timeout (%s)' % st,
+            fid is not None and req.granted(ctx))
+    if fid is None:
+        s.logoff()
+        return
+    R.check('wrap failure: the open has its share mode entry',
+            len(share_entries(srv, name)) == 1, share_entries(srv, name))
+    s.drop()
+    # the timeout is 2 s; the scavenger runs when it has passed
+    left = share_entries(srv, name)
+    for _ in range(40):
+        if not left:
+            break
+        time.sleep(0.5)
+        left = share_entries(srv, name)
+    R.check('wrap failure: no share mode entry is left 20 s after the '
+            'disconnect (the scavenger removed it)', not left, left)
+    log = srv.log_text()
+    R.check('wrap failure: the injection fired',
+            'pa_faultinject: disconnected alice/%s' % name in log)
+    R.check('wrap failure: the module logged the lost handle',
+            '%s: no memory to wrap the durable cookie' % path in log)
+    r = Session('alice', 'rv_fault', 'SMB3')
+    st, fid2, _ = r.create(path, WRITE_DAC | READ_CONTROL, FILE_OPEN,
+                           oplock=OPLOCK_BATCH, context=req.reconnect(fid))
+    R.check('wrap failure: the handle does not reconnect (%s)' % st,
+            fid2 is None)
+    if fid2 is not None:
+        r.close(fid2)
+    # the file is served again, with the owner's grant
+    st, fid3, _ = r.create(path, WRITE_DAC | READ_CONTROL, FILE_OPEN)
+    R.equal('wrap failure: the owner opens the file again with WRITE_DAC',
+            st, OK)
+    if fid3 is not None:
+        r.close(fid3)
+    r.logoff()
+
+
+def share_deny_cases(R, srv, cli, owner, group, bob):
+    """A deny ACE of the share ACL: the module adds only what the share
+    ACL leaves out, never what it denies this user's token."""
+    change = 'S-1-1-0:ALLOWED/0/CHANGE'
+    srv.set_share_acl('rv_deny', 'S-1-1-0:DENIED/0/0x00040000,' + change)
+    srv.set_share_acl('rv_deny_wo', 'S-1-1-0:DENIED/0/0x00080000,' + change)
+    srv.set_share_acl('rv_deny_grp', '%s:DENIED/0/0x00040000,%s' %
+                      (group, change))
+    srv.set_share_acl('rv_deny_other', '%s:DENIED/0/0x00040000,%s' %
+                      (bob, change))
+    dom = security.dom_sid(owner.rsplit('-', 1)[0])
+    dacl = security.descriptor.from_sddl(
+        'D:P(A;OICI;0x001f01ff;;;%s)(A;OICI;0x001f01ff;;;SY)' % owner, dom)
+    wd = WRITE_DAC | READ_CONTROL
+    wo = WRITE_OWNER | READ_CONTROL
+    for proto in ('SMB1', 'SMB2'):
+        ref = cli.status('alice', 'rv_full', proto, 'alice', wd)
+        R.equal('share deny: reference (Full share) lets alice open her '
+                'folder with WRITE_DAC [%s]' % proto, ref, OK)
+        # everyone denied WRITE_DAC
+        R.equal('share deny WRITE_DAC to Everyone: no WRITE_DAC open '
+                '[%s]' % proto,
+                cli.status('alice', 'rv_deny', proto, 'alice', wd), DENIED)
+        R.equal('share deny WRITE_DAC to Everyone: no DACL write through '
+                'MAXIMUM_ALLOWED [%s]' % proto,
+                write_sd(cli, 'alice', 'rv_deny', proto, 'alice',
+                         MAXIMUM_ALLOWED, dacl, security.SECINFO_DACL),
+                DENIED)
+        got = cli.status('alice', 'rv_deny', proto, 'alice', wo)
+        ref = cli.status('alice', 'rv_full', proto, 'alice', wo)
+        same_as_reference(R, 'share deny WRITE_DAC to Everyone: WRITE_OWNER, '
+                          'which it leaves out, is still granted [%s]' %
+                          proto, got, ref)
+        # WRITE_OWNER denied, with grant = write_dac write_owner
+        R.equal('share deny WRITE_OWNER to Everyone: no WRITE_OWNER open '
+                '[%s]' % proto,
+                cli.status('alice', 'rv_deny_wo', proto, 'alice', wo),
+                DENIED)
+        R.equal('share deny WRITE_OWNER to Everyone: no WRITE_DAC and '
+                'WRITE_OWNER open [%s]' % proto,
+                cli.status('alice', 'rv_deny_wo', proto, 'alice',
+                           wd | WRITE_OWNER), DENIED)
+        got = cli.status('alice', 'rv_deny_wo', proto, 'alice', wd)
+        ref = cli.status('alice', 'rv_full', proto, 'alice', wd)
+        same_as_reference(R, 'share deny WRITE_OWNER to Everyone: WRITE_DAC '
+                          'is still granted [%s]' % proto, got, ref)
+        # a group the owner is in
+        R.equal('share deny WRITE_DAC to her group %s: no WRITE_DAC open '
+                '[%s]' % (group, proto),
+                cli.status('alice', 'rv_deny_grp', proto, 'alice', wd),
+                DENIED)
+        R.equal('share deny WRITE_DAC to her group: no DACL write through '
+                'MAXIMUM_ALLOWED [%s]' % proto,
+                write_sd(cli, 'alice', 'rv_deny_grp', proto, 'alice',
+                         MAXIMUM_ALLOWED, dacl, security.SECINFO_DACL),
+                DENIED)
+        # a deny for another SID does not stop the owner
+        got = cli.status('alice', 'rv_deny_other', proto, 'alice', wd)
+        ref = cli.status('alice', 'rv_full', proto, 'alice', wd)
+        same_as_reference(R, 'share deny WRITE_DAC to bob: alice is still '
+                          'granted [%s]' % proto, got, ref)
+        got = write_sd(cli, 'alice', 'rv_deny_other', proto, 'alice',
+                       MAXIMUM_ALLOWED, dacl, security.SECINFO_DACL)
+        ref = write_sd(cli, 'alice', 'rv_full', proto, 'alice',
+                       MAXIMUM_ALLOWED, dacl, security.SECINFO_DACL)
+        same_as_reference(R, 'share deny WRITE_DAC to bob: alice writes '
+                          'her DACL through MAXIMUM_ALLOWED [%s]' % proto,
+                          got, ref)
+        R.equal('share deny WRITE_DAC to bob: bob gains nothing in her '
+                'folder [%s]' % proto,
+                cli.status('bob', 'rv_deny_other', proto, 'alice', wd),
+                DENIED)
+
+
+def link_cases(R, srv, cli):
+    """profile dirs (%U) match the name asked for, ownership the object
+    behind it: a hard link or a symlink in alice's folder to her own file
+    outside it is granted (as docs/vfs_profileacl.8.xml says), the file
+    by its own name is not, and bob's file behind a link in her folder
+    gives her nothing."""
+    top = os.path.join(srv.share_root, 'profiles')
+    cli.conn('alice', 'rv_full', 'SMB2').savefile('alice-elsewhere.txt', b'x')
+    cli.conn('bob', 'rv_full', 'SMB2').savefile('bob-elsewhere.txt', b'x')
+    os.link(os.path.join(top, 'alice-elsewhere.txt'),
+            os.path.join(top, 'alice', 'hardlink.txt'))
+    os.symlink('../alice-elsewhere.txt',
+               os.path.join(top, 'alice', 'symlink.txt'))
+    os.link(os.path.join(top, 'bob-elsewhere.txt'),
+            os.path.join(top, 'alice', 'bobs-hardlink.txt'))
+    wd = WRITE_DAC | READ_CONTROL
+    for proto in ('SMB1', 'SMB2'):
+        R.equal('links: her file outside her folder, by its own name: '
+                'refused (outside the profile dirs) [%s]' % proto,
+                cli.status('alice', 'rv_dirs', proto, 'alice-elsewhere.txt',
+                           wd), DENIED)
+        for link in ('hardlink.txt', 'symlink.txt'):
+            got = cli.status('alice', 'rv_dirs', proto, 'alice/' + link, wd)
+            ref = cli.status('alice', 'rv_full', proto, 'alice/' + link, wd)
+            same_as_reference(R, 'links: alice/%s to her own file outside '
+                              'her folder is granted, as documented [%s]' %
+                              (link, proto), got, ref)
+        R.equal('links: bob\'s file behind a hard link in her folder gives '
+                'alice nothing [%s]' % proto,
+                cli.status('alice', 'rv_dirs', proto,
+                           'alice/bobs-hardlink.txt', wd), DENIED)
+
+
 def main():
     PASSWORDS[SPACE_UNIX] = 'Anna-pw-3'
     PASSWORDS[SPACE_NAME] = PASSWORDS[SPACE_UNIX]
@@ -252,6 +472,7 @@ def main():
                 share_acls={'rv': 'CHANGE', 'rv_full': 'FULL',
                             'rv_plain': 'CHANGE', 'rv_dirs': 'CHANGE',
                             'rv_guest': 'FULL', 'rv_home': 'CHANGE',
+                            'rv_home2': 'CHANGE',
                             'rv_uni': 'CHANGE', 'rv_wo': 'CHANGE',
                             'rv_fault': 'CHANGE'})
     # alice may open with SYSTEM_SECURITY (the SACL case)
@@ -270,7 +491,16 @@ def main():
         owner = str(sd.owner_sid)
         dom = security.dom_sid(owner.rsplit('-', 1)[0])
         sddl = 'D:P(A;;0x001f01ff;;;%s)(A;;0x001f01ff;;;SY)' % owner
-        for name in ('sacl', 'posix', 'reconnectfail-v1', 'reconnectfail-v2'):
+        fnum = c.create('alice', DesiredAccess=READ_CONTROL)
+        group = str(c.get_sd(fnum, security.SECINFO_GROUP).group_sid)
+        c.close(fnum)
+        b = cli.conn('bob', 'rv_full', 'SMB2')
+        b.mkdir('bob')
+        fnum = b.create('bob', DesiredAccess=READ_CONTROL)
+        bob_sid = str(b.get_sd(fnum, security.SECINFO_OWNER).owner_sid)
+        b.close(fnum)
+        for name in ('sacl', 'posix', 'reconnectfail-v1', 'reconnectfail-v2',
+                     'wrapfail-v2'):
             c.savefile('alice/%s.txt' % name, b'data')
         for kind in ('v1', 'v2'):
             for access in (WRITE_DAC | READ_CONTROL, MAXIMUM_ALLOWED,
@@ -349,22 +579,32 @@ def main():
                               'listing [%s]' % proto, got, ref)
 
         # a pattern that substitutes to no pattern (%T: a date with
-        # slashes): the session connects, and that decision grants nothing
+        # slashes): the session connects, that pattern matches nothing,
+        # and the other pattern still counts, before it or after it
         for proto in ('SMB1', 'SMB2'):
-            try:
-                cli.conn('alice', 'rv_home', proto).list('')
-                st = OK
-            except NTSTATUSError as e:
-                st = status_name(e.args[0])
-            R.equal('profile dirs = %%T %%U: alice connects [%s]' % proto,
-                    st, OK)
-            if st != OK:
-                continue
-            R.equal('profile dirs = %%T %%U: no grant while %%T gives no '
-                    'pattern [%s]' % proto,
-                    cli.status('alice', 'rv_home', proto, 'alice',
-                               WRITE_DAC | READ_CONTROL), DENIED)
-        R.check('profile dirs = %T %U: the log says why',
+            for share, dirs in (('rv_home', '"%T" %U'),
+                                ('rv_home2', '%U "%T"')):
+                try:
+                    cli.conn('alice', share, proto).list('')
+                    st = OK
+                except NTSTATUSError as e:
+                    st = status_name(e.args[0])
+                R.equal('profile dirs = %s: alice connects [%s]' %
+                        (dirs, proto), st, OK)
+                if st != OK:
+                    continue
+                got = cli.status('alice', share, proto, 'alice',
+                                 WRITE_DAC | READ_CONTROL)
+                ref = cli.status('alice', 'rv_full', proto, 'alice',
+                                 WRITE_DAC | READ_CONTROL)
+                same_as_reference(R, 'profile dirs = %s: %%U still counts '
+                                  'while %%T gives no pattern [%s]' %
+                                  (dirs, proto), got, ref)
+                R.equal('profile dirs = %s: bob gains nothing in her '
+                        'folder [%s]' % (dirs, proto),
+                        cli.status('bob', share, proto, 'alice',
+                                   WRITE_DAC | READ_CONTROL), DENIED)
+        R.check('profile dirs = "%T" %U: the log says why %T matches nothing',
                 'pattern "%T" gives "' in srv.log_text())
 
         # a POSIX ACL through a handle granted only WRITE_OWNER (SMB1)
@@ -384,6 +624,9 @@ def main():
                               'WRITE_OWNER', got[1], ref[1])
 
         durable_cases(R, srv)
+        wrap_failure_case(R, srv)
+        share_deny_cases(R, srv, cli, owner, group, bob_sid)
+        link_cases(R, srv, cli)
 
         log = srv.log_text()
         R.check('smbd logged no panic', 'PANIC' not in log and

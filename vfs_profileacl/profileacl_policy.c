@@ -45,6 +45,7 @@ uint32_t profileacl_grant(struct profileacl_request *r,
 	uint32_t grantable = r->grantable & PROFILEACL_GRANTABLE;
 	uint32_t wanted;
 	uint32_t missing;
+	uint32_t denied;
 
 	/*
 	 * The bits the share mask lacks and this request would use:
@@ -99,6 +100,22 @@ uint32_t profileacl_grant(struct profileacl_request *r,
 		  ~(r->share_mask | wanted);
 	if (!maximum && missing != 0) {
 		*reason = PROFILEACL_WOULD_FAIL;
+		return 0;
+	}
+
+	/*
+	 * A deny ACE of the share ACL is the admin's word: the module adds
+	 * only what the share ACL leaves out, never what it denies this
+	 * session. A request naming a denied right fails in smbd whatever
+	 * else is added: widen nothing then.
+	 */
+	if (lookup != NULL && lookup->share_denied != NULL) {
+		lookup->share_denied(r, lookup->private_data);
+	}
+	denied = wanted & r->share_denied;
+	wanted &= ~denied;
+	if (wanted == 0 || (!maximum && (mapped & denied) != 0)) {
+		*reason = PROFILEACL_SHARE_DENIES;
 		return 0;
 	}
 
@@ -202,6 +219,8 @@ const char *profileacl_reason_str(enum profileacl_reason reason)
 	case PROFILEACL_INHERITS_OTHER:
 		return "inherit owner: the new object would belong to the "
 		       "folder's owner";
+	case PROFILEACL_SHARE_DENIES:
+		return "the share ACL denies this user the right";
 	}
 	return "unknown reason";
 }
@@ -277,7 +296,7 @@ bool profileacl_parse_facility(const char *name, int *value)
 
 static bool profileacl_log_escaped(unsigned char c)
 {
-	return c < 0x20 || c == 0x7f || c == '"';
+	return c < 0x20 || c == 0x7f || c == '"' || c == '\\';
 }
 
 char *profileacl_log_escape(TALLOC_CTX *mem_ctx, const char *str)
@@ -507,6 +526,25 @@ bool profileacl_in_profile_dirs(const char *path, const char *const *patterns)
 	}
 	for (i = 0; patterns[i] != NULL; i++) {
 		if (wild_match_n(patterns[i], path, len)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+bool profileacl_in_made_dirs(const char *path,
+			     const char *const *made,
+			     size_t n)
+{
+	const char *one[2] = {NULL, NULL};
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (made[i] == NULL || made[i][0] == '\0') {
+			continue;
+		}
+		one[0] = made[i];
+		if (profileacl_in_profile_dirs(path, one)) {
 			return true;
 		}
 	}

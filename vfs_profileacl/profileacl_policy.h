@@ -76,6 +76,11 @@ struct profileacl_request {
 	bool forced_user;     /* "force user": no person owns */
 	bool outside_profile; /* outside the profile dirs */
 	/*
+	 * The grantable rights a deny ACE of the share ACL refuses this
+	 * session: the admin's word, never overridden.
+	 */
+	uint32_t share_denied;
+	/*
 	 * "inherit owner": a new object belongs to the owner of its
 	 * parent folder, whose state is in parent.
 	 */
@@ -99,16 +104,19 @@ enum profileacl_reason {
 	PROFILEACL_OWNER_UNKNOWN,
 	PROFILEACL_ROOT,	   /* uid 0 is nobody's profile owner */
 	PROFILEACL_INHERITS_OTHER, /* new object would be another's */
+	PROFILEACL_SHARE_DENIES,   /* the share ACL denies the right */
 };
 
 /*
  * The facts that cost a system call or a substitution, looked up by the
- * decision only once the answer can still change it. owner fills in
- * r->object (and r->inherit_owner, r->parent for an absent object);
- * profile_dirs, NULL when no profile dirs are configured, sets
- * r->outside_profile.
+ * decision only once the answer can still change it. share_denied sets
+ * r->share_denied (all of PROFILEACL_GRANTABLE when the share ACL cannot
+ * be read); owner fills in r->object (and r->inherit_owner, r->parent
+ * for an absent object); profile_dirs, NULL when no profile dirs are
+ * configured, sets r->outside_profile.
  */
 struct profileacl_lookup {
+	void (*share_denied)(struct profileacl_request *r, void *private_data);
 	void (*owner)(struct profileacl_request *r, void *private_data);
 	void (*profile_dirs)(struct profileacl_request *r, void *private_data);
 	void *private_data;
@@ -171,10 +179,11 @@ bool profileacl_parse_facility(const char *name, int *value);
 
 /*
  * STR for a quoted field of an audit line, on mem_ctx: every byte below
- * 0x20, 0x7f and '"' written as \xNN, all else as it is (UTF-8 and the
- * backslash of DOMAIN\user stay readable). A name cannot end the field,
- * fake another field or start a new line. NULL STR gives "(null)"; NULL
- * on no memory.
+ * 0x20, 0x7f, '"' and '\\' written as \xNN, all else as it is (UTF-8
+ * stays readable). A name cannot end the field, fake another field or
+ * start a new line, and every \ in the field starts an escape, so a name
+ * holding the text "\x22" reads back as that text, not as a quote. NULL
+ * STR gives "(null)"; NULL on no memory.
  */
 char *profileacl_log_escape(TALLOC_CTX *mem_ctx, const char *str);
 bool profileacl_parse_priority(const char *name, int *value);
@@ -223,6 +232,19 @@ bool profileacl_wild_match(const char *pattern, const char *name);
  * profile folder, whatever the pattern.
  */
 bool profileacl_in_profile_dirs(const char *path, const char *const *patterns);
+
+/*
+ * Does PATH lie in (or is it) a top-level folder matching one of the N
+ * patterns MADE, the "profile dirs" patterns as substituted for one
+ * session? Each pattern stands on its own: a NULL entry (a pattern that
+ * could not be made for this session) and an empty one (it substituted
+ * to nothing) match no folder, and the others still count. With no
+ * pattern made, nothing matches: unlike profileacl_in_profile_dirs(),
+ * an empty result never means "no list".
+ */
+bool profileacl_in_made_dirs(const char *path,
+			     const char *const *made,
+			     size_t n);
 
 /*
  * The durable cookie of a handle whose rights the module decided is

@@ -218,7 +218,8 @@ static char *profileacl_dir_pattern(TALLOC_CTX *mem_ctx,
 		DBG_ERR("share [%s]: \"profileacl:profile dirs\" pattern "
 			"\"%s\" gives \"%s\" for this session; a pattern "
 			"names one top-level folder, with * and ? "
-			"wildcards\n",
+			"wildcards: it matches nothing, the other patterns "
+			"still count\n",
 			service,
 			raw,
 			pattern);
@@ -717,44 +718,13 @@ static void profileacl_lookup_owner(struct profileacl_request *r,
 }
 
 /*
- * Does PATH lie in the folder of the "profile dirs" pattern RAW for the
- * session now in force? *BROKEN when the pattern cannot be made.
- */
-static bool profileacl_dir_matches(struct connection_struct *conn,
-				   const char *path,
-				   const char *raw,
-				   bool account_u,
-				   bool *broken)
-{
-	const char *one[2] = {NULL, NULL};
-	char *pattern = NULL;
-	bool in = false;
-
-	pattern = profileacl_dir_pattern(talloc_tos(), conn, raw, account_u);
-	if (pattern == NULL) {
-		*broken = true;
-		return false;
-	}
-	DBG_INFO("share [%s]: \"profileacl:profile dirs\" pattern \"%s\" is "
-		 "\"%s\" for this session (%%U: %s)\n",
-		 lp_const_servicename(SNUM(conn)),
-		 raw,
-		 pattern,
-		 account_u ? "account name" : "smbd's");
-	if (pattern[0] != '\0') {
-		one[0] = pattern;
-		in = profileacl_in_profile_dirs(path, one);
-	}
-	TALLOC_FREE(pattern);
-	return in;
-}
-
-/*
  * The policy's profile dirs lookup, for the session now in force. A
- * pattern with %U matches with the account name (what Windows names the
- * folder in a domain) or with smbd's %U (the name the client sent, what
- * a username map needs); ownership still decides. A pattern smbd cannot
- * make grants nothing.
+ * pattern with %U is made twice, each a folder of one session: with %U
+ * as the account name (what Windows names the folder in a domain) and
+ * as smbd's %U (the name the client sent, what a username map needs);
+ * ownership still decides. Each pattern stands on its own: one smbd
+ * cannot make for this session (profileacl_dir_pattern() logs it)
+ * matches nothing, and the others still count.
  */
 static void profileacl_lookup_dirs(struct profileacl_request *r,
 				   void *private_data)
@@ -764,36 +734,114 @@ static void profileacl_lookup_dirs(struct profileacl_request *r,
 	const char *path = (d->fsp != NULL) ? d->fsp->fsp_name->base_name
 					    : d->smb_fname->base_name;
 	char **dirs = d->config->profile_dirs;
+	size_t n = str_list_length((const char **)dirs);
+	char **made = NULL;
 	size_t i;
 
 	r->outside_profile = true;
-	for (i = 0; dirs[i] != NULL; i++) {
-		bool unusable = false;
-		bool broken = false;
+	made = talloc_zero_array(talloc_tos(), char *, 2 * n);
+	if (made == NULL) {
+		DBG_ERR("no memory for the profile dirs of %s\n", path);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (strstr(dirs[i], "%U") != NULL) {
+			made[2 * i] = profileacl_dir_pattern(made,
+							     conn,
+							     dirs[i],
+							     true);
+		}
+		made[2 * i + 1] =
+			profileacl_dir_pattern(made, conn, dirs[i], false);
+		DBG_INFO("share [%s]: \"profileacl:profile dirs\" pattern "
+			 "\"%s\" is \"%s\" (%%U: account name) and \"%s\" "
+			 "(%%U: smbd's) for this session\n",
+			 lp_const_servicename(SNUM(conn)),
+			 dirs[i],
+			 made[2 * i] != NULL ? made[2 * i] : "(none)",
+			 made[2 * i + 1] != NULL ? made[2 * i + 1] : "(none)");
+	}
+	r->outside_profile = !profileacl_in_made_dirs(path,
+						      (const char *const *)made,
+						      2 * n);
+	TALLOC_FREE(made);
+}
 
-		/* an account name that names no folder just does not match */
-		if (strstr(dirs[i], "%U") != NULL &&
-		    profileacl_dir_matches(conn,
-					   path,
-					   dirs[i],
-					   true,
-					   &unusable)) {
-			r->outside_profile = false;
-			return;
-		}
-		if (profileacl_dir_matches(conn,
-					   path,
-					   dirs[i],
-					   false,
-					   &broken)) {
-			r->outside_profile = false;
-			return;
-		}
-		if (broken) {
-			/* A pattern that cannot be made grants nothing */
-			return;
+/*
+ * The policy's share ACL lookup: the grantable rights a deny ACE of the
+ * share's security descriptor refuses this session's token. smbd's own
+ * access check answers it, on the share's descriptor with an allow of
+ * every grantable right for the user appended after its last ACE: a
+ * right still refused is denied by an ACE before it (or the descriptor
+ * gives nothing at all), one the share ACL merely leaves out is not.
+ * Generic rights in a deny ACE count as the file rights they stand for.
+ * A descriptor that cannot be read denies everything.
+ */
+static void profileacl_lookup_share_denied(struct profileacl_request *r,
+					   void *private_data)
+{
+	struct profileacl_decision *d = private_data;
+	struct connection_struct *conn = d->handle->conn;
+	const struct security_token *token = conn->session_info->security_token;
+	const char *service = lp_const_servicename(SNUM(conn));
+	TALLOC_CTX *frame = talloc_stackframe();
+	struct security_descriptor *psd = NULL;
+	struct security_ace ace;
+	size_t sd_size = 0;
+	uint32_t bits[] = {SEC_STD_WRITE_DAC, SEC_STD_WRITE_OWNER};
+	uint32_t granted;
+	uint32_t i;
+	NTSTATUS status;
+
+	r->share_denied = PROFILEACL_GRANTABLE;
+	if (token == NULL || token->num_sids <= PRIMARY_USER_SID_INDEX) {
+		DBG_WARNING("share [%s]: the session has no token; the share "
+			    "ACL cannot be asked, nothing is granted\n",
+			    service);
+		goto done;
+	}
+	psd = get_share_security(frame, service, &sd_size);
+	if (psd == NULL) {
+		DBG_WARNING("share [%s]: the share ACL cannot be read; "
+			    "nothing is granted\n",
+			    service);
+		goto done;
+	}
+	for (i = 0; psd->dacl != NULL && i < psd->dacl->num_aces; i++) {
+		struct security_ace *a = &psd->dacl->aces[i];
+
+		if (a->type == SEC_ACE_TYPE_ACCESS_DENIED ||
+		    a->type == SEC_ACE_TYPE_ACCESS_DENIED_OBJECT) {
+			se_map_generic(&a->access_mask, &file_generic_mapping);
 		}
 	}
+	init_sec_ace(&ace,
+		     &token->sids[PRIMARY_USER_SID_INDEX],
+		     SEC_ACE_TYPE_ACCESS_ALLOWED,
+		     PROFILEACL_GRANTABLE,
+		     0);
+	status = security_descriptor_dacl_add(psd, &ace);
+	if (!NT_STATUS_IS_OK(status)) {
+		DBG_WARNING("share [%s]: %s; nothing is granted\n",
+			    service,
+			    nt_errstr(status));
+		goto done;
+	}
+	r->share_denied = 0;
+	for (i = 0; i < ARRAY_SIZE(bits); i++) {
+		status = se_access_check(psd, token, bits[i], &granted);
+		if (!NT_STATUS_IS_OK(status)) {
+			r->share_denied |= bits[i];
+		}
+	}
+	if (r->share_denied != 0) {
+		DBG_INFO("share [%s]: the share ACL denies %s to %s\n",
+			 service,
+			 profileacl_rights_str(r->share_denied),
+			 conn->session_info->unix_info->unix_name);
+	}
+done:
+	TALLOC_FREE(frame);
 }
 
 /* Does this request ask for a right the share mask lacks? (cheap) */
@@ -847,6 +895,7 @@ static uint32_t profileacl_decide(vfs_handle_struct *handle,
 		.uid = get_current_uid(conn),
 	};
 	lookup = (struct profileacl_lookup){
+		.share_denied = profileacl_lookup_share_denied,
 		.owner = profileacl_lookup_owner,
 		.profile_dirs = (config->profile_dirs != NULL)
 					? profileacl_lookup_dirs
@@ -1154,7 +1203,28 @@ static NTSTATUS profileacl_durable_disconnect(struct vfs_handle_struct *handle,
 	if (!NT_STATUS_IS_OK(status) || !wrapped) {
 		return status;
 	}
-	return profileacl_cookie_wrap(mem_ctx, new_cookie);
+	status = profileacl_cookie_wrap(mem_ctx, new_cookie);
+	if (NT_STATUS_IS_OK(status)) {
+		return status;
+	}
+	/*
+	 * vfs_default has marked the share mode entry disconnected and
+	 * closed the fd: an error now would make smbd close the handle as if
+	 * it were still open, which finds no entry to remove, and the
+	 * scavenger would never hear of the disconnected one. The plain
+	 * cookie must not be stored either, as any share could reconnect it
+	 * undecided. So the disconnect succeeds with an empty cookie, which
+	 * no share reconnects (vfs_default cannot parse it): the handle is
+	 * lost to its client, and smbd's scavenger removes the entry once
+	 * the durable timeout passes.
+	 */
+	DBG_ERR("%s: no memory to wrap the durable cookie (%s); the handle "
+		"cannot be reconnected and is cleaned up by the scavenger\n",
+		fsp_str_dbg(fsp),
+		nt_errstr(status));
+	data_blob_free(new_cookie);
+	*new_cookie = data_blob_null;
+	return NT_STATUS_OK;
 }
 
 /*

@@ -12,6 +12,12 @@
  *   reconnectfail-*  fstat of a handle once its durable reconnect has
  *                returned: vfs_profileacl's decision on the reconnected
  *                handle, and so its error path
+ *   wrapfail-*   a durable disconnect that vfs_default has done (share mode
+ *                entry marked disconnected, fd closed) hands up a cookie
+ *                too long to copy, so that vfs_profileacl's wrap of it
+ *                fails for want of memory, as talloc fails. Only for
+ *                handles vfs_profileacl wraps (opened with a right it
+ *                granted): nothing else may read that cookie
  *   racechown-*  a race: once opened, the object is given to the uid in
  *                "pa_faultinject:race uid", between profileacl's check
  *                of the name and its check of the opened handle
@@ -198,6 +204,32 @@ pa_faultinject_durable_reconnect(struct vfs_handle_struct *handle,
 	return status;
 }
 
+static NTSTATUS
+pa_faultinject_durable_disconnect(struct vfs_handle_struct *handle,
+				  struct files_struct *fsp,
+				  const DATA_BLOB old_cookie,
+				  TALLOC_CTX *mem_ctx,
+				  DATA_BLOB *new_cookie)
+{
+	NTSTATUS status;
+
+	status = SMB_VFS_NEXT_DURABLE_DISCONNECT(handle,
+						 fsp,
+						 old_cookie,
+						 mem_ctx,
+						 new_cookie);
+	if (NT_STATUS_IS_OK(status) &&
+	    name_has_prefix(fsp->fsp_name->base_name, "wrapfail-")) {
+		/* talloc refuses any size above 256 MiB (MAX_TALLOC_SIZE) */
+		new_cookie->length = 0x10000000;
+		DBG_ERR("pa_faultinject: disconnected %s: its cookie claims "
+			"%zu bytes\n",
+			fsp_str_dbg(fsp),
+			new_cookie->length);
+	}
+	return status;
+}
+
 static int pa_faultinject_fstat(vfs_handle_struct *handle,
 				files_struct *fsp,
 				SMB_STRUCT_STAT *sbuf)
@@ -219,6 +251,7 @@ static struct vfs_fn_pointers pa_faultinject_fns = {
 	.create_file_fn = pa_faultinject_create_file,
 	.fstat_fn = pa_faultinject_fstat,
 	.durable_reconnect_fn = pa_faultinject_durable_reconnect,
+	.durable_disconnect_fn = pa_faultinject_durable_disconnect,
 };
 
 NTSTATUS samba_init_module(TALLOC_CTX *ctx);

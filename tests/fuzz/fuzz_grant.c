@@ -31,6 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.share_mask = w[1],
 		.create_disposition = w[2] % 8,
 		.grantable = w[3],
+		.share_denied = w[4],
 		.guest = flags & 1,
 		.read_only = flags & 2,
 		.forced_user = flags & 4,
@@ -51,6 +52,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 	if (granted & r.share_mask) {
+		abort();
+	}
+	/* never a right a deny ACE of the share ACL refuses */
+	if (granted & r.share_denied) {
 		abort();
 	}
 	if ((granted != 0) != (reason == PROFILEACL_GRANTED)) {

@@ -7,7 +7,7 @@
 #   /usr/bin/python3 samba-src/current/buildtools/bin/waf configure build
 #
 # Outputs: build/profileacl.so, build/test_profileacl_policy,
-# build/vfs_profileacl.8
+# build/vfs_profileacl.8, build/profileacl-rebuild.8
 
 import glob
 import os
@@ -271,3 +271,10 @@ def build(bld):
         source='docs/vfs_profileacl.8.xml',
         target='vfs_profileacl.8',
         install_path='${MANDIR}/man8')
+
+    # profileacl-rebuild comes with the Debian package alone, and its
+    # page with it (debian/rules)
+    bld(rule='${XSLTPROC} --nonet --xinclude -o ${TGT} ${MAN_XSL} ${SRC}',
+        source='docs/profileacl-rebuild.8.xml',
+        target='profileacl-rebuild.8',
+        install_path=None)

@@ -10,8 +10,11 @@
 # PROFILEACL_DEB_DIR: another folder than build/ for deb/ and deb-work/
 # (the update test builds while the install test does).
 #
+# Next to the .deb files: the .changes and .buildinfo of the build.
+#
 # The package version names the samba build it is for
-# (0.1.0+samba4.17.12+dfsg+0+deb12u4), and it depends on exactly that build.
+# (0.1.0+samba4.17.12+dfsg+0+deb12u4); it depends on that samba release
+# series, and its load guard ties the module to the exact build.
 set -euo pipefail
 release=${1:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,7 +51,7 @@ samba-vfs-profileacl ($version) unstable; urgency=medium
 
   * Built for samba $samba.
 
- -- vfs_profileacl authors <profileacl@localhost>  $(date -R)
+ -- $(sed -n 's/^Maintainer: //p' debian/control)  $(date -R)
 
 $(cat debian/changelog)
 CHANGELOG
@@ -66,6 +69,7 @@ fi || {
 	tail -30 "$out/build.log" >&2
 	exit 1
 }
-mv "$work"/*.deb "$out/"
+# the .changes and .buildinfo too: lintian checks the upload as a whole
+mv "$work"/*.deb "$work"/*.changes "$work"/*.buildinfo "$out/"
 rm -rf "$work"
 ls "$out"/*.deb

@@ -3,7 +3,7 @@
 # page in the man path; the integration suite then runs against the
 # installed module with no preload or path tricks; make uninstall removes
 # exactly what was installed. Then the same with the Debian package:
-# build, install, integration suite, purge.
+# build, lintian, install, integration suite, purge.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -60,6 +60,21 @@ if [ -f "$deb" ]; then
 	dep=$(dpkg-deb -f "$deb" Depends)
 	check "the package depends on the samba series: $want" \
 		"grep -qF '$want' <<<'$dep'"
+	# Debian's lintian, default profile, on the build's .changes: the
+	# .deb, the dbgsym .deb and the .buildinfo. Only E: and W: fail;
+	# -I shows the I: lines in the log, and the override of an I: tag
+	# (vfs_profileacl.8, a module's page) proves it read the .deb.
+	changes="${deb%.deb}.changes"
+	lintian -I --show-overrides "$changes" >"$log/lintian" 2>&1
+	rc=$?
+	check "lintian runs on $(basename "$changes") (exit status $rc)" \
+		"[ $rc -eq 0 ] && grep -qF ' $(basename "$deb")' '$changes'"
+	check "lintian read the package: its override for vfs_profileacl.8 shows" \
+		"grep -q '^O: samba-vfs-profileacl: spare-manual-page' '$log/lintian'"
+	check "lintian: no E: line" "! grep -q '^E:' '$log/lintian'" ||
+		grep '^E:' "$log/lintian"
+	check "lintian: no W: line" "! grep -q '^W:' '$log/lintian'" ||
+		grep '^W:' "$log/lintian"
 	check "the package carries profileacl-rebuild and its trigger" \
 		"dpkg-deb -c '$deb' >'$log/contents' &&
 		 grep -q 'usr/sbin/profileacl-rebuild' '$log/contents' &&
@@ -70,6 +85,14 @@ if [ -f "$deb" ]; then
 	check "dpkg -i installs $so" "[ -f '$so' ]"
 	check "dpkg -i installs the man page" \
 		"[ -f /usr/share/man/man8/vfs_profileacl.8.gz ]"
+	check "man finds profileacl-rebuild(8): its options, exit status, files" \
+		"MANWIDTH=80 man profileacl-rebuild >'$log/man' 2>&1 &&
+		 grep -q '^OPTIONS' '$log/man' && grep -q '^EXIT STATUS' '$log/man' &&
+		 grep -q '^FILES' '$log/man' && grep -q -- '--status' '$log/man' &&
+		 grep -q -- '--force' '$log/man'"
+	# Debian's hardening=+all: with relro, a read-only GOT once loaded
+	check "the packaged module is linked with -z now (BIND_NOW)" \
+		"readelf -d '$so' | grep -q 'FLAGS.*BIND_NOW'"
 	check "profileacl-rebuild --status: current" \
 		"profileacl-rebuild --status >'$log/status' 2>&1"
 	# what a samba update does to the package: dpkg activates its file

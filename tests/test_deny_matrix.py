@@ -23,7 +23,10 @@ module's rules (not from its code):
   refuses every tree connect (checked apart from the matrix).
 
 Wrongful grants (the module share gives more than expected) and wrongful
-denials (less) are counted separately; both must be 0.
+denials (less) are counted separately; both must be 0. A MAXIMUM_ALLOWED
+handle's DACL write counts as refused only when it answers
+NT_STATUS_ACCESS_DENIED; any other error, on any of the shares compared,
+fails the case (an error), so that it cannot pass for the twin's refusal.
 
 A case whose reference proves nothing fails too (a premise failure): where
 the rule applies, the Full share must give the owner what the file ACL
@@ -164,8 +167,10 @@ def personal(sid):
 
 def outcome(sess, user, share, proto, path, access, dacl):
     """OK / a status for opens; for MAXIMUM_ALLOWED: WD when the handle
-    can write the DACL (the object's own DACL is written back), else
-    noWD."""
+    can write the DACL (the object's own DACL is written back), noWD when
+    the write is refused with NT_STATUS_ACCESS_DENIED, and ERROR_PREFIX
+    and the status for any other failure of the write: that is no
+    refusal, and fails the case whatever the other shares give."""
     try:
         c = sess.conn(user, share, proto)
     except NTSTATUSError as e:
@@ -181,10 +186,16 @@ def outcome(sess, user, share, proto, path, access, dacl):
         try:
             c.set_sd(fnum, dacl, security.SECINFO_DACL)
             return 'WD'
-        except NTSTATUSError:
-            return 'noWD'
+        except NTSTATUSError as e:
+            st = status_name(e.args[0])
+            if st == 'NT_STATUS_ACCESS_DENIED':
+                return 'noWD'
+            return ERROR_PREFIX + st
     finally:
         c.close(fnum)
+
+
+ERROR_PREFIX = 'set DACL failed: '
 
 
 # objects whose file ACL withholds WRITE_DAC from their owner: an OWNER
@@ -402,7 +413,7 @@ def main():
         srv.start()
         stop = srv.stop
     R = Results()
-    grants = denials = premises = 0
+    grants = denials = premises = errors = 0
     try:
         # objects are made through maker, cases run against srv
         make = Client(maker)
@@ -495,6 +506,15 @@ def main():
             if premise:
                 premises += 1
                 print('FAIL PREMISE: %s: %s' % (name, premise))
+            broken = [r for r in (got, twin_res, expected)
+                      if r.startswith(ERROR_PREFIX)]
+            if broken:
+                errors += 1
+                R.failed += 1
+                R.failures.append(name)
+                print('FAIL ERROR: %s: got %s, expected %s (twin %s)' %
+                      (name, got, expected, twin_res))
+                continue
             if got == expected:
                 if premise:
                     R.failed += 1
@@ -585,6 +605,8 @@ def main():
         premises += dpremises
         print('deny matrix: %d cases whose reference proves nothing '
               '(premise failures)' % premises)
+        print('deny matrix: %d cases whose DACL write failed with an '
+              'error other than NT_STATUS_ACCESS_DENIED' % errors)
         print('deny matrix: %d cases, %d wrongful grants, %d wrongful '
               'denials' % (cases, grants, denials))
     finally:

@@ -737,6 +737,7 @@ static void profileacl_lookup_dirs(struct profileacl_request *r,
 	size_t n = str_list_length((const char **)dirs);
 	char **made = NULL;
 	size_t i;
+	size_t k;
 
 	r->outside_profile = true;
 	made = talloc_zero_array(talloc_tos(), char *, 2 * n);
@@ -753,13 +754,18 @@ static void profileacl_lookup_dirs(struct profileacl_request *r,
 		}
 		made[2 * i + 1] =
 			profileacl_dir_pattern(made, conn, dirs[i], false);
-		DBG_INFO("share [%s]: \"profileacl:profile dirs\" pattern "
-			 "\"%s\" is \"%s\" (%%U: account name) and \"%s\" "
-			 "(%%U: smbd's) for this session\n",
-			 lp_const_servicename(SNUM(conn)),
-			 dirs[i],
-			 made[2 * i] != NULL ? made[2 * i] : "(none)",
-			 made[2 * i + 1] != NULL ? made[2 * i + 1] : "(none)");
+		for (k = 2 * i; k < 2 * i + 2; k++) {
+			if (made[k] == NULL) {
+				continue;
+			}
+			DBG_INFO("share [%s]: \"profileacl:profile dirs\" "
+				 "pattern \"%s\" is \"%s\" for this session "
+				 "(%%U: %s)\n",
+				 lp_const_servicename(SNUM(conn)),
+				 dirs[i],
+				 made[k],
+				 (k == 2 * i) ? "account name" : "smbd's");
+		}
 	}
 	r->outside_profile = !profileacl_in_made_dirs(path,
 						      (const char *const *)made,

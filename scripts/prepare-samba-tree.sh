@@ -7,6 +7,9 @@
 # Needs a deb-src entry and Samba's build dependencies (apt-get build-dep
 # samba). A second run for the same samba build returns at once; a run
 # after a samba update fetches the new source in place of the old.
+# PROFILEACL_MIRROR=URL fetches the source from that Debian mirror's pool
+# instead of apt's. Exit status 3: the mirror does not serve the source
+# of the installed samba (the MISSING: line says what the admin can do).
 #
 # --headers-only generates just the headers profileacl.so includes (a
 # dozen pidl and generator targets, seconds) instead of building
@@ -52,21 +55,100 @@ unpack_without_dsc() {
 	dpkg-source --no-check -x "$dsc" "$tree" >>"$dir/source.log" 2>&1
 }
 
-# A backport whose Debian source is not on the mirror (trixie-backports'
-# 4.24): its upstream tarball, with no Debian patches (wscript accepts
-# the tree as "upstream X.Y.Z" for that build)
-unpack_upstream() {
-	local ver=$1 tree=$2 orig
-	log "samba $ver: only the upstream tarball is on the mirror;" \
-		"unpacking it (no Debian patches)"
-	# apt-get fetches the tarball, then fails on the .dsc and diff
-	# shellcheck disable=SC2086
-	(cd "$dir" && apt-get source -qq --download-only $SERIES_TARGET \
-		"samba=$ver" >"$dir/source.log" 2>&1) || true
-	orig=$(ls "$dir"/samba_"$up"*.orig.tar.* 2>/dev/null | head -1)
-	[ -f "$orig" ] || { log "no upstream tarball of $ver"; return 1; }
-	mkdir -p "$tree"
-	tar -C "$tree" --strip-components=1 -xf "$orig"
+# The mirror: apt's (the one its deb-src entries name), or
+# PROFILEACL_MIRROR, another Debian mirror that serves the source
+mirror_base() {
+	if [ -n "${PROFILEACL_MIRROR:-}" ]; then
+		echo "${PROFILEACL_MIRROR%/}"
+		return
+	fi
+	apt-get source --print-uris -qq samba 2>/dev/null |
+		sed -n "s|^'\([^']*\)/pool/.*|\1|p" | head -1
+}
+
+# check_source VERSION: the mirror serves samba VERSION's source (its
+# orig tarball, and for a Debian source its debian tarball); otherwise
+# say in one line what is missing and what the admin can do, and exit 3
+check_source() {
+	local ver=$1 base url missing="" alt=""
+	base=$(mirror_base)
+	if [ -z "$base" ]; then
+		log "apt knows no source of samba: is there a deb-src entry" \
+			"for samba's suite?"
+		exit 1
+	fi
+	apt-cache showsrc samba >"$dir/sources.idx" 2>/dev/null
+	samba_source_files "$ver" "$SERIES_SOURCE" "$base" "$dir/sources.idx" \
+		>"$dir/files" || : >"$dir/files"
+	while read -r url _; do
+		case "$url" in *.dsc) continue ;; esac
+		url_exists "$url" || missing="$missing ${url##*/}"
+	done <"$dir/files"
+	[ -s "$dir/files" ] || missing=" samba_${up}.orig.tar.*"
+	[ -n "$missing" ] || return 0
+	# a build of the series whose source the mirror does serve
+	apt-cache show samba >"$dir/packages.idx" 2>/dev/null
+	if samba_pick "$SERIES" "$base" "$(dpkg --print-architecture)" \
+		"$dir/sources.idx" "$dir/packages.idx" >/dev/null 2>&1 &&
+		[ "$PICK" != "$ver" ]; then
+		alt=", or install samba $PICK, whose source it serves"
+		samba_listed "$dir/packages.idx" | grep -qxF "$PICK" &&
+			alt="$alt (apt-get install ${SERIES_TARGET:+$SERIES_TARGET }samba=$PICK with the other samba packages at that version)"
+	fi
+	series_config "$ver"
+	log "MISSING: the source of samba $ver is not on the mirror" \
+		"($base:$missing 404): wait until the mirror serves it, or" \
+		"point a deb-src entry (or PROFILEACL_MIRROR=URL) at a Debian" \
+		"mirror that has it$alt"
+	exit 3
+}
+
+# fetch_by_pool VERSION TREE: the source from the pool by its file names,
+# for a build no Sources index lists (4.24.7 when the index lists
+# 4.24.8), for an upstream-only source, or from PROFILEACL_MIRROR. Each
+# file is checked against the hash the Sources index gives; one the
+# index does not list is checked against nothing but its name, and the
+# tree against the version in its VERSION file.
+fetch_by_pool() {
+	local ver=$1 tree=$2 url hash name orig="" dsc="" unchecked="" args
+	while read -r url hash; do
+		name=${url##*/}
+		[ "$hash" = - ] && unchecked="$unchecked $name"
+		args=("$url" "$dir/$name")
+		[ "$hash" = - ] || args+=("$hash")
+		/usr/lib/apt/apt-helper download-file "${args[@]}" \
+			>>"$dir/source.log" 2>&1 || {
+			case "$name" in *.dsc) continue ;; esac
+			log "could not fetch $url"
+			return 1
+		}
+		case "$name" in
+		*.orig.tar.*) orig="$dir/$name" ;;
+		*.dsc) dsc="$dir/$name" ;;
+		esac
+	done < <(sed 's/ \([0-9a-f]\{64\}\)$/ SHA256:\1/' "$dir/files")
+	[ -z "$unchecked" ] ||
+		log "samba $ver is in no index: checked against nothing but its" \
+			"name:$unchecked (and its VERSION file below)"
+	if [ "$SERIES_SOURCE" = upstream ]; then
+		log "samba $ver: only the upstream tarball is on the mirror;" \
+			"unpacking it (no Debian patches)"
+		[ -f "$orig" ] || { log "no upstream tarball of $ver"; return 1; }
+		mkdir -p "$tree"
+		tar -C "$tree" --strip-components=1 -xf "$orig"
+	elif [ -n "$dsc" ]; then
+		dpkg-source --no-check -x "$dsc" "$tree" >>"$dir/source.log" 2>&1
+	else
+		unpack_without_dsc "$ver" "$tree"
+	fi || return 1
+	# the tree must be the release its name says
+	local v
+	v=$(sed -n 's/^SAMBA_VERSION_\(MAJOR\|MINOR\|RELEASE\)=//p' \
+		"$tree/VERSION" 2>/dev/null | paste -sd.)
+	[ "$v" = "$(cut -d+ -f1 <<<"$up")" ] || {
+		log "the tree's VERSION says ${v:-nothing}, not ${up%%+*}"
+		return 1
+	}
 }
 
 ver=$(dpkg-query -W -f='${Version}' samba)
@@ -81,8 +163,10 @@ if [ ! -f "$tree/.profileacl-version" ] ||
    [ "$(cat "$tree/.profileacl-version")" != "$ver" ]; then
 	log "fetching samba source $ver"
 	rm -rf "$tree"
-	if [ "$SERIES_SOURCE" = upstream ]; then
-		unpack_upstream "$ver" "$tree" || exit 1
+	check_source "$ver"
+	if [ "$SERIES_SOURCE" = upstream ] || [ -n "${PROFILEACL_MIRROR:-}" ] ||
+		! samba_source_listed "$ver"; then
+		fetch_by_pool "$ver" "$tree" || exit 1
 	elif ! (cd "$dir" && apt-get source -qq "samba=$ver" \
 		>"$dir/source.log" 2>&1); then
 		log "apt-get source samba=$ver failed:" \

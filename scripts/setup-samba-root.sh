@@ -11,6 +11,13 @@
 #                                      so the tree is the upstream tarball
 #                                      (no Debian patches)
 #
+# The build is chosen by samba_pick (lib-host.sh): the newest of the
+# series whose source and binaries the mirror serves. One that no index
+# lists (4.24.7 while the indexes list 4.24.8, whose source is 404) is
+# installed from its pool files, through a local repository in the root
+# pinned above the archive. The line "samba X.Y: tested VERSION (...)"
+# says which build and why.
+#
 # Prints the root on its last line ("... root ready: DIR, tree TREE").
 # Run as root; idempotent (a second run checks and returns in seconds).
 set -euo pipefail
@@ -45,9 +52,71 @@ esac
 log "root $R"
 make_root "$R" trixie "$suites" "$top/samba-src/debootstrap-$release.log"
 
-# the test harness's server side, and what the tree and the package need
+# the test harness's server side (valgrind: run-samba-root.sh's long
+# form), and what the tree and the package need
 pkgs="samba-vfs-modules samba-testsuite smbclient python3-samba acl attr
-	$(server_packages trixie)"
+	valgrind $(server_packages trixie)"
+
+# the build to test, once per root: the rule's pick, from the root's own
+# indexes and mirror. A pick no index lists goes into a local
+# repository, pinned above the archive (1001) so that every later apt
+# run in the root keeps that build.
+pick_build() {
+	local t base arch bins url deb pool=/var/local/profileacl-samba
+	in_root "$R" apt-get update -qq || return 1
+	t=$(mktemp -d /tmp/profileacl-pick.XXXXXX)
+	in_root "$R" apt-cache showsrc samba >"$t/sources" 2>/dev/null
+	bins=$(sed -n 's/^Binary: //p' "$t/sources" | tr -d , | tr ' ' '\n' |
+		sort -u)
+	# shellcheck disable=SC2086
+	in_root "$R" apt-cache show $bins >"$t/packages" 2>/dev/null
+	base=$(in_root "$R" apt-get source --print-uris -qq samba 2>/dev/null |
+		sed -n "s|^'\([^']*\)/pool/.*|\1|p" | head -1)
+	arch=$(dpkg --print-architecture)
+	if ! samba_pick "$release" "$base" "$arch" "$t/sources" \
+		"$t/packages"; then
+		echo "setup-$release: $PICK_NOTE" >&2
+		rm -rf "$t"
+		return 1
+	fi
+	if ! samba_listed "$t/packages" | grep -qxF "$PICK"; then
+		log "samba $PICK is in no index: fetching its packages from" \
+			"the pool, checked against their names only"
+		rm -rf "$R$pool"
+		mkdir -p "$R$pool"
+		while read -r url; do
+			deb="$R$pool/${url##*/}"
+			# a package of the newest build that this one lacks
+			/usr/lib/apt/apt-helper download-file "$url" "$deb" \
+				>/dev/null 2>&1 || { rm -f "$deb"; continue; }
+			# each file must be the build its name says
+			[ "$(dpkg-deb -f "$deb" Version)" = "$PICK" ] ||
+			[ "$(dpkg-deb -f "$deb" Source | sed "s/.*(\(.*\))/\1/")" = "$PICK" ] || {
+				echo "setup-$release: ${url##*/} is not samba $PICK" >&2
+				rm -rf "$t"
+				return 1
+			}
+		done < <(samba_binaries "$PICK" "$arch" "$base" "$t/packages")
+		[ -f "$R$pool/samba_${PICK#*:}_$arch.deb" ] || {
+			echo "setup-$release: no samba_${PICK#*:}_$arch.deb" >&2
+			rm -rf "$t"
+			return 1
+		}
+		(cd "$R$pool" && dpkg-scanpackages . >Packages 2>/dev/null)
+		printf 'Types: deb\nURIs: file:%s\nSuites: ./\nTrusted: yes\n' \
+			"$pool" >"$R/etc/apt/sources.list.d/profileacl-samba.sources"
+		printf 'Package: *\nPin: origin ""\nPin-Priority: 1001\n' \
+			>"$R/etc/apt/preferences.d/profileacl-samba"
+		in_root "$R" apt-get update -qq || { rm -rf "$t"; return 1; }
+	fi
+	rm -rf "$t"
+	echo "$PICK" >"$R/.profileacl-samba-pick"
+	echo "$PICK_NOTE" >"$R/.profileacl-samba-note"
+}
+if [ ! -f "$R/.profileacl-samba-pick" ]; then
+	pick_build || exit 1
+fi
+want=$(cat "$R/.profileacl-samba-pick")
 missing=""
 for p in $pkgs; do
 	dpkg-query --admindir="$R/var/lib/dpkg" -W -f='${Status}' "$p" \
@@ -66,10 +135,11 @@ fi
 ver=$(dpkg-query --admindir="$R/var/lib/dpkg" -W -f='${Version}' samba)
 series_config "$ver"
 log "samba in the root: $ver"
-if [ "$SERIES" != "$release" ]; then
-	echo "setup-$release: the root has samba $ver, not $release" >&2
+if [ "$SERIES" != "$release" ] || [ "$ver" != "$want" ]; then
+	echo "setup-$release: the root has samba $ver, not $want" >&2
 	exit 1
 fi
+cat "$R/.profileacl-samba-note"
 if [ ! -f "$R/.profileacl-build-dep" ]; then
 	# the release's own build dependencies (for a backport, from the
 	# Sources index: its .dsc need not be on the mirror)

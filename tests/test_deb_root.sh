@@ -33,6 +33,76 @@ so="$R$modulesdir/vfs/profileacl.so"
 log=$(mktemp -d /tmp/profileacl-deb.XXXXXX)
 trap 'rm -rf "$log"' EXIT
 
+# The installed samba's source is not on the mirror (a fake Debian mirror
+# on 127.0.0.1 whose pool has only the point release below it, source
+# and binary): the module, made stale (its build ID replaced by another),
+# cannot be rebuilt. profileacl-rebuild says so in one line, with what the
+# admin can do; the stale module stays and smbd refuses to load it.
+missing_source() {
+	local running foreign=00112233445566778899aabbccddeeff00112233
+	local low p n pool http_pid port="" base rc line
+	running=$(readelf -n "$R$modulesdir"/libsmbd-base-*.so.0 |
+		sed -n 's/.*Build ID: *//p' | head -1)
+	cp "$so" "$log/current.so"
+	python3 - "$so" "$running" "$foreign" <<'EOF'
+import sys
+path, old, new = sys.argv[1:]
+data = open(path, 'rb').read()
+assert old.encode() in data, 'no build ID in the module'
+open(path, 'wb').write(data.replace(old.encode(), new.encode()))
+EOF
+	# samba X.Y.P-R -> X.Y.(P-1)-R, in the pool with all its source
+	p=${samba#*:}
+	p=${p#*.*.}
+	n=${p%%[!0-9]*}
+	low="${samba%"$p"}$((n - 1))${p#"$n"}"
+	pool="$log/mirror/debian/pool/main/s/samba"
+	mkdir -p "$pool"
+	for f in "samba_${low#*:}.dsc" "samba_$(sed 's/-[^-]*$//' <<<"${low#*:}").orig.tar.xz" \
+		"samba_${low#*:}.debian.tar.xz" "samba_${low#*:}_amd64.deb"; do
+		echo fake >"$pool/$f"
+	done
+	python3 -u -m http.server 0 --bind 127.0.0.1 \
+		--directory "$log/mirror" >"$log/http.log" 2>&1 &
+	http_pid=$!
+	for _ in $(seq 50); do
+		port=$(sed -n 's/.* port \([0-9]*\) .*/\1/p' "$log/http.log")
+		[ -n "$port" ] && break
+		sleep 0.1
+	done
+	base="http://127.0.0.1:$port/debian"
+	PROFILEACL_ROOT_ENV="PROFILEACL_MIRROR=$base" in_root "$R" \
+		profileacl-rebuild >"$log/rebuild" 2>&1
+	rc=$?
+	kill "$http_pid"
+	wait "$http_pid" 2>/dev/null
+	line=$(grep -F 'FAILED: ' "$log/rebuild")
+	echo "     $line"
+	check "source 404: profileacl-rebuild fails (rc $rc) with one line" \
+		"[ $rc -eq 1 ] && [ \$(grep -c 'FAILED' '$log/rebuild') -eq 1 ]"
+	check "that line says what is missing: samba $samba's source on $base" \
+		"grep -qF 'FAILED: the source of samba $samba is not on the mirror ($base: samba_$(sed 's/-[^-]*$//' <<<"${samba#*:}")' <<<\"\$line\" &&
+		 grep -qF ' 404)' <<<\"\$line\""
+	check "and what the admin can do: wait, another mirror, or samba $low" \
+		"grep -qF 'wait until the mirror serves it' <<<\"\$line\" &&
+		 grep -qF 'PROFILEACL_MIRROR=URL' <<<\"\$line\" &&
+		 grep -qF 'or install samba $low, whose source it serves' <<<\"\$line\""
+	check "the stale module stays in place, untouched" \
+		"grep -q 'stays in place and refuses to load' '$log/rebuild' &&
+		 ! cmp -s '$so' '$log/current.so' &&
+		 grep -qF '$foreign' '$so'"
+	check "profileacl-rebuild --status: stale" \
+		"! in_root '$R' profileacl-rebuild --status >'$log/status' 2>&1 &&
+		 grep -q 'stale: smbd refuses to load it' '$log/status'"
+	PROFILEACL_SAMBA_ROOT=$R PROFILEACL_GUARD_ROOT=/tmp/profileacl-deb-$release \
+		PROFILEACL_GUARD_BUILT_FOR=$foreign tests/netns-run.sh --installed \
+		/usr/bin/python3 tests/test_load_guard.py >"$log/guard" 2>&1
+	rc=$?
+	check "smbd refuses to load the stale module: $(tail -1 "$log/guard")" \
+		"suite_ok load-guard '$log/guard' $rc"
+	cp "$log/current.so" "$so"
+}
+
 deb=$(scripts/build-deb.sh "$release" 2>"$log/build.err" |
 	grep -v dbgsym | tail -1)
 check "the $release package builds in its root: $(basename "${deb:-none}")" \
@@ -55,6 +125,7 @@ if [ -f "$deb" ]; then
 	rc=$?
 	check "integration suite against the packaged module: $(tail -1 \
 		"$log/int")" "suite_ok integration '$log/int' $rc"
+	missing_source
 	in_root "$R" dpkg --purge samba-vfs-profileacl >"$log/purge" 2>&1
 	check "dpkg --purge removes the module" "[ ! -e '$so' ]"
 	rm -f "$R/tmp/$(basename "$deb")"

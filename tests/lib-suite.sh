@@ -11,23 +11,29 @@
 #   - no own closing line (another line last, or no output): 1 failure;
 #   - exit status not 0 and no failure counted: 1 failure;
 #   - 0 passed and 0 failed (skipped): 1 failure;
-#   - exit status 0 and failures counted: the failures count.
+#   - exit status 0 and failures counted: the failures count;
+#   - fewer checks (passed and failed) than MIN, the count the suite is
+#     known to run: 1 failure more (a suite that stopped early, as when a
+#     set-up refuses and the suite reports only that, is not a pass).
 #
-#   suite_result NAME LOG RC   sets suite_passed, suite_failed and
+#   suite_result NAME LOG RC [MIN]
+#                              sets suite_passed, suite_failed and
 #                              suite_why (empty, or why a failure was
-#                              counted that the suite did not report)
-#   suite_ok NAME LOG RC       true when the suite passed
-#   run_suite NAME FILTER CMD...
+#                              counted that the suite did not report);
+#                              MIN defaults to 1
+#   suite_ok NAME LOG RC [MIN] true when the suite passed
+#   run_suite NAME MIN FILTER CMD...
 #                              runs CMD, keeps its output in
 #                              $logdir/NAME.log, shows the lines FILTER (an
 #                              egrep pattern) selects, and adds the counts
-#                              to tests_passed and tests_failed
+#                              to tests_passed and tests_failed; MIN is
+#                              required: a call without one is a failure
 
 tests_passed=0
 tests_failed=0
 
 suite_result() {
-	local name=$1 log=$2 rc=$3 last re
+	local name=$1 log=$2 rc=$3 min=${4:-1} last re
 	suite_passed=0
 	suite_failed=0
 	suite_why=""
@@ -48,6 +54,9 @@ suite_result() {
 	elif [ "$suite_passed" -eq 0 ] && [ "$suite_failed" -eq 0 ]; then
 		suite_failed=1
 		suite_why="0 passed, 0 failed: it ran no check"
+	elif [ $((suite_passed + suite_failed)) -lt "$min" ]; then
+		suite_why="$((suite_passed + suite_failed)) checks, fewer than the $min it is known to run"
+		suite_failed=$((suite_failed + 1))
 	fi
 }
 
@@ -57,13 +66,18 @@ suite_ok() {
 }
 
 run_suite() {
-	local name=$1 filter=$2 rc start
-	shift 2
+	local name=$1 min=$2 filter=$3 rc start
+	shift 3
+	if ! [[ $min =~ ^[1-9][0-9]*$ ]]; then
+		echo "${0##*/}: $name: no minimum count given ('$min'): counted as 1 failure"
+		tests_failed=$((tests_failed + 1))
+		return
+	fi
 	start=$SECONDS
 	"$@" 2>&1 | tee "$logdir/$name.log" | grep -E -- "$filter"
 	rc=${PIPESTATUS[0]}
 	echo "${0##*/}: $name took $((SECONDS - start)) s"
-	suite_result "$name" "$logdir/$name.log" "$rc"
+	suite_result "$name" "$logdir/$name.log" "$rc" "$min"
 	if [ -n "$suite_why" ]; then
 		echo "${0##*/}: $name: $suite_why: counted as 1 failure"
 	fi

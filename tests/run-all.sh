@@ -6,8 +6,10 @@
 # other Samba releases and on fresh Debian hosts, in Debian roots.
 # A suite counts only through its own exit status and its own closing
 # line, "NAME: N passed, N failed" as its last line (tests/lib-suite.sh):
-# without it, with a failing exit status, or with no check run, it counts
-# as failed. The last line is "tests: N passed, N failed".
+# without it, with a failing exit status, or with fewer checks than the
+# minimum its run_suite call gives (the count of the last green run on
+# 4.17, or less where another release runs fewer), it counts as failed.
+# The last line is "tests: N passed, N failed".
 #
 #   PROFILEACL_CHECK_ROOTS=no   only the suites against this machine's
 #                               samba: no Debian roots (what the fresh
@@ -31,10 +33,10 @@ mkdir -p "$logdir"
 # The counting first: a suite counts only through its own exit status and
 # its own closing line, the last line of its output (tests/lib-suite.sh)
 echo "== the runner's counting, fed crafted suites"
-run_suite runner-counting "$ALL" tests/test_runner_counting.sh
+run_suite runner-counting 24 "$ALL" tests/test_runner_counting.sh
 
 echo "== the host set-up's parts: apt sources in both forms, releases, policy-rc.d"
-run_suite host-setup "$ALL" tests/test_host_setup.sh
+run_suite host-setup 31 "$ALL" tests/test_host_setup.sh
 
 roots=${PROFILEACL_CHECK_ROOTS:-yes}
 # The Debian roots take minutes of debootstrap, apt and configure each;
@@ -69,13 +71,14 @@ if ! scripts/setup-testbox.sh || ! make; then
 	exit 1
 fi
 
-# join NAME FILTER: wait for a background suite and count it
+# join NAME MIN FILTER: wait for a background suite and count it (MIN
+# as for run_suite)
 join() {
-	local name=$1 filter=$2 rc
+	local name=$1 min=$2 filter=$3 rc
 	wait "${bg_pid[$name]}"
 	rc=$?
 	grep -E -- "$filter" "$logdir/$name.log"
-	suite_result "$name" "$logdir/$name.log" "$rc"
+	suite_result "$name" "$logdir/$name.log" "$rc" "$min"
 	if [ -n "$suite_why" ]; then
 		echo "run-all: $name: $suite_why: counted as 1 failure"
 	fi
@@ -115,94 +118,91 @@ unit_suite() {
 	echo "unit: ${pass:-0} passed, ${fail:-0} failed"
 	return $rc
 }
-run_suite unit "$ALL" unit_suite
+run_suite unit 34 "$ALL" unit_suite
 
 echo "== docs: guide, man page and README agree with the code"
-run_suite docs "$ALL" /usr/bin/python3 tests/test_docs.py
+run_suite docs 42 "$ALL" /usr/bin/python3 tests/test_docs.py
 
 echo "== fuzzing (libFuzzer, ASan, UBSan), ${PROFILEACL_FUZZ_SECONDS:-60} s per harness"
-run_suite fuzz "$ALL" tests/fuzz/run-fuzz.sh "${PROFILEACL_FUZZ_SECONDS:-60}"
+run_suite fuzz 2 "$ALL" tests/fuzz/run-fuzz.sh "${PROFILEACL_FUZZ_SECONDS:-60}"
 
 echo "== build: version mismatch stops the build"
-run_suite build-mismatch "$ALL" tests/test_build_mismatch.sh
+run_suite build-mismatch 6 "$ALL" tests/test_build_mismatch.sh
 
 echo "== integration tests (real smbd, SMB1 and SMB2)"
-run_suite integration "$QUIET" in_netns tests/test_integration.py
+run_suite integration 194 "$QUIET" in_netns tests/test_integration.py
 
 echo "== deny matrix (users x objects x access x shares x SMB1/SMB2)"
-run_suite deny-matrix "$QUIET" in_netns tests/test_deny_matrix.py
+run_suite deny-matrix 4426 "$QUIET" in_netns tests/test_deny_matrix.py
 
 echo "== fault injection below the module, races, reconnects after an owner change"
-run_suite faults "$QUIET" in_netns tests/test_faults.py
+run_suite faults 58 "$QUIET" in_netns tests/test_faults.py
 
 echo "== audit: one write line for every path that writes through a grant"
-run_suite audit-paths "$QUIET" in_netns tests/test_audit_paths.py
+run_suite audit-paths 29 "$QUIET" in_netns tests/test_audit_paths.py
 
 echo "== review: each finding of the Samba review (issue 17), against a Full-share reference"
-run_suite review "$QUIET" in_netns tests/test_review.py
+run_suite review 65 "$QUIET" in_netns tests/test_review.py
 
 echo "== a domain profile server: a Samba AD DC serving the share, domain users, NTLM and Kerberos, SMB1/2.1/3"
-run_suite domain-dc "$QUIET|^domain:" in_netns tests/test_domain.py
+run_suite domain-dc 97 "$QUIET|^domain:" in_netns tests/test_domain.py
 
 echo "== a member file server joined to that DC: net ads join, winbind, idmap rid; the deny matrix's core with domain identities"
-run_suite domain-member "$QUIET|^domain:" env \
+run_suite domain-member 117 "$QUIET|^domain:" env \
 	PROFILEACL_DOMAIN_ROOT=/tmp/profileacl-domain-member \
 	tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
 	tests/test_domain.py member
 
 echo "== a classic NT4-style PDC serving the profile share: PDOM users, NTLM over SMB1/2.1/3"
-run_suite domain-pdc "$QUIET|^domain-pdc:" env \
+run_suite domain-pdc 125 "$QUIET|^domain-pdc:" env \
 	PROFILEACL_PDC_ROOT=/tmp/profileacl-pdc \
 	tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
 	tests/test_domain_pdc.py
 
 echo "== load: 50 owners syncing, 10 others trying (short form: 20 s)"
 export PROFILEACL_LOAD_SECONDS=${PROFILEACL_LOAD_SECONDS:-20}
-run_suite load "$QUIET" in_netns tests/test_load.py
+run_suite load 10 "$QUIET" in_netns tests/test_load.py
 
 echo "== smbtorture table (4 configurations, one process per test)"
-run_suite smbtorture-table "$QUIET|^[a-z_]+ +[0-9]+ of" \
+run_suite smbtorture-table 144 "$QUIET|^[a-z_]+ +[0-9]+ of" \
 	in_netns tests/smbtorture_table.py
 
 echo "== smbtorture A/B: Samba's smb2 suites as the owner, the module's Change share against Full without it"
-run_suite smbtorture-ab "$QUIET|^     |^flaky|^wall time" in_netns tests/smbtorture_ab.py
+run_suite smbtorture-ab 168 "$QUIET|^     |^wall time" in_netns tests/smbtorture_ab.py
+echo "== smbtorture A/B, its negative control: the judgement on crafted runs, and smb2.rename with the module side left without the module must fail"
+run_suite smbtorture-ab-control 12 "$QUIET|^planted\| smbtorture-ab:" \
+	in_netns tests/smbtorture_ab.py --control
 
 echo "== valgrind: integration and review with smbd under memcheck (the smbtorture table under memcheck is the long form)"
-# first show that the checker fails on a module error and leak
-vg_self() {
-	local dir rc=0
-	dir=$(mktemp -d /tmp/profileacl-vgself.XXXXXX)
-	cp tests/data/vg-synthetic.log "$dir/"
-	if /usr/bin/python3 tests/valgrind_check.py "$dir" >/dev/null; then
-		echo "valgrind-check: 0 passed, 1 failed (accepted a module error)"
-		rc=1
-	else
-		echo "valgrind-check: 1 passed, 0 failed"
-	fi
-	rm -rf "$dir"
-	return $rc
-}
 if [ "${PROFILEACL_VALGRIND_SUITES:-yes}" != no ]; then
-	run_suite valgrind-check "$ALL" vg_self
+	# the checker first: a module error alone and a module leak alone
+	# (one crafted log each) must each be rejected
+	run_suite valgrind-check 3 "$ALL" /usr/bin/python3 \
+		tests/valgrind_check.py --self-test
 	# the smbtorture table under memcheck is the long form
 	# (tests/run-valgrind.sh): make check stays under 45 minutes
-	run_suite valgrind-run "$QUIET" env PROFILEACL_VALGRIND_TORTURE=no \
+	run_suite valgrind-run 3 "$QUIET" env PROFILEACL_VALGRIND_TORTURE=no \
 		tests/run-valgrind.sh
 fi
 
 echo "== install: make install/uninstall, Debian package build/install/purge"
-run_suite install "$ALL" tests/test_install.sh
+run_suite install 17 "$ALL" tests/test_install.sh
 
 echo "== load guard: a module built for another samba build refuses to load"
-run_suite load-guard "$QUIET" tests/test_load_guard.sh
+run_suite load-guard 10 "$QUIET" tests/test_load_guard.sh
 
 if [ "$roots" != no ]; then
 	for release in "${other_releases[@]}"; do
 		echo "== Samba $release (Debian root): integration, deny matrix, audit paths, faults, review, smbtorture table and A/B, package"
 		wait "${bg_pid[setup-$release]}"
-		run_suite "samba-$release" "$ALL" tests/run-samba-root.sh "$release"
+		# the sum of run-samba-root.sh's own minimums
+		run_suite "samba-$release" 5216 "$ALL" tests/run-samba-root.sh \
+			"$release"
 	done
 fi
+
+echo "== the README's long forms run: each script takes the arguments given, valgrind where each memcheck form's smbd runs"
+run_suite long-forms 24 "$ALL" tests/test_long_forms.sh
 
 echo "== demo (Windows 2000-style logoff, with and without the module)"
 demo_suite() {
@@ -217,26 +217,26 @@ demo_suite() {
 	fi
 	return $rc
 }
-run_suite demo "$ALL" demo_suite
+run_suite demo 1 "$ALL" demo_suite
 
 echo "== a two-node CTDB cluster: sync, refusals, share modes, durable handles across nodes, storm (short form)"
-run_suite cluster "$QUIET|^storm:" in_netns tests/cluster/test_cluster.py
-run_suite deny-matrix-cluster "$QUIET" env PROFILEACL_MATRIX_CLUSTER=1 \
+run_suite cluster 58 "$QUIET|^storm:" in_netns tests/cluster/test_cluster.py
+run_suite deny-matrix-cluster 4426 "$QUIET" env PROFILEACL_MATRIX_CLUSTER=1 \
 	PROFILEACL_MATRIX_ROOT=/tmp/profileacl-matrix-cluster \
 	tests/netns-run.sh build/profileacl.so /usr/bin/python3 \
 	tests/test_deny_matrix.py
 
 if [ "$roots" != no ]; then
 	echo "== samba updates: +deb12u2 -> +deb12u4 in a Debian 12 root, with the package"
-	join update '^(ok|FAIL|     )|^update'
+	join update 20 '^(ok|FAIL|     )|^update'
 	echo "== a fresh Debian 12 root, one-line sources.list: make setup, make && make install, smbd serves the module"
-	join fresh-bookworm '^(ok|FAIL|     )|^fresh'
+	join fresh-bookworm 10 '^(ok|FAIL|     )|^fresh'
 	echo "== a fresh Debian 13 root, deb822 sources: the README's commands (make demo; make check, samba 4.22)"
-	join fresh-trixie '^(ok|FAIL|     )|^fresh|^-- '
+	join fresh-trixie 10 '^(ok|FAIL|     )|^fresh|^-- '
 fi
 
 echo "== no process of a test server outlives the tests"
-run_suite leftovers "$ALL" tests/check_leftovers.sh --self
+run_suite leftovers 2 "$ALL" tests/check_leftovers.sh --self
 
 echo "tests: $tests_passed passed, $tests_failed failed"
 [ "$tests_failed" -eq 0 ]

@@ -55,26 +55,31 @@ fi
 
 rm -rf "$vdir"
 export PROFILEACL_VALGRIND=$vdir
-# each suite by its own exit status and its own closing line:
-# memcheck_suite FILE LABEL DESCRIPTION PATTERN SCRIPT [ARGS...]
+# each suite by its own exit status and its own closing line, with at
+# least the checks it runs without memcheck (tests/lib-suite.sh):
+# memcheck_suite FILE LABEL MIN DESCRIPTION PATTERN SCRIPT [ARGS...]
 memcheck_suite() {
-	local file=$1 label=$2 what=$3 pattern=$4 rc
-	shift 4
+	local file=$1 label=$2 min=$3 what=$4 pattern=$5 rc
+	shift 5
 	tests/netns-run.sh "$so" /usr/bin/python3 "$@" >"$vdir.$file" 2>&1
 	rc=$?
 	grep -E "$pattern" "$vdir.$file"
 	check "$what under memcheck: $(tail -1 "$vdir.$file")" \
-		"suite_ok $label '$vdir.$file' $rc"
+		"suite_ok $label '$vdir.$file' $rc $min"
 }
-memcheck_suite integration integration "the integration suite" \
+memcheck_suite integration integration 194 "the integration suite" \
 	'FAIL|passed' tests/test_integration.py
 # the review's cases, among them the durable reconnect's error path
-memcheck_suite review review "the review suite" 'FAIL|passed' \
+memcheck_suite review review 65 "the review suite" 'FAIL|passed' \
 	tests/test_review.py
 # PROFILEACL_VALGRIND_TORTURE=no (make check, for its time budget): not
 # the smbtorture table, the longest of the three (about 6 minutes)
 if [ "${PROFILEACL_VALGRIND_TORTURE:-yes}" != no ]; then
-	memcheck_suite torture smbtorture-table "the smbtorture table" \
+	# the two configurations of the default: 2 x 35 tests and 2 panic
+	# checks; other options, other counts
+	least=72
+	[ $# -eq 0 ] || least=1
+	memcheck_suite torture smbtorture-table $least "the smbtorture table" \
 		'FAIL|passed|of [0-9]+' tests/smbtorture_table.py \
 		"${@:---configs=module,write_owner}"
 fi

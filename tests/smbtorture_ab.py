@@ -21,13 +21,15 @@ each: oplock and lease tests wait out smbd's 35 s break timeouts, which
 one after the other would add up to about 12 minutes. An smbtorture
 process runs up to CHUNK subtests of one suite (a slow one alone); a
 subtest it never reached, because it crashed or hung before, runs again
-alone, so a crash costs only the subtest it happened in. A subtest whose
-two sides differ runs again, alone and side by side, twice. It is
-printed as flaky and not counted as a failure if both reruns agree, or
-if every result it gave came on both sides (Samba's own races under
-load: 4.24's smb2.lease.two-leases failed once on each side). A
-difference that comes back, with a result one side never gave, is a
-failure.
+alone, so a crash costs only the subtest it happened in.
+
+A difference the table does not list fails, the first time it is seen.
+It runs again twice, alone and side by side, only to show whether it
+comes back: a rerun may confirm a failure, never excuse it. A race the
+table lists ("A|B") may differ in a run, but each run's results must be
+in the listed sets and the two sides must give the same result in at
+least one of RACE_RUNS runs: a module that fails it in every run while
+Full passes is a failure, not a race.
 
   smbtorture_ab.py                   run and compare (every suite)
   smbtorture_ab.py --suites=smb2.streams,smb2.rename
@@ -37,12 +39,19 @@ failure.
                                      the comparison must catch
   smbtorture_ab.py --reference       both sides Full, no module: what
                                      differs here is Samba's, not ours
+  smbtorture_ab.py --control         the negative control of make check:
+                                     the judgement fed crafted runs, then
+                                     --plant=no-module on CONTROL_SUITES;
+                                     passes only when both fail what they
+                                     must ("smbtorture-ab-control: ...")
   PROFILEACL_AB_JOBS=N               workers (default 8)
 
 The last line is "smbtorture-ab: N passed, N failed" (N counts compared
 subtests, plus one for each side's smbd not panicking).
 """
 
+import contextlib
+import io
 import os
 import re
 import subprocess
@@ -72,6 +81,14 @@ SLOW = {'smb2.durable-v2-open.purge-disconnected-rh-with-write': 42,
 
 # one smbtorture process may not take longer than this
 TIMEOUT = 300
+# runs of a listed race ("A|B") at most, until its two sides agree
+RACE_RUNS = 5
+# the control's suite: without the module, the Change share fails its
+# subtests that Full passes (smbtorture's base folder wants WRITE_DAC)
+CONTROL_SUITES = ('smb2.rename',)
+# of them at least this many must be caught as differences (4.17: 7 of
+# its 11 subtests differ, and Full passes 9)
+CONTROL_MIN_CAUGHT = 5
 # subtests per smbtorture process
 CHUNK = 5
 START = time.time()
@@ -176,6 +193,8 @@ def main():
     sides = dict(SIDES)
     label = 'module vs full'
     use_expected = True
+    if '--control' in sys.argv[1:]:
+        return control()
     for arg in sys.argv[1:]:
         if arg.startswith('--suites='):
             suites = tuple(arg.split('=', 1)[1].split(','))
@@ -188,6 +207,19 @@ def main():
             use_expected = False
         elif arg != '--record':
             raise SystemExit('unknown argument %s' % arg)
+    tests, results, servers, path, expected = ab(suites, sides, label,
+                                                 use_expected)
+    if record:
+        for suite, t in tests:
+            r = results[t]
+            print('%s\t%s\t%s' % (t, r['module'][0], r['full'][0]))
+        return 0
+    return compare(suites, tests, results, servers, path, expected)
+
+
+def ab(suites, sides, label, use_expected):
+    """every subtest of SUITES on both SIDES: (tests, results, servers,
+    the table's path, the expected differences)"""
     jobs = int(os.environ.get('PROFILEACL_AB_JOBS', '8'))
     series = samba_series()
     print('smbtorture-ab: Samba %s, %s, %d workers' % (series, label, jobs))
@@ -233,13 +265,81 @@ def main():
             srv.stop()
         for f in logf.values():
             f.close()
+    return tests, results, servers, path, expected
 
-    if record:
-        for suite, t in tests:
-            r = results[t]
-            print('%s\t%s\t%s' % (t, r['module'][0], r['full'][0]))
-        return 0
-    return compare(suites, tests, results, servers, path, expected)
+
+def control():
+    """make check's negative control: the judgement must fail the
+    differences it exists to catch, fed crafted runs, and the comparison
+    must fail a real module side left without the module"""
+    passed = failed = 0
+
+    def check(what, ok):
+        nonlocal passed, failed
+        print('%s %s' % ('ok  ' if ok else 'FAIL', what))
+        passed += ok
+        failed += not ok
+
+    table = {'t.fixed': ('fail@a.c:1', 'fail@a.c:2', 'MxAc'),
+             't.race': ('pass|fail@l.c:9', 'pass|fail@l.c:9', 'race')}
+    P, F, G = 'pass', 'fail@l.c:9', 'fail@l.c:7'
+
+    def runs(*pairs):
+        return [{'module': m, 'full': f} for m, f in pairs]
+    for what, test, rs, want in (
+            ('an unlisted subtest whose sides agree passes', 't.x',
+             runs((P, P)), True),
+            ('an unlisted difference whose two reruns agree fails (it '
+             'passed as "flaky")', 't.x', runs((F, P), (P, P), (P, P)),
+             False),
+            ('an unlisted difference whose every result came on both '
+             'sides fails', 't.x', runs((F, P), (P, F), (F, P)), False),
+            ('a listed race where the module fails every run and Full '
+             'passes every run fails', 't.race',
+             runs(*[(F, P)] * RACE_RUNS), False),
+            ('a listed race that differs once and then agrees passes',
+             't.race', runs((F, P), (P, P)), True),
+            ('a listed race with a result outside its sets fails',
+             't.race', runs((G, P), (G, G)), False),
+            ('a listed difference as the table says passes', 't.fixed',
+             runs(('fail@a.c:1', 'fail@a.c:2')), True),
+            ('a listed difference that is gone fails', 't.fixed',
+             runs((P, P)), False)):
+        check('judge: %s' % what, judge(table, test, rs)[0] == want)
+    check('an unlisted difference runs twice more, to show it, and a '
+          'listed race up to %d runs in all' % RACE_RUNS,
+          reruns(table, 't.x', {'module': F, 'full': P}) == 2 and
+          reruns(table, 't.race', {'module': F, 'full': P}) ==
+          RACE_RUNS - 1 and reruns(table, 't.x', {'module': P,
+                                                  'full': P}) == 0)
+
+    plant = 'no-module'
+    sides = dict(SIDES)
+    sides.update(PLANTS[plant])
+    tests, results, servers, path, expected = ab(
+        CONTROL_SUITES, sides, 'PLANTED FAULT %s (the control)' % plant,
+        True)
+    # the planted run's own report, marked as such: its FAIL lines are
+    # what the control wants
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        rc = compare(CONTROL_SUITES, tests, results, servers, path,
+                     expected)
+    for line in out.getvalue().splitlines():
+        print('planted| %s' % line)
+    caught = [t for _, t in tests
+              if not judge(expected, t, results[t]['runs'])[0]]
+    full_passed = [t for _, t in tests if results[t]['full'][0] == 'pass']
+    check('the comparison fails with the module side left without the '
+          'module (exit status %d)' % rc, rc == 1)
+    check('it catches at least %d differences in %s: %d of %d subtests' %
+          (CONTROL_MIN_CAUGHT, ','.join(CONTROL_SUITES), len(caught),
+           len(tests)), len(caught) >= CONTROL_MIN_CAUGHT)
+    check('the Full side passed them: %d of %d subtests passed there' %
+          (len(full_passed), len(tests)),
+          len(full_passed) >= CONTROL_MIN_CAUGHT)
+    print('smbtorture-ab-control: %d passed, %d failed' % (passed, failed))
+    return 0 if failed == 0 else 1
 
 
 def chunks(order):
@@ -301,12 +401,13 @@ def run_all(order, sides, jobs, logf, expected):
                 r = {s: first[s][0][test] +
                      (first[s][1] / len(chunk),) for s in sides}
                 r['runs'] = [{s: first[s][0][test][0] for s in sides}]
-                if r['module'][0] != r['full'][0] and \
-                        not allowed(expected, test, r['runs'][0]):
-                    for _ in range(2):
-                        again = both(share, [(suite, test)])
-                        r['runs'].append({s: again[s][0][test][0]
-                                          for s in sides})
+                for _ in range(reruns(expected, test, r['runs'][0])):
+                    again = both(share, [(suite, test)])
+                    run = {s: again[s][0][test][0] for s in sides}
+                    r['runs'].append(run)
+                    if race(expected, test) and \
+                            run['module'] == run['full']:
+                        break
                 with lock:
                     results[test] = r
 
@@ -317,6 +418,54 @@ def run_all(order, sides, jobs, logf, expected):
     for th in threads:
         th.join()
     return results
+
+
+def race(expected, test):
+    """TEST is listed as a race of Samba's own ("A|B")"""
+    return test in expected and any('|' in e for e in expected[test][:2])
+
+
+def reruns(expected, test, run):
+    """how many times more TEST runs after its first RUN: a listed race
+    until its sides agree (RACE_RUNS in all); an unlisted difference
+    twice, to show whether it comes back (it has failed already)"""
+    if run['module'] == run['full'] and test not in expected:
+        return 0
+    if race(expected, test):
+        if run['module'] == run['full'] or \
+                not allowed(expected, test, run):
+            return 0
+        return RACE_RUNS - 1
+    if test in expected:
+        return 0
+    return 2
+
+
+def judge(expected, test, runs):
+    """(ok, why): TEST's RUNS (each {'module': result, 'full': result})
+    against the EXPECTED table. Unlisted: the first run must agree, and a
+    rerun never excuses a difference. Listed: every run as the table
+    says; a listed race must also agree in some run"""
+    shown = ', '.join('%s/%s' % (run['module'], run['full'])
+                      for run in runs)
+    if test not in expected:
+        if runs[0]['module'] == runs[0]['full']:
+            return True, ''
+        again = sum(1 for run in runs[1:] if run['module'] != run['full'])
+        return False, ('module and full differ (runs module/full: %s; '
+                       'the difference came back in %d of %d reruns)' %
+                       (shown, again, len(runs) - 1))
+    mod, full, reason = expected[test]
+    if not all(allowed(expected, test, run) for run in runs):
+        return False, ('runs module/full: %s; expected module %s, full %s '
+                       '(%s)' % (shown, mod, full, reason))
+    if race(expected, test) and \
+            not any(run['module'] == run['full'] for run in runs):
+        return False, ('runs module/full: %s: the sides never agreed, so '
+                       'the difference is one-sided, not the race the '
+                       'table lists (%s)' % (shown, reason))
+    return True, ('runs module/full: %s, as the table says (%s)' %
+                  (shown, reason))
 
 
 def allowed(expected, test, run):
@@ -336,57 +485,16 @@ def compare(suites, tests, results, servers, path, expected):
         per_suite.setdefault(suite, [0, 0, 0.0, 0.0])
         per_suite[suite][2] += r['module'][2]
         per_suite[suite][3] += r['full'][2]
-        runs = r['runs']
-        differs = [run['module'] != run['full'] for run in runs]
-        got = (r['module'][0], r['full'][0])
-        if t in expected:
-            if all(allowed(expected, t, run) for run in runs):
-                passed += 1
-                per_suite[suite][0] += 1
-                print('ok   %s: module %s, full %s, as %s says (%s)' %
-                      (t, got[0], got[1], os.path.basename(path),
-                       expected[t][2]))
-            else:
-                failed += 1
-                per_suite[suite][1] += 1
-                print('FAIL %s: runs %s; %s expects module %s, full %s (%s)'
-                      % (t, ', '.join('%s/%s' % (run['module'], run['full'])
-                                      for run in runs),
-                         os.path.basename(path), expected[t][0],
-                         expected[t][1], expected[t][2]))
-            continue
-        if not differs[0]:
+        ok, why = judge(expected, t, r['runs'])
+        if ok:
             passed += 1
             per_suite[suite][0] += 1
-            continue
-        if not any(differs[1:]):
-            # differed once, under load, and agreed twice alone
-            passed += 1
-            per_suite[suite][0] += 1
-            print('flaky %s: module %s, full %s once (%s | %s); the same '
-                  'on both sides in %d reruns' %
-                  (t, got[0], got[1], r['module'][1], r['full'][1],
-                   len(runs) - 1))
-            continue
-        seen = {side: {run[side] for run in runs}
-                for side in ('module', 'full')}
-        if seen['module'] == seen['full']:
-            # each result came on both sides: Samba's own
-            # nondeterminism (a lease break race under load), not ours
-            passed += 1
-            per_suite[suite][0] += 1
-            print('flaky %s: module %s, full %s (runs: %s); each result '
-                  'came on both sides' %
-                  (t, got[0], got[1],
-                   ', '.join('%s/%s' % (run['module'], run['full'])
-                             for run in runs)))
+            if why:
+                print('ok   %s: %s' % (t, why))
             continue
         failed += 1
         per_suite[suite][1] += 1
-        print('FAIL %s: module %s, full %s (runs: %s)' %
-              (t, got[0], got[1],
-               ', '.join('%s/%s' % (run['module'], run['full'])
-                         for run in runs)))
+        print('FAIL %s: %s' % (t, why))
         print('     module: %s' % (r['module'][1] or '-'))
         print('     full:   %s' % (r['full'][1] or '-'))
     for t in expected:

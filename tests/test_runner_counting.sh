@@ -13,13 +13,14 @@ cd "$top"
 logdir=$(mktemp -d /tmp/profileacl-counting.XXXXXX)
 trap 'rm -rf "$logdir"' EXIT
 
-# counts WHAT P F 'SHELL CODE' [FILTER]: run SHELL CODE as the suite
-# "fake" through run_suite, and check that it adds P passed and F failed
+# counts WHAT P F 'SHELL CODE' [FILTER [MIN]]: run SHELL CODE as the suite
+# "fake", known to run MIN checks (1), through run_suite, and check that
+# it adds P passed and F failed
 counts() {
-	local what=$1 p=$2 f=$3 code=$4 filter=${5:-.}
+	local what=$1 p=$2 f=$3 code=$4 filter=${5:-.} min=${6:-1}
 	tests_passed=0
 	tests_failed=0
-	run_suite fake "$filter" bash -c "$code" >"$logdir/console" 2>&1
+	run_suite fake "$min" "$filter" bash -c "$code" >"$logdir/console" 2>&1
 	check "$what: counted $p passed, $f failed (got $tests_passed, \
 $tests_failed)" "[ $tests_passed -eq $p ] && [ $tests_failed -eq $f ]"
 }
@@ -55,6 +56,25 @@ counts "a release in its name" 6 0 \
 	'echo "fake (Samba 4.22): 6 passed, 0 failed"'
 counts "the closing line without a newline" 2 0 \
 	'printf "fake: 2 passed, 0 failed"'
+# a suite known to run 125 checks that stops after one (domain-pdc when
+# testparm refuses the server role: "1 passed, 0 failed", exit 0)
+counts "a short suite: 1 check of the 125 it is known to run, exit 0" 1 1 \
+	'echo "ok   role refused"; echo "fake: 1 passed, 0 failed"' . 125
+check "the runner says the suite was short" \
+	"grep -q 'fake: 1 checks, fewer than the 125 it is known to run' '$logdir/console'"
+counts "a short suite with a failure: 1 more failure" 1 2 \
+	'echo "fake: 1 passed, 1 failed"; exit 1' . 5
+counts "exactly the checks it is known to run" 125 0 \
+	'echo "fake: 125 passed, 0 failed"' . 125
+counts "more checks than its minimum" 130 0 \
+	'echo "fake: 130 passed, 0 failed"' . 125
+tests_passed=0
+tests_failed=0
+run_suite fake . bash -c 'touch "$0"' "$logdir/ran" >"$logdir/console" 2>&1
+check "run_suite without a minimum: 1 failure, and the suite does not run \
+(got $tests_passed, $tests_failed)" "[ $tests_passed -eq 0 ] && \
+[ $tests_failed -eq 1 ] && ! [ -e '$logdir/ran' ] && \
+grep -q 'no minimum count given' '$logdir/console'"
 # the name is a literal: "." in samba-4.22 matches only a dot
 tests_passed=0
 tests_failed=0
@@ -65,8 +85,8 @@ check "a suite name is matched literally (samba-4.22 is not samba-4x22)" \
 # two suites add up
 tests_passed=0
 tests_failed=0
-run_suite one . bash -c 'echo "one: 2 passed, 0 failed"' >/dev/null
-run_suite two . bash -c 'echo "x: 9 passed, 0 failed"; exit 2' >/dev/null
+run_suite one 2 . bash -c 'echo "one: 2 passed, 0 failed"' >/dev/null
+run_suite two 1 . bash -c 'echo "x: 9 passed, 0 failed"; exit 2' >/dev/null
 check "two suites add up: 2 passed, 1 failed (got $tests_passed, \
 $tests_failed)" "[ $tests_passed -eq 2 ] && [ $tests_failed -eq 1 ]"
 

@@ -3,12 +3,15 @@
 stack has a frame in profileacl.so.
 
   valgrind_check.py DIR
+  valgrind_check.py --self-test    the checker on tests/data/vg-*.log
 """
 
 import glob
 import os
 import re
+import shutil
 import sys
+import tempfile
 
 
 # memcheck's error reports (leak records are counted apart)
@@ -32,8 +35,9 @@ def blocks(text):
         yield cur
 
 
-def main():
-    vdir = sys.argv[1]
+def scan(vdir):
+    """(smbd processes, memory errors in all, errors with a profileacl
+    frame, leaks from the module) of the memcheck logs in VDIR"""
     logs = sorted(glob.glob(os.path.join(vdir, '*.log')))
     errors = 0
     leaks = 0
@@ -56,10 +60,48 @@ def main():
             else:
                 errors += 1
             print('%s:\n  %s' % (log, '\n  '.join(b[:20])))
+    return processes, memory_errors, errors, leaks
+
+
+def accepted(processes, errors, leaks):
+    """the verdict: memcheck ran, and the module has no error and no
+    leak"""
+    return processes > 0 and errors == 0 and leaks == 0
+
+
+def self_test():
+    """the checker on one crafted log per kind (tests/data/vg-*.log): a
+    module error alone and a module leak alone must each be rejected as
+    that kind, and a log whose error and leak are not the module's must
+    pass"""
+    data = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'data')
+    passed = failed = 0
+    for name, want, what in (
+            ('vg-error.log', (1, 0), 'a module error alone is rejected'),
+            ('vg-leak.log', (0, 1), 'a module leak alone is rejected'),
+            ('vg-clean.log', (0, 0), 'an error and a leak with no module '
+             'frame are not the module\'s: accepted')):
+        with tempfile.TemporaryDirectory(prefix='profileacl-vgself.') as d:
+            shutil.copy(os.path.join(data, name), d)
+            processes, _, errors, leaks = scan(d)
+        ok = processes == 1 and (errors, leaks) == want and \
+            accepted(processes, errors, leaks) == (want == (0, 0))
+        print('%s %s (%s: %d module errors, %d module leaks)' %
+              ('ok  ' if ok else 'FAIL', what, name, errors, leaks))
+        passed += ok
+        failed += not ok
+    print('valgrind-check: %d passed, %d failed' % (passed, failed))
+    return 0 if failed == 0 else 1
+
+
+def main():
+    if sys.argv[1] == '--self-test':
+        return self_test()
+    processes, memory_errors, errors, leaks = scan(sys.argv[1])
     print('valgrind: %d smbd processes checked; memory errors: %d in all, '
           '%d with a profileacl frame; leaks from the module: %d' %
           (processes, memory_errors, errors, leaks))
-    ok = processes > 0 and errors == 0 and leaks == 0
+    ok = accepted(processes, errors, leaks)
     print('valgrind: %d passed, %d failed' % (1 if ok else 0,
                                              0 if ok else 1))
     return 0 if ok else 1

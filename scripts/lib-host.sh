@@ -371,6 +371,7 @@ samba_binaries() {
 # if none), PICK_NEWEST (the newest listed), PICK_NOTE (one line: which,
 # and why), PICK_MISSING (what the mirror lacked, per version tried);
 # returns 1 when no build of SERIES can be had.
+# shellcheck disable=SC2034
 samba_pick() {
 	local series=$1 base=$2 arch=$3 sources=$4 packages=$5
 	local newest cands v k p rest src bin url missing

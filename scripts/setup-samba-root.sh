@@ -136,7 +136,8 @@ ver=$(dpkg-query --admindir="$R/var/lib/dpkg" -W -f='${Version}' samba)
 series_config "$ver"
 log "samba in the root: $ver"
 if [ "$SERIES" != "$release" ] || [ "$ver" != "$want" ]; then
-	echo "setup-$release: the root has samba $ver, not $want" >&2
+	echo "setup-$release: the root has samba $ver, not $want: remove $R" \
+		"to set it up again" >&2
 	exit 1
 fi
 cat "$R/.profileacl-samba-note"

@@ -33,6 +33,11 @@ fi
 samba=$(dpkg-query ${R:+--admindir="$R/var/lib/dpkg"} -W -f='${Version}' \
 	samba)
 base=$(dpkg-parsechangelog -l debian/changelog -S Version)
+# the Debian release it is built for: "unstable" with samba's ~bpo13+1 in
+# the version would be a backport's number on an upload to sid (lintian:
+# upload-has-backports-version-number)
+# shellcheck source=/dev/null
+dist=$(. "$R/etc/os-release" && echo "${VERSION_CODENAME:-unstable}")
 version="$base+samba$(tr -- '-' '+' <<<"${samba#*:}")"
 
 # the tree to build from, in the root when there is one
@@ -47,7 +52,7 @@ srcdir="$work/samba-vfs-profileacl-$version"
 git ls-files -z | xargs -0 cp --parents -t "$srcdir"
 [ -n "$R" ] || ln -s "$top/samba-src" "$srcdir/samba-src"
 cat >"$srcdir/debian/changelog" <<CHANGELOG
-samba-vfs-profileacl ($version) unstable; urgency=medium
+samba-vfs-profileacl ($version) $dist; urgency=medium
 
   * Built for samba $samba.
 

@@ -186,7 +186,7 @@ if [ "${PROFILEACL_VALGRIND_SUITES:-yes}" != no ]; then
 fi
 
 echo "== install: make install/uninstall, Debian package build/install/purge"
-run_suite install 17 "$ALL" tests/test_install.sh
+run_suite install 23 "$ALL" tests/test_install.sh
 
 echo "== load guard: a module built for another samba build refuses to load"
 run_suite load-guard 10 "$QUIET" tests/test_load_guard.sh

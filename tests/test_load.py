@@ -195,7 +195,10 @@ def per_grant(srv, share, user, proto, folder, n):
     cli = Client(srv)
     c = cli.conn(user, share, proto)
     sd = profile_folder(c, folder)
-    new = [p for p in smbd_pids(srv) - before if comm(p) == 'smbd']
+    # a client's smbd: "smbd" (4.17) or "smbd[CLIENT ADDRESS]" (4.24);
+    # smbd's own helpers are "smbd-notifyd" and the like
+    new = [p for p in smbd_pids(srv) - before
+           if comm(p) == 'smbd' or comm(p).startswith('smbd[')]
     if len(new) != 1:
         raise RuntimeError('no one new smbd for the connection: %r' % new)
     pid = new[0]

@@ -85,11 +85,15 @@ if [ -f "$deb" ]; then
 	check "dpkg -i installs $so" "[ -f '$so' ]"
 	check "dpkg -i installs the man page" \
 		"[ -f /usr/share/man/man8/vfs_profileacl.8.gz ]"
-	check "man finds profileacl-rebuild(8): its options, exit status, files" \
+	# and it quotes the message prepare-samba-tree.sh gives when the
+	# mirror does not serve the installed samba's source
+	check "man finds profileacl-rebuild(8): options, exit status, files, the missing source" \
 		"MANWIDTH=80 man profileacl-rebuild >'$log/man' 2>&1 &&
 		 grep -q '^OPTIONS' '$log/man' && grep -q '^EXIT STATUS' '$log/man' &&
 		 grep -q '^FILES' '$log/man' && grep -q -- '--status' '$log/man' &&
-		 grep -q -- '--force' '$log/man'"
+		 grep -q -- '--force' '$log/man' &&
+		 grep -q 'wait until the mirror serves it' '$log/man' &&
+		 grep -q 'wait until the mirror serves it' scripts/prepare-samba-tree.sh"
 	# Debian's hardening=+all: with relro, a read-only GOT once loaded
 	check "the packaged module is linked with -z now (BIND_NOW)" \
 		"readelf -d '$so' | grep -q 'FLAGS.*BIND_NOW'"

@@ -28,9 +28,11 @@ And the findings of the second review (issue 25):
   - a durable disconnect whose cookie cannot be wrapped (fault injection:
     no memory) leaves no share mode entry behind once the durable timeout
     has passed: the scavenger cleans it up;
-  - profile dirs match the name asked for, ownership the object: a hard
-    link or a symlink in the owner's folder to her own file elsewhere is
-    granted, as the man page says; another's file behind one is not.
+  - profile dirs match the path smbd resolved the name asked for to,
+    ownership the object: a hard link in the owner's folder to her own
+    file elsewhere is granted, as the man page says, a symlink where
+    the smbd release puts it (4.17: its own name, 4.24: its target);
+    another's file behind a link is not.
 
 Every wrongful-denial case runs on the module's share and, as the
 reference, on the same path through a Full share without the module: the
@@ -41,6 +43,7 @@ Run by tests/run-all.sh inside tests/netns-run.sh, as root.
 """
 
 import os
+import re
 import struct
 import sys
 import time
@@ -424,33 +427,56 @@ def share_deny_cases(R, srv, cli, owner, group, bob):
                 DENIED)
 
 
+def smbd_version():
+    """(major, minor) of the smbd under test"""
+    out = run(*server_cmd(['smbd', '-V']))
+    m = re.search(r'Version (\d+)\.(\d+)', out)
+    return (int(m.group(1)), int(m.group(2)))
+
+
 def link_cases(R, srv, cli):
-    """profile dirs (%U) match the name asked for, ownership the object
-    behind it: a hard link or a symlink in alice's folder to her own file
-    outside it is granted (as docs/vfs_profileacl.8.xml says), the file
-    by its own name is not, and bob's file behind a link in her folder
-    gives her nothing."""
+    """profile dirs (%U) match the path smbd resolved the name asked for
+    to, ownership the object behind it (docs/vfs_profileacl.8.xml): a hard
+    link in alice's folder to her own file outside it is granted, the
+    file by its own name is not, and bob's file behind a link in her
+    folder gives her nothing. A symbolic link: Samba 4.17 keeps the
+    link's own name (granted in her folder), newer smbd resolves the
+    link itself and hands on its target's path (measured on 4.24:
+    refused, the target lies outside her folder; a link outside her
+    folders to her file inside them is granted)."""
     top = os.path.join(srv.share_root, 'profiles')
     cli.conn('alice', 'rv_full', 'SMB2').savefile('alice-elsewhere.txt', b'x')
+    cli.conn('alice', 'rv_full', 'SMB2').savefile('alice/inside.txt', b'x')
     cli.conn('bob', 'rv_full', 'SMB2').savefile('bob-elsewhere.txt', b'x')
     os.link(os.path.join(top, 'alice-elsewhere.txt'),
             os.path.join(top, 'alice', 'hardlink.txt'))
     os.symlink('../alice-elsewhere.txt',
                os.path.join(top, 'alice', 'symlink.txt'))
+    os.symlink('alice/inside.txt', os.path.join(top, 'outlink.txt'))
     os.link(os.path.join(top, 'bob-elsewhere.txt'),
             os.path.join(top, 'alice', 'bobs-hardlink.txt'))
+    by_target = smbd_version() >= (4, 22)
     wd = WRITE_DAC | READ_CONTROL
     for proto in ('SMB1', 'SMB2'):
         R.equal('links: her file outside her folder, by its own name: '
                 'refused (outside the profile dirs) [%s]' % proto,
                 cli.status('alice', 'rv_dirs', proto, 'alice-elsewhere.txt',
                            wd), DENIED)
-        for link in ('hardlink.txt', 'symlink.txt'):
-            got = cli.status('alice', 'rv_dirs', proto, 'alice/' + link, wd)
-            ref = cli.status('alice', 'rv_full', proto, 'alice/' + link, wd)
-            same_as_reference(R, 'links: alice/%s to her own file outside '
-                              'her folder is granted, as documented [%s]' %
-                              (link, proto), got, ref)
+        got = cli.status('alice', 'rv_dirs', proto, 'alice/hardlink.txt', wd)
+        ref = cli.status('alice', 'rv_full', proto, 'alice/hardlink.txt', wd)
+        same_as_reference(R, 'links: alice/hardlink.txt to her own file '
+                          'outside her folder is granted, as documented '
+                          '[%s]' % proto, got, ref)
+        for link, granted in (('alice/symlink.txt', not by_target),
+                              ('outlink.txt', by_target)):
+            ref = cli.status('alice', 'rv_full', proto, link, wd)
+            R.equal('links: reference (Full share) opens %s [%s]' %
+                    (link, proto), ref, OK)
+            R.equal('links: %s to her own file is %s on this smbd, as '
+                    'documented [%s]' %
+                    (link, 'granted' if granted else 'refused', proto),
+                    cli.status('alice', 'rv_dirs', proto, link, wd),
+                    OK if granted else DENIED)
         R.equal('links: bob\'s file behind a hard link in her folder gives '
                 'alice nothing [%s]' % proto,
                 cli.status('alice', 'rv_dirs', proto,

@@ -35,7 +35,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import (Client, Results, Server, FILE_CREATE, FILE_OPEN,
                      FILE_READ_DATA, MAXIMUM_ALLOWED, READ_CONTROL,
-                     WRITE_DAC, run, server_cmd)
+                     WRITE_DAC, ensure_unix_user, run, server_cmd)
 from smb2raw import DurableRequest, Session, OPLOCK_BATCH
 from samba.dcerpc import security
 
@@ -222,6 +222,8 @@ def race_checks(R, srv):
 
 def main():
     R = Results()
+    # bob's uid goes into the shares before prepare() makes the users
+    ensure_unix_user('bob')
     srv = Server(ROOT, extra_shares=SHARES.replace(
         '@BOBUID@', str(pwd.getpwnam('bob').pw_uid)),
                  extra_global='\tlog level = 1 profileacl:10\n')

@@ -30,6 +30,20 @@ cleanup() { rm -rf "$tmp" "${rootdirs[@]}"; }
 rootdirs=()
 trap cleanup EXIT
 
+# takes SCRIPT ARG: SCRIPT, or a script of this tree it runs, has ARG as a
+# case pattern or compares an argument with it
+takes() {
+	local script=$1 q f
+	q=$(sed 's/[].[*^$\\+?(){}|]/\\&/g' <<<"$2")
+	for f in "$script" $(grep -oE '(scripts|tests)/[A-Za-z0-9_/-]+\.sh' \
+		"$script" | sort -u); do
+		[ -f "$f" ] || continue
+		grep -Eq -- "^[[:space:]]*([^)]*\|)?$q(\|[^)]*)?\)|= \"?$q\"? \]" \
+			"$f" && return 0
+	done
+	return 1
+}
+
 # memcheck_runs WHAT ROOT: memcheck runs ROOT's smbd (ROOT empty: this
 # host's) and tests/valgrind_check.py reads its log
 memcheck_runs() {
@@ -68,7 +82,7 @@ for form in "${forms[@]}"; do
 			"grep -Eq '\\\$\\{?$v\\b' '$script'"
 	done
 	for a in "${args[@]}"; do
-		check "'$form': $script takes '$a'" "grep -qw -- '$a' '$script'"
+		check "'$form': $script takes '$a'" "takes '$script' '$a'"
 	done
 	case "$script" in
 	tests/run-valgrind.sh)
@@ -92,7 +106,8 @@ scripts/setup-samba-root.sh | grep -qw valgrind"
 	esac
 done
 
-# each long form the prose names (RELEASE: 4.22 and 4.24) is in the block
+# each long form the prose names ("the long form `CMD`", "Long forms:
+# `CMD`"; RELEASE: 4.22 and 4.24) is in the block
 while read -r named; do
 	for rel in 4.22 4.24; do
 		want=${named//RELEASE/$rel}
@@ -100,7 +115,7 @@ while read -r named; do
 			"printf '%s\n' \"\${forms[@]}\" | grep -qxF -- '$want'"
 		[ "$want" = "$named" ] && break
 	done
-done < <(grep -i 'long form' "$readme" | grep -o '`[^`]*tests/[^`]*`' |
-	tr -d '`' | sort -u)
+done < <(grep -oiE 'long forms?:? `[^`]*`' "$readme" |
+	sed -E 's/^[^`]*`(.*)`$/\1/' | sort -u)
 
 summary long-forms

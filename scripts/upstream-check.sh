@@ -2,7 +2,7 @@
 # make upstream-check SAMBA=<samba git tree>: apply the upstream series
 # (upstream/*.patch) on a new branch of that tree with git am, configure
 # it with --enable-selftest and Samba's developer warnings, build it, and
-# run the module's tests and smb2.acls on the module's shares through
+# run the series' tests and smb2.acls on the module's shares through
 # "make test". The last line is "upstream-check: N passed, N failed".
 #
 # Samba master needs Debian 13 with trixie-backports' build-deps, so
@@ -14,8 +14,10 @@
 # Environment:
 #   UPSTREAM_ROOT   the Debian root (default samba-src/upstream-root)
 #   UPSTREAM_JOBS   waf -j (default 2)
-#   UPSTREAM_TESTS  selftest TESTS: regexes separated by spaces (default: the
-#                   module's tests and smb2.acls on its shares)
+#   UPSTREAM_TESTS  selftest TESTS: regexes separated by spaces (default: all
+#                   of the series' tests: cmocka, the blackbox script, the
+#                   python test, the durable reconnect torture test, and
+#                   smb2.acls on the module's shares)
 #   UPSTREAM_NO_AM  set: the branch already holds the series, only build
 #                   and test (the planted fault runs use it)
 #   UPSTREAM_NO_CONFIGURE  set: keep the tree's configuration if it has one
@@ -33,7 +35,7 @@ SAMBA=$(cd "$SAMBA" && pwd -P)
 R=${UPSTREAM_ROOT:-$top/samba-src/upstream-root}
 R=$(mkdir -p "$R" && cd "$R" && pwd -P)
 jobs=${UPSTREAM_JOBS:-2}
-tests=${UPSTREAM_TESTS:-samba3.test_vfs_profileacl samba3.blackbox.profileacl samba3.smb2.acls-with-sysacl.profileacl samba3.smb2.acls-ignore-sysacl.profileacl}
+tests=${UPSTREAM_TESTS:-samba3.test_vfs_profileacl samba3.blackbox.profileacl samba3.smb2.acls-with-sysacl.profileacl samba3.smb2.acls-ignore-sysacl.profileacl samba.tests.vfs_profileacl samba3.smb2.durable-open.reconnect-share-rights}
 log=$(mktemp -d /tmp/pacl-up-check.XXXXXX)
 # git as the owner of the tree, so that what git am writes is his
 g() {
@@ -206,7 +208,9 @@ if grep -q '^skip-testsuite: samba3.test_vfs_profileacl' "$sub"; then
 	[ "$cp" -gt 0 ] || failed=$((failed + 1))
 fi
 for t in "samba3.smb2.acls-ignore-sysacl profileacl.DENY1" \
-	"samba3.test_vfs_profileacl" "samba3.blackbox.profileacl"; do
+	"samba3.test_vfs_profileacl" "samba3.blackbox.profileacl" \
+	"samba.tests.vfs_profileacl" \
+	"samba3.smb2.durable-open.reconnect-share-rights"; do
 	p=$(grep -cE "^(success|successful): $t" "$sub")
 	f=$(grep -cE "^(failure|error): $t" "$sub")
 	say "  $t: $p passed, $f failed"

@@ -30,3 +30,31 @@ summary() {
 	echo "$1: $passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 }
+
+# private_net "$@", at the top of a script that serves fakes on 127.0.0.1
+# (a Debian mirror): the script runs again in a network namespace of its
+# own, so that nothing but its own processes reach them, and nothing it
+# starts reaches a real network
+private_net() {
+	if [ "${PROFILEACL_PRIVATE_NET:-}" != 1 ]; then
+		exec unshare --net --fork -- env PROFILEACL_PRIVATE_NET=1 \
+			"$0" "$@"
+	fi
+	ip link set lo up
+}
+
+# fake_mirror DIR LOG: serve DIR over HTTP on 127.0.0.1, on a free port;
+# sets FAKE_MIRROR (its URL) and FAKE_MIRROR_PID (the caller stops it)
+fake_mirror() {
+	local port="" _
+	python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$1" \
+		>"$2" 2>&1 &
+	FAKE_MIRROR_PID=$!
+	for _ in $(seq 50); do
+		port=$(sed -n 's/.* port \([0-9]*\) .*/\1/p' "$2")
+		[ -n "$port" ] && break
+		sleep 0.1
+	done
+	FAKE_MIRROR="http://127.0.0.1:${port:-0}"
+	[ -n "$port" ]
+}

@@ -12,6 +12,7 @@ cd "$top"
 
 # shellcheck source=tests/lib-check.sh
 . tests/lib-check.sh
+private_net "$@"
 # shellcheck source=tests/lib-suite.sh
 . tests/lib-suite.sh
 # a set-up that fails is a failure, never a skip
@@ -40,7 +41,7 @@ trap 'rm -rf "$log"' EXIT
 # admin can do; the stale module stays and smbd refuses to load it.
 missing_source() {
 	local running foreign=00112233445566778899aabbccddeeff00112233
-	local low p n pool http_pid port="" base rc line
+	local low p n pool base rc line
 	running=$(readelf -n "$R$modulesdir"/libsmbd-base-*.so.0 |
 		sed -n 's/.*Build ID: *//p' | head -1)
 	cp "$so" "$log/current.so"
@@ -62,20 +63,13 @@ EOF
 		"samba_${low#*:}.debian.tar.xz" "samba_${low#*:}_amd64.deb"; do
 		echo fake >"$pool/$f"
 	done
-	python3 -u -m http.server 0 --bind 127.0.0.1 \
-		--directory "$log/mirror" >"$log/http.log" 2>&1 &
-	http_pid=$!
-	for _ in $(seq 50); do
-		port=$(sed -n 's/.* port \([0-9]*\) .*/\1/p' "$log/http.log")
-		[ -n "$port" ] && break
-		sleep 0.1
-	done
-	base="http://127.0.0.1:$port/debian"
+	fake_mirror "$log/mirror" "$log/http.log"
+	base="$FAKE_MIRROR/debian"
 	PROFILEACL_ROOT_ENV="PROFILEACL_MIRROR=$base" in_root "$R" \
 		profileacl-rebuild >"$log/rebuild" 2>&1
 	rc=$?
-	kill "$http_pid"
-	wait "$http_pid" 2>/dev/null
+	kill "$FAKE_MIRROR_PID"
+	wait "$FAKE_MIRROR_PID" 2>/dev/null
 	line=$(grep -F 'FAILED: ' "$log/rebuild")
 	echo "     $line"
 	check "source 404: profileacl-rebuild fails (rc $rc) with one line" \

@@ -11,6 +11,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 # shellcheck source=tests/lib-check.sh
 . tests/lib-check.sh
+private_net "$@"
 t=$(mktemp -d /tmp/profileacl-hostsetup.XXXXXX)
 trap 'rm -rf "$t"' EXIT
 export APT_ETC POLICY_RC
@@ -216,18 +217,10 @@ in_pool samba_4.24.8+dfsg-1~bpo13+1_amd64.deb samba_4.24.7+dfsg.orig.tar.xz \
 	samba_4.22.11+dfsg-0+deb13u1.dsc samba_4.22.11+dfsg.orig.tar.xz \
 	samba_4.22.11+dfsg-0+deb13u1.debian.tar.xz \
 	samba_4.22.11+dfsg-0+deb13u1_amd64.deb
-python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$t/archive" \
-	>"$t/http.log" 2>&1 &
-http_pid=$!
-trap 'kill "$http_pid" 2>/dev/null; rm -rf "$t"' EXIT
-port=""
-for _ in $(seq 50); do
-	port=$(sed -n 's/.* port \([0-9]*\) .*/\1/p' "$t/http.log")
-	[ -n "$port" ] && break
-	sleep 0.1
-done
-base="http://127.0.0.1:$port/debian"
-check "the fake mirror answers on 127.0.0.1:${port:-?}: 200 for a pool file, 404 for another" \
+fake_mirror "$t/archive" "$t/http.log"
+trap 'kill "$FAKE_MIRROR_PID" 2>/dev/null; rm -rf "$t"' EXIT
+base="$FAKE_MIRROR/debian"
+check "the fake mirror answers on $FAKE_MIRROR: 200 for a pool file, 404 for another" \
 	"url_exists '$base/pool/main/s/samba/samba_4.24.7+dfsg.orig.tar.xz' &&
 	 ! url_exists '$base/pool/main/s/samba/samba_4.24.8+dfsg.orig.tar.xz'"
 pick() { samba_pick "$1" "$base" amd64 "$t/sources" "$t/packages"; }
@@ -276,8 +269,8 @@ in_pool samba_4.22.10+dfsg-0+deb13u1.debian.tar.xz
 pick 4.22
 check "with 4.22.10's complete: 4.22.10, the point release below ($PICK)" \
 	"[ '$PICK' = 2:4.22.10+dfsg-0+deb13u1 ]"
-kill "$http_pid"
-wait "$http_pid" 2>/dev/null
+kill "$FAKE_MIRROR_PID"
+wait "$FAKE_MIRROR_PID" 2>/dev/null
 
 # --- policy-rc.d
 POLICY_RC="$t/policy-rc.d"

@@ -48,7 +48,7 @@ OTHERS = int(os.environ.get('PROFILEACL_LOAD_OTHERS', '10'))
 WARMUP_OPS = 20
 # one connection's talloc growth per grant, measured over PROBE_SYNCS
 PROBE_SYNCS = int(os.environ.get('PROFILEACL_LOAD_PROBE_SYNCS', '200'))
-PROBE_BOUND = 256
+PROBE_BOUND = 32
 PASSWORDS.setdefault('carol', 'Carol-pw-3')
 
 

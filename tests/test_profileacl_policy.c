@@ -325,6 +325,24 @@ static void test_forced_user(void **state UNUSED)
 	expect(&r, 0, PROFILEACL_FORCED_USER);
 }
 
+/*
+ * "force group" puts the forced group's SID where the session's primary
+ * group was: a share ACL deny for that group cannot be seen, so nothing
+ * is granted, and the share ACL is not even read.
+ */
+static void test_forced_group(void **state UNUSED)
+{
+	struct profileacl_request r = owner_request();
+
+	r.forced_group = true;
+	expect(&r, 0, PROFILEACL_FORCED_GROUP);
+	r.access_mask = MAXA;
+	expect(&r, 0, PROFILEACL_FORCED_GROUP);
+	assert_string_equal(profileacl_reason_str(PROFILEACL_FORCED_GROUP),
+			    "share has force group: the share ACL cannot be "
+			    "checked for this user");
+}
+
 static void test_read_only(void **state UNUSED)
 {
 	struct profileacl_request r = owner_request();
@@ -512,8 +530,9 @@ static uint32_t decide(struct profileacl_request *r,
 
 /*
  * One decision asks for the owner (a system call) only when the cheap
- * facts leave a grant possible, and for the profile dirs (a substitution)
- * only when the owner does too; each at most once.
+ * facts leave a grant possible, for the profile dirs (a substitution)
+ * only when the owner does too, and for the share ACL (a tdb fetch and
+ * two access checks) only when everything else grants; each at most once.
  */
 static void test_lookups_only_when_needed(void **state UNUSED)
 {
@@ -535,15 +554,15 @@ static void test_lookups_only_when_needed(void **state UNUSED)
 	assert_int_equal(l.owner_calls, 0);
 	assert_int_equal(l.dirs_calls, 0);
 
-	/* the share ACL denies it: no owner looked up */
+	/* the share ACL denies it: asked last, once */
 	r = owner_request();
 	l.denied = WDAC;
 	assert_int_equal(decide(&r, &l, &reason), 0);
 	assert_int_equal(reason, PROFILEACL_SHARE_DENIES);
+	assert_int_equal(l.owner_calls, 1);
+	assert_int_equal(l.dirs_calls, 1);
 	assert_int_equal(l.share_calls, 1);
-	assert_int_equal(l.owner_calls, 0);
 	l.denied = 0;
-	r.access_mask = FILE_READ_DATA;
 
 	/* a guest: no lookup */
 	r = owner_request();
@@ -551,27 +570,31 @@ static void test_lookups_only_when_needed(void **state UNUSED)
 	assert_int_equal(decide(&r, &l, &reason), 0);
 	assert_int_equal(reason, PROFILEACL_GUEST);
 	assert_int_equal(l.owner_calls, 0);
+	assert_int_equal(l.share_calls, 0);
 
-	/* someone else's: the profile dirs are not substituted */
+	/* someone else's: neither profile dirs nor share ACL */
 	r = owner_request();
 	l.object = PROFILEACL_OBJ_OTHER;
 	assert_int_equal(decide(&r, &l, &reason), 0);
 	assert_int_equal(reason, PROFILEACL_NOT_OWNER);
 	assert_int_equal(l.owner_calls, 1);
 	assert_int_equal(l.dirs_calls, 0);
+	assert_int_equal(l.share_calls, 0);
 
-	/* the owner, outside the profile dirs */
+	/* the owner, outside the profile dirs: no share ACL read */
 	l.object = PROFILEACL_OBJ_OWN;
 	l.outside = true;
 	assert_int_equal(decide(&r, &l, &reason), 0);
 	assert_int_equal(reason, PROFILEACL_OUTSIDE_PROFILE);
 	assert_int_equal(l.dirs_calls, 1);
+	assert_int_equal(l.share_calls, 0);
 
 	/* the owner's lookup failed: nothing */
 	l.object = PROFILEACL_OBJ_UNKNOWN;
 	l.outside = false;
 	assert_int_equal(decide(&r, &l, &reason), 0);
 	assert_int_equal(reason, PROFILEACL_OWNER_UNKNOWN);
+	assert_int_equal(l.share_calls, 0);
 }
 
 static void test_post_open(void **state UNUSED)
@@ -1028,6 +1051,7 @@ int main(void)
 		cmocka_unit_test(test_inherit_owner),
 		cmocka_unit_test(test_own_is_the_most),
 		cmocka_unit_test(test_forced_user),
+		cmocka_unit_test(test_forced_group),
 		cmocka_unit_test(test_read_only),
 		cmocka_unit_test(test_read_share_acl),
 		cmocka_unit_test(test_would_fail),

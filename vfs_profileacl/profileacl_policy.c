@@ -81,6 +81,10 @@ uint32_t profileacl_grant(struct profileacl_request *r,
 		*reason = PROFILEACL_FORCED_USER;
 		return 0;
 	}
+	if (r->forced_group) {
+		*reason = PROFILEACL_FORCED_GROUP;
+		return 0;
+	}
 	if (r->read_only) {
 		*reason = PROFILEACL_READ_ONLY;
 		return 0;
@@ -100,22 +104,6 @@ uint32_t profileacl_grant(struct profileacl_request *r,
 		  ~(r->share_mask | wanted);
 	if (!maximum && missing != 0) {
 		*reason = PROFILEACL_WOULD_FAIL;
-		return 0;
-	}
-
-	/*
-	 * A deny ACE of the share ACL is the admin's word: the module adds
-	 * only what the share ACL leaves out, never what it denies this
-	 * session. A request naming a denied right fails in smbd whatever
-	 * else is added: widen nothing then.
-	 */
-	if (lookup != NULL && lookup->share_denied != NULL) {
-		lookup->share_denied(r, lookup->private_data);
-	}
-	denied = wanted & r->share_denied;
-	wanted &= ~denied;
-	if (wanted == 0 || (!maximum && (mapped & denied) != 0)) {
-		*reason = PROFILEACL_SHARE_DENIES;
 		return 0;
 	}
 
@@ -153,6 +141,24 @@ uint32_t profileacl_grant(struct profileacl_request *r,
 	}
 	if (r->outside_profile) {
 		*reason = PROFILEACL_OUTSIDE_PROFILE;
+		return 0;
+	}
+
+	/*
+	 * A deny ACE of the share ACL is the admin's word: the module adds
+	 * only what the share ACL leaves out, never what it denies this
+	 * session. A request naming a denied right fails in smbd whatever
+	 * else is added: widen nothing then. Asked last, as the dearest
+	 * lookup (a tdb fetch and two access checks): only the owner's
+	 * requests in a profile folder pay for it.
+	 */
+	if (lookup != NULL && lookup->share_denied != NULL) {
+		lookup->share_denied(r, lookup->private_data);
+	}
+	denied = wanted & r->share_denied;
+	wanted &= ~denied;
+	if (wanted == 0 || (!maximum && (mapped & denied) != 0)) {
+		*reason = PROFILEACL_SHARE_DENIES;
 		return 0;
 	}
 
@@ -200,6 +206,9 @@ const char *profileacl_reason_str(enum profileacl_reason reason)
 		return "guest or anonymous session";
 	case PROFILEACL_FORCED_USER:
 		return "share has force user: owner names no person";
+	case PROFILEACL_FORCED_GROUP:
+		return "share has force group: the share ACL cannot be checked "
+		       "for this user";
 	case PROFILEACL_READ_ONLY:
 		return "share is read only for this user";
 	case PROFILEACL_NO_WRITE_SHARE:

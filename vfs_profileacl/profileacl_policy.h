@@ -74,6 +74,12 @@ struct profileacl_request {
 	bool root;	      /* requester runs as uid 0 (admin users) */
 	bool read_only;	      /* share read only for this user */
 	bool forced_user;     /* "force user": no person owns */
+	/*
+	 * "force group": smbd puts the forced group's SID where the
+	 * session's primary group was, so a share ACL deny naming that
+	 * group cannot be seen any more.
+	 */
+	bool forced_group;
 	bool outside_profile; /* outside the profile dirs */
 	/*
 	 * The grantable rights a deny ACE of the share ACL refuses this
@@ -95,6 +101,7 @@ enum profileacl_reason {
 	PROFILEACL_NO_CONFIG, /* nothing configured to grant */
 	PROFILEACL_GUEST,
 	PROFILEACL_FORCED_USER,
+	PROFILEACL_FORCED_GROUP, /* the session's token is not its own */
 	PROFILEACL_READ_ONLY,
 	PROFILEACL_NO_WRITE_SHARE,
 	PROFILEACL_WOULD_FAIL, /* other rights missing anyway */
@@ -108,10 +115,11 @@ enum profileacl_reason {
 };
 
 /*
- * The facts that cost a system call or a substitution, looked up by the
- * decision only once the answer can still change it. share_denied sets
- * r->share_denied (all of PROFILEACL_GRANTABLE when the share ACL cannot
- * be read); owner fills in r->object (and r->inherit_owner, r->parent
+ * The facts that cost a system call, a substitution or a database read,
+ * looked up by the decision only once the answer can still change it, the
+ * share ACL last (a tdb fetch and two access checks). share_denied sets
+ * r->share_denied (all of PROFILEACL_GRANTABLE when no share security
+ * descriptor comes back); owner fills in r->object (and r->inherit_owner, r->parent
  * for an absent object); profile_dirs, NULL when no profile dirs are
  * configured, sets r->outside_profile.
  */
@@ -178,6 +186,10 @@ bool profileacl_parse_grant(const char *const *words,
 bool profileacl_parse_facility(const char *name, int *value);
 
 /*
+ * Samba's log_escape() (lib/util/util_str_escape.c) leaves '"' as it is,
+ * which would let a name end a quoted audit field and fake another: this
+ * one escapes it too, and is used for every name in a log line.
+ *
  * STR for a quoted field of an audit line, on mem_ctx: every byte below
  * 0x20, 0x7f, '"' and '\\' written as \xNN, all else as it is (UTF-8
  * stays readable). A name cannot end the field, fake another field or

@@ -427,6 +427,13 @@ static int profileacl_connect(struct vfs_handle_struct *handle,
 			   "profileacl grants nothing here\n",
 			   service);
 	}
+	if (handle->conn->force_group_gid != (gid_t)-1) {
+		DBG_NOTICE("share [%s] has \"force group\": smbd replaces the "
+			   "session's primary group in its token, so a share "
+			   "ACL deny for that group cannot be seen; profileacl "
+			   "grants nothing here\n",
+			   service);
+	}
 
 	SMB_VFS_HANDLE_SET_DATA(handle,
 				config,
@@ -452,6 +459,19 @@ static const char *profileacl_client(struct connection_struct *conn)
 	addr = tsocket_address_inet_addr_string(conn->sconn->remote_address,
 						talloc_tos());
 	return addr != NULL ? addr : "unknown";
+}
+
+/*
+ * A name for a debug line, escaped as the audit escapes it: with
+ * "syslog = no" log.smbd holds the audit lines too, and a name with a
+ * newline must not start a line that reads as one. On talloc_tos(), the
+ * request's frame; only evaluated when the line's level is on.
+ */
+static const char *profileacl_name_dbg(const char *name)
+{
+	const char *esc = profileacl_log_escape(talloc_tos(), name);
+
+	return (esc != NULL) ? esc : "(no memory)";
 }
 
 /*
@@ -514,7 +534,7 @@ static bool profileacl_audit(const struct profileacl_config *config,
 	}
 	if (line == NULL) {
 		DBG_ERR("no memory for the audit line of %s\n",
-			fsp_str_dbg(fsp));
+			profileacl_name_dbg(fsp_str_dbg(fsp)));
 		TALLOC_FREE(frame);
 		return false;
 	}
@@ -561,7 +581,7 @@ static void profileacl_audit_sd(const struct profileacl_config *config,
 	    !profileacl_audit(config, conn, fsp, "write", rights, extra)) {
 		DBG_ERR("no audit line for the security descriptor written "
 			"to %s (%s)\n",
-			fsp_str_dbg(fsp),
+			profileacl_name_dbg(fsp_str_dbg(fsp)),
 			nt_errstr(status));
 	}
 	TALLOC_FREE(frame);
@@ -593,7 +613,7 @@ profileacl_handle_owner(struct vfs_handle_struct *handle,
 	ret = SMB_VFS_NEXT_FSTAT(handle, fsp, &sbuf);
 	if (ret != 0) {
 		DBG_WARNING("fstat of %s failed: %s; owner unknown\n",
-			    fsp_str_dbg(fsp),
+			    profileacl_name_dbg(fsp_str_dbg(fsp)),
 			    strerror(errno));
 		return PROFILEACL_OBJ_UNKNOWN;
 	}
@@ -630,7 +650,7 @@ profileacl_parent_owner(struct profileacl_decision *d,
 				&atname);
 	if (!NT_STATUS_IS_OK(status)) {
 		DBG_INFO("%s: no handle on the parent folder: %s\n",
-			 smb_fname_str_dbg(smb_fname),
+			 profileacl_name_dbg(smb_fname_str_dbg(smb_fname)),
 			 nt_errstr(status));
 		return PROFILEACL_OBJ_UNKNOWN;
 	}
@@ -682,7 +702,7 @@ static void profileacl_stream_owner(struct profileacl_request *r,
 	}
 	if (!NT_STATUS_IS_OK(status)) {
 		DBG_INFO("%s: no handle on the base file: %s\n",
-			 smb_fname_str_dbg(smb_fname),
+			 profileacl_name_dbg(smb_fname_str_dbg(smb_fname)),
 			 nt_errstr(status));
 		r->object = PROFILEACL_OBJ_UNKNOWN;
 		return;
@@ -742,7 +762,8 @@ static void profileacl_lookup_dirs(struct profileacl_request *r,
 	r->outside_profile = true;
 	made = talloc_zero_array(talloc_tos(), char *, 2 * n);
 	if (made == NULL) {
-		DBG_ERR("no memory for the profile dirs of %s\n", path);
+		DBG_ERR("no memory for the profile dirs of %s\n",
+			profileacl_name_dbg(path));
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -780,8 +801,11 @@ static void profileacl_lookup_dirs(struct profileacl_request *r,
  * every grantable right for the user appended after its last ACE: a
  * right still refused is denied by an ACE before it (or the descriptor
  * gives nothing at all), one the share ACL merely leaves out is not.
- * Generic rights in a deny ACE count as the file rights they stand for.
- * A descriptor that cannot be read denies everything.
+ * Generic rights in any ACE count as the file rights they stand for, as
+ * smbd's own share check (se_access_check on the mapped descriptor) does.
+ * get_share_security() answers a missing or unparsable record with the
+ * default descriptor (Everyone: full control); only a NULL (no memory,
+ * share_info.tdb unopenable) denies everything here.
  */
 static void profileacl_lookup_share_denied(struct profileacl_request *r,
 					   void *private_data)
@@ -792,7 +816,7 @@ static void profileacl_lookup_share_denied(struct profileacl_request *r,
 	const char *service = lp_const_servicename(SNUM(conn));
 	TALLOC_CTX *frame = talloc_stackframe();
 	struct security_descriptor *psd = NULL;
-	struct security_ace ace;
+	struct security_ace ace = {};
 	size_t sd_size = 0;
 	uint32_t bits[] = {SEC_STD_WRITE_DAC, SEC_STD_WRITE_OWNER};
 	uint32_t granted;
@@ -808,19 +832,13 @@ static void profileacl_lookup_share_denied(struct profileacl_request *r,
 	}
 	psd = get_share_security(frame, service, &sd_size);
 	if (psd == NULL) {
-		DBG_WARNING("share [%s]: the share ACL cannot be read; "
+		DBG_WARNING("share [%s]: no share security descriptor (no "
+			    "memory, or share_info.tdb cannot be opened); "
 			    "nothing is granted\n",
 			    service);
 		goto done;
 	}
-	for (i = 0; psd->dacl != NULL && i < psd->dacl->num_aces; i++) {
-		struct security_ace *a = &psd->dacl->aces[i];
-
-		if (a->type == SEC_ACE_TYPE_ACCESS_DENIED ||
-		    a->type == SEC_ACE_TYPE_ACCESS_DENIED_OBJECT) {
-			se_map_generic(&a->access_mask, &file_generic_mapping);
-		}
-	}
+	security_acl_map_generic(psd->dacl, &file_generic_mapping);
 	init_sec_ace(&ace,
 		     &token->sids[PRIMARY_USER_SID_INDEX],
 		     SEC_ACE_TYPE_ACCESS_ALLOWED,
@@ -919,6 +937,7 @@ static uint32_t profileacl_decide(vfs_handle_struct *handle,
 		.root = (d.uid == 0),
 		.read_only = conn->read_only,
 		.forced_user = conn->force_user,
+		.forced_group = conn->force_group_gid != (gid_t)-1,
 	};
 
 	granted = profileacl_grant(&r, &lookup, preason);
@@ -929,14 +948,14 @@ static uint32_t profileacl_decide(vfs_handle_struct *handle,
 			DBG_INFO("%s: no grant for %s, access 0x%08" PRIx32
 				 ": %s\n",
 				 conn->session_info->unix_info->unix_name,
-				 path,
+				 profileacl_name_dbg(path),
 				 access_mask,
 				 profileacl_reason_str(*preason));
 		}
 		return 0;
 	}
 	DBG_DEBUG("%s: adding %s to the share mask 0x%08" PRIx32 "\n",
-		  path,
+		  profileacl_name_dbg(path),
 		  profileacl_rights_str(granted),
 		  conn->share_access);
 	return granted;
@@ -953,7 +972,7 @@ static struct profileacl_fsp *profileacl_add_ext(vfs_handle_struct *handle,
 	ext = VFS_ADD_FSP_EXTENSION(handle, fsp, struct profileacl_fsp, NULL);
 	if (ext == NULL) {
 		DBG_ERR("no memory for the handle extension of %s\n",
-			fsp_str_dbg(fsp));
+			profileacl_name_dbg(fsp_str_dbg(fsp)));
 	}
 	return ext;
 }
@@ -982,7 +1001,7 @@ static bool profileacl_keep(vfs_handle_struct *handle,
 		DBG_WARNING("user [%s] path [%s]: removing %s from the handle "
 			    "(%s)\n",
 			    conn->session_info->unix_info->unix_name,
-			    fsp_str_dbg(fsp),
+			    profileacl_name_dbg(fsp_str_dbg(fsp)),
 			    profileacl_rights_str(lost),
 			    event);
 		fsp->access_mask &= ~lost;
@@ -998,7 +1017,7 @@ static bool profileacl_keep(vfs_handle_struct *handle,
 	DBG_NOTICE("user [%s] share [%s] path [%s]: %s %s\n",
 		   conn->session_info->unix_info->unix_name,
 		   lp_const_servicename(SNUM(conn)),
-		   fsp_str_dbg(fsp),
+		   profileacl_name_dbg(fsp_str_dbg(fsp)),
 		   strcmp(event, "grant") == 0 ? "granted"
 					       : "kept on reconnect",
 		   profileacl_rights_str(granted));
@@ -1105,7 +1124,7 @@ static NTSTATUS profileacl_create_file(vfs_handle_struct *handle,
 	default:
 		DBG_WARNING("%s: opened object is not owned by %s, "
 			    "refusing %s\n",
-			    fsp_str_dbg(*result),
+			    profileacl_name_dbg(fsp_str_dbg(*result)),
 			    conn->session_info->unix_info->unix_name,
 			    profileacl_rights_str(granted));
 		status = NT_STATUS_ACCESS_DENIED;
@@ -1226,7 +1245,7 @@ static NTSTATUS profileacl_durable_disconnect(struct vfs_handle_struct *handle,
 	 */
 	DBG_ERR("%s: no memory to wrap the durable cookie (%s); the handle "
 		"cannot be reconnected and is cleaned up by the scavenger\n",
-		fsp_str_dbg(fsp),
+		profileacl_name_dbg(fsp_str_dbg(fsp)),
 		nt_errstr(status));
 	data_blob_free(new_cookie);
 	*new_cookie = data_blob_null;
@@ -1282,7 +1301,7 @@ static NTSTATUS profileacl_durable_reconnect(struct vfs_handle_struct *handle,
 		if (granted == 0 && reason == PROFILEACL_OWNER_UNKNOWN) {
 			DBG_WARNING("%s: durable reconnect by %s refused: the "
 				    "owner cannot be read\n",
-				    fsp_str_dbg(*fsp),
+				    profileacl_name_dbg(fsp_str_dbg(*fsp)),
 				    conn->session_info->unix_info->unix_name);
 			status = NT_STATUS_ACCESS_DENIED;
 			goto fail;

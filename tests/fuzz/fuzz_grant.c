@@ -38,6 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.outside_profile = flags & 8,
 		.root = flags & 16,
 		.inherit_owner = flags & 32,
+		.forced_group = flags & 64,
 		.object = (enum profileacl_object)(data[sizeof(w) + 1] % 5),
 		.parent =
 			(enum profileacl_object)((data[sizeof(w) + 1] / 5) % 5),
@@ -64,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (granted != 0) {
 		/* never for these */
 		if (r.guest || r.read_only || r.forced_user ||
-		    r.outside_profile || r.root) {
+		    r.forced_group || r.outside_profile || r.root) {
 			abort();
 		}
 		/* a new object that will be another's (inherit owner) */

@@ -256,16 +256,18 @@ with_services_held() {
 # binaries and orig tarball were still in the pool, listed nowhere.
 # So a release is chosen by what the mirror answers, never pinned.
 
-# url_exists URL: the mirror answers a HEAD request for URL with success
+# url_exists URL: the mirror answers a HEAD request for URL with success,
+# within 15 s (5 s to connect): a HEAD request is answered at once or the
+# mirror hangs, and samba_pick makes a few dozen of them
 url_exists() {
 	if command -v curl >/dev/null; then
-		curl -sfIL --max-time 60 -o /dev/null "$1"
+		curl -sfIL --connect-timeout 5 --max-time 15 -o /dev/null "$1"
 	else
 		python3 -c '
 import sys, urllib.request
 try:
     urllib.request.urlopen(urllib.request.Request(sys.argv[1],
-        method="HEAD"), timeout=60)
+        method="HEAD"), timeout=15)
 except Exception:
     sys.exit(1)' "$1"
 	fi
@@ -370,11 +372,14 @@ samba_binaries() {
 # binary the mirror BASE serves is chosen. Sets PICK (its version, empty
 # if none), PICK_NEWEST (the newest listed), PICK_NOTE (one line: which,
 # and why), PICK_MISSING (what the mirror lacked, per version tried);
-# returns 1 when no build of SERIES can be had.
+# returns 1 when no build of SERIES can be had. The walk stops after
+# PICK_TIME_LIMIT seconds (300): a mirror that hangs makes each request
+# wait its whole timeout.
 # shellcheck disable=SC2034
 samba_pick() {
 	local series=$1 base=$2 arch=$3 sources=$4 packages=$5
 	local newest cands v k p rest src bin url missing
+	local deadline=$((SECONDS + ${PICK_TIME_LIMIT:-300}))
 	PICK="" PICK_NOTE="" PICK_MISSING=""
 	PICK_NEWEST=$(samba_listed "$sources" "$packages" |
 		grep -E "^([0-9]+:)?${series//./\\.}\." | head -1)
@@ -398,6 +403,10 @@ samba_pick() {
 		done
 	)
 	for v in $(sort -u <<<"$cands" | ver_sort); do
+		if [ $SECONDS -ge $deadline ]; then
+			PICK_MISSING="${PICK_MISSING:+$PICK_MISSING; }gave up after ${PICK_TIME_LIMIT:-300} s at $v (a mirror that does not answer?)"
+			break
+		fi
 		series_config "$v"
 		missing=""
 		src=$(samba_source_files "$v" "$SERIES_SOURCE" "$base" "$sources")

@@ -11,6 +11,14 @@
 # instead of apt's. Exit status 3: the mirror does not serve the source
 # of the installed samba (the MISSING: line says what the admin can do).
 #
+# Every source file is checked against the SHA256 the signed Sources
+# index gives (over plain http too, as apt does). A build no index lists
+# has no such hash: its files could be checked against nothing but their
+# names, and configure and waf run Python from them as root, so that
+# whoever answers for the mirror (a man in the middle on plain http)
+# would run code as root here. Such a source is refused (exit status 4,
+# the UNVERIFIED: line) unless PROFILEACL_ALLOW_UNVERIFIED=1.
+#
 # --headers-only generates just the headers profileacl.so includes (a
 # dozen pidl and generator targets, seconds) instead of building
 # vfs_fake_perms and its dependencies (minutes): what profileacl-rebuild
@@ -108,9 +116,22 @@ check_source() {
 # 4.24.8), for an upstream-only source, or from PROFILEACL_MIRROR. Each
 # file is checked against the hash the Sources index gives; one the
 # index does not list is checked against nothing but its name, and the
-# tree against the version in its VERSION file.
+# tree against the version in its VERSION file: refused, unless the admin
+# opted in with PROFILEACL_ALLOW_UNVERIFIED=1.
 fetch_by_pool() {
 	local ver=$1 tree=$2 url hash name orig="" dsc="" unchecked="" args
+	unchecked=$(awk '$2 == "-" { sub(/.*\//, "", $1); printf " %s", $1 }' \
+		"$dir/files")
+	if [ -n "$unchecked" ] && [ "${PROFILEACL_ALLOW_UNVERIFIED:-}" != 1 ]; then
+		log "UNVERIFIED: samba $ver is in no signed index, so its" \
+			"source ($(mirror_base):$unchecked) could be checked" \
+			"against nothing but its name: refused; to build from it" \
+			"anyway, trusting the mirror and the network path to it" \
+			"with root on this host, run again with" \
+			"PROFILEACL_ALLOW_UNVERIFIED=1"
+		exit 4
+	fi
+	unchecked=""
 	while read -r url hash; do
 		name=${url##*/}
 		[ "$hash" = - ] && unchecked="$unchecked $name"
@@ -128,8 +149,9 @@ fetch_by_pool() {
 		esac
 	done < <(sed 's/ \([0-9a-f]\{64\}\)$/ SHA256:\1/' "$dir/files")
 	[ -z "$unchecked" ] ||
-		log "samba $ver is in no index: checked against nothing but its" \
-			"name:$unchecked (and its VERSION file below)"
+		log "PROFILEACL_ALLOW_UNVERIFIED=1: samba $ver is in no index:" \
+			"checked against nothing but its name:$unchecked (and its" \
+			"VERSION file below)"
 	if [ "$SERIES_SOURCE" = upstream ]; then
 		log "samba $ver: only the upstream tarball is on the mirror;" \
 			"unpacking it (no Debian patches)"

@@ -36,7 +36,7 @@ echo "== the runner's counting, fed crafted suites"
 run_suite runner-counting 24 "$ALL" tests/test_runner_counting.sh
 
 echo "== the host set-up's parts: apt sources in both forms, releases, policy-rc.d"
-run_suite host-setup 43 "$ALL" tests/test_host_setup.sh
+run_suite host-setup 44 "$ALL" tests/test_host_setup.sh
 
 roots=${PROFILEACL_CHECK_ROOTS:-yes}
 # The Debian roots take minutes of debootstrap, apt and configure each;
@@ -196,7 +196,7 @@ if [ "$roots" != no ]; then
 		echo "== Samba $release (Debian root): integration, deny matrix, audit paths, faults, review, smbtorture table and A/B, package"
 		wait "${bg_pid[setup-$release]}"
 		# the sum of run-samba-root.sh's own minimums
-		run_suite "samba-$release" 5288 "$ALL" tests/run-samba-root.sh \
+		run_suite "samba-$release" 5292 "$ALL" tests/run-samba-root.sh \
 			"$release"
 	done
 fi

@@ -47,7 +47,7 @@ mkdir -p build/test-logs
 # run as many or more); fewer fail it (tests/lib-suite.sh)
 declare -A least=([integration]=194 [deny_matrix]=4426 [audit_paths]=29
 	[faults]=58 [review]=131 [domain_pdc]=125 [smbtorture_table]=144
-	[smbtorture_ab]=168 [deb]=13 [valgrind]=4)
+	[smbtorture_ab]=168 [deb]=17 [valgrind]=4)
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] ||
 	suites=(integration deny_matrix audit_paths faults review domain_pdc

@@ -5,6 +5,9 @@
 # MODULESDIR, no tmpfs), and purge it.
 #
 #   tests/test_deb_root.sh 4.22|4.24
+#
+# PROFILEACL_DEB_ROOT=DIR: the test servers' folder
+# (/tmp/profileacl-deb-RELEASE).
 set -uo pipefail
 release=${1:?usage: test_deb_root.sh 4.22|4.24}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,6 +35,8 @@ samba=$(dpkg-query --admindir="$R/var/lib/dpkg" -W -f='${Version}' samba)
 modulesdir=$(chroot "$R" smbd -b | sed -n 's/^ *MODULESDIR: *//p')
 so="$R$modulesdir/vfs/profileacl.so"
 log=$(mktemp -d /tmp/profileacl-deb.XXXXXX)
+# the test servers' folder (another one beside a running make check)
+servers=${PROFILEACL_DEB_ROOT:-/tmp/profileacl-deb-$release}
 trap 'rm -rf "$log"' EXIT
 
 # The installed samba's source is not on the mirror (a fake Debian mirror
@@ -39,9 +44,12 @@ trap 'rm -rf "$log"' EXIT
 # and binary): the module, made stale (its build ID replaced by another),
 # cannot be rebuilt. profileacl-rebuild says so in one line, with what the
 # admin can do; the stale module stays and smbd refuses to load it.
+# Then the source is in the pool but in no signed index (the index lists
+# the point release above): refused in one line without
+# PROFILEACL_ALLOW_UNVERIFIED=1, fetched with it.
 missing_source() {
 	local running foreign=00112233445566778899aabbccddeeff00112233
-	local low p n pool base rc line
+	local low high p n pool base rc line up fake=/tmp/profileacl-unverified
 	running=$(readelf -n "$R$modulesdir"/libsmbd-base-*.so.0 |
 		sed -n 's/.*Build ID: *//p' | head -1)
 	cp "$so" "$log/current.so"
@@ -64,12 +72,13 @@ EOF
 		echo fake >"$pool/$f"
 	done
 	fake_mirror "$log/mirror" "$log/http.log"
+	# an interrupted run leaves neither the mirror nor the stale module
+	trap 'kill "$FAKE_MIRROR_PID" 2>/dev/null; cp "$log/current.so" "$so"
+		rm -rf "$log" "$R/tmp/profileacl-unverified"' EXIT
 	base="$FAKE_MIRROR/debian"
 	PROFILEACL_ROOT_ENV="PROFILEACL_MIRROR=$base" in_root "$R" \
 		profileacl-rebuild >"$log/rebuild" 2>&1
 	rc=$?
-	kill "$FAKE_MIRROR_PID"
-	wait "$FAKE_MIRROR_PID" 2>/dev/null
 	line=$(grep -F 'FAILED: ' "$log/rebuild")
 	echo "     $line"
 	check "source 404: profileacl-rebuild fails (rc $rc) with one line" \
@@ -88,13 +97,64 @@ EOF
 	check "profileacl-rebuild --status: stale" \
 		"! in_root '$R' profileacl-rebuild --status >'$log/status' 2>&1 &&
 		 grep -q 'stale: smbd refuses to load it' '$log/status'"
-	PROFILEACL_SAMBA_ROOT=$R PROFILEACL_GUARD_ROOT=/tmp/profileacl-deb-$release \
+	PROFILEACL_SAMBA_ROOT=$R PROFILEACL_GUARD_ROOT=$servers \
 		PROFILEACL_GUARD_BUILT_FOR=$foreign tests/netns-run.sh --installed \
 		/usr/bin/python3 tests/test_load_guard.py >"$log/guard" 2>&1
 	rc=$?
 	check "smbd refuses to load the stale module: $(tail -1 "$log/guard")" \
 		"suite_ok load-guard '$log/guard' $rc"
+
+	# samba's source in the pool, and an index (apt-cache showsrc, faked
+	# in the root) that lists only the point release above it
+	high="${samba%"$p"}$((n + 1))${p#"$n"}"
+	up=$(sed 's/-[^-]*$//' <<<"${samba#*:}")
+	for f in "samba_${samba#*:}.dsc" "samba_$up.orig.tar.xz" \
+		"samba_${samba#*:}.debian.tar.xz"; do
+		echo fake >"$pool/$f"
+	done
+	mkdir -p "$R$fake"
+	printf 'Package: samba\nVersion: %s\nDirectory: pool/main/s/samba\nChecksums-Sha256:\n %064d 1 samba_%s.dsc\n %064d 2 samba_%s.orig.tar.xz\n %064d 3 samba_%s.debian.tar.xz\n\n' \
+		"$high" 1 "${high#*:}" 2 "$(sed 's/-[^-]*$//' <<<"${high#*:}")" \
+		3 "${high#*:}" >"$R$fake/sources"
+	printf '#!/bin/sh\n[ "$1 $2" = "showsrc samba" ] && exec cat %s/sources\nexec /usr/bin/apt-cache "$@"\n' \
+		"$fake" >"$R$fake/apt-cache"
+	chmod 755 "$R$fake/apt-cache"
+	cp "$log/http.log" "$log/http.log.1"
+	# the requests since, with apt's %2b for + decoded
+	fetched() {
+		tail -n +"$(($(wc -l <"$log/http.log.1") + 1))" "$log/http.log" |
+			sed 's/%2[bB]/+/g'
+	}
+	PROFILEACL_ROOT_ENV="PATH=$fake:/usr/sbin:/usr/bin:/sbin:/bin PROFILEACL_MIRROR=$base" \
+		in_root "$R" profileacl-rebuild >"$log/unverified" 2>&1
+	rc=$?
+	line=$(grep -F 'FAILED: ' "$log/unverified")
+	echo "     $line"
+	check "source in no signed index: refused (rc $rc) in one line" \
+		"[ $rc -eq 1 ] && [ \$(grep -c 'FAILED' '$log/unverified') -eq 1 ] &&
+		 grep -qF 'FAILED: samba $samba is in no signed index, so its source ($base:' <<<\"\$line\""
+	check "that line names the file, the risk and the opt-in" \
+		"grep -qF 'samba_$up.orig.tar.xz' <<<\"\$line\" &&
+		 grep -qF 'with root on this host' <<<\"\$line\" &&
+		 grep -qF 'run again with PROFILEACL_ALLOW_UNVERIFIED=1' <<<\"\$line\""
+	check "nothing of it was fetched (HEAD only), the stale module stays" \
+		"! fetched | grep -F 'GET /debian/pool/main/s/samba/samba_$up.orig' >/dev/null &&
+		 grep -qF '$foreign' '$so' &&
+		 ! in_root '$R' profileacl-rebuild --status >/dev/null 2>&1"
+	PROFILEACL_ROOT_ENV="PATH=$fake:/usr/sbin:/usr/bin:/sbin:/bin PROFILEACL_MIRROR=$base PROFILEACL_ALLOW_UNVERIFIED=1" \
+		in_root "$R" profileacl-rebuild >"$log/allowed" 2>&1
+	rc=$?
+	echo "     $(grep -F 'FAILED: ' "$log/allowed")"
+	check "with PROFILEACL_ALLOW_UNVERIFIED=1 it is fetched, and logged as unchecked" \
+		"! grep -q 'UNVERIFIED\|no signed index' '$log/allowed' &&
+		 fetched | grep -F '\"GET /debian/pool/main/s/samba/samba_$up.orig.tar.xz HTTP/1.1\" 200' >/dev/null &&
+		 grep -qF 'PROFILEACL_ALLOW_UNVERIFIED=1: samba $samba is in no index: checked against nothing but its name' \
+			'$R/var/log/samba-vfs-profileacl-rebuild.log'"
+	kill "$FAKE_MIRROR_PID"
+	wait "$FAKE_MIRROR_PID" 2>/dev/null
+	rm -rf "$R$fake" "$R/var/cache/samba-vfs-profileacl"/samba_*
 	cp "$log/current.so" "$so"
+	trap 'rm -rf "$log"' EXIT
 }
 
 deb=$(scripts/build-deb.sh "$release" 2>"$log/build.err" |
@@ -113,7 +173,7 @@ if [ -f "$deb" ]; then
 	check "dpkg -i installs $so" "[ -f '$so' ]"
 	check "dpkg -i installs the man page" \
 		"[ -f '$R/usr/share/man/man8/vfs_profileacl.8.gz' ]"
-	PROFILEACL_SAMBA_ROOT=$R PROFILEACL_TEST_ROOT=/tmp/profileacl-deb-$release \
+	PROFILEACL_SAMBA_ROOT=$R PROFILEACL_TEST_ROOT=$servers \
 		tests/netns-run.sh --installed /usr/bin/python3 \
 		tests/test_integration.py >"$log/int" 2>&1
 	rc=$?

@@ -269,6 +269,11 @@ in_pool samba_4.22.10+dfsg-0+deb13u1.debian.tar.xz
 pick 4.22
 check "with 4.22.10's complete: 4.22.10, the point release below ($PICK)" \
 	"[ '$PICK' = 2:4.22.10+dfsg-0+deb13u1 ]"
+PICK_TIME_LIMIT=0 pick 4.22
+rc=$?
+check "a walk past its time limit (a hanging mirror) stops: none picked, rc 1, said" \
+	"[ $rc -eq 1 ] && [ -z '$PICK' ] &&
+	 grep -q 'gave up after 0 s at 2:4.22.11+dfsg-0+deb13u1' <<<\"\$PICK_NOTE\""
 kill "$FAKE_MIRROR_PID"
 wait "$FAKE_MIRROR_PID" 2>/dev/null
 

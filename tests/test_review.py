@@ -32,7 +32,13 @@ And the findings of the second review (issue 25):
     ownership the object: a hard link in the owner's folder to her own
     file elsewhere is granted, as the man page says, a symlink where
     the smbd release puts it (4.17: its own name, 4.24: its target);
-    another's file behind a link is not.
+    another's file behind a link is not;
+  - a deny of WRITE_DAC to the owner's primary group on a share with
+    force group (smbd overwrites that SID in the token: the module grants
+    nothing there), and a deny of GENERIC_ALL (the file rights it stands
+    for), each refused;
+  - a name with a newline starts no line of log.smbd: the debug lines
+    escape the path as the audit does.
 
 Every wrongful-denial case runs on the module's share and, as the
 reference, on the same path through a Full share without the module: the
@@ -43,6 +49,7 @@ Run by tests/run-all.sh inside tests/netns-run.sh, as root.
 """
 
 import os
+import pwd
 import re
 import struct
 import sys
@@ -130,6 +137,22 @@ SHARES = '''
 	vfs objects = profileacl acl_xattr
 
 [rv_deny_other]
+	path = @ROOT@/profiles
+	read only = no
+	vfs objects = profileacl acl_xattr
+
+[rv_deny_fg]
+	path = @ROOT@/profiles
+	read only = no
+	vfs objects = profileacl acl_xattr
+	force group = bob
+
+[rv_deny_pg]
+	path = @ROOT@/profiles
+	read only = no
+	vfs objects = profileacl acl_xattr
+
+[rv_deny_gen]
 	path = @ROOT@/profiles
 	read only = no
 	vfs objects = profileacl acl_xattr
@@ -427,6 +450,95 @@ def share_deny_cases(R, srv, cli, owner, group, bob):
                 DENIED)
 
 
+def primary_group_sid(srv, user):
+    """The SID smbd puts at sids[1] of USER's token: passdb's primary
+    group (pdbedit)"""
+    out = run(*server_cmd(['pdbedit', '-s', srv.conf, '-v', '-u', user]))
+    return re.search(r'Primary Group SID:\s*(S-[0-9-]+)', out).group(1)
+
+
+def share_deny_more_cases(R, srv, cli, owner):
+    """A deny of WRITE_DAC to the owner's primary group on a share with
+    "force group" (smbd overwrites that SID in the token after the share
+    mask is made: the module cannot see the deny, so it grants nothing
+    there), and a deny of GENERIC_ALL (it denies the file rights it stands
+    for)."""
+    change = 'S-1-1-0:ALLOWED/0/CHANGE'
+    pgroup = primary_group_sid(srv, 'alice')
+    for share in ('rv_deny_fg', 'rv_deny_pg'):
+        srv.set_share_acl(share, '%s:DENIED/0/0x00040000,%s' %
+                          (pgroup, change))
+    srv.set_share_acl('rv_deny_gen', 'S-1-1-0:DENIED/0/0x10000000,' + change)
+    dom = security.dom_sid(owner.rsplit('-', 1)[0])
+    dacl = security.descriptor.from_sddl(
+        'D:P(A;OICI;0x001f01ff;;;%s)(A;OICI;0x001f01ff;;;SY)' % owner, dom)
+    wd = WRITE_DAC | READ_CONTROL
+    for proto in ('SMB1', 'SMB2'):
+        R.equal('share deny WRITE_DAC to her primary group %s, no force '
+                'group: no WRITE_DAC open [%s]' % (pgroup, proto),
+                cli.status('alice', 'rv_deny_pg', proto, 'alice', wd),
+                DENIED)
+        R.equal('force group share: alice opens her folder for reading '
+                '[%s]' % proto,
+                cli.status('alice', 'rv_deny_fg', proto, 'alice',
+                           READ_CONTROL), OK)
+        R.equal('force group share, WRITE_DAC denied to her primary group: '
+                'no WRITE_DAC open [%s]' % proto,
+                cli.status('alice', 'rv_deny_fg', proto, 'alice', wd),
+                DENIED)
+        R.equal('force group share, WRITE_DAC denied to her primary group: '
+                'no DACL write through MAXIMUM_ALLOWED [%s]' % proto,
+                write_sd(cli, 'alice', 'rv_deny_fg', proto, 'alice',
+                         MAXIMUM_ALLOWED, dacl, security.SECINFO_DACL),
+                DENIED)
+        R.equal('share deny GENERIC_ALL to Everyone: no WRITE_DAC open '
+                '[%s]' % proto,
+                cli.status('alice', 'rv_deny_gen', proto, 'alice', wd),
+                DENIED)
+        R.equal('share deny GENERIC_ALL to Everyone: no DACL write through '
+                'MAXIMUM_ALLOWED [%s]' % proto,
+                write_sd(cli, 'alice', 'rv_deny_gen', proto, 'alice',
+                         MAXIMUM_ALLOWED, dacl, security.SECINFO_DACL),
+                DENIED)
+        R.equal('share deny GENERIC_ALL to Everyone: alice still reads '
+                '[%s]' % proto,
+                cli.status('alice', 'rv_deny_gen', proto, 'alice',
+                           READ_CONTROL), OK)
+    R.check('force group share: the log says why nothing is granted',
+            'share [rv_deny_fg] has "force group"' in srv.log_text())
+
+
+def log_forgery_case(R, srv, cli):
+    """A name with a newline cannot start a line of log.smbd (which holds
+    the audit lines with "syslog = no"): the module's debug lines escape
+    the path as the audit does."""
+    name = 'nl\nFORGED-LINE.txt'
+    path = os.path.join(srv.share_root, 'profiles', 'alice', name)
+    with open(path, 'wb') as f:
+        f.write(b'x')
+    pw = pwd.getpwnam('alice')
+    os.chown(path, pw.pw_uid, pw.pw_gid)
+    wd = WRITE_DAC | READ_CONTROL
+    # a client cannot send a newline in a name; smbd lists the file by a
+    # mangled name, and resolves that to the name on disk
+    mangled = [e['name'] for e in
+               cli.conn('alice', 'rv_full', 'SMB2').list('alice')
+               if '~' in e['name']]
+    R.equal('a name with a newline: listed by one mangled name', len(mangled),
+            1)
+    mangled = 'alice/' + (mangled + ['NL~0000.TXT'])[0]
+    got = cli.status('alice', 'rv', 'SMB2', mangled, wd)
+    ref = cli.status('alice', 'rv_full', 'SMB2', mangled, wd)
+    same_as_reference(R, 'a name with a newline: WRITE_DAC granted', got,
+                      ref)
+    log = srv.log_text()
+    R.check('a name with a newline: the grant line shows it escaped',
+            'nl\\x0aFORGED-LINE.txt' in log)
+    R.check('a name with a newline starts no line of log.smbd',
+            not any(l.lstrip().startswith('FORGED-LINE')
+                    for l in log.splitlines()))
+
+
 def smbd_version():
     """(major, minor) of the smbd under test"""
     out = run(*server_cmd(['smbd', '-V']))
@@ -652,6 +764,8 @@ def main():
         durable_cases(R, srv)
         wrap_failure_case(R, srv)
         share_deny_cases(R, srv, cli, owner, group, bob_sid)
+        share_deny_more_cases(R, srv, cli, owner)
+        log_forgery_case(R, srv, cli)
         link_cases(R, srv, cli)
 
         log = srv.log_text()

@@ -100,8 +100,11 @@ check_source() {
 		"$dir/sources.idx" "$dir/packages.idx" >/dev/null 2>&1 &&
 		[ "$PICK" != "$ver" ]; then
 		alt=", or install samba $PICK, whose source it serves"
-		samba_listed "$dir/packages.idx" | grep -qxF "$PICK" &&
+		if samba_listed "$dir/packages.idx" | grep -qxF "$PICK"; then
 			alt="$alt (apt-get install ${SERIES_TARGET:+$SERIES_TARGET }samba=$PICK with the other samba packages at that version)"
+		else
+			alt="$alt (in no index: a rebuild for it needs PROFILEACL_ALLOW_UNVERIFIED=1)"
+		fi
 	fi
 	series_config "$ver"
 	log "MISSING: the source of samba $ver is not on the mirror" \

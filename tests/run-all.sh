@@ -118,7 +118,7 @@ unit_suite() {
 	echo "unit: ${pass:-0} passed, ${fail:-0} failed"
 	return $rc
 }
-run_suite unit 34 "$ALL" unit_suite
+run_suite unit 37 "$ALL" unit_suite
 
 echo "== docs: guide, man page and README agree with the code"
 run_suite docs 42 "$ALL" /usr/bin/python3 tests/test_docs.py
@@ -142,7 +142,7 @@ echo "== audit: one write line for every path that writes through a grant"
 run_suite audit-paths 29 "$QUIET" in_netns tests/test_audit_paths.py
 
 echo "== review: each finding of the Samba review (issue 17), against a Full-share reference"
-run_suite review 131 "$QUIET" in_netns tests/test_review.py
+run_suite review 152 "$QUIET" in_netns tests/test_review.py
 
 echo "== a domain profile server: a Samba AD DC serving the share, domain users, NTLM and Kerberos, SMB1/2.1/3"
 run_suite domain-dc 97 "$QUIET|^domain:" in_netns tests/test_domain.py

@@ -26,8 +26,11 @@ And the findings of the second review (issue 25):
     group the owner is in; WRITE_OWNER denied with grant = write_dac
     write_owner), and a deny for another SID does not stop the owner;
   - a durable disconnect whose cookie cannot be wrapped (fault injection:
-    no memory) leaves no share mode entry behind once the durable timeout
-    has passed: the scavenger cleans it up;
+    no memory) leaves a handle that reconnects nowhere, through a share
+    with the module or without it, and no share mode entry behind once
+    the durable timeout has passed: the scavenger cleans it up;
+  - a durable reconnect reads the share ACL again: a deny of WRITE_DAC
+    added after the disconnect leaves the reconnected handle without it;
   - profile dirs match the path smbd resolved the name asked for to,
     ownership the object: a hard link in the owner's folder to her own
     file elsewhere is granted, as the man page says, a symlink where
@@ -173,6 +176,16 @@ SHARES = '''
 	path = @ROOT@/profiles
 	read only = no
 	vfs objects = profileacl pa_faultinject acl_xattr
+
+[rv_wrapfail]
+	path = @ROOT@/profiles
+	read only = no
+	vfs objects = pa_faultinject:restore profileacl pa_faultinject acl_xattr
+
+[rv_dur_deny]
+	path = @ROOT@/profiles
+	read only = no
+	vfs objects = profileacl acl_xattr
 '''
 
 
@@ -327,53 +340,132 @@ def share_entries(srv, name):
     return [l for l in out.splitlines() if name in l]
 
 
-def wrap_failure_case(R, srv):
+def wrap_failure_case(R, srv, cli):
     """A durable disconnect whose cookie cannot be wrapped: vfs_default
     has already marked the share mode entry disconnected and closed the
-    fd. The entry must not outlive the durable timeout: the scavenger
-    removes it. No reconnect gets the handle back."""
+    fd. While the entry is there, no reconnect gets the handle back: not
+    through a share without the module (the plain cookie would reconnect
+    there, undecided), nor through the module's. Once the durable timeout
+    has passed, the scavenger removes the entry."""
     name = 'wrapfail-v2.txt'
     path = 'alice/' + name
-    s = Session('alice', 'rv_fault', 'SMB3')
-    req = ShortDurable(2000)
+    timeout = 20
+    cli.conn('alice', 'rv_full', 'SMB2').savefile(path, b'data')
+    s = Session('alice', 'rv_wrapfail', 'SMB3')
+    req = ShortDurable(timeout * 1000)
     st, fid, ctx = s.create(path, WRITE_DAC | READ_CONTROL, FILE_OPEN,
                             oplock=OPLOCK_BATCH, context=req.query())
-    R.check('wrap failure: durable WRITE_DAC open, 2 s timeout (%s)' % st,
-            fid is not None and req.granted(ctx))
+    R.check('wrap failure: durable WRITE_DAC open, %d s timeout (%s)' %
+            (timeout, st), fid is not None and req.granted(ctx))
     if fid is None:
         s.logoff()
         return
     R.check('wrap failure: the open has its share mode entry',
             len(share_entries(srv, name)) == 1, share_entries(srv, name))
     s.drop()
-    # the timeout is 2 s; the scavenger runs when it has passed
+    dropped = time.monotonic()
+    lifted = 'pa_faultinject: %s: memory limit lifted' % path
+    for _ in range(150):
+        if lifted in srv.log_text():
+            break
+        time.sleep(0.1)
+    log = srv.log_text()
+    R.check('wrap failure: the injection fired (no memory for the cookie '
+            'of a handle the module wrapped)',
+            'pa_faultinject: disconnected %s: no memory for its cookie' %
+            path in log)
+    R.check('wrap failure: the memory limit was lifted once the module '
+            'returned', lifted in log)
+    R.check('wrap failure: the module logged the lost handle',
+            '%s: no memory to wrap the durable cookie' % path in log)
+    # before the timeout, while the disconnected entry is still there
+    for share, where in (('rv_full', 'a share without the module'),
+                         ('rv_wrapfail', 'the module\'s share')):
+        r = Session('alice', share, 'SMB3')
+        st, fid2, _ = r.create(path, WRITE_DAC | READ_CONTROL, FILE_OPEN,
+                               oplock=OPLOCK_BATCH,
+                               context=req.reconnect(fid))
+        R.check('wrap failure: the handle does not reconnect through %s '
+                '(%s)' % (where, st), fid2 is None)
+        if fid2 is not None:
+            r.close(fid2)
+        r.logoff()
     left = share_entries(srv, name)
-    for _ in range(40):
+    took = time.monotonic() - dropped
+    R.check('wrap failure: the entry was still there after both reconnects '
+            '(%.1f s after the disconnect, timeout %d s)' % (took, timeout),
+            len(left) == 1 and took < timeout, left)
+    # the scavenger runs once the timeout has passed
+    for _ in range(2 * (timeout + 20)):
         if not left:
             break
         time.sleep(0.5)
         left = share_entries(srv, name)
-    R.check('wrap failure: no share mode entry is left 20 s after the '
-            'disconnect (the scavenger removed it)', not left, left)
-    log = srv.log_text()
-    R.check('wrap failure: the injection fired',
-            'pa_faultinject: disconnected alice/%s' % name in log)
-    R.check('wrap failure: the module logged the lost handle',
-            '%s: no memory to wrap the durable cookie' % path in log)
-    r = Session('alice', 'rv_fault', 'SMB3')
-    st, fid2, _ = r.create(path, WRITE_DAC | READ_CONTROL, FILE_OPEN,
-                           oplock=OPLOCK_BATCH, context=req.reconnect(fid))
-    R.check('wrap failure: the handle does not reconnect (%s)' % st,
-            fid2 is None)
-    if fid2 is not None:
-        r.close(fid2)
+    R.check('wrap failure: no share mode entry is left %d s after the '
+            'disconnect (the scavenger removed it)' % (timeout + 20),
+            not left, left)
     # the file is served again, with the owner's grant
+    r = Session('alice', 'rv_wrapfail', 'SMB3')
     st, fid3, _ = r.create(path, WRITE_DAC | READ_CONTROL, FILE_OPEN)
     R.equal('wrap failure: the owner opens the file again with WRITE_DAC',
             st, OK)
     if fid3 is not None:
         r.close(fid3)
     r.logoff()
+
+
+def durable_share_deny_cases(R, srv, cli):
+    """A durable reconnect decides again with the share ACL as it is then:
+    a deny of WRITE_DAC added between the disconnect and the reconnect
+    leaves the reconnected handle without WRITE_DAC and no DACL is
+    written through it; with the share ACL unchanged the owner keeps
+    both."""
+    change = 'S-1-1-0:ALLOWED/0/CHANGE'
+    for kind, dialect in (('v1', 'SMB2.1'), ('v2', 'SMB3')):
+        for deny in (False, True):
+            srv.set_share_acl('rv_dur_deny', change)
+            path = 'alice/durdeny-%s-%s.txt' % (kind, 'deny' if deny
+                                                else 'same')
+            what = 'durable %s, %s' % (
+                kind, 'share ACL denies WRITE_DAC after the disconnect'
+                if deny else 'share ACL unchanged')
+            cli.conn('alice', 'rv_full', 'SMB2').savefile(path, b'x')
+            s = Session('alice', 'rv_dur_deny', dialect)
+            req = DurableRequest(kind)
+            st, fid, ctx = s.create(path, WRITE_DAC | READ_CONTROL,
+                                    FILE_OPEN, oplock=OPLOCK_BATCH,
+                                    context=req.query())
+            R.check('%s: durable WRITE_DAC open (%s)' % (what, st),
+                    fid is not None and req.granted(ctx))
+            if fid is None:
+                s.logoff()
+                continue
+            R.check('%s: the open holds WRITE_DAC' % what,
+                    s.access(fid) & WRITE_DAC != 0)
+            s.drop()
+            if deny:
+                srv.set_share_acl('rv_dur_deny',
+                                  'S-1-1-0:DENIED/0/0x00040000,' + change)
+            r = Session('alice', 'rv_dur_deny', dialect)
+            st, fid2, _ = r.create(path, WRITE_DAC | READ_CONTROL,
+                                   FILE_OPEN, oplock=OPLOCK_BATCH,
+                                   context=req.reconnect(fid))
+            R.equal('%s: reconnects' % what, st, OK)
+            if fid2 is not None:
+                R.equal('%s: WRITE_DAC on the reconnected handle' % what,
+                        r.access(fid2) & WRITE_DAC != 0, not deny)
+                R.equal('%s: a DACL write through it' % what,
+                        r.set_dacl(fid2, r.get_dacl(fid2)),
+                        DENIED if deny else OK)
+                r.close(fid2)
+            r.logoff()
+    srv.set_share_acl('rv_dur_deny', change)
+    log = srv.log_text()
+    for kind in ('v1', 'v2'):
+        R.check('durable %s, share ACL denies WRITE_DAC after the '
+                'disconnect: the log says the reconnect lost it' % kind,
+                'path [alice/durdeny-%s-deny.txt]: removing WRITE_DAC from '
+                'the handle (reconnect)' % kind in log)
 
 
 def share_deny_cases(R, srv, cli, owner, group, bob):
@@ -612,7 +704,8 @@ def main():
                             'rv_guest': 'FULL', 'rv_home': 'CHANGE',
                             'rv_home2': 'CHANGE',
                             'rv_uni': 'CHANGE', 'rv_wo': 'CHANGE',
-                            'rv_fault': 'CHANGE'})
+                            'rv_fault': 'CHANGE', 'rv_wrapfail': 'CHANGE',
+                            'rv_dur_deny': 'CHANGE'})
     # alice may open with SYSTEM_SECURITY (the SACL case)
     run(*server_cmd(['net', 'sam', 'rights', 'grant', 'alice',
                      'SeSecurityPrivilege', '-s', srv.conf]))
@@ -637,8 +730,7 @@ def main():
         fnum = b.create('bob', DesiredAccess=READ_CONTROL)
         bob_sid = str(b.get_sd(fnum, security.SECINFO_OWNER).owner_sid)
         b.close(fnum)
-        for name in ('sacl', 'posix', 'reconnectfail-v1', 'reconnectfail-v2',
-                     'wrapfail-v2'):
+        for name in ('sacl', 'posix', 'reconnectfail-v1', 'reconnectfail-v2'):
             c.savefile('alice/%s.txt' % name, b'data')
         for kind in ('v1', 'v2'):
             for access in (WRITE_DAC | READ_CONTROL, MAXIMUM_ALLOWED,
@@ -762,7 +854,8 @@ def main():
                               'WRITE_OWNER', got[1], ref[1])
 
         durable_cases(R, srv)
-        wrap_failure_case(R, srv)
+        wrap_failure_case(R, srv, cli)
+        durable_share_deny_cases(R, srv, cli)
         share_deny_cases(R, srv, cli, owner, group, bob_sid)
         share_deny_more_cases(R, srv, cli, owner)
         log_forgery_case(R, srv, cli)

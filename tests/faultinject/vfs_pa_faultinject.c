@@ -13,11 +13,15 @@
  *                returned: vfs_profileacl's decision on the reconnected
  *                handle, and so its error path
  *   wrapfail-*   a durable disconnect that vfs_default has done (share mode
- *                entry marked disconnected, fd closed) hands up a cookie
- *                too long to copy, so that vfs_profileacl's wrap of it
- *                fails for want of memory, as talloc fails. Only for
- *                handles vfs_profileacl wraps (opened with a right it
- *                granted): nothing else may read that cookie
+ *                entry marked disconnected, fd closed) hands up its cookie
+ *                as it is, with every further allocation on the
+ *                disconnect's talloc context refused (a memory limit), so
+ *                that vfs_profileacl's wrap of it fails for want of memory.
+ *                Only for handles whose stored cookie vfs_profileacl
+ *                wrapped, and only with a second instance,
+ *                "pa_faultinject:restore", stacked above vfs_profileacl:
+ *                it lifts the limit once vfs_profileacl has returned,
+ *                before smbd stores the disconnected open
  *   racechown-*  a race: once opened, the object is given to the uid in
  *                "pa_faultinject:race uid", between profileacl's check
  *                of the name and its check of the opened handle
@@ -34,6 +38,7 @@
 
 #include "includes.h"
 #include "smbd/smbd.h"
+#include "../../vfs_profileacl/profileacl_policy.h"
 
 struct pa_faultinject_fsp {
 	bool opened;
@@ -204,6 +209,28 @@ pa_faultinject_durable_reconnect(struct vfs_handle_struct *handle,
 	return status;
 }
 
+/*
+ * wrapfail: the restore instance arms the fault for one disconnect, the
+ * instance below vfs_profileacl limits the context, the restore instance
+ * lifts the limit. smbd runs one request at a time per process.
+ */
+static bool wrapfail_armed;
+static TALLOC_CTX *wrapfail_limited;
+
+/* talloc deprecates its memory limit for servers; this is a test */
+static void set_memlimit(TALLOC_CTX *ctx, size_t max_size)
+{
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+	talloc_set_memlimit(ctx, max_size);
+#pragma GCC diagnostic pop
+}
+
+static bool is_restore_instance(struct vfs_handle_struct *handle)
+{
+	return handle->param != NULL && strcmp(handle->param, "restore") == 0;
+}
+
 static NTSTATUS
 pa_faultinject_durable_disconnect(struct vfs_handle_struct *handle,
 				  struct files_struct *fsp,
@@ -213,17 +240,42 @@ pa_faultinject_durable_disconnect(struct vfs_handle_struct *handle,
 {
 	NTSTATUS status;
 
+	if (is_restore_instance(handle)) {
+		wrapfail_armed =
+			name_has_prefix(fsp->fsp_name->base_name,
+					"wrapfail-") &&
+			old_cookie.length >= PROFILEACL_COOKIE_MAGIC_LEN &&
+			memcmp(old_cookie.data,
+			       PROFILEACL_COOKIE_MAGIC,
+			       PROFILEACL_COOKIE_MAGIC_LEN) == 0;
+		status = SMB_VFS_NEXT_DURABLE_DISCONNECT(handle,
+							 fsp,
+							 old_cookie,
+							 mem_ctx,
+							 new_cookie);
+		wrapfail_armed = false;
+		if (wrapfail_limited != NULL) {
+			set_memlimit(wrapfail_limited, 0);
+			wrapfail_limited = NULL;
+			DBG_ERR("pa_faultinject: %s: memory limit lifted "
+				"(%s)\n",
+				fsp_str_dbg(fsp),
+				nt_errstr(status));
+		}
+		return status;
+	}
+
 	status = SMB_VFS_NEXT_DURABLE_DISCONNECT(handle,
 						 fsp,
 						 old_cookie,
 						 mem_ctx,
 						 new_cookie);
-	if (NT_STATUS_IS_OK(status) &&
-	    name_has_prefix(fsp->fsp_name->base_name, "wrapfail-")) {
-		/* talloc refuses any size above 256 MiB (MAX_TALLOC_SIZE) */
-		new_cookie->length = 0x10000000;
-		DBG_ERR("pa_faultinject: disconnected %s: its cookie claims "
-			"%zu bytes\n",
+	if (NT_STATUS_IS_OK(status) && wrapfail_armed) {
+		/* nothing more fits: a limit at or below the size in use */
+		set_memlimit(mem_ctx, 1);
+		wrapfail_limited = mem_ctx;
+		DBG_ERR("pa_faultinject: disconnected %s: no memory for its "
+			"cookie (%zu bytes) from now on\n",
 			fsp_str_dbg(fsp),
 			new_cookie->length);
 	}

@@ -142,7 +142,7 @@ echo "== audit: one write line for every path that writes through a grant"
 run_suite audit-paths 29 "$QUIET" in_netns tests/test_audit_paths.py
 
 echo "== review: each finding of the Samba review (issue 17), against a Full-share reference"
-run_suite review 152 "$QUIET" in_netns tests/test_review.py
+run_suite review 177 "$QUIET" in_netns tests/test_review.py
 
 echo "== a domain profile server: a Samba AD DC serving the share, domain users, NTLM and Kerberos, SMB1/2.1/3"
 run_suite domain-dc 97 "$QUIET|^domain:" in_netns tests/test_domain.py
@@ -196,7 +196,7 @@ if [ "$roots" != no ]; then
 		echo "== Samba $release (Debian root): integration, deny matrix, audit paths, faults, review, smbtorture table and A/B, package"
 		wait "${bg_pid[setup-$release]}"
 		# the sum of run-samba-root.sh's own minimums
-		run_suite "samba-$release" 5292 "$ALL" tests/run-samba-root.sh \
+		run_suite "samba-$release" 5337 "$ALL" tests/run-samba-root.sh \
 			"$release"
 	done
 fi

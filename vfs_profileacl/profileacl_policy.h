@@ -69,11 +69,11 @@ struct profileacl_request {
 	uint32_t access_mask;
 	uint32_t share_mask; /* the user's share mask */
 	uint32_t create_disposition;
-	uint32_t grantable;   /* configured rights to grant */
-	bool guest;	      /* guest or anonymous session */
-	bool root;	      /* requester runs as uid 0 (admin users) */
-	bool read_only;	      /* share read only for this user */
-	bool forced_user;     /* "force user": no person owns */
+	uint32_t grantable; /* configured rights to grant */
+	bool guest;	    /* guest or anonymous session */
+	bool root;	    /* requester runs as uid 0 (admin users) */
+	bool read_only;	    /* share read only for this user */
+	bool forced_user;   /* "force user": no person owns */
 	/*
 	 * "force group": smbd puts the forced group's SID where the
 	 * session's primary group was, so a share ACL deny naming that
@@ -119,8 +119,8 @@ enum profileacl_reason {
  * looked up by the decision only once the answer can still change it, the
  * share ACL last (a tdb fetch and two access checks). share_denied sets
  * r->share_denied (all of PROFILEACL_GRANTABLE when no share security
- * descriptor comes back); owner fills in r->object (and r->inherit_owner, r->parent
- * for an absent object); profile_dirs, NULL when no profile dirs are
+ * descriptor comes back); owner fills in r->object (and r->inherit_owner,
+ * r->parent for an absent object); profile_dirs, NULL when no profile dirs are
  * configured, sets r->outside_profile.
  */
 struct profileacl_lookup {

@@ -64,8 +64,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (granted != 0) {
 		/* never for these */
-		if (r.guest || r.read_only || r.forced_user ||
-		    r.forced_group || r.outside_profile || r.root) {
+		if (r.guest || r.read_only || r.forced_user || r.forced_group ||
+		    r.outside_profile || r.root) {
 			abort();
 		}
 		/* a new object that will be another's (inherit owner) */

@@ -801,8 +801,10 @@ static void profileacl_lookup_dirs(struct profileacl_request *r,
  * every grantable right for the user appended after its last ACE: a
  * right still refused is denied by an ACE before it (or the descriptor
  * gives nothing at all), one the share ACL merely leaves out is not.
- * Generic rights in any ACE count as the file rights they stand for, as
- * smbd's own share check (se_access_check on the mapped descriptor) does.
+ * Generic rights in any ACE count as the file rights they stand for:
+ * smbd's share check (share_access_check()) reads them unmapped, so a deny
+ * of GENERIC_ALL denies its share mask nothing, but the admin meant every
+ * right by it, and the module reads the stricter way.
  * get_share_security() answers a missing or unparsable record with the
  * default descriptor (Everyone: full control); only a NULL (no memory,
  * share_info.tdb unopenable) denies everything here.

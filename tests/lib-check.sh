@@ -47,6 +47,7 @@ private_net() {
 # sets FAKE_MIRROR (its URL) and FAKE_MIRROR_PID (the caller stops it)
 fake_mirror() {
 	local port="" _
+	: >"$2"
 	python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$1" \
 		>"$2" 2>&1 &
 	FAKE_MIRROR_PID=$!

@@ -49,7 +49,7 @@ trap 'rm -rf "$log"' EXIT
 # PROFILEACL_ALLOW_UNVERIFIED=1, fetched with it.
 missing_source() {
 	local running foreign=00112233445566778899aabbccddeeff00112233
-	local low high p n pool base rc line up fake=/tmp/profileacl-unverified
+	local low high h p n pool base rc line up fake=/tmp/profileacl-unverified
 	running=$(readelf -n "$R$modulesdir"/libsmbd-base-*.so.0 |
 		sed -n 's/.*Build ID: *//p' | head -1)
 	cp "$so" "$log/current.so"
@@ -107,15 +107,17 @@ EOF
 	# samba's source in the pool, and an index (apt-cache showsrc, faked
 	# in the root) that lists only the point release above it
 	high="${samba%"$p"}$((n + 1))${p#"$n"}"
-	up=$(sed 's/-[^-]*$//' <<<"${samba#*:}")
+	up=${samba#*:}
+	up=${up%-*}
 	for f in "samba_${samba#*:}.dsc" "samba_$up.orig.tar.xz" \
 		"samba_${samba#*:}.debian.tar.xz"; do
 		echo fake >"$pool/$f"
 	done
 	mkdir -p "$R$fake"
+	h=${high#*:}
 	printf 'Package: samba\nVersion: %s\nDirectory: pool/main/s/samba\nChecksums-Sha256:\n %064d 1 samba_%s.dsc\n %064d 2 samba_%s.orig.tar.xz\n %064d 3 samba_%s.debian.tar.xz\n\n' \
-		"$high" 1 "${high#*:}" 2 "$(sed 's/-[^-]*$//' <<<"${high#*:}")" \
-		3 "${high#*:}" >"$R$fake/sources"
+		"$high" 1 "$h" 2 "${h%-*}" 3 "$h" >"$R$fake/sources"
+	# shellcheck disable=SC2016
 	printf '#!/bin/sh\n[ "$1 $2" = "showsrc samba" ] && exec cat %s/sources\nexec /usr/bin/apt-cache "$@"\n' \
 		"$fake" >"$R$fake/apt-cache"
 	chmod 755 "$R$fake/apt-cache"

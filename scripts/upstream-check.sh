@@ -81,6 +81,17 @@ if [ -z "${UPSTREAM_NO_AM:-}" ]; then
 else
 	branch=$(g rev-parse --abbrev-ref HEAD)
 	say "UPSTREAM_NO_AM: testing $branch as it is"
+	# the base is the parent of the series' first commit, found by
+	# its subject, so that the warnings below are those of the series
+	first=$(sed -n 's/^Subject: \[PATCH [0-9/]*\] //p' "${patches[0]}")
+	c=$(g log --format='%H %s' HEAD |
+		awk -v s="$first" 'substr($0, 42) == s { print $1; exit }')
+	if [ -n "$c" ] && g rev-parse -q --verify "$c^" >/dev/null; then
+		base=$(g rev-parse --short "$c^")
+		say "the series starts after $base"
+	else
+		say "no commit \"$first\" on $branch: warnings not counted"
+	fi
 fi
 
 # 2. the root: Debian 13 with trixie-backports' build-deps

@@ -170,7 +170,7 @@ run_suite smbtorture-table 144 "$QUIET|^[a-z_]+ +[0-9]+ of" \
 echo "== smbtorture A/B: Samba's smb2 suites as the owner, the module's Change share against Full without it"
 run_suite smbtorture-ab 168 "$QUIET|^     |^wall time" in_netns tests/smbtorture_ab.py
 echo "== smbtorture A/B, its negative control: the judgement on crafted runs, and smb2.rename with the module side left without the module must fail"
-run_suite smbtorture-ab-control 12 "$QUIET|^planted\| smbtorture-ab:" \
+run_suite smbtorture-ab-control 13 "$QUIET|^planted\| smbtorture-ab:" \
 	in_netns tests/smbtorture_ab.py --control
 
 echo "== valgrind: integration and review with smbd under memcheck (the smbtorture table under memcheck is the long form)"

@@ -142,9 +142,9 @@ echo "== audit: one write line for every path that writes through a grant"
 run_suite audit-paths 29 "$QUIET" in_netns tests/test_audit_paths.py
 
 echo "== review: each finding of the Samba reviews (issues 17 and 25), against a Full-share reference"
-# 177 checks on 4.17; 176 on 4.22 and 4.24 (the fresh Debian 13 root runs
+# 177 checks on 4.17; 178 on 4.22 and 4.24 (the fresh Debian 13 root runs
 # this file), whose smbd serves SMB_SET_POSIX_ACL by path only
-run_suite review 176 "$QUIET" in_netns tests/test_review.py
+run_suite review 177 "$QUIET" in_netns tests/test_review.py
 
 echo "== a domain profile server: a Samba AD DC serving the share, domain users, NTLM and Kerberos, SMB1/2.1/3"
 run_suite domain-dc 97 "$QUIET|^domain:" in_netns tests/test_domain.py
@@ -198,7 +198,7 @@ if [ "$roots" != no ]; then
 		echo "== Samba $release (Debian root): integration, deny matrix, audit paths, faults, review, smbtorture table and A/B, package"
 		wait "${bg_pid[setup-$release]}"
 		# the sum of run-samba-root.sh's own minimums
-		run_suite "samba-$release" 5337 "$ALL" tests/run-samba-root.sh \
+		run_suite "samba-$release" 5339 "$ALL" tests/run-samba-root.sh \
 			"$release"
 	done
 fi

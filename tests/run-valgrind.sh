@@ -70,7 +70,7 @@ memcheck_suite() {
 memcheck_suite integration integration 194 "the integration suite" \
 	'FAIL|passed' tests/test_integration.py
 # the review's cases, among them the durable reconnect's error path
-memcheck_suite review review 176 "the review suite" 'FAIL|passed' \
+memcheck_suite review review 177 "the review suite" 'FAIL|passed' \
 	tests/test_review.py
 # PROFILEACL_VALGRIND_TORTURE=no (make check, for its time budget): not
 # the smbtorture table, the longest of the three (about 6 minutes)

@@ -210,6 +210,19 @@ def smb1_posix_setacl_fid(user, share, path, access, mode=0o640):
         c.logoff()
 
 
+def smb1_posix_setacl_path(user, share, path, mode=0o640):
+    """Set PATH's access ACL by path over SMB1 (TRANS2_SET_PATH_INFORMATION,
+    SMB_SET_POSIX_ACL, POSIX path names): status"""
+    c = Smb1Unix(user, share)
+    try:
+        st = c.posix()
+        if st != OK:
+            return 'unix extensions: ' + st
+        return c.set_acl_path(path, mode)
+    finally:
+        c.logoff()
+
+
 def same_as_reference(R, what, got, reference):
     """The reference (Full share, no module) must say OK, and the module's
     share the same."""
@@ -849,6 +862,16 @@ def main():
             # Samba 4.22 and later serve SMB_SET_POSIX_ACL by path only
             R.equal('POSIX ACL through a handle: not served by this smbd, '
                     'with or without the module', got[1], ref[1])
+            # by path, smbd opens the file for the write itself, asking
+            # WRITE_DAC with WRITE_OWNER: the reference writes it, and
+            # the share whose module grants WRITE_OWNER alone must not
+            R.equal('POSIX ACL by path: reference (Full share, no module) '
+                    'says OK', smb1_posix_setacl_path(
+                        'alice', 'rv_full', 'alice/posix.txt'), OK)
+            R.equal('POSIX ACL by path where the module grants WRITE_OWNER '
+                    'alone: refused, WRITE_DAC is not granted',
+                    smb1_posix_setacl_path('alice', 'rv_wo',
+                                           'alice/posix.txt'), DENIED)
         else:
             same_as_reference(R, 'POSIX ACL through a handle granted only '
                               'WRITE_OWNER', got[1], ref[1])

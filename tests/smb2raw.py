@@ -252,3 +252,17 @@ class Smb1Unix:
 
     def logoff(self):
         self.c.close_session()
+
+
+def smb1_posix_setacl(user, share, path, mode=0o640):
+    """Set PATH's access ACL (owner, group, other) by path over SMB1 unix
+    extensions, with POSIX path names; the NT status of the TRANS2
+    request."""
+    c = Smb1Unix(user, share)
+    try:
+        st = c.posix()
+        if st != 'NT_STATUS_OK':
+            return 'unix extensions: ' + st
+        return c.set_acl_path(path, mode)
+    finally:
+        c.logoff()

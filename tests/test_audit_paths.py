@@ -26,8 +26,8 @@ from harness import (Client, Results, Server, FILE_CREATE, FILE_OPEN,
                      WRITE_DAC)
 from samba.dcerpc import security
 from samba.ndr import ndr_pack
-from smb2raw import (DurableRequest, Session, Smb1Unix, OPLOCK_BATCH,
-                     sd_context)
+from smb2raw import (DurableRequest, Session, OPLOCK_BATCH,
+                     sd_context, smb1_posix_setacl)
 
 ROOT = os.environ.get('PROFILEACL_AUDIT_ROOT', '/tmp/profileacl-audit')
 OK = 'NT_STATUS_OK'
@@ -45,19 +45,6 @@ SHARES = '''
 	read only = no
 	vfs objects = acl_xattr streams_xattr
 '''
-
-def smb1_posix_setacl(user, share, path, mode=0o640):
-    """Set PATH's access ACL (owner, group, other) over SMB1 unix
-    extensions; the NT status of the TRANS2 request."""
-    c = Smb1Unix(user, share)
-    try:
-        st = c.posix()
-        if st != OK:
-            return 'unix extensions: ' + st
-        return c.set_acl_path(path, mode)
-    finally:
-        c.logoff()
-
 
 def main():
     R = Results()

@@ -67,7 +67,7 @@ from harness import (Client, Results, Server, FILE_CREATE, FILE_OPEN,
 from samba import NTSTATUSError
 from samba.dcerpc import security
 from smb2raw import (DurableRequest, Session, Smb1Unix, OPLOCK_BATCH,
-                     _context)
+                     smb1_posix_setacl, _context)
 
 ROOT = os.environ.get('PROFILEACL_REVIEW_ROOT', '/tmp/profileacl-review')
 OK = 'NT_STATUS_OK'
@@ -206,19 +206,6 @@ def smb1_posix_setacl_fid(user, share, path, access, mode=0o640):
         st = c.set_acl_fid(fid, mode)
         c.close(fid)
         return OK, st
-    finally:
-        c.logoff()
-
-
-def smb1_posix_setacl_path(user, share, path, mode=0o640):
-    """Set PATH's access ACL by path over SMB1 (TRANS2_SET_PATH_INFORMATION,
-    SMB_SET_POSIX_ACL, POSIX path names): status"""
-    c = Smb1Unix(user, share)
-    try:
-        st = c.posix()
-        if st != OK:
-            return 'unix extensions: ' + st
-        return c.set_acl_path(path, mode)
     finally:
         c.logoff()
 
@@ -866,11 +853,11 @@ def main():
             # WRITE_DAC with WRITE_OWNER: the reference writes it, and
             # the share whose module grants WRITE_OWNER alone must not
             R.equal('POSIX ACL by path: reference (Full share, no module) '
-                    'says OK', smb1_posix_setacl_path(
+                    'says OK', smb1_posix_setacl(
                         'alice', 'rv_full', 'alice/posix.txt'), OK)
             R.equal('POSIX ACL by path where the module grants WRITE_OWNER '
                     'alone: refused, WRITE_DAC is not granted',
-                    smb1_posix_setacl_path('alice', 'rv_wo',
+                    smb1_posix_setacl('alice', 'rv_wo',
                                            'alice/posix.txt'), DENIED)
         else:
             same_as_reference(R, 'POSIX ACL through a handle granted only '

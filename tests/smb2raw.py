@@ -84,6 +84,12 @@ class Session:
         self.conn.login(user, PASSWORDS[user], '')
         self.tid = self.conn.connectTree(share)
 
+    def reconnect(self, path, access, req, file_id, disposition=1):
+        """create() with REQ's reconnect context for FILE_ID, a batch
+        oplock asked, FILE_OPEN by default"""
+        return self.create(path, access, disposition, oplock=OPLOCK_BATCH,
+                           context=req.reconnect(file_id))
+
     def create(self, path, access, disposition, options=0,
                oplock=s3.SMB2_OPLOCK_LEVEL_NONE, context=b''):
         """(status name, file id or None, {response context: data})"""

@@ -117,9 +117,7 @@ def main():
             dacl = s.get_dacl(fid)
             s.drop()
             r = Session('alice', 'au', dialect)
-            st, fid2, _ = r.create(path, WRITE_DAC | READ_CONTROL,
-                                   FILE_OPEN, oplock=OPLOCK_BATCH,
-                                   context=req.reconnect(fid))
+            st, fid2, _ = r.reconnect(path, WRITE_DAC | READ_CONTROL, req, fid)
             R.equal('reconnect: handle back [%s]' % kind, st, OK)
             if fid2 is not None:
                 R.equal('reconnect: DACL set [%s]' % kind,

@@ -263,9 +263,7 @@ def durable_outcome(user, share, kind, dialect, path, access, disposition):
     s.drop()
     r = Session(user, share, dialect, host=DURABLE_HOSTS[1])
     try:
-        st2, fid2, _ = r.create(path, access, disposition,
-                                oplock=OPLOCK_BATCH,
-                                context=req.reconnect(fid))
+        st2, fid2, _ = r.reconnect(path, access, req, fid, disposition)
         after, wrote = None, '-'
         if fid2 is not None:
             after = 'WD' if r.access(fid2) & WD else 'noWD'

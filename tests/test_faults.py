@@ -156,18 +156,14 @@ def race_checks(R, srv):
                 req.granted(ctx))
         s.drop()
         o = Session('alice', 'f_full', dialect)
-        st, fid2, _ = o.create('alice/' + name, MAXIMUM_ALLOWED, FILE_OPEN,
-                               oplock=OPLOCK_BATCH,
-                               context=req.reconnect(fid))
+        st, fid2, _ = o.reconnect('alice/' + name, MAXIMUM_ALLOWED, req, fid)
         R.check('race: no reconnect through the Full share without the '
                 'module (%s) [%s]' % (st, kind), fid2 is None)
         if fid2 is not None:
             o.close(fid2)
         o.logoff()
         r = Session('alice', 'f_mod', dialect)
-        st, fid2, _ = r.create('alice/' + name, MAXIMUM_ALLOWED, FILE_OPEN,
-                               oplock=OPLOCK_BATCH,
-                               context=req.reconnect(fid))
+        st, fid2, _ = r.reconnect('alice/' + name, MAXIMUM_ALLOWED, req, fid)
         R.equal('race: the module\'s share reconnects it [%s]' % kind, st,
                 OK)
         if fid2 is not None:
@@ -196,9 +192,8 @@ def race_checks(R, srv):
         os.chown(os.path.join(folder, name), bob, -1)
         s.drop()
         r = Session('alice', 'f_mod', dialect)
-        st, fid2, _ = r.create('alice/' + name, WRITE_DAC | READ_CONTROL,
-                               FILE_OPEN, oplock=OPLOCK_BATCH,
-                               context=req.reconnect(fid))
+        st, fid2, _ = r.reconnect('alice/' + name, WRITE_DAC | READ_CONTROL,
+                                  req, fid)
         R.equal('handover: the reconnect works [%s]' % kind, st, OK)
         if fid2 is not None:
             R.check('handover: ... without WRITE_DAC [%s]' % kind,
@@ -208,9 +203,8 @@ def race_checks(R, srv):
             # the reconnected handle's cookie is wrapped again
             r.drop()
             o = Session('alice', 'f_full', dialect)
-            st, fid3, _ = o.create('alice/' + name, WRITE_DAC | READ_CONTROL,
-                                   FILE_OPEN, oplock=OPLOCK_BATCH,
-                                   context=req.reconnect(fid2))
+            st, fid3, _ = o.reconnect('alice/' + name,
+                                      WRITE_DAC | READ_CONTROL, req, fid2)
             R.check('handover: then no reconnect through the Full share '
                     '(%s) [%s]' % (st, kind), fid3 is None)
             if fid3 is not None:

@@ -256,9 +256,7 @@ def durable_cases(R, srv):
             s.drop()
             # through the share without the module, on the same path
             o = Session('alice', 'rv_plain', dialect)
-            st, fid2, _ = o.create(path, access, FILE_OPEN,
-                                   oplock=OPLOCK_BATCH,
-                                   context=req.reconnect(fid))
+            st, fid2, _ = o.reconnect(path, access, req, fid)
             if touched:
                 R.check('%s: no reconnect through a share without the '
                         'module (%s)' % (what, st), fid2 is None)
@@ -272,9 +270,7 @@ def durable_cases(R, srv):
             o.logoff()
             # through the module's share: decided again, kept by the owner
             r = Session('alice', 'rv', dialect)
-            st, fid3, _ = r.create(path, access, FILE_OPEN,
-                                   oplock=OPLOCK_BATCH,
-                                   context=req.reconnect(fid))
+            st, fid3, _ = r.reconnect(path, access, req, fid)
             R.equal('%s: reconnects through the module\'s share' % what,
                     st, OK)
             if fid3 is not None:
@@ -297,9 +293,7 @@ def durable_cases(R, srv):
             continue
         s.drop()
         r = Session('alice', 'rv_fault', dialect)
-        st, fid2, _ = r.create(path, WRITE_DAC | READ_CONTROL, FILE_OPEN,
-                               oplock=OPLOCK_BATCH,
-                               context=req.reconnect(fid))
+        st, fid2, _ = r.reconnect(path, WRITE_DAC | READ_CONTROL, req, fid)
         R.equal('reconnect fault %s: the reconnect is refused' % kind, st,
                 'NT_STATUS_OBJECT_NAME_NOT_FOUND')
         if fid2 is not None:
@@ -382,9 +376,7 @@ def wrap_failure_case(R, srv, cli):
     for share, where in (('rv_full', 'a share without the module'),
                          ('rv_wrapfail', 'the module\'s share')):
         r = Session('alice', share, 'SMB3')
-        st, fid2, _ = r.create(path, WRITE_DAC | READ_CONTROL, FILE_OPEN,
-                               oplock=OPLOCK_BATCH,
-                               context=req.reconnect(fid))
+        st, fid2, _ = r.reconnect(path, WRITE_DAC | READ_CONTROL, req, fid)
         R.check('wrap failure: the handle does not reconnect through %s '
                 '(%s)' % (where, st), fid2 is None)
         if fid2 is not None:
@@ -447,9 +439,7 @@ def durable_share_deny_cases(R, srv, cli):
                 srv.set_share_acl('rv_dur_deny',
                                   'S-1-1-0:DENIED/0/0x00040000,' + change)
             r = Session('alice', 'rv_dur_deny', dialect)
-            st, fid2, _ = r.create(path, WRITE_DAC | READ_CONTROL,
-                                   FILE_OPEN, oplock=OPLOCK_BATCH,
-                                   context=req.reconnect(fid))
+            st, fid2, _ = r.reconnect(path, WRITE_DAC | READ_CONTROL, req, fid)
             R.equal('%s: reconnects' % what, st, OK)
             if fid2 is not None:
                 R.equal('%s: WRITE_DAC on the reconnected handle' % what,

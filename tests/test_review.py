@@ -80,113 +80,43 @@ SPACE_UNIX, SPACE_NAME = 'annam', 'Anna Maria'
 # a profile folder matched by a pattern that differs in a non-ASCII case
 UNI_PATTERN, UNI_FOLDER = '\u00e9lodie', '\u00c9LODIE'
 
-SHARES = '''
-[rv]
-	path = @ROOT@/profiles
-	read only = no
-	vfs objects = profileacl acl_xattr streams_xattr
-	profileacl:grant = write_dac write_owner
+def profiles_share(name, vfs, *params):
+    """A share on the profiles folder with these VFS objects"""
+    return '\n[%s]\n\tpath = @ROOT@/profiles\n\tread only = no\n' \
+        '\tvfs objects = %s\n%s' % (
+            name, vfs, ''.join('\t%s\n' % p for p in params))
 
-[rv_full]
-	path = @ROOT@/profiles
-	read only = no
-	vfs objects = acl_xattr streams_xattr
 
-[rv_plain]
-	path = @ROOT@/profiles
-	read only = no
-	vfs objects = acl_xattr streams_xattr
-
-[rv_dirs]
-	path = @ROOT@/profiles
-	read only = no
-	guest ok = yes
-	vfs objects = profileacl acl_xattr
-	profileacl:profile dirs = %U
-
-[rv_guest]
-	path = @ROOT@/profiles
-	read only = no
-	guest ok = yes
-	vfs objects = acl_xattr
-
-[rv_home]
-	path = @ROOT@/profiles
-	read only = no
-	vfs objects = profileacl acl_xattr
-	profileacl:profile dirs = "%T" %U
-
-[rv_home2]
-	path = @ROOT@/profiles
-	read only = no
-	vfs objects = profileacl acl_xattr
-	profileacl:profile dirs = %U "%T"
-
-[rv_deny]
-	path = @ROOT@/profiles
-	read only = no
-	vfs objects = profileacl acl_xattr
-	profileacl:grant = write_dac write_owner
-
-[rv_deny_wo]
-	path = @ROOT@/profiles
-	read only = no
-	vfs objects = profileacl acl_xattr
-	profileacl:grant = write_dac write_owner
-
-[rv_deny_grp]
-	path = @ROOT@/profiles
-	read only = no
-	vfs objects = profileacl acl_xattr
-
-[rv_deny_other]
-	path = @ROOT@/profiles
-	read only = no
-	vfs objects = profileacl acl_xattr
-
-[rv_deny_fg]
-	path = @ROOT@/profiles
-	read only = no
-	vfs objects = profileacl acl_xattr
-	force group = bob
-
-[rv_deny_pg]
-	path = @ROOT@/profiles
-	read only = no
-	vfs objects = profileacl acl_xattr
-
-[rv_deny_gen]
-	path = @ROOT@/profiles
-	read only = no
-	vfs objects = profileacl acl_xattr
-
-[rv_uni]
-	path = @ROOT@/profiles
-	read only = no
-	vfs objects = profileacl acl_xattr
-	profileacl:profile dirs = @UNI@
-
-[rv_wo]
-	path = @ROOT@/profiles
-	read only = no
-	vfs objects = profileacl acl_xattr
-	profileacl:grant = write_owner
-
-[rv_fault]
-	path = @ROOT@/profiles
-	read only = no
-	vfs objects = profileacl pa_faultinject acl_xattr
-
-[rv_wrapfail]
-	path = @ROOT@/profiles
-	read only = no
-	vfs objects = pa_faultinject:restore profileacl pa_faultinject acl_xattr
-
-[rv_dur_deny]
-	path = @ROOT@/profiles
-	read only = no
-	vfs objects = profileacl acl_xattr
-'''
+# the module with acl_xattr below it, the module with streams, and
+# Full-share references without it
+MOD = 'profileacl acl_xattr'
+MOD_STREAMS = 'profileacl acl_xattr streams_xattr'
+REF_STREAMS = 'acl_xattr streams_xattr'
+GRANT_BOTH = 'profileacl:grant = write_dac write_owner'
+# the fault injection below the module
+FAULT = 'profileacl pa_faultinject acl_xattr'
+SHARES = ''.join((
+    profiles_share('rv', MOD_STREAMS, GRANT_BOTH),
+    profiles_share('rv_full', REF_STREAMS),
+    profiles_share('rv_plain', REF_STREAMS),
+    profiles_share('rv_dirs', MOD, 'guest ok = yes',
+                   'profileacl:profile dirs = %U'),
+    profiles_share('rv_guest', 'acl_xattr', 'guest ok = yes'),
+    profiles_share('rv_home', MOD, 'profileacl:profile dirs = "%T" %U'),
+    profiles_share('rv_home2', MOD, 'profileacl:profile dirs = %U "%T"'),
+    profiles_share('rv_deny', MOD, GRANT_BOTH),
+    profiles_share('rv_deny_wo', MOD, GRANT_BOTH),
+    profiles_share('rv_deny_grp', MOD),
+    profiles_share('rv_deny_other', MOD),
+    profiles_share('rv_deny_fg', MOD, 'force group = bob'),
+    profiles_share('rv_deny_pg', MOD),
+    profiles_share('rv_deny_gen', MOD),
+    profiles_share('rv_uni', MOD, 'profileacl:profile dirs = @UNI@'),
+    profiles_share('rv_wo', MOD, 'profileacl:grant = write_owner'),
+    profiles_share('rv_fault', FAULT),
+    profiles_share('rv_wrapfail', 'pa_faultinject:restore ' + FAULT),
+    profiles_share('rv_dur_deny', MOD),
+))
 
 
 def smb1_posix_setacl_fid(user, share, path, access, mode=0o640):

@@ -52,15 +52,16 @@ class DurableRequest:
     """What a create asks for: DHnQ (v1), DH2Q (v2) or DH2Q with the
     persistent flag; reconnect() gives the matching DHnC or DH2C."""
 
-    def __init__(self, kind):
+    def __init__(self, kind, timeout_ms=60000):
         self.kind = kind
+        self.timeout_ms = timeout_ms
         self.guid = uuid.uuid4().bytes_le
 
     def query(self):
         if self.kind == 'v1':
             return _context('DHnQ', b'\0' * 16)
         flags = DH2_FLAG_PERSISTENT if self.kind == 'persistent' else 0
-        return _context('DH2Q', struct.pack('<LL8s16s', 60000, flags,
+        return _context('DH2Q', struct.pack('<LL8s16s', self.timeout_ms, flags,
                                             b'\0' * 8, self.guid))
 
     def reconnect(self, file_id):

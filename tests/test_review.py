@@ -54,7 +54,6 @@ Run by tests/run-all.sh inside tests/netns-run.sh, as root.
 import os
 import pwd
 import re
-import struct
 import sys
 import time
 
@@ -67,7 +66,7 @@ from harness import (Client, Results, Server, FILE_CREATE, FILE_OPEN,
 from samba import NTSTATUSError
 from samba.dcerpc import security
 from smb2raw import (DurableRequest, Session, Smb1Unix, OPLOCK_BATCH,
-                     smb1_posix_setacl, _context)
+                     smb1_posix_setacl)
 
 ROOT = os.environ.get('PROFILEACL_REVIEW_ROOT', '/tmp/profileacl-review')
 OK = 'NT_STATUS_OK'
@@ -245,18 +244,6 @@ def durable_cases(R, srv):
                       'cannot be read'), 2)
 
 
-class ShortDurable(DurableRequest):
-    """A durable v2 request with a timeout of its own (milliseconds)."""
-
-    def __init__(self, timeout_ms):
-        super().__init__('v2')
-        self.timeout_ms = timeout_ms
-
-    def query(self):
-        return _context('DH2Q', struct.pack('<LL8s16s', self.timeout_ms, 0,
-                                            b'\0' * 8, self.guid))
-
-
 def share_entries(srv, name):
     """The lines of smbstatus -L (share mode entries) naming NAME, with
     those of no live process (--fast: a disconnected durable handle's)"""
@@ -276,7 +263,7 @@ def wrap_failure_case(R, srv, cli):
     timeout = 20
     cli.conn('alice', 'rv_full', 'SMB2').savefile(path, b'data')
     s = Session('alice', 'rv_wrapfail', 'SMB3')
-    req = ShortDurable(timeout * 1000)
+    req = DurableRequest('v2', timeout * 1000)
     st, fid, ctx = s.create(path, WRITE_DAC | READ_CONTROL, FILE_OPEN,
                             oplock=OPLOCK_BATCH, context=req.query())
     R.check('wrap failure: durable WRITE_DAC open, %d s timeout (%s)' %

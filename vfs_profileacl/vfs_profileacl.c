@@ -1250,7 +1250,6 @@ static NTSTATUS profileacl_durable_disconnect(struct vfs_handle_struct *handle,
 		profileacl_name_dbg(fsp_str_dbg(fsp)),
 		nt_errstr(status));
 	data_blob_free(new_cookie);
-	*new_cookie = data_blob_null;
 	return NT_STATUS_OK;
 }
 

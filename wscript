@@ -6,7 +6,7 @@
 #
 #   /usr/bin/python3 samba-src/current/buildtools/bin/waf configure build
 #
-# Outputs: build/profileacl.so, build/test_profileacl_policy,
+# Outputs: build/profileacl.so, build/test_vfs_profileacl,
 # build/vfs_profileacl.8, build/profileacl-rebuild.8
 
 import glob
@@ -195,18 +195,19 @@ def configure(conf):
     conf.env.SAMBA_MODULESDIR = modulesdir
     conf.msg('smbd MODULESDIR', modulesdir)
 
-    # The unit tests run the policy against Samba's own libraries:
-    # libsamba-util (strwicmp, ms_fnmatch_protocol) and the private
-    # library with se_map_generic and file_generic_mapping.
+    # The unit tests run the module, glue included, against the samba
+    # libraries smbd loads it with: libsmbd-base and what it needs.
     if not conf.env.MODULE_ONLY:
         libdir = os.path.dirname(modulesdir.rstrip('/'))
-        security = sorted(glob.glob(os.path.join(
-            root, modulesdir.lstrip('/'), 'libsamba-security-*.so.0')))
-        if not security:
-            conf.fatal('no libsamba-security-*.so.0 in %s' % modulesdir)
-        conf.env.LINKFLAGS_SAMBALIBS = ['-Wl,--no-as-needed',
+        smbd_base = sorted(glob.glob(os.path.join(
+            root, modulesdir.lstrip('/'), 'libsmbd-base-*.so.0')))
+        if not smbd_base:
+            conf.fatal('no libsmbd-base-*.so.0 in %s' % modulesdir)
+        conf.env.LINKFLAGS_SAMBALIBS = [
+            '-Wl,--no-as-needed', '-Wl,--copy-dt-needed-entries',
+            os.path.join(modulesdir, os.path.basename(smbd_base[0])),
             os.path.join(libdir, 'libsamba-util.so.0'),
-            os.path.join(modulesdir, os.path.basename(security[0])),
+            os.path.join(libdir, 'libsamba-errors.so.1'),
             '-Wl,-rpath,%s' % modulesdir]
         conf.msg('unit tests link', ' '.join(conf.env.LINKFLAGS_SAMBALIBS))
 
@@ -241,7 +242,7 @@ def build(bld):
 
     bld(features='c cshlib',
         source=['vfs_profileacl/vfs_profileacl.c',
-                'vfs_profileacl/profileacl_policy.c',
+                'vfs_profileacl/profileacl_core.c',
                 'vfs_profileacl/profileacl_loadguard.c'],
         target='profileacl',
         includes=['vfs_profileacl'],
@@ -259,12 +260,11 @@ def build(bld):
         install_path=None)
 
     bld(features='c cprogram',
-        source=['tests/test_profileacl_policy.c',
-                'vfs_profileacl/profileacl_policy.c',
+        source=['tests/test_vfs_profileacl.c',
                 'vfs_profileacl/profileacl_loadguard.c'],
-        target='test_profileacl_policy',
+        target='test_vfs_profileacl',
         includes=['vfs_profileacl'],
-        use=['SAMBA', 'TALLOC', 'CMOCKA', 'SAMBALIBS'],
+        use=['SAMBA', 'TALLOC', 'GUARD', 'CMOCKA', 'SAMBALIBS'],
         install_path=None)
 
     bld(rule='${XSLTPROC} --nonet --xinclude -o ${TGT} ${MAN_XSL} ${SRC}',

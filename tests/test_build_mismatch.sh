@@ -44,7 +44,7 @@ fi
 # an interface version the module was not checked against (4.25 and
 # later) stops the compile, naming the checked ones; the checked ones pass
 for v in 47 50 52 53; do
-	out=$(printf '#include "profileacl_compat.h"\n' |
+	out=$(printf '#include "profileacl_loadguard.h"\n' |
 		gcc -DSMB_VFS_INTERFACE_VERSION=$v -Ivfs_profileacl \
 			-fsyntax-only -x c - 2>&1)
 	rc=$?

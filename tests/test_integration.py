@@ -513,7 +513,6 @@ def tree_connect_status(user, share, proto):
 def test_bad_values():
     for share, option in (('bad_right', 'profileacl:grant'),
                           ('bad_empty', 'profileacl:grant'),
-                          ('bad_name', 'profileacl:grnat'),
                           ('bad_audit', 'profileacl:audit'),
                           ('bad_syslog', 'profileacl:syslog'),
                           ('bad_facility', 'profileacl:facility'),

@@ -53,7 +53,7 @@ def scan(vdir):
             if b[0].startswith(ERROR_KINDS):
                 memory_errors += 1
             if not any('profileacl.so' in l or 'vfs_profileacl' in l
-                       or 'profileacl_policy' in l for l in b):
+                       or 'profileacl_core' in l for l in b):
                 continue
             if 'definitely lost' in b[0] or 'indirectly lost' in b[0]:
                 leaks += 1

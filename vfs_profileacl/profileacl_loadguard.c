@@ -66,7 +66,8 @@ bool profileacl_gnu_build_id(const uint8_t *notes,
 			return false;
 		}
 		if (type == PROFILEACL_NT_GNU_BUILD_ID && namesz == 4 &&
-		    memcmp(notes + name_off, "GNU", 4) == 0) {
+		    memcmp(notes + name_off, "GNU", 4) == 0)
+		{
 			if (descsz == 0 || 2 * (size_t)descsz + 1 > hexsize) {
 				return false;
 			}
@@ -99,7 +100,8 @@ static int profileacl_find_build_id(struct dl_phdr_info *info,
 
 	(void)size;
 	if (info->dlpi_name == NULL ||
-	    strstr(info->dlpi_name, PROFILEACL_SMBD_BASE) == NULL) {
+	    strstr(info->dlpi_name, PROFILEACL_SMBD_BASE) == NULL)
+	{
 		return 0;
 	}
 	state->lib_found = true;
@@ -109,11 +111,12 @@ static int profileacl_find_build_id(struct dl_phdr_info *info,
 		if (ph->p_type != PT_NOTE) {
 			continue;
 		}
-		if (profileacl_gnu_build_id(
-			    (const uint8_t *)(info->dlpi_addr + ph->p_vaddr),
-			    ph->p_memsz,
-			    state->hex,
-			    state->size)) {
+		if (profileacl_gnu_build_id((const uint8_t *)(info->dlpi_addr +
+							      ph->p_vaddr),
+					    ph->p_memsz,
+					    state->hex,
+					    state->size))
+		{
 			state->id_found = true;
 			break;
 		}
@@ -121,8 +124,9 @@ static int profileacl_find_build_id(struct dl_phdr_info *info,
 	return 1;
 }
 
-enum profileacl_build
-profileacl_check_build(const char *expected, char *running, size_t size)
+enum profileacl_build profileacl_check_build(const char *expected,
+					     char *running,
+					     size_t size)
 {
 	struct profileacl_build_state state = {
 		.hex = running,

@@ -20,6 +20,15 @@
 #ifndef _PROFILEACL_LOADGUARD_H_
 #define _PROFILEACL_LOADGUARD_H_
 
+/*
+ * Every smbd interface the module uses has the same shape in these
+ * releases; another has not been checked, and the build stops.
+ */
+#if defined(SMB_VFS_INTERFACE_VERSION) && SMB_VFS_INTERFACE_VERSION != 47 && \
+	SMB_VFS_INTERFACE_VERSION != 50 && SMB_VFS_INTERFACE_VERSION != 52
+#error "vfs_profileacl is checked against SMB_VFS_INTERFACE_VERSION 47 (Samba 4.17), 50 (4.22) and 52 (4.24) only"
+#endif
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -55,7 +64,8 @@ enum profileacl_build {
  * Compare the build ID of the loaded libsmbd-base with EXPECTED; the
  * running one goes to running[size] ("" when there is none).
  */
-enum profileacl_build
-profileacl_check_build(const char *expected, char *running, size_t size);
+enum profileacl_build profileacl_check_build(const char *expected,
+					     char *running,
+					     size_t size);
 
 #endif /* _PROFILEACL_LOADGUARD_H_ */

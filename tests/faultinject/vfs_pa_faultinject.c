@@ -38,7 +38,9 @@
 
 #include "includes.h"
 #include "smbd/smbd.h"
-#include "../../vfs_profileacl/profileacl_policy.h"
+/* the envelope vfs_profileacl.c wraps its durable cookies in */
+#define PROFILEACL_COOKIE_MAGIC "vfs_profileacl:1"
+#define PROFILEACL_COOKIE_MAGIC_LEN (sizeof(PROFILEACL_COOKIE_MAGIC) - 1)
 
 struct pa_faultinject_fsp {
 	bool opened;

@@ -3,12 +3,9 @@
  * request, the result must keep the module's promises.
  */
 
-#include <stddef.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "profileacl_policy.h"
+#include "includes.h"
+#include "smbd/smbd.h"
+#include "profileacl_core.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -29,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r = (struct profileacl_request){
 		.access_mask = w[0],
 		.share_mask = w[1],
-		.create_disposition = w[2] % 8,
+		.may_create = w[2] & 1,
 		.grantable = w[3],
 		.share_denied = w[4],
 		.guest = flags & 1,
@@ -82,34 +79,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		}
 		/* asked for it, explicitly or by MAXIMUM_ALLOWED */
-		if (!(mapped & PROFILEACL_FLAG_MAXIMUM_ALLOWED) &&
+		if (!(mapped & SEC_FLAG_MAXIMUM_ALLOWED) &&
 		    (granted & ~mapped) != 0) {
 			abort();
 		}
 		/* an absent object is granted only when the open creates it */
-		if (r.object == PROFILEACL_OBJ_ABSENT &&
-		    (r.create_disposition == PROFILEACL_FILE_OPEN ||
-		     r.create_disposition == PROFILEACL_FILE_OVERWRITE ||
-		     r.create_disposition > PROFILEACL_FILE_OVERWRITE_IF)) {
+		if (r.object == PROFILEACL_OBJ_ABSENT && !r.may_create) {
 			abort();
 		}
-	}
-
-	/* after the open: someone else's object never keeps a grant */
-	switch (profileacl_post_open(r.access_mask, granted, false)) {
-	case PROFILEACL_POST_KEEP:
-		if (granted != 0) {
-			abort();
-		}
-		break;
-	case PROFILEACL_POST_STRIP:
-	case PROFILEACL_POST_DENY:
-		if (granted == 0) {
-			abort();
-		}
-		break;
-	default:
-		abort();
 	}
 
 	(void)profileacl_reason_str(reason);

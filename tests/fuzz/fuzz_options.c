@@ -1,18 +1,13 @@
 /*
- * libFuzzer harness: the smb.conf option parsers and the profile dirs
- * matcher of vfs_profileacl, checked against a plain reference matcher.
+ * libFuzzer harness: the profile dirs patterns and matcher of vfs_profileacl, checked against a plain reference matcher.
  *
  * Input: NUL-separated strings. The first picks the function family,
  * the rest are its arguments.
  */
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "profileacl_policy.h"
+#include "includes.h"
+#include "smbd/smbd.h"
+#include "profileacl_core.h"
 
 #define MAX_WORDS 16
 
@@ -73,8 +68,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *words[MAX_WORDS + 1];
 	size_t nwords = 0;
 	size_t i;
-	uint32_t grant = 0;
-	const char *bad = NULL;
 
 	if (size == 0 || size > 4096) {
 		return 0;
@@ -94,17 +87,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	words[nwords] = NULL;
 
-	/* grant list: success means only known rights; failure names one */
-	if (profileacl_parse_grant(words + 1, &grant, &bad)) {
-		if ((grant & ~PROFILEACL_GRANTABLE) != 0 || grant == 0) {
-			abort();
-		}
-	} else if (words[1] != NULL && bad == NULL) {
-		abort();
-	}
-
-	(void)profileacl_option_known(words[0]);
-
 	if (profileacl_pattern_valid(words[0]) &&
 	    (strpbrk(words[0], "/\\<>\"") != NULL || strlen(words[0]) == 0)) {
 		abort();
@@ -114,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *pattern = words[0];
 		const char *name = words[1];
 		size_t nlen = strlen(name);
-		int got = profileacl_wild_match(pattern, name);
+		int got = profileacl_in_dirs(name, &pattern, 1);
 
 		/*
 		 * The reference folds ASCII only; Samba's matcher folds
@@ -123,12 +105,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (strlen(pattern) <= 24 && nlen <= 24 &&
 		    count_stars(pattern) <= 4 && ascii_only(pattern) &&
 		    ascii_only(name) && strpbrk(pattern, "<>\"") == NULL &&
-		    strcmp(name, "..") != 0 &&
+		    strcmp(name, "..") != 0 && strcmp(name, ".") != 0 &&
+		    nlen > 0 && strchr(name, '/') == NULL &&
 		    got != ref_match(pattern, name, nlen)) {
 			abort();
 		}
 		/* a path below a matching folder matches as the folder */
-		(void)profileacl_in_profile_dirs(name, words);
+		(void)profileacl_in_dirs(name, (const char *const *)words,
+					 nwords);
 	}
 
 	/*

@@ -10,24 +10,24 @@ out="$top/build/fuzz"
 mkdir -p "$out"
 passed=0
 failed=0
-# The policy is built as the module builds it: against the prepared Samba
-# tree's headers (configured by make), with Samba's libsamba-util
+# The core is built as the module builds it: against the prepared Samba
+# tree's headers (configured by make), linked as the unit tests are
 samba_cflags=$(/usr/bin/python3 -c '
 import sys
 env = {}
 exec(open(sys.argv[1]).read(), env)
-print(" ".join(env["CFLAGS_SAMBA"] + ["-D" + d for d in env["DEFINES_SAMBA"]]))
+print(" ".join(env["CFLAGS_SAMBA"] + ["-D" + d for d in env["DEFINES_SAMBA"]] +
+               env["LINKFLAGS_SAMBALIBS"]))
 ' "$top/build/c4che/_cache.py") ||
 	{ echo "fuzz: run make first"; echo "fuzz: 0 passed, 1 failed"; exit 1; }
-libdir=$(dirname "$(smbd -b | sed -nE 's/^ *MODULESDIR: *//p')")
 for h in options grant; do
 	bin="$out/fuzz_$h"
 	clang -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined -Wall -Wextra -Werror \
 		-I"$top/vfs_profileacl" $samba_cflags \
 		"$top/tests/fuzz/fuzz_$h.c" \
-		"$top/vfs_profileacl/profileacl_policy.c" \
-		"$libdir/libsamba-util.so.0" -ltalloc -o "$bin" || {
+		"$top/vfs_profileacl/profileacl_core.c" \
+		-ltalloc -o "$bin" || {
 		echo "fuzz_$h: build failed"; failed=$((failed + 1)); continue; }
 	work="$out/corpus-$h"
 	# crashes of an earlier build are not this one's

@@ -1,0 +1,634 @@
+/*
+ * vfs_profileacl: the decision, shared by the module built in Samba's
+ * tree and the one built outside it.
+ *
+ * Copyright (C) 2026 The vfs_profileacl authors
+ *
+ * This program is free software; you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation; either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program; if not, see <http://www.gnu.org/licenses/>.
+ */
+
+#include "includes.h"
+#include "smbd/smbd.h"
+#include "libcli/security/security.h"
+#include "auth.h"
+#include "lib/param/loadparm.h"
+#include "lib/util/util_str_escape.h"
+#include "profileacl_core.h"
+
+/* as nfs4_acls.c and open.c declare it */
+extern const struct generic_mapping file_generic_mapping;
+
+int profileacl_debug_level = DBGC_VFS;
+
+#undef DBGC_CLASS
+#define DBGC_CLASS profileacl_debug_level
+
+uint32_t profileacl_grant(struct profileacl_request *r,
+			  const struct profileacl_lookup *lookup,
+			  enum profileacl_reason *reason)
+{
+	bool maximum = (r->access_mask & SEC_FLAG_MAXIMUM_ALLOWED) != 0;
+	uint32_t wanted = r->access_mask & PROFILEACL_GRANTABLE;
+	uint32_t denied;
+
+	/* Most opens stop here: they ask for nothing the share lacks */
+	if (maximum) {
+		wanted = PROFILEACL_GRANTABLE;
+	}
+	wanted &= ~r->share_mask;
+	if (wanted == 0) {
+		*reason = PROFILEACL_NOT_ASKED;
+		return 0;
+	}
+	wanted &= r->grantable;
+	if (wanted == 0) {
+		*reason = PROFILEACL_NO_CONFIG;
+		return 0;
+	}
+
+	if (r->guest) {
+		*reason = PROFILEACL_GUEST;
+		return 0;
+	}
+	if (r->root) {
+		/* smbd skips the file ACL check for root: nothing to add */
+		*reason = PROFILEACL_ROOT;
+		return 0;
+	}
+	if (r->forced_user) {
+		/* every session acts as one uid: ownership names no person */
+		*reason = PROFILEACL_FORCED_USER;
+		return 0;
+	}
+	if (r->forced_group) {
+		/* a share ACL deny for the user's own group is invisible */
+		*reason = PROFILEACL_FORCED_GROUP;
+		return 0;
+	}
+	if (r->read_only) {
+		*reason = PROFILEACL_READ_ONLY;
+		return 0;
+	}
+	if ((r->share_mask & PROFILEACL_SHARE_WRITE) != PROFILEACL_SHARE_WRITE)
+	{
+		*reason = PROFILEACL_NO_WRITE_SHARE;
+		return 0;
+	}
+	/*
+	 * Without MAXIMUM_ALLOWED smbd refuses a request naming any right
+	 * outside the share mask: if one is not ours to add, widen nothing.
+	 */
+	if (!maximum && (r->access_mask & ~(r->share_mask | wanted)) != 0) {
+		*reason = PROFILEACL_WOULD_FAIL;
+		return 0;
+	}
+
+	if (lookup != NULL && lookup->owner != NULL) {
+		lookup->owner(r, lookup->private_data);
+	}
+	switch (r->object) {
+	case PROFILEACL_OBJ_OWN:
+		break;
+	case PROFILEACL_OBJ_ABSENT:
+		if (!r->may_create) {
+			*reason = PROFILEACL_NOT_CREATED;
+			return 0;
+		}
+		/*
+		 * The creator owns the new object, also in a folder an admin
+		 * made for them, unless "inherit owner" gives it to the
+		 * folder's owner. A name opened without being created (a
+		 * link planted after the stat) is checked on the handle.
+		 */
+		if (r->inherit_owner && r->parent != PROFILEACL_OBJ_OWN) {
+			*reason = (r->parent == PROFILEACL_OBJ_OTHER)
+					  ? PROFILEACL_INHERITS_OTHER
+					  : PROFILEACL_OWNER_UNKNOWN;
+			return 0;
+		}
+		break;
+	case PROFILEACL_OBJ_OTHER:
+		*reason = PROFILEACL_NOT_OWNER;
+		return 0;
+	default:
+		*reason = PROFILEACL_OWNER_UNKNOWN;
+		return 0;
+	}
+
+	if (lookup != NULL && lookup->profile_dirs != NULL) {
+		lookup->profile_dirs(r, lookup->private_data);
+	}
+	if (r->outside_profile) {
+		*reason = PROFILEACL_OUTSIDE_PROFILE;
+		return 0;
+	}
+
+	/*
+	 * A deny ACE of the share ACL is the admin's word: add only what
+	 * the share ACL leaves out. A request naming a denied right fails
+	 * in smbd anyway: widen nothing then.
+	 */
+	if (lookup != NULL && lookup->share_denied != NULL) {
+		lookup->share_denied(r, lookup->private_data);
+	}
+	denied = wanted & r->share_denied;
+	wanted &= ~denied;
+	if (wanted == 0 || (!maximum && (r->access_mask & denied) != 0)) {
+		*reason = PROFILEACL_SHARE_DENIES;
+		return 0;
+	}
+
+	*reason = PROFILEACL_GRANTED;
+	return wanted;
+}
+
+static const char *const profileacl_reasons[] = {
+	[PROFILEACL_NOT_ASKED] = "request needs no right the module grants",
+	[PROFILEACL_GRANTED] = "granted to the profile owner",
+	[PROFILEACL_NO_CONFIG] = "right not in profileacl:grant",
+	[PROFILEACL_GUEST] = "guest or anonymous session",
+	[PROFILEACL_FORCED_USER] = "share has force user: owner names no "
+				   "person",
+	[PROFILEACL_FORCED_GROUP] = "share has force group: the share ACL "
+				    "cannot be checked for this user",
+	[PROFILEACL_READ_ONLY] = "share is read only for this user",
+	[PROFILEACL_NO_WRITE_SHARE] = "share ACL grants this user no write "
+				      "access",
+	[PROFILEACL_WOULD_FAIL] = "request needs other rights the share "
+				  "denies",
+	[PROFILEACL_OUTSIDE_PROFILE] = "path is outside the profile folders",
+	[PROFILEACL_NOT_OWNER] = "requester does not own the object",
+	[PROFILEACL_NOT_CREATED] = "object does not exist and is not created",
+	[PROFILEACL_OWNER_UNKNOWN] = "owner of the object unknown",
+	[PROFILEACL_ROOT] = "uid 0 is nobody's profile owner",
+	[PROFILEACL_INHERITS_OTHER] = "inherit owner: the new object would "
+				      "belong to the folder's owner",
+	[PROFILEACL_SHARE_DENIES] = "the share ACL denies this user the right",
+};
+
+const char *profileacl_reason_str(enum profileacl_reason reason)
+{
+	return ((size_t)reason < ARRAY_SIZE(profileacl_reasons))
+		       ? profileacl_reasons[reason]
+		       : "unknown reason";
+}
+
+const char *profileacl_rights_str(uint32_t rights)
+{
+	switch (rights & PROFILEACL_GRANTABLE) {
+	case SEC_STD_WRITE_DAC:
+		return "WRITE_DAC";
+	case SEC_STD_WRITE_OWNER:
+		return "WRITE_OWNER";
+	case PROFILEACL_GRANTABLE:
+		return "WRITE_DAC|WRITE_OWNER";
+	default:
+		return "none";
+	}
+}
+
+const char *profileacl_name_dbg(const char *name)
+{
+	char *esc = log_escape(talloc_tos(), name != NULL ? name : "(null)");
+
+	return (esc != NULL) ? esc : "(no memory)";
+}
+
+bool profileacl_pattern_valid(const char *pattern)
+{
+	size_t len = (pattern != NULL) ? strlen(pattern) : 0;
+
+	return len > 0 && len <= 255 && strpbrk(pattern, "/\\<>\"") == NULL &&
+	       !ISDOT(pattern) && !ISDOTDOT(pattern);
+}
+
+char *profileacl_subst_account(TALLOC_CTX *mem_ctx,
+			       const char *raw,
+			       const char *account)
+{
+	const char *p = raw;
+	const char *u = NULL;
+	char *out = NULL;
+	size_t len = (account != NULL) ? strlen(account) : 0;
+
+	for (u = account; len > 0 && *u != '\0'; u++) {
+		if ((unsigned char)*u < 0x20) {
+			len = 0;
+		}
+	}
+	if (strstr(raw, "%U") != NULL &&
+	    (len == 0 || len > 255 || ISDOT(account) || ISDOTDOT(account) ||
+	     strpbrk(account, "/\\*?%<>\":|") != NULL)) {
+		return NULL;
+	}
+	/*
+	 * Byte by byte, as smbd reads the pattern: talloc_all_string_sub()
+	 * searches with strstr_m(), which finds no "%U" after a byte that
+	 * is not UTF-8.
+	 */
+	out = talloc_strdup(mem_ctx, "");
+	while (out != NULL && (u = strstr(p, "%U")) != NULL) {
+		out = talloc_asprintf_append_buffer(
+			out, "%.*s%s", (int)(u - p), p, account);
+		p = u + 2;
+	}
+	return (out != NULL) ? talloc_strdup_append_buffer(out, p) : NULL;
+}
+
+bool profileacl_in_dirs(const char *path, const char *const *made, size_t n)
+{
+	char top[256];
+	size_t len;
+	size_t i;
+
+	if (path == NULL) {
+		return false;
+	}
+	while (*path == '/') {
+		path++;
+	}
+	len = strcspn(path, "/");
+	if (len == 0 || len >= sizeof(top)) {
+		/* the share root, or longer than any file name */
+		return false;
+	}
+	strlcpy(top, path, len + 1);
+	if (ISDOT(top) || ISDOTDOT(top)) {
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		if (made[i] != NULL && made[i][0] != '\0' &&
+		    ms_fnmatch_protocol(made[i], top, PROTOCOL_NT1, false) ==
+			    0)
+		{
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Modules whose stat says nothing of who owns a file: with one of them
+ * in the stack ownership cannot be decided. An entry loads a module as
+ * "name", "name:param" or "/path/name.so".
+ */
+static bool profileacl_stack_ok(int snum)
+{
+	const char **objects = lp_vfs_objects(snum);
+	const char *name = NULL;
+	size_t i;
+
+	for (i = 0; objects != NULL && objects[i] != NULL; i++) {
+		name = strrchr(objects[i], '/');
+		name = (name != NULL) ? name + 1 : objects[i];
+		if (strncasecmp_m(name, "fake_perms", 10) == 0 &&
+		    strchr(":.", name[10]) != NULL)
+		{
+			DBG_ERR("share [%s]: \"vfs objects\" holds %s, whose "
+				"stat reports no real owner\n",
+				lp_const_servicename(snum),
+				objects[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+bool profileacl_config_load(int snum, struct profileacl_config *config)
+{
+	const char *service = lp_const_servicename(snum);
+	const char *def[] = {"write_dac", NULL};
+	const char **words = lp_parm_string_list(snum,
+						 PROFILEACL_MODULE_NAME,
+						 "grant",
+						 def);
+	size_t i;
+
+	config->grantable = 0;
+	for (i = 0; words != NULL && words[i] != NULL; i++) {
+		if (strequal(words[i], "write_dac")) {
+			config->grantable |= SEC_STD_WRITE_DAC;
+		} else if (strequal(words[i], "write_owner")) {
+			config->grantable |= SEC_STD_WRITE_OWNER;
+		} else {
+			DBG_ERR("share [%s]: unknown right \"%s\" in "
+				"\"profileacl:grant\"; allowed: write_dac, "
+				"write_owner\n",
+				service,
+				words[i]);
+			return false;
+		}
+	}
+	if (config->grantable == 0) {
+		DBG_ERR("share [%s]: \"profileacl:grant\" is empty\n",
+			service);
+		return false;
+	}
+
+	config->profile_dirs = lp_parm_string_list(snum,
+						   PROFILEACL_MODULE_NAME,
+						   "profile dirs",
+						   NULL);
+	if (lp_parm_const_string(snum,
+				 PROFILEACL_MODULE_NAME,
+				 "profile dirs",
+				 NULL) != NULL &&
+	    str_list_length(config->profile_dirs) == 0)
+	{
+		DBG_ERR("share [%s]: \"profileacl:profile dirs\" gives no "
+			"pattern\n",
+			service);
+		return false;
+	}
+	for (i = 0;
+	     config->profile_dirs != NULL && config->profile_dirs[i] != NULL;
+	     i++)
+	{
+		/* as written: each session checks what it substitutes to */
+		if (!profileacl_pattern_valid(config->profile_dirs[i])) {
+			DBG_ERR("share [%s]: bad pattern \"%s\" in "
+				"\"profileacl:profile dirs\"; a pattern names "
+				"one top-level folder, with * and ? "
+				"wildcards\n",
+				service,
+				config->profile_dirs[i]);
+			return false;
+		}
+	}
+	return profileacl_stack_ok(snum);
+}
+
+/* What one decision needs from smbd, for the lookups */
+struct profileacl_facts {
+	struct connection_struct *conn;
+	const struct profileacl_config *config;
+	const struct smb_filename *smb_fname;
+	uid_t uid;
+};
+
+static enum profileacl_object profileacl_owner_of(const SMB_STRUCT_STAT *st,
+						  uid_t uid)
+{
+	return (st->st_ex_uid == uid) ? PROFILEACL_OBJ_OWN
+				      : PROFILEACL_OBJ_OTHER;
+}
+
+/*
+ * The owner of an object as smbd stat'ed it. A stream belongs to its
+ * base file. A new name is the creator's, or with "inherit owner" its
+ * folder owner's; a new stream on an existing file is the file owner's.
+ */
+static void profileacl_lookup_owner(struct profileacl_request *r,
+				    void *private_data)
+{
+	struct profileacl_facts *f = private_data;
+	struct connection_struct *conn = f->conn;
+	const struct smb_filename *name = f->smb_fname;
+	struct smb_filename *base = NULL;
+	struct smb_filename *parent = NULL;
+	struct smb_filename *atname = NULL;
+	NTSTATUS status;
+
+	if (is_named_stream(name)) {
+		status = synthetic_pathref(talloc_tos(),
+					   conn->cwd_fsp,
+					   name->base_name,
+					   NULL,
+					   NULL,
+					   name->twrp,
+					   name->flags &
+						   ~SMB_FILENAME_POSIX_PATH,
+					   &base);
+		if (NT_STATUS_IS_OK(status)) {
+			r->object = VALID_STAT(name->st)
+					    ? profileacl_owner_of(&base->st,
+								  f->uid)
+					    : PROFILEACL_OBJ_ABSENT;
+			r->inherit_owner = true;
+			r->parent = profileacl_owner_of(&base->st, f->uid);
+			TALLOC_FREE(base);
+			return;
+		}
+		if (!NT_STATUS_EQUAL(status, NT_STATUS_OBJECT_NAME_NOT_FOUND))
+		{
+			DBG_INFO("%s: no handle on the base file: %s\n",
+				 profileacl_name_dbg(name->base_name),
+				 nt_errstr(status));
+			r->object = PROFILEACL_OBJ_UNKNOWN;
+			return;
+		}
+	} else if (VALID_STAT(name->st)) {
+		r->object = profileacl_owner_of(&name->st, f->uid);
+		return;
+	}
+
+	r->object = PROFILEACL_OBJ_ABSENT;
+	if (lp_inherit_owner(SNUM(conn)) == INHERIT_OWNER_NO) {
+		return;
+	}
+	r->inherit_owner = true;
+	status = parent_pathref(
+		talloc_tos(), conn->cwd_fsp, name, &parent, &atname);
+	if (!NT_STATUS_IS_OK(status)) {
+		DBG_INFO("%s: no handle on the parent folder: %s\n",
+			 profileacl_name_dbg(name->base_name),
+			 nt_errstr(status));
+		r->parent = PROFILEACL_OBJ_UNKNOWN;
+		return;
+	}
+	r->parent = profileacl_owner_of(&parent->st, f->uid);
+	TALLOC_FREE(parent);
+}
+
+/*
+ * One "profile dirs" pattern for this session, "" when it substitutes
+ * to nothing, NULL when it cannot be made or names no folder.
+ */
+static char *profileacl_dir_pattern(TALLOC_CTX *mem_ctx,
+				    struct connection_struct *conn,
+				    const char *raw,
+				    bool account_u)
+{
+	char *own = NULL;
+	char *pattern = NULL;
+
+	if (account_u) {
+		own = profileacl_subst_account(
+			mem_ctx, raw, conn->session_info->info->account_name);
+		if (own == NULL) {
+			/* the name is not logged: it may hold anything */
+			DBG_NOTICE("the account name cannot name a folder in "
+				   "pattern \"%s\"\n",
+				   raw);
+			return NULL;
+		}
+	}
+	pattern = lpcfg_substituted_string(mem_ctx,
+					   loadparm_s3_global_substitution(),
+					   own != NULL ? own : raw);
+	TALLOC_FREE(own);
+	if (pattern != NULL && pattern[0] != '\0' &&
+	    !profileacl_pattern_valid(pattern))
+	{
+		DBG_ERR("\"profileacl:profile dirs\" pattern \"%s\" gives "
+			"\"%s\" for this session: it matches nothing\n",
+			raw,
+			profileacl_name_dbg(pattern));
+		TALLOC_FREE(pattern);
+	}
+	return pattern;
+}
+
+/*
+ * Each pattern with %U is made twice: with the account name (what
+ * Windows names the folder) and with smbd's %U (what a username map
+ * needs). Each stands on its own; ownership still decides.
+ */
+static void profileacl_lookup_dirs(struct profileacl_request *r,
+				   void *private_data)
+{
+	struct profileacl_facts *f = private_data;
+	const char **dirs = f->config->profile_dirs;
+	size_t n = str_list_length(dirs);
+	char **made = talloc_zero_array(talloc_tos(), char *, 2 * n);
+	size_t i;
+
+	r->outside_profile = true;
+	if (made == NULL) {
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (strstr(dirs[i], "%U") != NULL) {
+			made[2 * i] = profileacl_dir_pattern(made,
+							     f->conn,
+							     dirs[i],
+							     true);
+		}
+		made[2 * i + 1] = profileacl_dir_pattern(made,
+							 f->conn,
+							 dirs[i],
+							 false);
+	}
+	r->outside_profile = !profileacl_in_dirs(f->smb_fname->base_name,
+						 (const char *const *)made,
+						 2 * n);
+	TALLOC_FREE(made);
+}
+
+/*
+ * The rights a deny ACE of the share ACL refuses this session. smbd's
+ * access check answers, on the share's descriptor with an allow of the
+ * grantable rights for the user appended: a right still refused is
+ * denied before it. Generic rights count as the file rights they stand
+ * for, the stricter reading. No descriptor: everything is refused.
+ */
+static void profileacl_lookup_share_denied(struct profileacl_request *r,
+					   void *private_data)
+{
+	struct profileacl_facts *f = private_data;
+	const struct security_token *token = f->conn->session_info
+						     ->security_token;
+	TALLOC_CTX *frame = talloc_stackframe();
+	struct security_descriptor *psd = NULL;
+	struct security_ace ace;
+	size_t sd_size = 0;
+	uint32_t bits[] = {SEC_STD_WRITE_DAC, SEC_STD_WRITE_OWNER};
+	uint32_t granted;
+	size_t i;
+
+	r->share_denied = PROFILEACL_GRANTABLE;
+	if (token == NULL || token->num_sids <= PRIMARY_USER_SID_INDEX) {
+		goto done;
+	}
+	psd = get_share_security(frame,
+				 lp_const_servicename(SNUM(f->conn)),
+				 &sd_size);
+	if (psd == NULL) {
+		DBG_WARNING("no share security descriptor: nothing granted\n");
+		goto done;
+	}
+	security_acl_map_generic(psd->dacl, &file_generic_mapping);
+	init_sec_ace(&ace,
+		     &token->sids[PRIMARY_USER_SID_INDEX],
+		     SEC_ACE_TYPE_ACCESS_ALLOWED,
+		     PROFILEACL_GRANTABLE,
+		     0);
+	if (!NT_STATUS_IS_OK(security_descriptor_dacl_add(psd, &ace))) {
+		goto done;
+	}
+	r->share_denied = 0;
+	for (i = 0; i < ARRAY_SIZE(bits); i++) {
+		if (!NT_STATUS_IS_OK(
+			    se_access_check(psd, token, bits[i], &granted))) {
+			r->share_denied |= bits[i];
+		}
+	}
+done:
+	TALLOC_FREE(frame);
+}
+
+uint32_t profileacl_decide(struct vfs_handle_struct *handle,
+			   const struct profileacl_config *config,
+			   const struct smb_filename *smb_fname,
+			   bool may_create,
+			   uint32_t access_mask,
+			   enum profileacl_reason *reason)
+{
+	struct connection_struct *conn = handle->conn;
+	struct profileacl_facts f = {
+		.conn = conn,
+		.config = config,
+		.smb_fname = smb_fname,
+		.uid = get_current_uid(conn),
+	};
+	struct profileacl_lookup lookup = {
+		.owner = profileacl_lookup_owner,
+		.profile_dirs = (config->profile_dirs != NULL)
+					? profileacl_lookup_dirs
+					: NULL,
+		.share_denied = profileacl_lookup_share_denied,
+		.private_data = &f,
+	};
+	struct profileacl_request r = {
+		.access_mask = access_mask,
+		.share_mask = conn->share_access,
+		.grantable = config->grantable,
+		.may_create = may_create,
+		.guest = security_session_user_level(conn->session_info,
+						     NULL) < SECURITY_USER,
+		.root = (f.uid == 0),
+		.read_only = conn->read_only,
+		.forced_user = conn->force_user,
+		.forced_group = conn->force_group_gid != (gid_t)-1,
+	};
+	uint32_t granted;
+
+	if ((access_mask & (PROFILEACL_GRANTABLE | SEC_FLAG_MAXIMUM_ALLOWED |
+			    SEC_GENERIC_ALL)) == 0)
+	{
+		*reason = PROFILEACL_NOT_ASKED;
+		return 0;
+	}
+	se_map_generic(&r.access_mask, &file_generic_mapping);
+	granted = profileacl_grant(&r, &lookup, reason);
+	if (*reason != PROFILEACL_NOT_ASKED) {
+		DBG_INFO("%s: %s for %s, access 0x%08" PRIx32 ": %s\n",
+			 conn->session_info->unix_info->unix_name,
+			 profileacl_rights_str(granted),
+			 profileacl_name_dbg(smb_fname_str_dbg(smb_fname)),
+			 access_mask,
+			 profileacl_reason_str(*reason));
+	}
+	return granted;
+}

@@ -1,0 +1,159 @@
+/*
+ * vfs_profileacl: the decision, shared by the module built in Samba's
+ * tree and the one built outside it.
+ *
+ * Copyright (C) 2026 The vfs_profileacl authors
+ *
+ * This program is free software; you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation; either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program; if not, see <http://www.gnu.org/licenses/>.
+ */
+
+#ifndef _PROFILEACL_CORE_H_
+#define _PROFILEACL_CORE_H_
+
+#define PROFILEACL_MODULE_NAME "profileacl"
+
+/* The only rights the module can ever add to a share mask */
+#define PROFILEACL_GRANTABLE (SEC_STD_WRITE_DAC | SEC_STD_WRITE_OWNER)
+
+/* What a share mask must hold to count as granting write access */
+#define PROFILEACL_SHARE_WRITE                                            \
+	(SEC_FILE_WRITE_DATA | SEC_FILE_APPEND_DATA | SEC_FILE_WRITE_EA | \
+	 SEC_FILE_WRITE_ATTRIBUTE)
+
+extern int profileacl_debug_level;
+
+/* What is known about an object's owner before the open */
+enum profileacl_object {
+	PROFILEACL_OBJ_UNKNOWN = 0, /* no usable stat: never grant */
+	PROFILEACL_OBJ_ABSENT,	    /* does not exist (yet) */
+	PROFILEACL_OBJ_OWN,	    /* owned by the requester */
+	PROFILEACL_OBJ_OTHER,	    /* owned by someone else */
+};
+
+struct profileacl_request {
+	uint32_t access_mask; /* generic rights mapped */
+	uint32_t share_mask;  /* the user's share mask */
+	uint32_t grantable;   /* the configured rights */
+	bool may_create;      /* an absent object is created */
+	bool guest;
+	bool root;
+	bool read_only;
+	bool forced_user;
+	/* smbd puts the forced group where the session's primary group was */
+	bool forced_group;
+	/* filled in by the lookups, only when they can change the answer */
+	enum profileacl_object object;
+	/* "inherit owner": a new object belongs to its folder's owner */
+	bool inherit_owner;
+	enum profileacl_object parent;
+	bool outside_profile;
+	uint32_t share_denied; /* refused by a deny ACE of the share ACL */
+};
+
+enum profileacl_reason {
+	PROFILEACL_NOT_ASKED = 0,
+	PROFILEACL_GRANTED,
+	PROFILEACL_NO_CONFIG,
+	PROFILEACL_GUEST,
+	PROFILEACL_FORCED_USER,
+	PROFILEACL_FORCED_GROUP,
+	PROFILEACL_READ_ONLY,
+	PROFILEACL_NO_WRITE_SHARE,
+	PROFILEACL_WOULD_FAIL,
+	PROFILEACL_OUTSIDE_PROFILE,
+	PROFILEACL_NOT_OWNER,
+	PROFILEACL_NOT_CREATED,
+	PROFILEACL_OWNER_UNKNOWN,
+	PROFILEACL_ROOT,
+	PROFILEACL_INHERITS_OTHER,
+	PROFILEACL_SHARE_DENIES,
+};
+
+/*
+ * The facts that cost a system call or a database read. The decision
+ * asks for each only once the answer can still change, the share ACL
+ * last. A NULL member leaves its fact as the request holds it.
+ */
+struct profileacl_lookup {
+	void (*owner)(struct profileacl_request *r, void *private_data);
+	void (*profile_dirs)(struct profileacl_request *r, void *private_data);
+	void (*share_denied)(struct profileacl_request *r, void *private_data);
+	void *private_data;
+};
+
+/*
+ * The rights to add to the share mask for one request: a subset of
+ * r->grantable, or 0, and why in *reason.
+ */
+uint32_t profileacl_grant(struct profileacl_request *r,
+			  const struct profileacl_lookup *lookup,
+			  enum profileacl_reason *reason);
+
+const char *profileacl_reason_str(enum profileacl_reason reason);
+
+/* "WRITE_DAC", "WRITE_OWNER", "WRITE_DAC|WRITE_OWNER" or "none" */
+const char *profileacl_rights_str(uint32_t rights);
+
+struct profileacl_config {
+	uint32_t grantable;
+	/* "profileacl:profile dirs" as written, NULL when unset */
+	const char **profile_dirs;
+};
+
+/*
+ * "profileacl:grant" and "profileacl:profile dirs" of share SNUM; false
+ * (and a log line) on a value the module cannot use, or a stack whose
+ * stat reports no real owner: the tree connect must fail.
+ */
+bool profileacl_config_load(int snum, struct profileacl_config *config);
+
+/*
+ * The rights to add to the share mask of this session for one request
+ * on SMB_FNAME, as smbd has stat'ed it (not VALID_STAT: it does not
+ * exist). MAY_CREATE: an absent object is created by this request.
+ */
+uint32_t profileacl_decide(struct vfs_handle_struct *handle,
+			   const struct profileacl_config *config,
+			   const struct smb_filename *smb_fname,
+			   bool may_create,
+			   uint32_t access_mask,
+			   enum profileacl_reason *reason);
+
+/*
+ * A pattern names one top-level folder: not empty, no path separator,
+ * not "." or "..", no DOS wildcard < > ", at most 255 bytes.
+ */
+bool profileacl_pattern_valid(const char *pattern);
+
+/*
+ * RAW with each "%U" replaced by ACCOUNT, the name Windows gives the
+ * profile folder (smbd's %U is the name the client sent, lower-cased
+ * and with '@' made '_'). NULL when ACCOUNT cannot name a folder, or on
+ * no memory.
+ */
+char *profileacl_subst_account(TALLOC_CTX *mem_ctx,
+			       const char *raw,
+			       const char *account);
+
+/*
+ * Does the share-relative PATH lie in a top-level folder that one of the
+ * N patterns MADE matches (as Windows matches names)? A NULL or empty
+ * pattern matches nothing; the share root lies in no folder.
+ */
+bool profileacl_in_dirs(const char *path, const char *const *made, size_t n);
+
+/* NAME escaped for a log line: no name starts a line of its own */
+const char *profileacl_name_dbg(const char *name);
+
+#endif /* _PROFILEACL_CORE_H_ */

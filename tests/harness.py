@@ -6,6 +6,7 @@ root.
 """
 
 import glob
+import inspect
 import os
 import pwd
 import shutil
@@ -18,7 +19,8 @@ import time
 
 from samba import NTSTATUSError
 import samba.ntstatus
-from samba.credentials import Credentials, DONT_USE_KERBEROS
+from samba.credentials import (Credentials, DONT_USE_KERBEROS,
+                               MUST_USE_KERBEROS)
 from samba.dcerpc import security
 from samba.param import LoadParm
 from samba.samba3 import libsmb_samba_internal as libsmb
@@ -272,12 +274,151 @@ class Results:
         return 0 if self.failed == 0 else 1
 
 
-class Server:
-    """One smbd on 127.0.0.1:PORT with tests/smb.conf.in."""
+def conf_pids(conf):
+    """Processes run with smb.conf CONF (-s CONF), or started on demand
+    with --configfile=CONF (samba-dcerpcd and its rpcd_* workers, which
+    outlive smbd), and their children"""
+    pids = pids_with_arg(conf) | pids_with_arg('--configfile=' + conf)
+    for pid in list(pids):
+        pids |= descendants(pid)
+    return pids
+
+
+def kill_pids(pids, timeout=30):
+    """SIGTERM, then SIGKILL what is still there after TIMEOUT seconds,
+    by pid"""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in pids:
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            pids = {p for p in pids if alive(p)}
+            if not pids:
+                return
+            time.sleep(0.1)
+
+
+def listens(host, *ports):
+    """Every one of PORTS takes a connection on HOST"""
+    try:
+        for port in ports:
+            socket.create_connection((host, port), 1).close()
+        return True
+    except OSError:
+        return False
+
+
+class Daemons:
+    """What every test server shares: the processes it started (each in a
+    session of its own), one way to wait until it is up, and one way to
+    stop it: by pid, every process it started, every one those started,
+    and every one run with its smb.conf (samba-dcerpcd and its rpcd_*
+    workers, which smbd starts on demand and which outlive smbd)."""
+
+    stop_timeout = 120
+
+    def __init__(self, root, conf, log=None):
+        self.root = root
+        self.conf = conf
+        self.log = log
+        self.procs = []
+
+    def spawn(self, argv, out):
+        self.procs.append(subprocess.Popen(
+            argv, stdout=open(out, 'a'), stderr=subprocess.STDOUT,
+            start_new_session=True))
+        return self.procs[-1]
+
+    def wait_up(self, ready, timeout=60):
+        """Until READY() holds, at most TIMEOUT seconds; a process of ours
+        that exits, or a timeout, stops the server and raises"""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for p in self.procs:
+                if p.poll() is not None:
+                    self.stop()
+                    raise RuntimeError('%s exited with %d; see %s' %
+                                       (' '.join(p.args), p.returncode,
+                                        self.root))
+            if ready():
+                return
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError('%s did not come up in %d s' % (self.root,
+                                                           timeout))
+
+    def pids(self):
+        """Every process of this server still running"""
+        pids = {p.pid for p in self.procs if p.poll() is None}
+        pids |= conf_pids(self.conf)
+        for pid in list(pids):
+            pids |= descendants(pid)
+        return {p for p in pids if alive(p)}
+
+    def stop(self):
+        """Stop it all by pid; the pids stopped"""
+        pids = self.pids()
+        for p in self.procs:
+            stop_popen(p, self.stop_timeout)
+        self.procs = []
+        kill_pids(pids | self.pids())
+        return pids
+
+    def leftovers(self, pids=()):
+        """What is left of PIDS and of this server after stop(), once
+        their exits had 10 s"""
+        deadline = time.time() + 10
+        while True:
+            left = {p for p in pids if alive(p)} | self.pids()
+            if not left or time.time() > deadline:
+                return left
+            time.sleep(0.1)
+
+    def log_text(self):
+        """The server's logs: every log.* file in its root, or its log"""
+        names = [os.path.join(self.root, n) for n in os.listdir(self.root)
+                 if n.startswith('log.')] or [self.log]
+        text = ''
+        for name in names:
+            try:
+                with open(name, errors='replace') as f:
+                    text += f.read()
+            except OSError:
+                pass
+        return text
+
+    def log_size(self):
+        try:
+            return os.path.getsize(self.log)
+        except OSError:
+            return 0
+
+    def log_since(self, offset):
+        try:
+            with open(self.log, 'rb') as f:
+                f.seek(offset)
+                return f.read().decode(errors='replace')
+        except OSError:
+            return ''
+
+
+def make_dirs(root, *extra):
+    for d in ('private', 'lock', 'state', 'cache', 'pid', 'ncalrpc') + \
+            extra:
+        os.makedirs(os.path.join(root, d), exist_ok=True)
+
+
+class Server(Daemons):
+    """The standalone server: one smbd on HOST:PORT serving the admin
+    guide's [profiles] share and tests/smb.conf.in."""
 
     def __init__(self, root, template=None, extra_global='',
                  extra_shares='', host='127.0.0.1', share_root=None):
-        self.root = root
+        super().__init__(root, os.path.join(root, 'smb.conf'),
+                         os.path.join(root, 'log', 'smbd.log'))
         # where the shares' folders are: another server's root for the
         # nodes of a cluster, which serve one file system
         self.share_root = share_root or root
@@ -285,17 +426,16 @@ class Server:
         self.template = template or os.path.join(TESTS, 'smb.conf.in')
         self.extra_global = extra_global
         self.extra_shares = extra_shares
-        self.conf = os.path.join(root, 'smb.conf')
-        self.log = os.path.join(root, 'log', 'smbd.log')
-        self.proc = None
+
+    @property
+    def proc(self):
+        return self.procs[0] if self.procs else None
 
     def prepare(self, users=('alice', 'bob'), share_acls=None,
                 passwords=True):
         if os.path.exists(self.root):
             shutil.rmtree(self.root)
-        for d in ('private', 'lock', 'state', 'cache', 'pid', 'ncalrpc',
-                  'log'):
-            os.makedirs(os.path.join(self.root, d))
+        make_dirs(self.root, 'log')
         for d in ('profiles', 'posix', 'torture', 'hideunread'):
             d = os.path.join(self.share_root, d)
             if not os.path.isdir(d):
@@ -320,17 +460,20 @@ class Server:
             text += '\n[global]\n' + self.extra_global
         with open(self.conf, 'w') as f:
             f.write(text)
-        for u in users:
-            ensure_unix_user(u)
-            if not passwords:
-                continue
-            subprocess.run(server_cmd(['smbpasswd', '-c', self.conf, '-a',
-                                       '-s', u]),
-                           input=('%s\n%s\n' % (PASSWORDS[u],
-                                                PASSWORDS[u])).encode(),
-                           check=True, stdout=subprocess.DEVNULL)
+        self.add_users({u: PASSWORDS[u] for u in users}, passwords)
         for share, acl in (share_acls or {}).items():
             self.set_share_acl(share, acl)
+
+    def add_users(self, users, passwords=True):
+        """Unix users, and with PASSWORDS their passdb entries: USERS
+        maps each name to its password"""
+        for user, pw in users.items():
+            ensure_unix_user(user)
+            if passwords:
+                subprocess.run(server_cmd(['smbpasswd', '-c', self.conf,
+                                           '-a', '-s', user]),
+                               input=('%s\n%s\n' % (pw, pw)).encode(),
+                               check=True, stdout=subprocess.DEVNULL)
 
     def set_share_acl(self, share, acl):
         run(*server_cmd(['sharesec', '-s', self.conf, share,
@@ -351,74 +494,21 @@ class Server:
                 (vdir, os.path.basename(self.root))]
 
     def start(self, argv_prefix=()):
-        out = open(os.path.join(self.root, 'log', 'smbd.stdout'), 'w')
         prefix = list(argv_prefix) or self.valgrind_prefix()
-        self.proc = subprocess.Popen(
-            server_cmd(prefix +
-                       ['smbd', '-s', self.conf, '-F', '--no-process-group']),
-            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.time() + (300 if prefix else 60)
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError('smbd exited with %d; see %s' %
-                                   (self.proc.returncode, self.log))
-            try:
-                socket.create_connection((self.host, PORT), 1).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError('smbd did not listen on port %d' % PORT)
+        self.spawn(server_cmd(prefix + ['smbd', '-s', self.conf, '-F',
+                                        '--no-process-group']),
+                   os.path.join(self.root, 'log', 'smbd.stdout'))
+        self.wait_up(lambda: listens(self.host, PORT),
+                     300 if prefix else 60)
 
     def stop_proc(self):
-        """SIGTERM the process started() started, then SIGKILL if it is
-        still there after 120 s"""
-        stop_popen(self.proc, 120)
-        self.proc = None
-
-    def stop(self):
-        if self.proc is None:
-            return
-        self.stop_proc()
-        self.stop_helpers()
-
-    def helper_pids(self):
-        """samba-dcerpcd and its rpcd_* workers for this smb.conf: smbd
-        starts them on demand, and they outlive smbd. Found by the pid
-        file samba-dcerpcd writes, and by the configfile they run with."""
-        pids = set()
-        try:
-            with open(os.path.join(self.root, 'pid',
-                                   'samba-dcerpcd.pid')) as f:
-                pids.add(int(f.read().split()[0]))
-        except (OSError, ValueError, IndexError):
-            pass
-        pids |= pids_with_arg('--configfile=' + self.conf)
-        for pid in list(pids):
-            pids |= descendants(pid)
-        return {p for p in pids if os.path.exists('/proc/%d' % p)}
+        """Stop smbd alone (its helpers: stop_helpers())"""
+        if self.proc is not None:
+            stop_popen(self.proc, self.stop_timeout)
+        self.procs = []
 
     def stop_helpers(self):
-        pids = self.helper_pids()
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            for pid in pids:
-                try:
-                    os.kill(pid, sig)
-                except ProcessLookupError:
-                    pass
-            deadline = time.time() + 10
-            while time.time() < deadline:
-                pids = {p for p in pids if alive(p)}
-                if not pids:
-                    return
-                time.sleep(0.1)
-
-    def log_text(self):
-        try:
-            with open(self.log, errors='replace') as f:
-                return f.read()
-        except OSError:
-            return ''
+        kill_pids(self.pids())
 
     def lp(self):
         # The client library reads "smb ports" from the source3
@@ -427,6 +517,9 @@ class Server:
         lp = LoadParm()
         lp.load(self.conf)
         return lp
+
+    def client(self):
+        return Client(self)
 
 
 FILE_OVERWRITE_IF = 5
@@ -590,3 +683,642 @@ class Client:
                 'D:(A;OICI;0x001f01ff;;;%s)(A;;0x001200a9;;;WD)' % sid,
                 sid), security.SECINFO_DACL)
             c.close(fnum)
+
+
+# --- the domain servers: an AD DC, a member joined to it, a classic PDC
+
+DELETE = security.SEC_STD_DELETE
+GENERIC_ALL = security.SEC_GENERIC_ALL
+OK = 'OK'
+DENIED = 'NT_STATUS_ACCESS_DENIED'
+# what Windows asks when it makes a profile folder (not GENERIC_ALL)
+MKDIR_ACCESS = (security.SEC_DIR_LIST | security.SEC_DIR_ADD_SUBDIR |
+                security.SEC_DIR_TRAVERSE | security.SEC_FILE_READ_ATTRIBUTE |
+                security.SEC_STD_SYNCHRONIZE)
+PROTOS = ('SMB1', 'SMB2_10', 'SMB3')
+NTUSER = b'regf' + b'\0' * 4092
+
+
+def policy_dacl(owner_sid):
+    """The DACL Windows writes under "Add the Administrators security
+    group to roaming user profiles": owner, Administrators, SYSTEM full,
+    inheritable, protected"""
+    return ('D:P(A;OICI;0x001f01ff;;;%s)(A;OICI;0x001f01ff;;;BA)'
+            '(A;OICI;0x001f01ff;;;SY)' % owner_sid)
+
+
+class DomainClients:
+    """libsmb connections to HOST as the users of a domain server, one per
+    (user, share, protocol, logon form), kept until drop(). The server
+    says how a user logs on: creds(lp, user, **form)."""
+
+    def __init__(self, host, client_conf, conf_text, creds):
+        self.conns = {}
+        self.host = host
+        self.client_conf = client_conf
+        self.creds = creds
+        with open(client_conf, 'w') as f:
+            f.write(conf_text)
+
+    def lp(self, proto='SMB3'):
+        # libsmb takes its protocols from smbd's loadparm (s3param)
+        s3 = s3param.get_context()
+        s3.load(self.client_conf)
+        s3.set('client max protocol', {'SMB1': 'NT1', 'SMB2_10': 'SMB2_10',
+                                       'SMB3': 'SMB3'}[proto])
+        lp = LoadParm()
+        lp.load(self.client_conf)
+        return lp
+
+    def conn(self, user, share, proto, fresh=False, **form):
+        # the logon form with the server's defaults filled in: a form
+        # given or left to its default is one session
+        bound = inspect.signature(self.creds).bind(None, user, **form)
+        bound.apply_defaults()
+        key = (user, share, proto,
+               tuple(sorted((k, v) for k, v in bound.arguments.items()
+                            if k not in ('lp', 'user'))))
+        if key in self.conns and not fresh:
+            return self.conns[key]
+        lp = self.lp(proto)
+        self.conns[key] = libsmb.Conn(self.host, share, lp,
+                                      self.creds(lp, user, **form),
+                                      force_smb1=(proto == 'SMB1'))
+        return self.conns[key]
+
+    def drop(self):
+        self.conns = {}
+
+    @staticmethod
+    def try_(fn):
+        try:
+            return fn()
+        except NTSTATUSError as e:
+            return status_name(e.args[0])
+
+    def mkdir(self, user, share, proto, path, **form):
+        c = self.conn(user, share, proto, **form)
+        return self.try_(lambda: (c.close(c.create(
+            path, DesiredAccess=MKDIR_ACCESS, ShareAccess=SHARE_ALL,
+            CreateDisposition=FILE_OPEN_IF,
+            CreateOptions=FILE_DIRECTORY_FILE)), OK)[1])
+
+    def put(self, user, share, proto, path, data=NTUSER, **form):
+        c = self.conn(user, share, proto, **form)
+        return self.try_(lambda: (c.savefile(path, data), OK)[1])
+
+    def get_sd(self, user, share, proto, path, secinfo, **form):
+        c = self.conn(user, share, proto, **form)
+        fnum = c.create(path, DesiredAccess=READ_CONTROL,
+                        ShareAccess=SHARE_ALL)
+        try:
+            return c.get_sd(fnum, secinfo)
+        finally:
+            c.close(fnum)
+
+    def owner_sid(self, user, share, proto, path, **form):
+        return str(self.get_sd(user, share, proto, path,
+                               security.SECINFO_OWNER, **form).owner_sid)
+
+    def dacl_of(self, user, share, proto, path, **form):
+        return self.get_sd(user, share, proto, path, security.SECINFO_DACL,
+                           **form).as_sddl()
+
+    def status(self, user, share, proto, path, access, **form):
+        """The status of an open of an existing PATH asking ACCESS"""
+        c = self.conn(user, share, proto, **form)
+        return self.try_(lambda: (c.close(c.create(
+            path, DesiredAccess=access, ShareAccess=SHARE_ALL,
+            CreateDisposition=FILE_OPEN)), OK)[1])
+
+    def set_dacl(self, user, share, proto, path, sddl, access=None, c=None,
+                 **form):
+        """(open status, set status) of an open asking ACCESS (WRITE_DAC
+        and READ_CONTROL unless given) as USER, or over connection C, and
+        a DACL set through it (SDDL, whose first ACE names the owner)"""
+        c = c or self.conn(user, share, proto, **form)
+        owner = sddl.split(';;;')[1].split(')')[0]
+        try:
+            fnum = c.create(path, DesiredAccess=access or
+                            WRITE_DAC | READ_CONTROL, ShareAccess=SHARE_ALL)
+        except NTSTATUSError as e:
+            return (status_name(e.args[0]), None)
+        try:
+            sd = security.descriptor.from_sddl(sddl,
+                                               security.dom_sid(owner))
+            c.set_sd(fnum, sd, security.SECINFO_DACL)
+            return (OK, OK)
+        except NTSTATUSError as e:
+            return (OK, status_name(e.args[0]))
+        finally:
+            c.close(fnum)
+
+
+def new_creds(lp, user, password, domain, realm=None, krb5=False,
+              upn=False):
+    creds = Credentials()
+    creds.guess(lp)
+    if upn:
+        creds.parse_string(user)
+    else:
+        creds.set_username(user)
+        creds.set_domain(domain)
+    creds.set_password(password)
+    if krb5:
+        creds.set_realm(realm)
+        creds.set_kerberos_state(MUST_USE_KERBEROS)
+    else:
+        creds.set_kerberos_state(DONT_USE_KERBEROS)
+    return creds
+
+
+class DC(Daemons):
+    """A Samba AD DC (samba-tool domain provision, Debian's samba-ad-dc)
+    on 127.0.0.1 (smb ports PORT, its KDC on 88) that serves the profile
+    share itself, in this test's network and mount namespaces:
+      [profiles]  share ACL Change, vfs objects = profileacl dfs_samba4
+                  acl_xattr, profileacl:profile dirs = %U %U.V2 %U.V6
+      [nomod]     the twin: the same without profileacl
+    on one folder whose ACL is the one Microsoft's roaming profile guide
+    gives: CREATOR OWNER full on subfolders and files, SYSTEM and
+    Administrators full, Domain Users list folder and create folders on
+    this folder only (written as 0x1f01ff: Samba 4.17 reads the SDDL
+    right FA as 0x1ff)."""
+
+    REALM = 'PROFILES.TEST'
+    DOMAIN = 'PROFILES'
+    NAME = 'dc1'
+    FQDN = 'dc1.profiles.test'
+    ADMIN_PW = 'Adm1n-Pass!x'
+    USERS = {'alice': 'Al1ce-Pass!x', 'bob': 'B0b-Pass!x',
+             'carol smith': 'C4rol-Pass!x', 'jürgen': 'J8rgen-Pass!x',
+             'dadmin': 'D4dmin-Pass!x'}
+    ADMINS = ('dadmin',)
+    ROOT_SDDL = ('O:BAG:DUD:P(A;OICIIO;0x001f01ff;;;CO)'
+                 '(A;OICI;0x001f01ff;;;BA)(A;OICI;0x001f01ff;;;SY)'
+                 '(A;;0x001000a5;;;DU)')
+    stop_timeout = 60
+
+    def __init__(self, root):
+        super().__init__(root, os.path.join(root, 'etc', 'smb.conf'))
+        self.share = os.path.join(root, 'profiles')
+
+    def provision(self):
+        subprocess.run(['rm', '-rf', self.root], check=True)
+        os.makedirs(self.root)
+        t0 = time.time()
+        run('samba-tool', 'domain', 'provision', '--realm=' + self.REALM,
+            '--domain=' + self.DOMAIN, '--server-role=dc',
+            '--dns-backend=NONE', '--adminpass=' + self.ADMIN_PW,
+            '--host-name=' + self.NAME, '--targetdir=' + self.root,
+            '--option=interfaces = 127.0.0.1',
+            '--option=bind interfaces only = yes',
+            '--option=smb ports = %d' % PORT,
+            '--option=server min protocol = NT1',
+            '--option=log file = %s/log.samba' % self.root,
+            '--option=log level = 1 profileacl:5')
+        self.provision_s = time.time() - t0
+        os.makedirs(self.share)
+        with open(self.conf, 'a') as f:
+            f.write(DOMAIN_SHARES % {'share': self.share,
+                                     'vfs': 'dfs_samba4 acl_xattr'})
+        run('samba-tool', 'ntacl', 'set', self.ROOT_SDDL, self.share,
+            '-s', self.conf)
+        for user, pw in self.USERS.items():
+            run('samba-tool', 'user', 'create', user, pw, '-s', self.conf)
+        for user in self.ADMINS:
+            run('samba-tool', 'group', 'addmembers', 'Domain Admins', user,
+                '-s', self.conf)
+        for share in ('profiles', 'nomod'):
+            run('sharesec', '-s', self.conf, share,
+                '--replace=' + SHARE_ACLS['CHANGE'])
+
+    def start(self):
+        # /run/samba of this mount namespace is a folder of the test's:
+        # the DC's winbindd socket is not seen by the machine's own NSS
+        d = os.path.join(self.root, 'run-samba')
+        os.makedirs(d, exist_ok=True)
+        os.makedirs('/run/samba', exist_ok=True)
+        run('mount', '--bind', d, '/run/samba')
+        # krb5.conf for the KDC on 127.0.0.1, and the names in a hosts
+        # file bind-mounted over /etc/hosts (this mount namespace only)
+        krb5 = os.path.join(self.root, 'krb5.conf')
+        with open(krb5, 'w') as f:
+            f.write('[libdefaults]\n default_realm = %s\n dns_lookup_kdc ='
+                    ' false\n dns_lookup_realm = false\n rdns = false\n'
+                    '[realms]\n %s = {\n  kdc = 127.0.0.1\n }\n'
+                    '[domain_realm]\n .profiles.test = %s\n' %
+                    ((self.REALM,) * 3))
+        os.environ['KRB5_CONFIG'] = krb5
+        hosts = os.path.join(self.root, 'hosts')
+        with open(hosts, 'w') as f:
+            f.write('127.0.0.1 localhost\n127.0.0.1 %s %s\n%s %s %s\n' %
+                    (self.FQDN, self.NAME, Member.IP, Member.FQDN,
+                     Member.NAME))
+        run('mount', '--bind', hosts, '/etc/hosts')
+        self.spawn(['samba', '-s', self.conf, '-F', '--no-process-group'],
+                   os.path.join(self.root, 'samba.stdout'))
+        self.wait_up(lambda: listens('127.0.0.1', PORT, 88), 120)
+
+    def creds(self, lp, user, auth='ntlm', name_form='domain'):
+        """NTLM or Kerberos (auth='krb5'), as DOMAIN\\user or user@REALM
+        (name_form='upn')"""
+        pw = self.ADMIN_PW if user == 'Administrator' else self.USERS[user]
+        upn = name_form == 'upn'
+        return new_creds(lp, '%s@%s' % (user, self.REALM) if upn else user,
+                         pw, self.DOMAIN, self.REALM, auth == 'krb5', upn)
+
+    def clients(self, root=None, host=None):
+        root = root or self.root
+        return DomainClients(host or self.FQDN,
+                             os.path.join(root, 'client.conf'),
+                             '[global]\n\tworkgroup = %s\n\trealm = %s\n'
+                             '\tclient min protocol = NT1\n'
+                             '\tlog file = %s/log.client\n' %
+                             (self.DOMAIN, self.REALM, root), self.creds)
+
+
+DOMAIN_SHARES = '''
+[profiles]
+	path = %(share)s
+	read only = no
+	vfs objects = profileacl %(vfs)s
+	profileacl:profile dirs = %%U %%U.V2 %%U.V6
+	profileacl:audit = yes
+
+[nomod]
+	path = %(share)s
+	read only = no
+	vfs objects = %(vfs)s
+'''
+
+
+class Member(Daemons):
+    """A file server joined to the DC (security = ads, winbind, idmap rid
+    or autorid), on 127.0.0.2, serving [profiles], [nomod] and the admin's
+    [profiles-admin] (share ACL Full) on one folder. It runs in a mount
+    namespace of its own, held by a sleeping process: there /run/samba
+    is its own folder (its winbindd socket) and /etc/nsswitch.conf asks
+    winbind, as on a member server; net, winbindd and smbd enter it with
+    nsenter."""
+
+    NAME = 'fs1'
+    FQDN = 'fs1.profiles.test'
+    IP = '127.0.0.2'
+    # idmap rid for the domain: a domain user's uid is RID_BASE + RID
+    RID_BASE = 100000
+    AUTORID_LOW = 1000000
+    # the two idmap setups the guide describes: rid per domain, or autorid
+    IDMAP = {
+        'rid': ('\tidmap config * : backend = tdb\n'
+                '\tidmap config * : range = 3000-7999\n'
+                '\tidmap config %(domain)s : backend = rid\n'
+                '\tidmap config %(domain)s : range = %(rid)d-999999'),
+        'autorid': ('\tidmap config * : backend = autorid\n'
+                    '\tidmap config * : range = 1000000-19999999\n'
+                    '\tidmap config * : rangesize = 1000000'),
+    }
+    stop_timeout = 30
+
+    def __init__(self, root, dc):
+        super().__init__(root, os.path.join(root, 'smb.conf'))
+        self.dc = dc
+        self.share = os.path.join(root, 'profiles')
+        self.holder = None
+
+    def write_conf(self, idmap='rid'):
+        make_dirs(self.root, 'run', 'profiles')
+        r, dc = self.root, self.dc
+        with open(self.conf, 'w') as f:
+            f.write(MEMBER_CONF % {
+                'root': r, 'port': PORT, 'ip': self.IP, 'realm': dc.REALM,
+                'domain': dc.DOMAIN, 'name': self.NAME.upper(),
+                'dc': dc.FQDN, 'idmap': self.IDMAP[idmap] % {
+                    'domain': dc.DOMAIN, 'rid': self.RID_BASE},
+                'loglevel': os.environ.get('PROFILEACL_MEMBER_LOG_LEVEL',
+                                           '1 profileacl:5')})
+            f.write(DOMAIN_SHARES % {'share': self.share,
+                                     'vfs': 'acl_xattr'})
+            f.write(MEMBER_ADMIN_SHARE % {'share': self.share})
+        # the domain Administrator is root here, as Samba's guide for
+        # domain members maps it: it sets the share root's ACL
+        with open(os.path.join(r, 'user.map'), 'w') as f:
+            f.write('!root = %s\\Administrator %s\\administrator\n' %
+                    (dc.DOMAIN, dc.DOMAIN))
+        with open(os.path.join(r, 'nsswitch.conf'), 'w') as f:
+            f.write('passwd: files winbind\ngroup: files winbind\n'
+                    'shadow: files\nhosts: files\n')
+
+    def enter(self, *argv):
+        # -r -w: the holder's root and cwd. Entering a mount namespace
+        # resets both to the namespace's own, which would leave a
+        # chroot (a Debian 13 root on a Debian 12 host runs the member
+        # from the host's samba, and its join fails)
+        return ['nsenter', '-t', str(self.holder.pid), '-m', '-r', '-w',
+                '--'] + list(argv)
+
+    def run(self, *argv):
+        return run(*self.enter(*argv))
+
+    def start_holder(self):
+        r = self.root
+        self.holder = subprocess.Popen(
+            ['unshare', '--mount', '--propagation', 'private', '--',
+             'sh', '-c', 'mount --bind "$1/run" /run/samba && '
+             'mount --bind "$1/nsswitch.conf" /etc/nsswitch.conf && '
+             'exec sleep 100000', 'holder', r],
+            start_new_session=True)
+        # the binds are in place once /run/samba of the holder shows ours
+        open(os.path.join(r, 'run', '.member'), 'w').close()
+        self.wait_up(lambda: os.path.exists(
+            '/proc/%d/root/run/samba/.member' % self.holder.pid), 10)
+
+    def join(self, extra=()):
+        """net ads join; the DC's LDAP may answer "Operations error" for
+        a few seconds after its first logon: bounded retries (5)"""
+        t0 = time.time()
+        for attempt in range(5):
+            out = subprocess.run(
+                self.enter('net', 'ads', 'join', '-s', self.conf, *extra,
+                           '-U', 'Administrator%' + self.dc.ADMIN_PW,
+                           '-S', self.dc.FQDN, '--no-dns-updates'),
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+            ).stdout.decode(errors='replace')
+            if extra or 'Joined' in out or 'Operations error' not in out:
+                break
+            time.sleep(2)
+        self.join_s = time.time() - t0
+        return out
+
+    def start(self):
+        out = os.path.join(self.root, 'daemons.stdout')
+        for daemon in ('winbindd', 'smbd'):
+            self.spawn(self.enter(daemon, '-s', self.conf, '-F',
+                                  '--no-process-group'), out)
+        self.wait_up(lambda: listens(self.IP, PORT) and 'succeeded' in
+                     subprocess.run(self.enter('wbinfo', '-t'),
+                                    stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT
+                                    ).stdout.decode())
+
+    def stop(self):
+        """winbindd, smbd and theirs (Daemons.stop), then the holder"""
+        pids = super().stop()
+        if self.holder is not None:
+            pids.add(self.holder.pid)
+            stop_popen(self.holder, 10)
+            self.holder = None
+        return pids
+
+    def switch_idmap(self, idmap):
+        """Stop winbindd and smbd, rewrite smb.conf with another idmap
+        backend, forget every mapping and cached id (the join stays),
+        start again"""
+        Daemons.stop(self)
+        self.write_conf(idmap)
+        for d in ('cache', 'state', 'lock'):
+            for name in os.listdir(os.path.join(self.root, d)):
+                if name.endswith('.tdb') and name != 'share_info.tdb':
+                    os.unlink(os.path.join(self.root, d, name))
+        self.start()
+
+    def clients(self, root=None):
+        return self.dc.clients(root or self.root, self.FQDN)
+
+
+MEMBER_CONF = """[global]
+	security = ads
+	realm = %(realm)s
+	workgroup = %(domain)s
+	netbios name = %(name)s
+	password server = %(dc)s
+	interfaces = %(ip)s
+	bind interfaces only = yes
+	smb ports = %(port)d
+	disable netbios = yes
+	server min protocol = NT1
+%(idmap)s
+	template shell = /usr/sbin/nologin
+	winbind use default domain = no
+	username map = %(root)s/user.map
+	# the mapping to root needs this (Samba 4.15 and later)
+	min domain uid = 0
+	private dir = %(root)s/private
+	lock directory = %(root)s/lock
+	state directory = %(root)s/state
+	cache directory = %(root)s/cache
+	pid directory = %(root)s/pid
+	ncalrpc dir = %(root)s/ncalrpc
+	winbindd socket directory = %(root)s/run/winbindd
+	log file = %(root)s/log.%%m
+	log level = %(loglevel)s
+	load printers = no
+	printcap name = /dev/null
+	disable spoolss = yes
+"""
+MEMBER_ADMIN_SHARE = """
+# the admin's own share on the same folder (default share ACL: Full)
+[profiles-admin]
+	path = %(share)s
+	read only = no
+	vfs objects = acl_xattr
+	# the domain Administrator, mapped to root
+	valid users = root
+"""
+
+
+class PDC(Server):
+    """smbd as a classic NT4-style PDC on 127.0.0.1 ("server role =
+    classic primary domain controller", domain logons, logon path =
+    \\\\%L\\profiles\\%U, passdb tdbsam) serving the [profiles] share
+    Samba's documentation gives for NT4-style domains (create mask 0600,
+    directory mask 0700, not browseable, no guest) with the module and
+    acl_xattr, share ACL Change, and [nomod], its twin without the
+    module. PDOM users log on with NTLM."""
+
+    DOMAIN = 'PDOM'
+    NAME = 'PDC1'
+    USERS = {'alice': 'Al1ce-Pdc!x', 'bob': 'B0b-Pdc!x',
+             # a member of Domain Admins (its unix group mapped to it)
+             'carol': 'C4rol-Pdc!x'}
+
+    def __init__(self, root):
+        super().__init__(root)
+        self.share = os.path.join(root, 'profiles')
+
+    def write_conf(self):
+        subprocess.run(['rm', '-rf', self.root], check=True)
+        make_dirs(self.root, 'log')
+        # the profile share's root, as Samba's NT4 docs make it: every
+        # user may make his folder, nobody may remove another's
+        os.makedirs(self.share)
+        os.chmod(self.share, 0o1777)
+        values = {'domain': self.DOMAIN, 'pdc': self.NAME, 'root': self.root,
+                  'host': self.host, 'port': PORT, 'share': self.share}
+        with open(self.conf, 'w') as f:
+            f.write((PDC_GLOBAL % values).replace('\n    ', '\n\t'))
+            f.write((DOMAIN_SHARES % {'share': self.share,
+                                      'vfs': 'acl_xattr'}).replace(
+                '\tread only = no\n', PDC_SHARE))
+
+    def prepare_domain(self):
+        self.add_users(self.USERS)
+        for share in ('profiles', 'nomod'):
+            self.set_share_acl(share, 'CHANGE')
+
+    def creds(self, lp, user, domain=DOMAIN, name=None, krb5=False):
+        return new_creds(lp, name or user, self.USERS[user], domain,
+                         self.DOMAIN, krb5)
+
+    def clients(self):
+        return DomainClients(self.host, os.path.join(self.root,
+                                                     'client.conf'),
+                             '[global]\n\tworkgroup = %s\n'
+                             '\tclient min protocol = NT1\n'
+                             '\tlog file = %s/log/client.log\n' %
+                             (self.DOMAIN, self.root), self.creds)
+
+
+# the PDC as Samba's docs set one up, with every state path in its root
+# and the test network's address and port
+PDC_GLOBAL = r'''[global]
+    server role = classic primary domain controller
+    workgroup = %(domain)s
+    netbios name = %(pdc)s
+    domain logons = yes
+    logon path = \\%%L\profiles\%%U
+    passdb backend = tdbsam:%(root)s/private/passdb.tdb
+    # Windows 2000 and XP speak SMB1
+    server min protocol = NT1
+    map to guest = never
+    interfaces = %(host)s
+    bind interfaces only = yes
+    smb ports = %(port)d
+    disable netbios = yes
+    load printers = no
+    printcap name = /dev/null
+    disable spoolss = yes
+    lock directory = %(root)s/lock
+    state directory = %(root)s/state
+    cache directory = %(root)s/cache
+    private dir = %(root)s/private
+    pid directory = %(root)s/pid
+    ncalrpc dir = %(root)s/ncalrpc
+    log file = %(root)s/log/smbd.log
+    max log size = 0
+    log level = 1 profileacl:5
+'''
+# Samba's NT4-style [profiles] share, beside "read only = no"
+PDC_SHARE = ('\tread only = no\n\tcreate mask = 0600\n'
+             '\tdirectory mask = 0700\n\tbrowseable = no\n\tguest ok = no\n')
+
+
+# --- the CTDB cluster
+
+NODES = ('127.0.0.1', '127.0.0.2')
+
+CLUSTER_GLOBAL = '''	clustering = yes
+	ctdbd socket = @CTDB@/run/ctdbd.socket
+	kernel share modes = no
+	kernel oplocks = no
+	posix locking = no
+'''
+
+
+class Cluster:
+    """A two-node CTDB cluster on one machine: node 1 on 127.0.0.1 and
+    node 2 on 127.0.0.2 (tests/netns-run.sh gives the namespace both),
+    each a ctdbd (Debian's ctdb) and a Server with "clustering = yes"
+    serving the same folder, with the module on both. passdb, secrets,
+    share_info and locking.tdb are clustered databases, so a user, a share
+    ACL or a share mode made through one node is seen by the other."""
+
+    def __init__(self, root, extra_shares='', extra_global=''):
+        self.root = root
+        self.shared = os.path.join(root, 'shared')
+        self.bases = [os.path.join(root, 'ctdb%d' % (i + 1))
+                      for i in range(len(NODES))]
+        self.ctdbd = []
+        self.nodes = [Server(
+            os.path.join(root, 'node%d' % (i + 1)),
+            extra_shares=extra_shares,
+            extra_global=CLUSTER_GLOBAL.replace('@CTDB@', self.bases[i]) +
+            extra_global, host=host, share_root=self.shared)
+            for i, host in enumerate(NODES)]
+
+    def ctdb(self, i, *args):
+        env = dict(os.environ, CTDB_BASE=self.bases[i], CTDB_TEST_MODE='yes')
+        return subprocess.run(['ctdb'] + list(args), env=env,
+                              stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT)
+
+    def start_ctdb(self):
+        for i, host in enumerate(NODES):
+            b = self.bases[i]
+            for d in ('run', 'var', 'db/volatile', 'db/persistent',
+                      'db/state', 'events/legacy'):
+                os.makedirs(os.path.join(b, d))
+            open(os.path.join(b, 'public_addresses'), 'w').close()
+            with open(os.path.join(b, 'nodes'), 'w') as f:
+                f.write('\n'.join(NODES) + '\n')
+            with open(os.path.join(b, 'ctdb.conf'), 'w') as f:
+                f.write('[logging]\n\tlocation = file:%s/log.ctdb\n'
+                        '[cluster]\n\tnode address = %s\n'
+                        '\tcluster lock = %s/cluster.lock\n'
+                        '[database]\n\tvolatile database directory = '
+                        '%s/db/volatile\n\tpersistent database directory = '
+                        '%s/db/persistent\n\tstate database directory = '
+                        '%s/db/state\n[failover]\n\tdisabled = true\n'
+                        '[legacy]\n\trealtime scheduling = false\n' %
+                        (b, host, self.shared, b, b, b))
+            env = dict(os.environ, CTDB_BASE=b, CTDB_TEST_MODE='yes')
+            out = open(os.path.join(b, 'ctdbd.stdout'), 'w')
+            self.ctdbd.append(subprocess.Popen(
+                ['ctdbd', '-i'], env=env, stdout=out,
+                stderr=subprocess.STDOUT, start_new_session=True))
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if all(self.ctdb(i, 'nodestatus', 'all').returncode == 0 and
+                   b'RUNNING' in self.ctdb(i, 'runstate').stdout
+                   for i in range(len(NODES))):
+                return
+            time.sleep(0.5)
+        raise RuntimeError('the CTDB cluster did not get healthy: %s' %
+                           self.ctdb(0, 'status').stdout.decode())
+
+    def start(self, users=('alice', 'bob'), share_acls=None):
+        if os.path.exists(self.root):
+            shutil.rmtree(self.root)
+        os.makedirs(self.shared)
+        self.start_ctdb()
+        # users and share ACLs go into clustered databases: set them
+        # through node 1 only
+        self.nodes[0].prepare(users=users, share_acls=share_acls)
+        for n in self.nodes[1:]:
+            n.prepare(users=users, passwords=False)
+        for n in self.nodes:
+            n.start()
+
+    def stop(self):
+        """Every node's smbd and theirs, then each ctdbd (ctdb shutdown,
+        SIGKILL after 30 s), by pid; the pids stopped"""
+        pids = set()
+        for n in self.nodes:
+            pids |= n.stop()
+        for i, p in enumerate(self.ctdbd):
+            pids |= {p.pid} | descendants(p.pid)
+            if p.poll() is None:
+                self.ctdb(i, 'shutdown')
+                try:
+                    p.wait(30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(p.pid, signal.SIGKILL)
+                    p.wait()
+        self.ctdbd = []
+        return pids
+
+    def leftovers(self, pids=()):
+        left = set()
+        for n in self.nodes:
+            left |= n.leftovers(pids)
+        return left

@@ -44,7 +44,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import (Client, Results, Server, PASSWORDS, FILE_OPEN,
+from harness import (Client, Cluster, Results, Server, PASSWORDS, FILE_OPEN,
                      FILE_CREATE,
                      FILE_READ_DATA, MAXIMUM_ALLOWED,
                      READ_CONTROL, WRITE_DAC, WRITE_OWNER, SHARE_ALL,
@@ -384,7 +384,7 @@ def durable_matrix(R, prof):
 
 
 # PROFILEACL_MATRIX_CLUSTER=1: on a two-node CTDB cluster
-# (tests/cluster/cluster.py): the objects are made through node 1, every
+# (tests/harness.py Cluster): the objects are made through node 1, every
 # case runs against node 2, and durable handles opened on node 1 are
 # reconnected on node 2
 CLUSTER = os.environ.get('PROFILEACL_MATRIX_CLUSTER') == '1'
@@ -395,9 +395,6 @@ DURABLE_HOSTS = ('127.0.0.1', '127.0.0.2' if CLUSTER else '127.0.0.1')
 def main():
     extra_global = '\tmap to guest = bad user\n\tguest account = nobody\n'
     if CLUSTER:
-        sys.path.insert(0, os.path.join(os.path.dirname(
-            os.path.abspath(__file__)), 'cluster'))
-        from cluster import Cluster
         cl = Cluster(ROOT, extra_shares=conf_shares(),
                      extra_global=extra_global)
         cl.start(users=('alice', 'bob', 'carol'), share_acls=share_acls())

@@ -8,14 +8,7 @@ module under test is visible in MODULESDIR/vfs). The DC listens on
 127.0.0.1 only (smb ports 44445, reached as 445 through netns-run's nft
 redirect; its KDC on 88). Everything it starts is stopped by pid.
 
-Shares, one folder:
-  [profiles]  share ACL Change, vfs objects = profileacl dfs_samba4
-              acl_xattr, profileacl:profile dirs = %U %U.V2 %U.V6
-  [nomod]     the twin: the same without profileacl
-The share root's ACL is the one Microsoft's roaming profile guide gives:
-CREATOR OWNER full on subfolders and files, SYSTEM and Administrators
-full, Domain Users list folder and create folders on this folder only
-(written as 0x1f01ff: Samba 4.17 reads the SDDL right FA as 0x1ff).
+The DC, its shares and the member are tests/harness.py's DC and Member.
 
 Checks: domain users make their own profile folders as a first logoff
 does and get idmap uids; the owner sets the DACL Windows writes under the
@@ -31,409 +24,29 @@ SID.
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import (FILE_WRITE_DATA, MAXIMUM_ALLOWED, READ_CONTROL,
-                     WRITE_DAC, WRITE_OWNER, Results, alive, descendants,
-                     status_name, stop_popen)
-from domain_harness import (DELETE, DENIED, GENERIC_ALL, OK, PROTOS,
-                            DomainClients, conf_pids, kill_pids, policy_dacl)
+from harness import (DC, DELETE, DENIED, FILE_WRITE_DATA, GENERIC_ALL,
+                     MAXIMUM_ALLOWED, OK, PROTOS, READ_CONTROL, WRITE_DAC,
+                     WRITE_OWNER, Member, Results, policy_dacl, status_name)
 
 from samba import NTSTATUSError
 from samba.dcerpc import security
 
 ROOT = os.environ.get('PROFILEACL_DOMAIN_ROOT', '/tmp/profileacl-domain')
-REALM = 'PROFILES.TEST'
-DOMAIN = 'PROFILES'
-DC_NAME = 'dc1'
-DC_FQDN = 'dc1.profiles.test'
-PORT = 44445
-ADMIN_PW = 'Adm1n-Pass!x'
-USERS = {
-    'alice': 'Al1ce-Pass!x',
-    'bob': 'B0b-Pass!x',
-    'carol smith': 'C4rol-Pass!x',
-    'jürgen': 'J8rgen-Pass!x',
-    'dadmin': 'D4dmin-Pass!x',
-}
-ADMINS = ('dadmin',)
-
-# the share root, as Microsoft's roaming profile guide sets it
-ROOT_SDDL = ('O:BAG:DUD:P(A;OICIIO;0x001f01ff;;;CO)(A;OICI;0x001f01ff;;;BA)'
-             '(A;OICI;0x001f01ff;;;SY)(A;;0x001000a5;;;DU)')
-# the same, in the syntax of smbcacls --set (the guide's command on a
-# member server)
+REALM, DOMAIN, ADMIN_PW = DC.REALM, DC.DOMAIN, DC.ADMIN_PW
+USERS, RID_BASE = DC.USERS, Member.RID_BASE
+# the share root's ACL (DC.ROOT_SDDL) in the syntax of smbcacls --set (the
+# guide's command on a member server)
 ROOT_SMBCACLS = (r'OWNER:BUILTIN\Administrators,GROUP:%(domain)s\Domain Users,'
                  r'ACL:CREATOR OWNER:ALLOWED/OI|CI|IO/0x001f01ff,'
                  r'ACL:BUILTIN\Administrators:ALLOWED/OI|CI/0x001f01ff,'
                  r'ACL:NT AUTHORITY\SYSTEM:ALLOWED/OI|CI/0x001f01ff,'
                  r'ACL:%(domain)s\Domain Users:ALLOWED/0x0/0x001000a5')
-def run(*argv, **kw):
-    return subprocess.run(argv, check=True, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, **kw).stdout.decode()
-
-
-class DC:
-    """A Samba AD DC in this network namespace, started by the test"""
-
-    def __init__(self, root):
-        self.root = root
-        self.conf = os.path.join(root, 'etc', 'smb.conf')
-        self.share = os.path.join(root, 'profiles')
-        self.proc = None
-
-    def provision(self):
-        subprocess.run(['rm', '-rf', self.root], check=True)
-        os.makedirs(self.root)
-        t0 = time.time()
-        run('samba-tool', 'domain', 'provision', '--realm=' + REALM,
-            '--domain=' + DOMAIN, '--server-role=dc', '--dns-backend=NONE',
-            '--adminpass=' + ADMIN_PW, '--host-name=' + DC_NAME,
-            '--targetdir=' + self.root,
-            '--option=interfaces = 127.0.0.1',
-            '--option=bind interfaces only = yes',
-            '--option=smb ports = %d' % PORT,
-            '--option=server min protocol = NT1',
-            '--option=log file = %s/log.samba' % self.root,
-            '--option=log level = 1 profileacl:5')
-        self.provision_s = time.time() - t0
-        os.makedirs(self.share)
-        with open(self.conf, 'a') as f:
-            f.write('''
-[profiles]
-	path = %(share)s
-	read only = no
-	vfs objects = profileacl dfs_samba4 acl_xattr
-	profileacl:profile dirs = %%U %%U.V2 %%U.V6
-	profileacl:audit = yes
-[nomod]
-	path = %(share)s
-	read only = no
-	vfs objects = dfs_samba4 acl_xattr
-''' % {'share': self.share})
-        run('samba-tool', 'ntacl', 'set', ROOT_SDDL, self.share,
-            '-s', self.conf)
-        for user, pw in USERS.items():
-            run('samba-tool', 'user', 'create', user, pw, '-s', self.conf)
-        for user in ADMINS:
-            run('samba-tool', 'group', 'addmembers', 'Domain Admins', user,
-                '-s', self.conf)
-        for share in ('profiles', 'nomod'):
-            run('sharesec', '-s', self.conf, share,
-                '--replace=S-1-1-0:ALLOWED/0/CHANGE')
-
-    def start(self):
-        out = open(os.path.join(self.root, 'samba.stdout'), 'w')
-        self.proc = subprocess.Popen(
-            ['samba', '-s', self.conf, '-F', '--no-process-group'],
-            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError('samba exited with %d' %
-                                   self.proc.returncode)
-            try:
-                socket.create_connection(('127.0.0.1', PORT), 1).close()
-                socket.create_connection(('127.0.0.1', 88), 1).close()
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError('the DC did not listen')
-
-    def stop(self):
-        """SIGTERM samba and every process it started, by pid; then the
-        samba-dcerpcd helpers of this smb.conf"""
-        if self.proc is None:
-            return
-        pids = descendants(self.proc.pid)
-        stop_popen(self.proc, 60)
-        self.proc = None
-        kill_pids(pids | conf_pids(self.conf))
-
-    def logs(self):
-        return logs_in(self.root)
-
-
-MEMBER_NAME = 'fs1'
-MEMBER_FQDN = 'fs1.profiles.test'
-MEMBER_IP = '127.0.0.2'
-# idmap rid for the domain: a domain user's uid is RID_BASE + RID
-RID_BASE = 100000
-# the two idmap setups the guide describes: rid per domain, or autorid
-IDMAP = {
-    'rid': ('\tidmap config * : backend = tdb\n'
-            '\tidmap config * : range = 3000-7999\n'
-            '\tidmap config %(domain)s : backend = rid\n'
-            '\tidmap config %(domain)s : range = %(rid)d-999999'),
-    'autorid': ('\tidmap config * : backend = autorid\n'
-                '\tidmap config * : range = 1000000-19999999\n'
-                '\tidmap config * : rangesize = 1000000'),
-}
-AUTORID_LOW = 1000000
-
-
-class Member:
-    """A file server joined to the DC (security = ads, winbind, idmap
-    rid), on 127.0.0.2. It runs in a mount namespace of its own, held by
-    a sleeping process: there /run/samba is its own folder (its winbindd
-    socket) and /etc/nsswitch.conf asks winbind, as on a member server;
-    net, winbindd and smbd enter it with nsenter. All stopped by pid."""
-
-    def __init__(self, root):
-        self.root = root
-        self.conf = os.path.join(root, 'smb.conf')
-        self.share = os.path.join(root, 'profiles')
-        self.holder = None
-        self.procs = []
-
-    def write_conf(self, idmap='rid'):
-        for d in ('private', 'lock', 'state', 'cache', 'pid', 'run',
-                  'ncalrpc'):
-            os.makedirs(os.path.join(self.root, d), exist_ok=True)
-        os.makedirs(self.share, exist_ok=True)
-        r = self.root
-        with open(self.conf, 'w') as f:
-            f.write(MEMBER_CONF % {'root': r, 'share': self.share,
-                                   'port': PORT, 'ip': MEMBER_IP,
-                                   'realm': REALM, 'domain': DOMAIN,
-                                   'name': MEMBER_NAME.upper(),
-                                   'dc': DC_FQDN, 'rid': RID_BASE,
-                                   'idmap': IDMAP[idmap] % {
-                                       'domain': DOMAIN, 'rid': RID_BASE},
-                                   'loglevel': os.environ.get(
-                                       'PROFILEACL_MEMBER_LOG_LEVEL',
-                                       '1 profileacl:5')})
-        # the domain Administrator is root here, as Samba's guide for
-        # domain members maps it: it sets the share root's ACL
-        with open(os.path.join(r, 'user.map'), 'w') as f:
-            f.write('!root = %s\\Administrator %s\\administrator\n' %
-                    (DOMAIN, DOMAIN))
-        with open(os.path.join(r, 'nsswitch.conf'), 'w') as f:
-            f.write('passwd: files winbind\ngroup: files winbind\n'
-                    'shadow: files\nhosts: files\n')
-
-    def enter(self, *argv):
-        # -r -w: the holder's root and cwd. Entering a mount namespace
-        # resets both to the namespace's own, which would leave a
-        # chroot (a Debian 13 root on a Debian 12 host runs the member
-        # from the host's samba, and its join fails)
-        return ['nsenter', '-t', str(self.holder.pid), '-m', '-r', '-w',
-                '--'] + \
-            list(argv)
-
-    def run(self, *argv):
-        return run(*self.enter(*argv))
-
-    def start_holder(self):
-        r = self.root
-        self.holder = subprocess.Popen(
-            ['unshare', '--mount', '--propagation', 'private', '--',
-             'sh', '-c', 'mount --bind "$1/run" /run/samba && '
-             'mount --bind "$1/nsswitch.conf" /etc/nsswitch.conf && '
-             'exec sleep 100000', 'holder', r],
-            start_new_session=True)
-        # the binds are in place once /run/samba of the holder shows ours
-        deadline = time.time() + 10
-        mark = os.path.join(r, 'run', '.member')
-        open(mark, 'w').close()
-        while time.time() < deadline:
-            if os.path.exists('/proc/%d/root/run/samba/.member' %
-                              self.holder.pid):
-                return
-            time.sleep(0.1)
-        raise RuntimeError('the member\'s mount namespace is not ready')
-
-    def join(self):
-        """net ads join; the DC's LDAP may answer "Operations error" for
-        a few seconds after its first logon: bounded retries (5)"""
-        t0 = time.time()
-        for attempt in range(5):
-            out = self.join_once()
-            if 'Joined' in out or 'Operations error' not in out:
-                break
-            time.sleep(2)
-        self.join_s = time.time() - t0
-        return out
-
-    def join_once(self, extra=()):
-        p = subprocess.run(self.enter('net', 'ads', 'join', '-s', self.conf,
-                                      *extra,
-                                      '-U', 'Administrator%' + ADMIN_PW,
-                                      '-S', DC_FQDN, '--no-dns-updates'),
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        return p.stdout.decode(errors='replace')
-
-    def start(self):
-        log = open(os.path.join(self.root, 'daemons.stdout'), 'w')
-        for daemon in ('winbindd', 'smbd'):
-            self.procs.append(subprocess.Popen(
-                self.enter(daemon, '-s', self.conf, '-F',
-                           '--no-process-group'),
-                stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True))
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            for p in self.procs:
-                if p.poll() is not None:
-                    raise RuntimeError('%s exited with %d' %
-                                       (p.args, p.returncode))
-            try:
-                socket.create_connection((MEMBER_IP, PORT), 1).close()
-                if 'succeeded' in subprocess.run(
-                        self.enter('wbinfo', '-t'), stdout=subprocess.PIPE,
-                        stderr=subprocess.STDOUT).stdout.decode():
-                    return
-            except OSError:
-                pass
-            time.sleep(0.3)
-        raise RuntimeError('the member did not come up')
-
-    def stop_daemons(self):
-        pids = set()
-        for p in self.procs:
-            pids |= descendants(p.pid)
-        for p in self.procs:
-            stop_popen(p, 30)
-        kill_pids(pids | conf_pids(self.conf))
-        self.procs = []
-
-    def stop(self):
-        self.stop_daemons()
-        if self.holder is not None:
-            stop_popen(self.holder, 10)
-            self.holder = None
-
-    def switch_idmap(self, idmap):
-        """Stop winbindd and smbd, rewrite smb.conf with another idmap
-        backend, forget every mapping and cached id (the join stays),
-        start again"""
-        self.stop_daemons()
-        self.write_conf(idmap)
-        for d in ('cache', 'state', 'lock'):
-            for name in os.listdir(os.path.join(self.root, d)):
-                if name.endswith('.tdb') and name != 'share_info.tdb':
-                    os.unlink(os.path.join(self.root, d, name))
-        self.start()
-
-    def logs(self):
-        return logs_in(self.root)
-
-
-MEMBER_CONF = """[global]
-	security = ads
-	realm = %(realm)s
-	workgroup = %(domain)s
-	netbios name = %(name)s
-	password server = %(dc)s
-	interfaces = %(ip)s
-	bind interfaces only = yes
-	smb ports = %(port)d
-	disable netbios = yes
-	server min protocol = NT1
-%(idmap)s
-	template shell = /usr/sbin/nologin
-	winbind use default domain = no
-	username map = %(root)s/user.map
-	# the mapping to root needs this (Samba 4.15 and later)
-	min domain uid = 0
-	private dir = %(root)s/private
-	lock directory = %(root)s/lock
-	state directory = %(root)s/state
-	cache directory = %(root)s/cache
-	pid directory = %(root)s/pid
-	ncalrpc dir = %(root)s/ncalrpc
-	winbindd socket directory = %(root)s/run/winbindd
-	log file = %(root)s/log.%%m
-	log level = %(loglevel)s
-	load printers = no
-	printcap name = /dev/null
-	disable spoolss = yes
-
-[profiles]
-	path = %(share)s
-	read only = no
-	vfs objects = profileacl acl_xattr
-	profileacl:profile dirs = %%U %%U.V2 %%U.V6
-	profileacl:audit = yes
-
-[nomod]
-	path = %(share)s
-	read only = no
-	vfs objects = acl_xattr
-
-# the admin's own share on the same folder (default share ACL: Full)
-[profiles-admin]
-	path = %(share)s
-	read only = no
-	vfs objects = acl_xattr
-	# the domain Administrator, mapped to root
-	valid users = root
-"""
-
-
-def logs_in(root):
-    """The text of every log.* file in ROOT"""
-    text = ''
-    for name in os.listdir(root):
-        if name.startswith('log.'):
-            with open(os.path.join(root, name), errors='replace') as f:
-                text += f.read()
-    return text
-
-
-class Clients(DomainClients):
-    """libsmb connections as domain users, NTLM or Kerberos (auth='krb5'),
-    named DOMAIN\\user or user@REALM (name_form='upn')"""
-
-    def __init__(self, root, host=DC_FQDN):
-        super().__init__(host, os.path.join(root, 'client.conf'),
-                         '[global]\n\tworkgroup = %s\n\trealm = %s\n'
-                         '\tclient min protocol = NT1\n'
-                         '\tlog file = %s/log.client\n' %
-                         (DOMAIN, REALM, root))
-
-    def creds(self, lp, user, auth='ntlm', name_form='domain'):
-        creds = self.new_creds(lp)
-        if name_form == 'upn':
-            creds.parse_string('%s@%s' % (user, REALM))
-        else:
-            creds.set_username(user)
-            creds.set_domain(DOMAIN)
-        creds.set_password(ADMIN_PW if user == 'Administrator' else
-                           USERS[user])
-        return self.kerberos(creds, REALM, auth == 'krb5')
-
-    def set_dacl(self, user, share, proto, path, sddl, access=None,
-                 **form):
-        """(open status, set status) of an open asking ACCESS (WRITE_DAC
-        and READ_CONTROL unless given) and a DACL set through it"""
-        owner = sddl.split(';;;')[1].split(')')[0]
-        return self.set_dacl_on(self.conn(user, share, proto, **form), path,
-                                sddl, owner, access)
-
-
-def kerberos_env(root):
-    """krb5.conf for the DC's KDC on 127.0.0.1, and the DC's name in a
-    hosts file bind-mounted over /etc/hosts (this mount namespace only)"""
-    krb5 = os.path.join(root, 'krb5.conf')
-    with open(krb5, 'w') as f:
-        f.write('[libdefaults]\n default_realm = %s\n dns_lookup_kdc = false\n'
-                ' dns_lookup_realm = false\n rdns = false\n'
-                '[realms]\n %s = {\n  kdc = 127.0.0.1\n }\n'
-                '[domain_realm]\n .profiles.test = %s\n' % (REALM, REALM,
-                                                           REALM))
-    hosts = os.path.join(root, 'hosts')
-    with open(hosts, 'w') as f:
-        f.write('127.0.0.1 localhost\n127.0.0.1 %s %s\n%s %s %s\n' %
-                (DC_FQDN, DC_NAME, MEMBER_IP, MEMBER_FQDN, MEMBER_NAME))
-    subprocess.run(['mount', '--bind', hosts, '/etc/hosts'], check=True)
-    os.environ['KRB5_CONFIG'] = krb5
-    return krb5
 
 
 # The log settings an admin may put in [global]: the tools an admin runs
@@ -466,7 +79,7 @@ def admin_tools(R, dc):
             f.write(text)
         printed = []
         for tool in (['testparm', '-s', conf],
-                     ['smbclient', '-s', conf, '-L', DC_FQDN, '-U',
+                     ['smbclient', '-s', conf, '-L', DC.FQDN, '-U',
                       'alice%' + USERS['alice']],
                      ['smbcontrol', '-s', conf, 'smbd', 'ping'],
                      ['smbstatus', '-s', conf, '-b'],
@@ -488,15 +101,6 @@ def admin_tools(R, dc):
                 'guide: log level = 1, audit to syslog'], [])
 
 
-def isolate_run_samba(root):
-    """/run/samba of this mount namespace is a folder of the test's: the
-    DC's winbindd socket is not seen by the machine's own NSS"""
-    d = os.path.join(root, 'run-samba')
-    os.makedirs(d, exist_ok=True)
-    os.makedirs('/run/samba', exist_ok=True)
-    subprocess.run(['mount', '--bind', d, '/run/samba'], check=True)
-
-
 def main():
     mode = sys.argv[1] if len(sys.argv) > 1 else 'dc'
     label = {'dc': 'domain-dc', 'member': 'domain-member'}[mode]
@@ -506,18 +110,18 @@ def main():
         R.check('running in private namespaces', False)
         return R.summary(label)
     dc = DC(ROOT)
-    member = Member(os.path.join(ROOT, 'member')) if mode == 'member' \
-        else None
+    member = Member(os.path.join(ROOT, 'member'), dc) \
+        if mode == 'member' else None
+    servers = [s for s in (member, dc) if s]
     t0 = time.time()
+    stopped = set()
     try:
         dc.provision()
-        isolate_run_samba(ROOT)
-        kerberos_env(ROOT)
         dc.start()
         print('domain: provision %.1f s, DC up after %.1f s' %
               (dc.provision_s, time.time() - t0))
         if member is None:
-            run_checks(R, dc, Clients(ROOT))
+            run_checks(R, dc, dc.clients())
             admin_tools(R, dc)
         else:
             run_member(R, dc, member)
@@ -526,15 +130,11 @@ def main():
         traceback.print_exc()
         R.check('the %s ran the checks' % mode, False, repr(e))
     finally:
-        holder = member.holder.pid if member and member.holder else None
-        if member is not None:
-            member.stop()
-        dc.stop()
-    left = conf_pids(dc.conf)
-    if member is not None:
-        left |= conf_pids(member.conf)
-        if holder is not None and alive(holder):
-            left.add(holder)
+        for s in servers:
+            stopped |= s.stop()
+    left = set()
+    for s in servers:
+        left |= s.leftovers(stopped)
     R.check('no process of the DC or member is left (by pid)', not left,
             left)
     print('domain: %.0f s in all' % (time.time() - t0))
@@ -542,7 +142,7 @@ def main():
 
 
 def run_member(R, dc, member):
-    if not wait_ready(R, Clients(ROOT)):
+    if not wait_ready(R, dc.clients()):
         return
     member.write_conf()
     member.start_holder()
@@ -551,7 +151,7 @@ def run_member(R, dc, member):
     if not R.check('net ads join: the member joins %s (%.1f s)' %
                    (REALM, member.join_s), 'Joined' in out, out):
         # for the record: the same join at debug level 3
-        diag = member.join_once(['-d3'])
+        diag = member.join(['-d3'])
         print('domain: net ads join -d3, its last lines:\n%s' %
               '\n'.join(diag.splitlines()[-80:]))
         return
@@ -562,7 +162,7 @@ def run_member(R, dc, member):
                    '--replace=S-1-1-0:ALLOWED/0/CHANGE')
     member.start()
     print('domain: member joined and up after %.1f s' % (time.time() - t0))
-    cl = Clients(member.root, host=MEMBER_FQDN)
+    cl = member.clients()
     if not wait_ready(R, cl):
         return
     set_root_acl(R, member, cl, 'rid')
@@ -675,7 +275,7 @@ def run_checks(R, dc, cl):
                     got['profiles'], got['nomod'])
 
     # --- what %U was for each logon (the module's DBG_INFO lines)
-    logs = dc.logs()
+    logs = dc.log_text()
     print('domain: %%U in profileacl:profile dirs was %s' % u_seen(logs))
 
     # --- the audit names the domain account and its SID
@@ -792,7 +392,7 @@ def run_member_checks(R, member, cl):
                     got['profiles'], got['nomod'])
 
     # --- the audit names the domain account and its SID, and nobody else
-    logs = member.logs()
+    logs = member.log_text()
     print('domain: on the member, %%U in profileacl:profile dirs was %s' %
           u_seen(logs))
     want = 'account="%s\\alice" sid=%s' % (DOMAIN, sids['alice'])
@@ -832,7 +432,7 @@ def set_root_acl(R, member, cl, tag):
                         '%s\\alice' % DOMAIN).split()[0].rsplit('-', 1)[0]
     out = subprocess.run(
         ['smbcacls', '-s', cl.client_conf,
-         '//%s/profiles-admin' % MEMBER_FQDN, '',
+         '//%s/profiles-admin' % Member.FQDN, '',
          '-U', '%s\\Administrator%%%s' % (DOMAIN, ADMIN_PW), '--set',
          ROOT_SMBCACLS % {'domain': DOMAIN}],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -848,7 +448,7 @@ def set_root_acl(R, member, cl, tag):
             aces(cl.dacl_of('Administrator', 'profiles-admin', 'SMB3',
                             '')),
             aces(security.descriptor.from_sddl(
-                ROOT_SDDL, security.dom_sid(domsid)).as_sddl()))
+                DC.ROOT_SDDL, security.dom_sid(domsid)).as_sddl()))
 
 
 def run_autorid_checks(R, member):
@@ -857,7 +457,7 @@ def run_autorid_checks(R, member):
     knows, and the module grants nothing there (fail closed)"""
     member.switch_idmap('autorid')
     os.makedirs(member.root + '-autorid', exist_ok=True)
-    cl = Clients(member.root + '-autorid', host=MEMBER_FQDN)
+    cl = member.clients(member.root + '-autorid')
     if not wait_ready(R, cl):
         return
     # POSIX ACLs hold the ids of the old backend: the admin sets the
@@ -868,7 +468,7 @@ def run_autorid_checks(R, member):
     uid = int(member.run('getent', 'passwd',
                          '%s\\alice' % DOMAIN).split(':')[2])
     R.check('autorid: PROFILES\\alice has an autorid uid (%d), not the rid '
-            'one' % uid, uid >= AUTORID_LOW and
+            'one' % uid, uid >= Member.AUTORID_LOW and
             uid != RID_BASE + rid_of(sid))
     R.equal('autorid: alice makes alice.V2',
             cl.mkdir('alice', 'profiles', 'SMB3', 'alice.V2'), OK)

@@ -13,14 +13,7 @@ redirect). Everything it starts (smbd, samba-dcerpcd and its rpcd_*
 workers) is stopped by pid. With PROFILEACL_SAMBA_ROOT the server side
 runs chrooted in another release's root, as in tests/run-samba-root.sh.
 
-Shares, one folder:
-  [profiles]  Samba's NT4-style profile share (read only = no, create
-              mask = 0600, directory mask = 0700, browseable = no, guest
-              ok = no) with vfs objects = profileacl acl_xattr,
-              profileacl:profile dirs = %U %U.V2 %U.V6, profileacl:audit,
-              share ACL Change
-  [nomod]     the twin: the same without profileacl
-acl_xattr is there because the POSIX ACL mapping of Samba's plain share
+The PDC and its shares are tests/harness.py's PDC. acl_xattr is there because the POSIX ACL mapping of Samba's plain share
 cannot hold the policy DACL on a PDC without winbind: BUILTIN\\Administrators
 and SYSTEM have no unix id there, so their ACEs are dropped (the DACL reads
 back without them, and Domain Admins lose the access the policy gives).
@@ -49,81 +42,17 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import (Results, Server, alive, descendants, ensure_unix_user,
+from harness import (DENIED, OK, PDC, PROTOS, Results, policy_dacl,
                      server_cmd, status_name)
-
-from domain_harness import (DENIED, DomainClients, OK, PROTOS, conf_pids,
-                            policy_dacl)
 
 from samba import NTSTATUSError
 from samba.dcerpc import lsa, samr, security
 from samba.samba3 import libsmb_samba_internal as libsmb
 
 ROOT = os.environ.get('PROFILEACL_PDC_ROOT', '/tmp/pacl-pdc')
-DOMAIN = 'PDOM'
-PDC_NAME = 'PDC1'
+DOMAIN, PDC_NAME, USERS = PDC.DOMAIN, PDC.NAME, PDC.USERS
 HOST = '127.0.0.1'
-PORT = 44445
-USERS = {
-    'alice': 'Al1ce-Pdc!x',
-    'bob': 'B0b-Pdc!x',
-    # a member of Domain Admins (its unix group mapped to the group)
-    'carol': 'C4rol-Pdc!x',
-}
 ADMIN = 'carol'
-
-# The server's [global]: the PDC as Samba's docs set one up, with every
-# state path in ROOT and the test network's address and port (indented
-# with tabs in the file)
-GLOBAL = r'''[global]
-    server role = classic primary domain controller
-    workgroup = %(domain)s
-    netbios name = %(pdc)s
-    domain logons = yes
-    logon path = \\%%L\profiles\%%U
-    passdb backend = tdbsam:%(root)s/private/passdb.tdb
-    # Windows 2000 and XP speak SMB1
-    server min protocol = NT1
-    map to guest = never
-    interfaces = %(host)s
-    bind interfaces only = yes
-    smb ports = %(port)d
-    disable netbios = yes
-    load printers = no
-    printcap name = /dev/null
-    disable spoolss = yes
-    lock directory = %(root)s/lock
-    state directory = %(root)s/state
-    cache directory = %(root)s/cache
-    private dir = %(root)s/private
-    pid directory = %(root)s/pid
-    ncalrpc dir = %(root)s/ncalrpc
-    log file = %(root)s/log/smbd.log
-    max log size = 0
-    log level = 1 profileacl:5
-'''
-# Samba's NT4-style [profiles] share, the module, and its twin
-SHARES = r'''
-[profiles]
-    path = %(share)s
-    read only = no
-    create mask = 0600
-    directory mask = 0700
-    browseable = no
-    guest ok = no
-    vfs objects = profileacl acl_xattr
-    profileacl:profile dirs = %%U %%U.V2 %%U.V6
-    profileacl:audit = yes
-
-[nomod]
-    path = %(share)s
-    read only = no
-    create mask = 0600
-    directory mask = 0700
-    browseable = no
-    guest ok = no
-    vfs objects = acl_xattr
-'''
 
 
 def server_run(argv, stdin=None):
@@ -131,77 +60,6 @@ def server_run(argv, stdin=None):
     p = subprocess.run(server_cmd(argv), stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, input=stdin)
     return p.returncode, p.stdout.decode(errors='replace')
-
-
-class PDC(Server):
-    """smbd as a classic PDC on HOST:PORT; harness.Server starts it and
-    stops it (and samba-dcerpcd with its workers) by pid"""
-
-    def __init__(self, root):
-        super().__init__(root, host=HOST)
-        self.share = os.path.join(root, 'profiles')
-
-    def write_conf(self):
-        subprocess.run(['rm', '-rf', self.root], check=True)
-        for d in ('private', 'lock', 'state', 'cache', 'pid', 'ncalrpc',
-                  'log'):
-            os.makedirs(os.path.join(self.root, d))
-        # the profile share's root, as Samba's NT4 docs make it: every
-        # user may make his folder, nobody may remove another's
-        os.makedirs(self.share)
-        os.chmod(self.share, 0o1777)
-        values = {'domain': DOMAIN, 'pdc': PDC_NAME, 'root': self.root,
-                  'host': HOST, 'port': PORT, 'share': self.share}
-        with open(self.conf, 'w') as f:
-            f.write((GLOBAL % values + SHARES % values).replace('\n    ',
-                                                                '\n\t'))
-
-    def prepare_domain(self):
-        for user, pw in USERS.items():
-            ensure_unix_user(user)
-            rc, out = server_run(['smbpasswd', '-c', self.conf, '-a', '-s',
-                                  user],
-                                 ('%s\n%s\n' % (pw, pw)).encode())
-            if rc:
-                raise RuntimeError('smbpasswd -a %s: %s' % (user, out))
-        for argv in (['sharesec', 'profiles',
-                      '--replace=S-1-1-0:ALLOWED/0/CHANGE'],
-                     ['sharesec', 'nomod',
-                      '--replace=S-1-1-0:ALLOWED/0/CHANGE']):
-            rc, out = server_run(argv[:1] + ['-s', self.conf] + argv[1:])
-            if rc:
-                raise RuntimeError('%s: %s' % (' '.join(argv), out))
-
-    def log_size(self):
-        try:
-            return os.path.getsize(self.log)
-        except OSError:
-            return 0
-
-    def log_since(self, offset):
-        try:
-            with open(self.log, 'rb') as f:
-                f.seek(offset)
-                return f.read().decode(errors='replace')
-        except OSError:
-            return ''
-
-
-class Clients(DomainClients):
-    """libsmb connections as PDOM users, NTLM unless told otherwise"""
-
-    def __init__(self, root):
-        super().__init__(HOST, os.path.join(root, 'client.conf'),
-                         '[global]\n\tworkgroup = %s\n'
-                         '\tclient min protocol = NT1\n'
-                         '\tlog file = %s/log/client.log\n' % (DOMAIN, root))
-
-    def creds(self, lp, user, domain=DOMAIN, name=None, krb5=False):
-        creds = self.new_creds(lp)
-        creds.set_username(name or user)
-        creds.set_domain(domain)
-        creds.set_password(USERS[user])
-        return self.kerberos(creds, DOMAIN, krb5)
 
 
 # DER of the SPNEGO mechanism OIDs a server may offer
@@ -274,13 +132,11 @@ def main():
                    'error (%s)' % (version, evidence),
                    supported and rc == 0):
         return R.summary('domain-pdc')
-    smbd_pid = None
-    started = set()
-    cl = Clients(ROOT)
+    cl = pdc.clients()
+    stopped = set()
     try:
         pdc.prepare_domain()
         pdc.start()
-        smbd_pid = pdc.proc.pid
         print('domain-pdc: PDC up after %.1f s' % (time.time() - t0))
         run_checks(R, pdc, cl)
     except Exception as e:
@@ -291,20 +147,12 @@ def main():
         # the clients' sessions end first, then smbd and its children,
         # samba-dcerpcd and its rpcd_* workers, by pid
         cl.drop()
-        started = pdc.helper_pids()
-        if smbd_pid:
-            started |= descendants(smbd_pid) | {smbd_pid}
-        pdc.stop()
-    # what was started, and anything else run with this smb.conf
-    deadline = time.time() + 10
-    while True:
-        left = {p for p in started | conf_pids(pdc.conf) if alive(p)}
-        if not left or time.time() > deadline:
-            break
-        time.sleep(0.1)
+        smbd_pid = pdc.proc.pid if pdc.proc else None
+        stopped = pdc.stop()
+    left = pdc.leftovers(stopped)
     R.check('no process of the PDC is left (%d stopped by pid: smbd, its '
-            'children, samba-dcerpcd and its workers)' % len(started),
-            not left and smbd_pid in started, left)
+            'children, samba-dcerpcd and its workers)' % len(stopped),
+            not left and smbd_pid in stopped, left)
     print('domain-pdc: %.0f s in all' % (time.time() - t0))
     return R.summary('domain-pdc')
 
@@ -407,21 +255,20 @@ def run_checks(R, pdc, cl):
             dacl = policy_dacl(sids['alice'])
             R.equal('symptom: the twin without the module refuses the '
                     'owner %s' % tag,
-                    cl.set_dacl_on(cl.conn('alice', 'nomod', proto), path,
-                                   dacl, sids['alice']), (DENIED, None))
+                    cl.set_dacl('alice', 'nomod', proto, path, dacl),
+                    (DENIED, None))
             R.equal('fix: the module lets the owner set the policy DACL %s'
                     % tag,
-                    cl.set_dacl_on(cl.conn('alice', 'profiles', proto), path,
-                                   dacl, sids['alice']), (OK, OK))
+                    cl.set_dacl('alice', 'profiles', proto, path, dacl),
+                    (OK, OK))
             R.equal('... and it is what she set %s' % tag,
                     cl.dacl_of('alice', 'profiles', proto, path),
                     security.descriptor.from_sddl(
                         dacl, security.dom_sid(sids['alice'])).as_sddl())
             R.equal('another domain user (%s\\bob) is refused %s' %
                     (DOMAIN, tag),
-                    cl.set_dacl_on(cl.conn('bob', 'profiles', proto), path,
-                                   policy_dacl(sids['bob']), sids['bob']),
-                    (DENIED, None))
+                    cl.set_dacl('bob', 'profiles', proto, path,
+                                policy_dacl(sids['bob'])), (DENIED, None))
 
     # --- %U in "profileacl:profile dirs = %U %U.V2 %U.V6", per logon form
     # (the domain the client sends, the name, the logon's status)
@@ -445,8 +292,8 @@ def run_checks(R, pdc, cl):
             if got != OK:
                 print('domain-pdc: logon %s (%s): %s' % (who, proto, got))
                 continue
-            got = [cl.set_dacl_on(c, folder, policy_dacl(sids['alice']),
-                                  sids['alice'])
+            got = [cl.set_dacl(None, None, None, folder,
+                               policy_dacl(sids['alice']), c=c)
                    for folder in ('alice', 'alice.V6')]
             R.equal('%%U matches alice and alice.V6 for %s (%s)' %
                     (who, proto), got, [(OK, OK), (OK, OK)])
@@ -462,9 +309,8 @@ def run_checks(R, pdc, cl):
     R.equal('alice makes a folder outside %U %U.V2 %U.V6 (alice.old)',
             cl.mkdir('alice', 'profiles', 'SMB3', 'alice.old'), OK)
     R.equal('... where the module grants her nothing',
-            cl.set_dacl_on(cl.conn('alice', 'profiles', 'SMB3'), 'alice.old',
-                           policy_dacl(sids['alice']), sids['alice']),
-            (DENIED, None))
+            cl.set_dacl('alice', 'profiles', 'SMB3', 'alice.old',
+                        policy_dacl(sids['alice'])), (DENIED, None))
 
     check_admin(R, pdc, cl, sids)
 
@@ -551,10 +397,9 @@ def check_admin(R, pdc, cl, sids):
                 for share in ('nomod', 'profiles'):
                     # a new session: groups and privileges are read at
                     # logon
-                    c = cl.conn(ADMIN, share, proto, fresh=True)
-                    got[share] = cl.set_dacl_on(c, path,
-                                                policy_dacl(sids['alice']),
-                                                sids['alice'])
+                    got[share] = cl.set_dacl(ADMIN, share, proto, path,
+                                             policy_dacl(sids['alice']),
+                                             fresh=True)
                 print('domain-pdc: %s %s, %s %s: twin %s, module %s' %
                       (ADMIN, phase, proto, path, got['nomod'],
                        got['profiles']))

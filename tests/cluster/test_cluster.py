@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""vfs_profileacl on a two-node CTDB cluster (tests/cluster/cluster.py):
+"""vfs_profileacl on a two-node CTDB cluster (tests/harness.py Cluster):
 what one node grants, refuses or writes is what the other node sees.
 
 - alice syncs through node 1 and sets the DACLs of her folder and
@@ -28,10 +28,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
     __file__))))
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from cluster import Cluster, NODES  # noqa: E402
-from harness import (Client, Results, Server, FILE_WRITE_DATA,  # noqa: E402
+from harness import (Client, Cluster, NODES, Results, Server,  # noqa: E402
+                     FILE_WRITE_DATA,
                      FILE_READ_DATA, MAXIMUM_ALLOWED, READ_CONTROL,
                      WRITE_DAC, PASSWORDS, profile_folder, profile_sync,
                      intruder_try, status_name)
@@ -339,9 +338,9 @@ def main():
             R.check('node %d: smbd uses the clustered locking.tdb' % (i + 1),
                     b'locking.tdb' in cl.ctdb(i, 'getdbmap').stdout)
     finally:
-        cl.stop()
-    left = cl.leftovers()
-    R.equal('no process of the cluster is left', left, [])
+        stopped = cl.stop()
+    R.equal('no process of the cluster is left', sorted(cl.leftovers(stopped)),
+            [])
     return R.summary('cluster')
 
 

@@ -34,7 +34,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import (Client, Results, Server, FILE_CREATE, FILE_OPEN,
-                     FILE_READ_DATA, MAXIMUM_ALLOWED, READ_CONTROL,
+                     FILE_OPEN_IF, FILE_READ_DATA, MAXIMUM_ALLOWED, READ_CONTROL,
                      WRITE_DAC, ensure_unix_user, run, server_cmd)
 from smb2raw import DurableRequest, Session, OPLOCK_BATCH
 from samba.dcerpc import security
@@ -52,6 +52,7 @@ SHARES = '''
 	read only = no
 	vfs objects = profileacl pa_faultinject acl_xattr
 	pa_faultinject:race uid = @BOBUID@
+	pa_faultinject:link target = @ROOT@/profiles/alice/victim.txt
 
 [f_full]
 	path = @ROOT@/profiles
@@ -75,6 +76,8 @@ def point_line(point, name):
     """A regex for the line pa_faultinject logs when POINT fires on the
     file NAME (PATH is relative to the share or to its folder)"""
     path = r'(\S*/)?%s' % re.escape(name)
+    if point == 'linkrace':
+        return r'pa_faultinject: linked bob/%s to [^ ]*: ok' % re.escape(name)
     if point == 'racechown':
         return r'pa_faultinject: gave %s to uid [0-9]+: ok' % path
     return r'pa_faultinject: failing (%s) of %s with EIO' % (
@@ -214,6 +217,51 @@ def race_checks(R, srv):
         r.logoff()
 
 
+def new_object_checks(R, srv, cli):
+    """One rule for new objects: the creator owns what is created, so a
+    new file in a folder an admin made for alice (owned by root) is hers
+    to set the ACL of. A name decided new that is opened without being
+    created (a hard link to alice's file planted between smbd's stat and
+    its O_CREAT|O_EXCL open: smbd retries without O_CREAT) is refused by
+    the check on the opened handle."""
+    pw = pwd.getpwnam('alice')
+    bob = pwd.getpwnam('bob')
+    folder = os.path.join(ROOT, 'profiles', 'alice.V6')
+    os.makedirs(folder, exist_ok=True)
+    os.chown(folder, 0, 0)
+    os.chmod(folder, 0o777)
+    for proto in ('SMB1', 'SMB2'):
+        R.equal('a folder root made for alice: her new file with '
+                'WRITE_DAC [%s]' % proto,
+                cli.status('alice', 'f_mod', proto,
+                           'alice.V6/new-%s.dat' % proto,
+                           WRITE_DAC | READ_CONTROL, FILE_CREATE), OK)
+    victim = os.path.join(ROOT, 'profiles', 'alice', 'victim.txt')
+    with open(victim, 'w') as f:
+        f.write('x')
+    os.chown(victim, pw.pw_uid, bob.pw_gid)
+    os.chmod(victim, 0o660)
+    before = os.stat(victim)
+    for proto in ('SMB1', 'SMB2'):
+        name = 'linkrace-%s.txt' % proto
+        st = fired(R, srv, 'linkrace', name,
+                   lambda: cli.status('bob', 'f_mod', proto, 'bob/' + name,
+                                      WRITE_DAC | READ_CONTROL,
+                                      FILE_OPEN_IF),
+                   'EEXIST link [%s]' % proto)
+        R.equal('EEXIST link: bob gets no WRITE_DAC handle on alice\'s '
+                'file [%s]' % proto, st, DENIED)
+        R.equal('EEXIST link: the name was alice\'s file [%s]' % proto,
+                os.stat(os.path.join(ROOT, 'profiles', 'bob',
+                                     name)).st_ino, before.st_ino)
+        # a new name of his own, the same request: granted
+        R.equal('EEXIST link: bob\'s own new file with WRITE_DAC [%s]' %
+                proto, cli.status('bob', 'f_mod', proto,
+                                  'bob/new-%s.txt' % proto,
+                                  WRITE_DAC | READ_CONTROL, FILE_OPEN_IF),
+                OK)
+
+
 def main():
     R = Results()
     # bob's uid goes into the shares before prepare() makes the users
@@ -321,9 +369,10 @@ def main():
             mask_restored(proto, 'after a grant')
         log = srv.log_text()
         R.check('the open failure came after the module widened the '
-                'mask', 'openfail-SMB1.txt: adding WRITE_DAC to the share '
-                'mask' in log)
+                'mask', 'WRITE_DAC for alice/openfail-SMB1.txt, access '
+                '0x00040001: granted' in log)
         race_checks(R, srv)
+        new_object_checks(R, srv, cli)
         log = srv.log_text()
         R.check('the module logged why it took the right back',
                 'owner unknown' in log and

@@ -645,8 +645,9 @@ static struct glue *glue_new(const char *extra)
 	assert_non_null(g);
 	g->params.service = load_conf(extra);
 	assert_true(g->params.service >= 0);
-	assert_true(profileacl_config_load(g->params.service, &g->config));
 	g->conn.params = &g->params;
+	g->conn.force_group_gid = (gid_t)-1;
+	assert_true(profileacl_config_load(&g->conn, &g->config));
 	g->conn.share_access = SHARE_CHANGE;
 	g->conn.force_group_gid = (gid_t)-1;
 	g->conn.session_info = &g->si;
@@ -880,13 +881,17 @@ static void test_config(void **state _UNUSED_)
 		 true,
 		 WDAC},
 	};
+	struct share_params params = {};
+	struct connection_struct conn = {
+		.params = &params,
+		.force_group_gid = (gid_t)-1,
+	};
 	struct profileacl_config config;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		int snum = load_conf(cases[i].conf);
-
-		if (profileacl_config_load(snum, &config) != cases[i].ok) {
+		params.service = load_conf(cases[i].conf);
+		if (profileacl_config_load(&conn, &config) != cases[i].ok) {
 			fail_msg("%s", cases[i].conf);
 		}
 		if (cases[i].ok) {

@@ -305,8 +305,10 @@ static bool profileacl_stack_ok(int snum)
 	return true;
 }
 
-bool profileacl_config_load(int snum, struct profileacl_config *config)
+bool profileacl_config_load(struct connection_struct *conn,
+			    struct profileacl_config *config)
 {
+	int snum = SNUM(conn);
 	const char *service = lp_const_servicename(snum);
 	const char *def[] = {"write_dac", NULL};
 	const char **words = lp_parm_string_list(snum,
@@ -365,6 +367,13 @@ bool profileacl_config_load(int snum, struct profileacl_config *config)
 				config->profile_dirs[i]);
 			return false;
 		}
+	}
+	if (conn->force_user || conn->force_group_gid != (gid_t)-1) {
+		DBG_NOTICE("share [%s]: %s; profileacl grants nothing here\n",
+			   service,
+			   profileacl_reason_str(
+				   conn->force_user ? PROFILEACL_FORCED_USER
+						    : PROFILEACL_FORCED_GROUP));
 	}
 	return profileacl_stack_ok(snum);
 }

@@ -112,11 +112,12 @@ struct profileacl_config {
 };
 
 /*
- * "profileacl:grant" and "profileacl:profile dirs" of share SNUM; false
+ * "profileacl:grant" and "profileacl:profile dirs" of the share; false
  * (and a log line) on a value the module cannot use, or a stack whose
  * stat reports no real owner: the tree connect must fail.
  */
-bool profileacl_config_load(int snum, struct profileacl_config *config);
+bool profileacl_config_load(struct connection_struct *conn,
+			    struct profileacl_config *config);
 
 /*
  * The rights to add to the share mask of this session for one request

@@ -176,7 +176,7 @@ static int profileacl_connect(struct vfs_handle_struct *handle,
 	}
 
 	data = talloc_zero(handle->conn, struct profileacl_data);
-	if (data == NULL || !profileacl_config_load(snum, &data->config) ||
+	if (data == NULL || !profileacl_config_load(handle->conn, &data->config) ||
 	    !profileacl_audit_config(snum, data))
 	{
 		DBG_ERR("refusing the connection to [%s] for %s: fix the "

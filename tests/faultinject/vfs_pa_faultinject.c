@@ -9,9 +9,6 @@
  *                SMB_VFS_CREATE_FILE, after profileacl made its decision
  *   fstatfail-*  fstat of a handle once its create has returned, which is
  *                the check vfs_profileacl makes on the opened handle
- *   reconnectfail-*  fstat of a handle once its durable reconnect has
- *                returned: vfs_profileacl's decision on the reconnected
- *                handle, and so its error path
  *   wrapfail-*   a durable disconnect that vfs_default has done (share mode
  *                entry marked disconnected, fd closed) hands up its cookie
  *                as it is, with every further allocation on the
@@ -22,6 +19,10 @@
  *                "pa_faultinject:restore", stacked above vfs_profileacl:
  *                it lifts the limit once vfs_profileacl has returned,
  *                before smbd stores the disconnected open
+ *   linkrace-*   a race: the create of a new name (openat with O_CREAT and
+ *                O_EXCL) finds a hard link to "pa_faultinject:link target"
+ *                planted there first, after profileacl decided the name
+ *                new; smbd retries without O_CREAT and opens the target
  *   racechown-*  a race: once opened, the object is given to the uid in
  *                "pa_faultinject:race uid", between profileacl's check
  *                of the name and its check of the opened handle
@@ -45,6 +46,7 @@
 struct pa_faultinject_fsp {
 	bool opened;
 };
+
 
 static bool name_has_prefix(const char *path, const char *prefix)
 {
@@ -100,6 +102,27 @@ static int pa_faultinject_openat(vfs_handle_struct *handle,
 	if ((how->flags & O_CREAT) &&
 	    name_has_prefix(smb_fname->base_name, "openfail-")) {
 		return fail("openat", smb_fname->base_name);
+	}
+	if ((how->flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) &&
+	    name_has_prefix(fsp->fsp_name->base_name, "linkrace-")) {
+		const char *target = lp_parm_const_string(SNUM(handle->conn),
+							  "pa_faultinject",
+							  "link target",
+							  "");
+		int ret;
+
+		/* smbd's working directory is the share's root */
+		become_root();
+		ret = linkat(AT_FDCWD,
+			     target,
+			     AT_FDCWD,
+			     fsp->fsp_name->base_name,
+			     0);
+		unbecome_root();
+		DBG_ERR("pa_faultinject: linked %s to %s: %s\n",
+			fsp->fsp_name->base_name,
+			target,
+			ret == 0 ? "ok" : strerror(errno));
 	}
 	return SMB_VFS_NEXT_OPENAT(handle, dirfsp, smb_fname, fsp, how);
 }
@@ -172,41 +195,6 @@ pa_faultinject_create_file(vfs_handle_struct *handle,
 		if (ext != NULL) {
 			ext->opened = true;
 		}
-	}
-	return status;
-}
-
-static NTSTATUS
-pa_faultinject_durable_reconnect(struct vfs_handle_struct *handle,
-				 struct smb_request *smb1req,
-				 struct smbXsrv_open *op,
-				 const DATA_BLOB old_cookie,
-				 TALLOC_CTX *mem_ctx,
-				 struct files_struct **fsp,
-				 DATA_BLOB *new_cookie)
-{
-	struct pa_faultinject_fsp *ext = NULL;
-	NTSTATUS status;
-
-	status = SMB_VFS_NEXT_DURABLE_RECONNECT(handle,
-						smb1req,
-						op,
-						old_cookie,
-						mem_ctx,
-						fsp,
-						new_cookie);
-	if (NT_STATUS_IS_OK(status) &&
-	    name_has_prefix((*fsp)->fsp_name->base_name, "reconnectfail-")) {
-		ext = VFS_ADD_FSP_EXTENSION(handle,
-					    *fsp,
-					    struct pa_faultinject_fsp,
-					    NULL);
-		if (ext != NULL) {
-			ext->opened = true;
-		}
-		DBG_ERR("pa_faultinject: reconnected %s: its fstat fails "
-			"from now on\n",
-			fsp_str_dbg(*fsp));
 	}
 	return status;
 }
@@ -304,7 +292,6 @@ static struct vfs_fn_pointers pa_faultinject_fns = {
 	.openat_fn = pa_faultinject_openat,
 	.create_file_fn = pa_faultinject_create_file,
 	.fstat_fn = pa_faultinject_fstat,
-	.durable_reconnect_fn = pa_faultinject_durable_reconnect,
 	.durable_disconnect_fn = pa_faultinject_durable_disconnect,
 };
 

@@ -39,13 +39,29 @@ uint32_t profileacl_grant(struct profileacl_request *r,
 			  enum profileacl_reason *reason)
 {
 	bool maximum = (r->access_mask & SEC_FLAG_MAXIMUM_ALLOWED) != 0;
-	uint32_t wanted = r->access_mask & PROFILEACL_GRANTABLE;
+	uint32_t wanted = maximum ? PROFILEACL_GRANTABLE
+				  : (r->access_mask & PROFILEACL_GRANTABLE);
+	/* Whatever the object, nothing is added for these */
+	const struct {
+		bool refused;
+		enum profileacl_reason reason;
+	} refusals[] = {
+		{r->guest, PROFILEACL_GUEST},
+		/* smbd skips the file ACL check for root: nothing to add */
+		{r->root, PROFILEACL_ROOT},
+		/* every session acts as one uid: ownership names no person */
+		{r->forced_user, PROFILEACL_FORCED_USER},
+		/* a share ACL deny for the user's own group is invisible */
+		{r->forced_group, PROFILEACL_FORCED_GROUP},
+		{r->read_only, PROFILEACL_READ_ONLY},
+		{(r->share_mask & PROFILEACL_SHARE_WRITE) !=
+			 PROFILEACL_SHARE_WRITE,
+		 PROFILEACL_NO_WRITE_SHARE},
+	};
 	uint32_t denied;
+	size_t i;
 
 	/* Most opens stop here: they ask for nothing the share lacks */
-	if (maximum) {
-		wanted = PROFILEACL_GRANTABLE;
-	}
 	wanted &= ~r->share_mask;
 	if (wanted == 0) {
 		*reason = PROFILEACL_NOT_ASKED;
@@ -57,38 +73,13 @@ uint32_t profileacl_grant(struct profileacl_request *r,
 		return 0;
 	}
 
-	if (r->guest) {
-		*reason = PROFILEACL_GUEST;
-		return 0;
+	for (i = 0; i < ARRAY_SIZE(refusals); i++) {
+		if (refusals[i].refused) {
+			*reason = refusals[i].reason;
+			return 0;
+		}
 	}
-	if (r->root) {
-		/* smbd skips the file ACL check for root: nothing to add */
-		*reason = PROFILEACL_ROOT;
-		return 0;
-	}
-	if (r->forced_user) {
-		/* every session acts as one uid: ownership names no person */
-		*reason = PROFILEACL_FORCED_USER;
-		return 0;
-	}
-	if (r->forced_group) {
-		/* a share ACL deny for the user's own group is invisible */
-		*reason = PROFILEACL_FORCED_GROUP;
-		return 0;
-	}
-	if (r->read_only) {
-		*reason = PROFILEACL_READ_ONLY;
-		return 0;
-	}
-	if ((r->share_mask & PROFILEACL_SHARE_WRITE) != PROFILEACL_SHARE_WRITE)
-	{
-		*reason = PROFILEACL_NO_WRITE_SHARE;
-		return 0;
-	}
-	/*
-	 * Without MAXIMUM_ALLOWED smbd refuses a request naming any right
-	 * outside the share mask: if one is not ours to add, widen nothing.
-	 */
+	/* smbd refuses any right named outside the share mask */
 	if (!maximum && (r->access_mask & ~(r->share_mask | wanted)) != 0) {
 		*reason = PROFILEACL_WOULD_FAIL;
 		return 0;
@@ -229,7 +220,8 @@ char *profileacl_subst_account(TALLOC_CTX *mem_ctx,
 	}
 	if (strstr(raw, "%U") != NULL &&
 	    (len == 0 || len > 255 || ISDOT(account) || ISDOTDOT(account) ||
-	     strpbrk(account, "/\\*?%<>\":|") != NULL)) {
+	     strpbrk(account, "/\\*?%<>\":|") != NULL))
+	{
 		return NULL;
 	}
 	/*
@@ -372,8 +364,9 @@ bool profileacl_config_load(struct connection_struct *conn,
 		DBG_NOTICE("share [%s]: %s; profileacl grants nothing here\n",
 			   service,
 			   profileacl_reason_str(
-				   conn->force_user ? PROFILEACL_FORCED_USER
-						    : PROFILEACL_FORCED_GROUP));
+				   conn->force_user
+					   ? PROFILEACL_FORCED_USER
+					   : PROFILEACL_FORCED_GROUP));
 	}
 	return profileacl_stack_ok(snum);
 }
@@ -587,12 +580,12 @@ done:
 	TALLOC_FREE(frame);
 }
 
-uint32_t profileacl_decide(struct vfs_handle_struct *handle,
-			   const struct profileacl_config *config,
-			   const struct smb_filename *smb_fname,
-			   bool may_create,
-			   uint32_t access_mask,
-			   enum profileacl_reason *reason)
+static uint32_t profileacl_decide_now(struct vfs_handle_struct *handle,
+				      const struct profileacl_config *config,
+				      const struct smb_filename *smb_fname,
+				      bool may_create,
+				      uint32_t access_mask,
+				      enum profileacl_reason *reason)
 {
 	struct connection_struct *conn = handle->conn;
 	struct profileacl_facts f = {
@@ -623,12 +616,6 @@ uint32_t profileacl_decide(struct vfs_handle_struct *handle,
 	};
 	uint32_t granted;
 
-	if ((access_mask & (PROFILEACL_GRANTABLE | SEC_FLAG_MAXIMUM_ALLOWED |
-			    SEC_GENERIC_ALL)) == 0)
-	{
-		*reason = PROFILEACL_NOT_ASKED;
-		return 0;
-	}
 	se_map_generic(&r.access_mask, &file_generic_mapping);
 	granted = profileacl_grant(&r, &lookup, reason);
 	if (*reason != PROFILEACL_NOT_ASKED) {
@@ -640,4 +627,22 @@ uint32_t profileacl_decide(struct vfs_handle_struct *handle,
 			 profileacl_reason_str(*reason));
 	}
 	return granted;
+}
+
+uint32_t profileacl_decide(struct vfs_handle_struct *handle,
+			   const struct profileacl_config *config,
+			   const struct smb_filename *smb_fname,
+			   bool may_create,
+			   uint32_t access_mask,
+			   enum profileacl_reason *reason)
+{
+	/* Most requests ask for nothing the module can add: no more work */
+	if ((access_mask & (PROFILEACL_GRANTABLE | SEC_FLAG_MAXIMUM_ALLOWED |
+			    SEC_GENERIC_ALL)) == 0)
+	{
+		*reason = PROFILEACL_NOT_ASKED;
+		return 0;
+	}
+	return profileacl_decide_now(
+		handle, config, smb_fname, may_create, access_mask, reason);
 }

@@ -23,7 +23,7 @@
 
 #define PROFILEACL_MODULE_NAME "profileacl"
 
-/* The only rights the module can ever add to a share mask */
+/* The only rights the module ever adds to a share mask */
 #define PROFILEACL_GRANTABLE (SEC_STD_WRITE_DAC | SEC_STD_WRITE_OWNER)
 
 /* What a share mask must hold to count as granting write access */
@@ -33,32 +33,30 @@
 
 extern int profileacl_debug_level;
 
-/* What is known about an object's owner before the open */
 enum profileacl_object {
 	PROFILEACL_OBJ_UNKNOWN = 0, /* no usable stat: never grant */
-	PROFILEACL_OBJ_ABSENT,	    /* does not exist (yet) */
-	PROFILEACL_OBJ_OWN,	    /* owned by the requester */
-	PROFILEACL_OBJ_OTHER,	    /* owned by someone else */
+	PROFILEACL_OBJ_ABSENT,
+	PROFILEACL_OBJ_OWN, /* owned by the requester */
+	PROFILEACL_OBJ_OTHER,
 };
 
+/* One request, as the decision sees it */
 struct profileacl_request {
 	uint32_t access_mask; /* generic rights mapped */
-	uint32_t share_mask;  /* the user's share mask */
-	uint32_t grantable;   /* the configured rights */
-	bool may_create;      /* an absent object is created */
+	uint32_t share_mask;
+	uint32_t grantable;
+	bool may_create; /* an absent object is created */
 	bool guest;
 	bool root;
 	bool read_only;
 	bool forced_user;
-	/* smbd puts the forced group where the session's primary group was */
 	bool forced_group;
 	/* filled in by the lookups, only when they can change the answer */
 	enum profileacl_object object;
-	/* "inherit owner": a new object belongs to its folder's owner */
-	bool inherit_owner;
+	bool inherit_owner; /* a new object is its folder owner's */
 	enum profileacl_object parent;
 	bool outside_profile;
-	uint32_t share_denied; /* refused by a deny ACE of the share ACL */
+	uint32_t share_denied; /* by a deny ACE of the share ACL */
 };
 
 enum profileacl_reason {
@@ -81,9 +79,9 @@ enum profileacl_reason {
 };
 
 /*
- * The facts that cost a system call or a database read. The decision
- * asks for each only once the answer can still change, the share ACL
- * last. A NULL member leaves its fact as the request holds it.
+ * The facts that cost a system call or a database read: the decision
+ * asks for each only when it can still change the answer, the share ACL
+ * last. NULL leaves the fact as the request holds it.
  */
 struct profileacl_lookup {
 	void (*owner)(struct profileacl_request *r, void *private_data);
@@ -92,37 +90,25 @@ struct profileacl_lookup {
 	void *private_data;
 };
 
-/*
- * The rights to add to the share mask for one request: a subset of
- * r->grantable, or 0, and why in *reason.
- */
+/* The rights to add to the share mask (a subset of r->grantable), or 0 */
 uint32_t profileacl_grant(struct profileacl_request *r,
 			  const struct profileacl_lookup *lookup,
 			  enum profileacl_reason *reason);
-
 const char *profileacl_reason_str(enum profileacl_reason reason);
-
-/* "WRITE_DAC", "WRITE_OWNER", "WRITE_DAC|WRITE_OWNER" or "none" */
 const char *profileacl_rights_str(uint32_t rights);
 
 struct profileacl_config {
 	uint32_t grantable;
-	/* "profileacl:profile dirs" as written, NULL when unset */
-	const char **profile_dirs;
+	const char **profile_dirs; /* as written; NULL when unset */
 };
 
-/*
- * "profileacl:grant" and "profileacl:profile dirs" of the share; false
- * (and a log line) on a value the module cannot use, or a stack whose
- * stat reports no real owner: the tree connect must fail.
- */
+/* The share's options; false (logged): refuse the tree connect */
 bool profileacl_config_load(struct connection_struct *conn,
 			    struct profileacl_config *config);
 
 /*
- * The rights to add to the share mask of this session for one request
- * on SMB_FNAME, as smbd has stat'ed it (not VALID_STAT: it does not
- * exist). MAY_CREATE: an absent object is created by this request.
+ * The decision for this session and one request on SMB_FNAME, as smbd
+ * has stat'ed it (no VALID_STAT: absent; MAY_CREATE: created).
  */
 uint32_t profileacl_decide(struct vfs_handle_struct *handle,
 			   const struct profileacl_config *config,
@@ -131,26 +117,20 @@ uint32_t profileacl_decide(struct vfs_handle_struct *handle,
 			   uint32_t access_mask,
 			   enum profileacl_reason *reason);
 
-/*
- * A pattern names one top-level folder: not empty, no path separator,
- * not "." or "..", no DOS wildcard < > ", at most 255 bytes.
- */
+/* One top-level folder: no separator, not "." or "..", no < > " */
 bool profileacl_pattern_valid(const char *pattern);
 
 /*
- * RAW with each "%U" replaced by ACCOUNT, the name Windows gives the
- * profile folder (smbd's %U is the name the client sent, lower-cased
- * and with '@' made '_'). NULL when ACCOUNT cannot name a folder, or on
- * no memory.
+ * RAW with each "%U" the account name, as Windows names the profile
+ * folder; NULL when the account cannot name a folder.
  */
 char *profileacl_subst_account(TALLOC_CTX *mem_ctx,
 			       const char *raw,
 			       const char *account);
 
 /*
- * Does the share-relative PATH lie in a top-level folder that one of the
- * N patterns MADE matches (as Windows matches names)? A NULL or empty
- * pattern matches nothing; the share root lies in no folder.
+ * Does PATH lie in a top-level folder one of the N patterns MADE matches,
+ * as Windows matches names? A NULL or "" pattern matches nothing.
  */
 bool profileacl_in_dirs(const char *path, const char *const *made, size_t n);
 

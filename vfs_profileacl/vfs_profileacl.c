@@ -103,51 +103,57 @@ static const struct enum_list profileacl_booleans[] = {
 };
 
 /*
- * One audit option as vfs_full_audit reads its own, through
- * lp_parm_enum(); a value not in the list refuses the tree connect,
- * never a silent default.
+ * The audit options, read as vfs_full_audit reads its own: a value not
+ * in the list (lp_parm_enum() answers -1) refuses the tree connect,
+ * never a silent default. -2: not set.
  */
-static bool profileacl_parm_enum(int snum,
-				 const char *option,
-				 const struct enum_list *list,
-				 int *value)
-{
-	int v = lp_parm_enum(
-		snum, PROFILEACL_MODULE_NAME, option, list, *value);
-
-	if (v == -1) {
-		DBG_ERR("share [%s]: bad value \"profileacl:%s = %s\"\n",
-			lp_const_servicename(snum),
-			option,
-			lp_parm_const_string(
-				snum, PROFILEACL_MODULE_NAME, option, ""));
-		return false;
-	}
-	*value = v;
-	return true;
-}
-
 static bool profileacl_audit_config(int snum, struct profileacl_data *data)
 {
-	int audit = false;
-	int to_syslog = false;
-	int facility = -2;
-	int priority = -2;
+	struct {
+		const char *name;
+		int value;
+	} opt[] = {
+		{"audit",
+		 lp_parm_enum(snum,
+			      PROFILEACL_MODULE_NAME,
+			      "audit",
+			      profileacl_booleans,
+			      false)},
+		{"syslog",
+		 lp_parm_enum(snum,
+			      PROFILEACL_MODULE_NAME,
+			      "syslog",
+			      profileacl_booleans,
+			      false)},
+		{"facility",
+		 lp_parm_enum(snum,
+			      PROFILEACL_MODULE_NAME,
+			      "facility",
+			      profileacl_facilities,
+			      -2)},
+		{"priority",
+		 lp_parm_enum(snum,
+			      PROFILEACL_MODULE_NAME,
+			      "priority",
+			      profileacl_priorities,
+			      -2)},
+	};
+	size_t i;
 
-	if (!profileacl_parm_enum(
-		    snum, "audit", profileacl_booleans, &audit) ||
-	    !profileacl_parm_enum(
-		    snum, "syslog", profileacl_booleans, &to_syslog) ||
-	    !profileacl_parm_enum(
-		    snum, "facility", profileacl_facilities, &facility) ||
-	    !profileacl_parm_enum(
-		    snum, "priority", profileacl_priorities, &priority))
-	{
-		return false;
+	for (i = 0; i < ARRAY_SIZE(opt); i++) {
+		if (opt[i].value == -1) {
+			DBG_ERR("share [%s]: bad value of "
+				"\"profileacl:%s\"\n",
+				lp_const_servicename(snum),
+				opt[i].name);
+			return false;
+		}
 	}
+	data->audit = opt[0].value;
+	data->do_syslog = opt[1].value;
 	/* a facility or priority left unused would be silently ignored */
-	if (((facility != -2 || priority != -2) && !to_syslog) ||
-	    (to_syslog && !audit))
+	if (((opt[2].value != -2 || opt[3].value != -2) && !data->do_syslog) ||
+	    (data->do_syslog && !data->audit))
 	{
 		DBG_ERR("share [%s]: \"profileacl:facility\" and "
 			"\"profileacl:priority\" need \"profileacl:syslog = "
@@ -155,10 +161,10 @@ static bool profileacl_audit_config(int snum, struct profileacl_data *data)
 			lp_const_servicename(snum));
 		return false;
 	}
-	data->audit = audit;
-	data->do_syslog = to_syslog;
-	data->syslog_priority = (facility != -2 ? facility : LOG_USER) |
-				(priority != -2 ? priority : LOG_NOTICE);
+	data->syslog_priority = (opt[2].value != -2 ? opt[2].value
+						    : LOG_USER) |
+				(opt[3].value != -2 ? opt[3].value
+						    : LOG_NOTICE);
 	return true;
 }
 
@@ -176,7 +182,8 @@ static int profileacl_connect(struct vfs_handle_struct *handle,
 	}
 
 	data = talloc_zero(handle->conn, struct profileacl_data);
-	if (data == NULL || !profileacl_config_load(handle->conn, &data->config) ||
+	if (data == NULL ||
+	    !profileacl_config_load(handle->conn, &data->config) ||
 	    !profileacl_audit_config(snum, data))
 	{
 		DBG_ERR("refusing the connection to [%s] for %s: fix the "

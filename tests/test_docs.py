@@ -100,11 +100,47 @@ for text in csrc.values():
         defines[name] = value
 
 
-def resolve(arg):
-    """the string an argument names: a literal, or a #define of one"""
+def enclosing(text, pos):
+    """the name, the parameter names and the place of the name of the
+    function defined around POS"""
+    best = None
+    for m in re.finditer(r'^\w[\w \t*]*?\b(\w+)\s*\(([^;{}]*?)\)\s*\{',
+                         text, re.M):
+        if m.start() > pos:
+            break
+        best = m
+    if best is None:
+        return None, [], -1
+    params = [(re.findall(r'\w+', p) or [''])[-1]
+              for p in best.group(2).split(',')]
+    return best.group(1), params, best.start(1)
+
+
+def resolve(f, pos, arg, depth=0):
+    """the strings an argument at POS of file F can be: a literal, a
+    #define of one, or a parameter of a static wrapper, resolved at each
+    of the wrapper's calls; None where that cannot be told"""
     if re.fullmatch(r'"[^"\\]*"', arg):
-        return arg[1:-1]
-    return defines.get(arg)
+        return {arg[1:-1]}
+    if arg in defines:
+        return {defines[arg]}
+    text = csrc[f]
+    func, params, defined = enclosing(text, pos)
+    if depth > 3 or func is None or arg not in params:
+        return None
+    i = params.index(arg)
+    values = set()
+    for call in re.finditer(r'\b%s\s*\(' % re.escape(func), text):
+        if call.start() == defined:
+            continue
+        args = call_args(text, call.end() - 1)
+        if enclosing(text, call.start())[0] == func or len(args) <= i:
+            continue
+        got = resolve(f, call.start(), args[i], depth + 1)
+        if got is None:
+            return None
+        values |= got
+    return values or None
 
 
 options = set()
@@ -115,11 +151,12 @@ for f, text in csrc.items():
         if len(args) < 3:
             unresolved.append('%s: %s' % (f, text[m.start():m.end() + 60]))
             continue
-        module, option = resolve(args[1]), resolve(args[2])
+        module = resolve(f, m.start(), args[1])
+        option = resolve(f, m.start(), args[2])
         if module is None or option is None:
-            unresolved.append('%s: %s(%s)' % (f, m.group(0), ', '.join(args)))
-        elif module == MODULE:
-            options.add(option)
+            unresolved.append('%s: %s%s)' % (f, m.group(0), ', '.join(args)))
+        elif module == {MODULE}:
+            options |= option
 options = sorted(options)
 check('the module reads its options through lp_parm_*() (%d: %s)' %
       (len(options), ', '.join(options)), len(options) >= 1)
@@ -149,9 +186,9 @@ def named_options(text):
 for doc in ('docs/vfs_profileacl.8.xml', 'README.md',
             'docs/profile-server.md'):
     text = read(doc)
+    named = named_options(text)
     for opt in options:
-        check('%s documents profileacl:%s' % (doc, opt),
-              (MODULE + ':' + opt).lower() in text.lower())
+        check('%s documents profileacl:%s' % (doc, opt), opt in named)
 for doc in DOCS:
     named = named_options(read(doc))
     stray = sorted(set(n for n in named if n not in options))

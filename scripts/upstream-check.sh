@@ -11,12 +11,18 @@
 # built by an unprivileged user (selftest's ACL tests fail as root),
 # "make test" inside "unshare --net" with lo up and /dev/shm mounted.
 #
+# scripts/upstream-check.sh --core needs no Samba: it checks that the
+# series carries the shared core, vfs_profileacl/profileacl_core.[ch], byte
+# for byte (the new files of upstream/*.patch, and their blob ids); the
+# full check runs it first. Its last line is "upstream-check core: N
+# passed, N failed".
+#
 # Environment:
 #   UPSTREAM_ROOT   the Debian root (default samba-src/upstream-root)
 #   UPSTREAM_JOBS   waf -j (default 2)
 #   UPSTREAM_TESTS  selftest TESTS: regexes separated by spaces (default: all
 #                   of the series' tests: cmocka, the blackbox script, the
-#                   python test, the durable reconnect torture test, and
+#                   python tests, the durable reconnect torture test, and
 #                   smb2.acls on the module's shares)
 #   UPSTREAM_NO_AM  set: the branch already holds the series, only build
 #                   and test (the planted fault runs use it)
@@ -25,6 +31,65 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/lib-root.sh"
+
+# core_check: each core file against the new file of that name in the
+# series, rebuilt from the patch's lines and checked against its blob id
+core_check() {
+	python3 - "$top" <<'PY'
+import glob, hashlib, os, sys
+top = sys.argv[1]
+patches = sorted(glob.glob(os.path.join(top, "upstream", "0*.patch")))
+passed = failed = 0
+for name in ("profileacl_core.c", "profileacl_core.h"):
+    want = open(os.path.join(top, "vfs_profileacl", name), "rb").read()
+    path = "source3/modules/" + name
+    found = []
+    for p in patches:
+        lines = open(p, "rb").read().split(b"\n")
+        hdr = ("diff --git a/%s b/%s" % (path, path)).encode()
+        for i, line in enumerate(lines):
+            if line != hdr:
+                continue
+            blob = None
+            body = []
+            j = i + 1
+            while j < len(lines) and not lines[j].startswith(b"@@"):
+                if lines[j].startswith(b"index 0000000"):
+                    blob = lines[j].split(b"..")[1].split()[0].decode()
+                j += 1
+            j += 1
+            while j < len(lines) and lines[j][:1] in (b"+", b"\\"):
+                if lines[j].startswith(b"\\"):
+                    body[-1] = body[-1][:-1]
+                else:
+                    body.append(lines[j][1:] + b"\n")
+                j += 1
+            found.append((os.path.basename(p), blob, b"".join(body)))
+    if len(found) != 1:
+        print("upstream-check: core %s: %d new files %s in the series, "
+              "want 1" % (name, len(found), path))
+        failed += 1
+        continue
+    patch, blob, got = found[0]
+    sha = hashlib.sha1(b"blob %d\0" % len(got) + got).hexdigest()
+    want_sha = hashlib.sha1(b"blob %d\0" % len(want) + want).hexdigest()
+    if got == want and blob is not None and want_sha.startswith(blob):
+        print("upstream-check: core %s = %s in %s (blob %s)"
+              % (name, path, patch, want_sha[:12]))
+        passed += 1
+    else:
+        print("upstream-check: core %s differs from %s in %s (blob %s, "
+              "vfs_profileacl/ %s)" % (name, path, patch, blob, want_sha))
+        failed += 1
+print("upstream-check core: %d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
+PY
+}
+
+if [ "${1:-}" = --core ]; then
+	core_check
+	exit
+fi
 
 SAMBA=${1:-}
 [ -n "$SAMBA" ] && [ -d "$SAMBA" ] || {
@@ -35,7 +100,7 @@ SAMBA=$(cd "$SAMBA" && pwd -P)
 R=${UPSTREAM_ROOT:-$top/samba-src/upstream-root}
 R=$(mkdir -p "$R" && cd "$R" && pwd -P)
 jobs=${UPSTREAM_JOBS:-2}
-tests=${UPSTREAM_TESTS:-samba3.test_vfs_profileacl samba3.blackbox.profileacl samba3.smb2.acls-with-sysacl.profileacl samba3.smb2.acls-ignore-sysacl.profileacl samba.tests.vfs_profileacl samba3.smb2.durable-open.reconnect-share-rights}
+tests=${UPSTREAM_TESTS:-samba3.test_vfs_profileacl samba3.blackbox.profileacl samba3.smb2.acls-with-sysacl.profileacl samba3.smb2.acls-ignore-sysacl.profileacl samba.tests.vfs_profileacl samba.tests.smb2_create_link samba3.smb2.durable-open.reconnect-share-rights}
 log=$(mktemp -d /tmp/pacl-up-check.XXXXXX)
 # git as the owner of the tree, so that what git am writes is his
 g() {
@@ -64,7 +129,10 @@ fi
 	die "$SAMBA is not a samba git tree"
 
 # 1. the series, on a new branch
-patches=("$top"/upstream/0[0-9][0-9][1-9]-*.patch)
+patches=()
+for p in "$top"/upstream/0[0-9][0-9][0-9]-*.patch; do
+	[ "${p##*/}" = 0000-cover-letter.patch ] || patches+=("$p")
+done
 base=$(g rev-parse --short HEAD)
 if [ -z "${UPSTREAM_NO_AM:-}" ]; then
 	branch=profileacl-check-$(date +%Y%m%d-%H%M%S)
@@ -93,6 +161,12 @@ else
 		say "no commit \"$first\" on $branch: warnings not counted"
 	fi
 fi
+
+# the shared core, byte for byte in the series
+core_out=$(core_check)
+echo "$core_out"
+core_p=$(echo "$core_out" | sed -n 's/^upstream-check core: \([0-9]*\) passed.*/\1/p')
+core_f=$(echo "$core_out" | sed -n 's/^upstream-check core: .* \([0-9]*\) failed$/\1/p')
 
 # 2. the root: Debian 13 with trixie-backports' build-deps
 if [ ! -f "$R/.pacl-upstream-ready" ]; then
@@ -220,12 +294,14 @@ if grep -q '^skip-testsuite: samba3.test_vfs_profileacl' "$sub"; then
 fi
 for t in "samba3.smb2.acls-ignore-sysacl profileacl.DENY1" \
 	"samba3.test_vfs_profileacl" "samba3.blackbox.profileacl" \
-	"samba.tests.vfs_profileacl" \
+	"samba.tests.vfs_profileacl" "samba.tests.smb2_create_link" \
 	"samba3.smb2.durable-open.reconnect-share-rights"; do
 	p=$(grep -cE "^(success|successful): $t" "$sub")
 	f=$(grep -cE "^(failure|error): $t" "$sub")
 	say "  $t: $p passed, $f failed"
 done
+passed=$((passed + ${core_p:-0}))
+failed=$((failed + ${core_f:-1}))
 [ "$rc" = 0 ] || [ "$failed" -gt 0 ] || failed=1
 say "logs in $log; $skipped skipped"
 say "$passed passed, $failed failed"

@@ -28,7 +28,7 @@ setup-testbox:
 	scripts/setup-testbox.sh
 
 check:
-	tests/run-all.sh
+	tests/run
 
 demo:
 	tests/demo.sh

@@ -1,7 +1,7 @@
-# How a test suite's result is counted (sourced, not run on its own), by
-# tests/run-all.sh, tests/run-samba-root.sh and the scripts that run a
-# suite inside a check; tests/test_runner_counting.sh feeds it crafted
-# suites.
+# How a test suite's result is counted (sourced, not run on its own): by
+# tests/run, the runner of the rows of tests/suites, and by the suites that
+# run a suite inside a check (suite_ok); tests/test_runner_counting.sh
+# feeds the runner crafted suites.
 #
 # A suite counts only through its own exit status and its own closing
 # line, the last line of its output:
@@ -22,12 +22,6 @@
 #                              counted that the suite did not report);
 #                              MIN defaults to 1
 #   suite_ok NAME LOG RC [MIN] true when the suite passed
-#   run_suite NAME MIN FILTER CMD...
-#                              runs CMD, keeps its output in
-#                              $logdir/NAME.log, shows the lines FILTER (an
-#                              egrep pattern) selects, and adds the counts
-#                              to tests_passed and tests_failed; MIN is
-#                              required: a call without one is a failure
 
 tests_passed=0
 tests_failed=0
@@ -63,24 +57,4 @@ suite_result() {
 suite_ok() {
 	suite_result "$@"
 	[ "$suite_failed" -eq 0 ]
-}
-
-run_suite() {
-	local name=$1 min=$2 filter=$3 rc start
-	shift 3
-	if ! [[ $min =~ ^[1-9][0-9]*$ ]]; then
-		echo "${0##*/}: $name: no minimum count given ('$min'): counted as 1 failure"
-		tests_failed=$((tests_failed + 1))
-		return
-	fi
-	start=$SECONDS
-	"$@" 2>&1 | tee "$logdir/$name.log" | grep -E -- "$filter"
-	rc=${PIPESTATUS[0]}
-	echo "${0##*/}: $name took $((SECONDS - start)) s"
-	suite_result "$name" "$logdir/$name.log" "$rc" "$min"
-	if [ -n "$suite_why" ]; then
-		echo "${0##*/}: $name: $suite_why: counted as 1 failure"
-	fi
-	tests_passed=$((tests_passed + suite_passed))
-	tests_failed=$((tests_failed + suite_failed))
 }

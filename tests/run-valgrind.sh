@@ -3,20 +3,26 @@
 # error path) and the smbtorture runs with the module with smbd
 # under valgrind memcheck (--trace-children=yes): fails on any error whose
 # stack has a frame in profileacl.so and on any leak from the module.
-# Slow (smbd runs about 20 times slower): minutes, not seconds.
+# Slow (smbd runs about 20 times slower): minutes, not seconds. Rows of
+# tests/suites (tests/run sets up the server and builds the module):
 #
-#   tests/run-valgrind.sh [--release 4.22|4.24] [smbtorture_table options]
+#   tests/run-valgrind.sh [--short] [--release 4.22|4.24] [smbtorture_table options]
 #
-# With --release, the release's smbd in its root (scripts/setup-samba-root.sh)
-# and the module built against its tree.
+# --short: not the smbtorture table, the longest of the three (about 6
+# minutes; make check's form). --release: the release's smbd in its root
+# (PROFILEACL_SAMBA_ROOT, set by tests/run) and the module built for it.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+short=no
 release=""
-if [ "${1:-}" = --release ]; then
-	release=$2
-	shift 2
-fi
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--short) short=yes && shift ;;
+	--release) release=$2 && shift 2 ;;
+	*) break ;;
+	esac
+done
 label="valgrind-run${release:+ (Samba $release)}"
 # shellcheck source=tests/lib-check.sh
 . tests/lib-check.sh
@@ -29,29 +35,19 @@ setup_failed() {
 	exit 1
 }
 if [ -z "$release" ]; then
-	scripts/setup-testbox.sh >/dev/null || setup_failed "set-up failed"
 	command -v valgrind >/dev/null ||
 		apt-get install -y -qq valgrind >/dev/null ||
 		setup_failed "valgrind could not be installed"
-	make >/dev/null || setup_failed "the build failed"
 	so=build/profileacl.so
 	vdir=/tmp/profileacl-valgrind
 else
-	ready=$(scripts/setup-samba-root.sh "$release" | tail -1) ||
-		setup_failed "the $release root could not be set up"
-	scripts/build-samba-root.sh "$release" >/dev/null ||
-		setup_failed "the module could not be built for $release"
-	export PROFILEACL_SAMBA_ROOT
-	PROFILEACL_SAMBA_ROOT=$(sed -nE 's/.*root ready: ([^,]+),.*/\1/p' \
-		<<<"$ready")
-	[ -n "$PROFILEACL_SAMBA_ROOT" ] ||
-		setup_failed "no $release root (setup said: $ready)"
+	# without the root the suites would test this machine's samba
+	[ -x "${PROFILEACL_SAMBA_ROOT:-/nonexistent}/usr/bin/valgrind" ] ||
+		setup_failed "no $release root with valgrind (PROFILEACL_SAMBA_ROOT='${PROFILEACL_SAMBA_ROOT:-}')"
 	so=build/samba-$release/profileacl.so
 	vdir=/tmp/profileacl-valgrind-$release
-	export PROFILEACL_TEST_ROOT=/tmp/profileacl-vgtest-$release
-	export PROFILEACL_TORTURE_ROOT=/tmp/profileacl-vgtorture-$release
-	export PROFILEACL_REVIEW_ROOT=/tmp/profileacl-vgreview-$release
 fi
+[ -f "$so" ] || setup_failed "no module at $so"
 
 rm -rf "$vdir"
 export PROFILEACL_VALGRIND=$vdir
@@ -67,14 +63,12 @@ memcheck_suite() {
 	check "$what under memcheck: $(tail -1 "$vdir.$file")" \
 		"suite_ok $label '$vdir.$file' $rc $min"
 }
-memcheck_suite integration integration 194 "the integration suite" \
+memcheck_suite integration integration 191 "the integration suite" \
 	'FAIL|passed' tests/test_integration.py
 # the review's cases, among them the durable reconnect's error path
-memcheck_suite review review 177 "the review suite" 'FAIL|passed' \
+memcheck_suite review review 169 "the review suite" 'FAIL|passed' \
 	tests/test_review.py
-# PROFILEACL_VALGRIND_TORTURE=no (make check, for its time budget): not
-# the smbtorture table, the longest of the three (about 6 minutes)
-if [ "${PROFILEACL_VALGRIND_TORTURE:-yes}" != no ]; then
+if [ $short = no ]; then
 	# the two configurations of the default: 2 x 35 tests and 2 panic
 	# checks; other options, other counts
 	least=72

@@ -386,7 +386,7 @@ check('make setup is the server set-up, in the Makefile and the README',
       and 'make && make install' in readme_code)
 check('make demo and make check run the test-box set-up',
       'scripts/setup-testbox.sh' in read('tests/demo.sh') and
-      'scripts/setup-testbox.sh' in read('tests/run-all.sh'))
+      'scripts/setup-testbox.sh' in read('tests/run'))
 check('the guide installs with make setup and keeps the test kit off a '
       'production server',
       'make setup' in guide and 'make && make install' in guide and

@@ -1,7 +1,9 @@
 #!/bin/bash
-# The runner's counting (tests/lib-suite.sh), fed crafted suites: a suite
-# counts only through its own exit status and its own closing line, its
-# last line. Run by tests/run-all.sh before any real suite.
+# The runner's counting (tests/run, tests/lib-suite.sh), fed crafted
+# tables of crafted suites: a suite counts only through its own exit
+# status and its own closing line, its last line, and at least the checks
+# its row gives; a row that cannot run, or a selection of none, is a
+# failure. The first row of make check.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -10,31 +12,40 @@ cd "$top"
 # shellcheck source=tests/lib-suite.sh
 . tests/lib-suite.sh
 
-logdir=$(mktemp -d /tmp/profileacl-counting.XXXXXX)
-trap 'rm -rf "$logdir"' EXIT
+t=$(mktemp -d /tmp/profileacl-counting.XXXXXX)
+trap 'rm -rf "$t"' EXIT
 
-# counts WHAT P F 'SHELL CODE' [FILTER [MIN]]: run SHELL CODE as the suite
-# "fake", known to run MIN checks (1), through run_suite, and check that
-# it adds P passed and F failed
+# runs TABLE [ARGS...]: tests/run on TABLE; sets got (its last line) and
+# rc (its exit status); its whole output is in $t/console
+runs() {
+	local table=$1
+	shift
+	tests/run --table "$table" "$@" >"$t/console" 2>&1
+	rc=$?
+	got=$(tail -1 "$t/console")
+}
+# counts WHAT P F 'SHELL CODE' [MIN [SERVER]]: a table of one row, the
+# suite "fake" known to run MIN checks (1) on SERVER (none) running SHELL
+# CODE; tests/run must end "tests: P passed, F failed" and exit 0 only
+# when F is 0
 counts() {
-	local what=$1 p=$2 f=$3 code=$4 filter=${5:-.} min=${6:-1}
-	tests_passed=0
-	tests_failed=0
-	run_suite fake "$min" "$filter" bash -c "$code" >"$logdir/console" 2>&1
-	check "$what: counted $p passed, $f failed (got $tests_passed, \
-$tests_failed)" "[ $tests_passed -eq $p ] && [ $tests_failed -eq $f ]"
+	local what=$1 p=$2 f=$3 code=$4 min=${5:-1} server=${6:-none}
+	printf 'fake %s %s check %s\n' "$min" "$server" "$code" >"$t/table"
+	runs "$t/table"
+	check "$what: counted $p passed, $f failed (got '$got', exit $rc)" \
+		"[ '$got' = 'tests: $p passed, $f failed' ] &&
+		 { { [ $f -eq 0 ] && [ $rc -eq 0 ]; } ||
+		   { [ $f -gt 0 ] && [ $rc -ne 0 ]; }; }"
 }
 
 counts "a passing suite" 3 0 \
 	'echo "ok   a"; echo "fake: 3 passed, 0 failed"'
-counts "a passing suite whose lines the filter hides" 3 0 \
-	'echo "ok   a"; echo "fake: 3 passed, 0 failed"' '^NOTHING'
 counts "a failing suite" 2 1 \
 	'echo "FAIL a"; echo "fake: 2 passed, 1 failed"; exit 1'
 counts "an inner suite's line, then death (exit 1)" 0 1 \
 	'echo "ok   x: 5 passed, 0 failed"; echo "x: 5 passed, 0 failed"; exit 1'
 check "the runner says why it counted the failure" \
-	"grep -q 'fake: its last line is not its own' '$logdir/console'"
+	"grep -q 'fake: its last line is not its own' '$t/console'"
 counts "an inner suite's line last, exit 0" 0 1 \
 	'echo "integration: 158 passed, 0 failed"'
 counts "a name that only ends with the suite's" 0 1 \
@@ -46,7 +57,7 @@ counts "its own line, then a blank line" 0 1 \
 counts "its own line with no failure, exit 1" 5 1 \
 	'echo "fake: 5 passed, 0 failed"; exit 1'
 counts "its own line, then killed by a signal" 5 1 \
-	'echo "fake: 5 passed, 0 failed"; kill -9 $$'
+	'echo "fake: 5 passed, 0 failed"; kill -9 $BASHPID'
 counts "failures reported, exit 0" 4 2 \
 	'echo "fake: 4 passed, 2 failed"'
 counts "skipped: 0 passed, 0 failed, exit 0" 0 1 \
@@ -59,35 +70,72 @@ counts "the closing line without a newline" 2 0 \
 # a suite known to run 125 checks that stops after one (domain-pdc when
 # testparm refuses the server role: "1 passed, 0 failed", exit 0)
 counts "a short suite: 1 check of the 125 it is known to run, exit 0" 1 1 \
-	'echo "ok   role refused"; echo "fake: 1 passed, 0 failed"' . 125
+	'echo "ok   role refused"; echo "fake: 1 passed, 0 failed"' 125
 check "the runner says the suite was short" \
-	"grep -q 'fake: 1 checks, fewer than the 125 it is known to run' '$logdir/console'"
+	"grep -q 'fake: 1 checks, fewer than the 125 it is known to run' '$t/console'"
 counts "a short suite with a failure: 1 more failure" 1 2 \
-	'echo "fake: 1 passed, 1 failed"; exit 1' . 5
+	'echo "fake: 1 passed, 1 failed"; exit 1' 5
 counts "exactly the checks it is known to run" 125 0 \
-	'echo "fake: 125 passed, 0 failed"' . 125
+	'echo "fake: 125 passed, 0 failed"' 125
 counts "more checks than its minimum" 130 0 \
-	'echo "fake: 130 passed, 0 failed"' . 125
-tests_passed=0
-tests_failed=0
-run_suite fake . bash -c 'touch "$0"' "$logdir/ran" >"$logdir/console" 2>&1
-check "run_suite without a minimum: 1 failure, and the suite does not run \
-(got $tests_passed, $tests_failed)" "[ $tests_passed -eq 0 ] && \
-[ $tests_failed -eq 1 ] && ! [ -e '$logdir/ran' ] && \
-grep -q 'no minimum count given' '$logdir/console'"
+	'echo "fake: 130 passed, 0 failed"' 125
+counts "a row without a minimum: 1 failure, and it does not run" 0 1 \
+	"touch $t/ran; echo 'fake: 1 passed, 0 failed'" -
+check "the row without a minimum did not run, and the runner says why" \
+	"! [ -e '$t/ran' ] && grep -q 'no minimum count given' '$t/console'"
+counts "a row on a server that does not exist: 1 failure" 0 1 \
+	'echo "fake: 1 passed, 0 failed"' 1 nowhere
+counts "a row on a release root that cannot be set up: 1 failure, not run" \
+	0 1 "touch $t/ran; echo 'fake: 1 passed, 0 failed'" 1 root-9.99
+check "the root row did not run, and the runner says why" \
+	"! [ -e '$t/ran' ] && grep -q 'the server root-9.99 could not be set up' \
+'$t/console'"
+counts "a row whose command is not there: 1 failure" 0 1 \
+	'tests/no-such-suite.sh'
+counts "a row's own VAR=value reaches its command" 1 0 \
+	'FAKE_N=1 bash -c '\''echo "fake: $FAKE_N passed, 0 failed"'\'''
 # the name is a literal: "." in samba-4.22 matches only a dot
-tests_passed=0
-tests_failed=0
-echo "samba-4x22: 1 passed, 0 failed" >"$logdir/dot.log"
-suite_result samba-4.22 "$logdir/dot.log" 0
+echo "samba-4x22: 1 passed, 0 failed" >"$t/dot.log"
+suite_result samba-4.22 "$t/dot.log" 0
 check "a suite name is matched literally (samba-4.22 is not samba-4x22)" \
 	"[ $suite_failed -eq 1 ]"
-# two suites add up
-tests_passed=0
-tests_failed=0
-run_suite one 2 . bash -c 'echo "one: 2 passed, 0 failed"' >/dev/null
-run_suite two 1 . bash -c 'echo "x: 9 passed, 0 failed"; exit 2' >/dev/null
-check "two suites add up: 2 passed, 1 failed (got $tests_passed, \
-$tests_failed)" "[ $tests_passed -eq 2 ] && [ $tests_failed -eq 1 ]"
+
+# rows add up, and the options select rows
+cat >"$t/table" <<'EOF'
+# a comment, then a blank line
+
+one   2 none check          echo "one: 2 passed, 0 failed"
+two   1 none check,valgrind echo "x: 9 passed, 0 failed"; exit 2
+three 3 none long           echo "three: 3 passed, 0 failed"
+four  1 none long,security  echo "four: 1 passed, 0 failed"
+five  1 root-4.99 root      echo "five: 1 passed, 0 failed"
+EOF
+runs "$t/table"
+check "two rows add up: 2 passed, 1 failed (got '$got', exit $rc)" \
+	"[ '$got' = 'tests: 2 passed, 1 failed' ] && [ $rc -ne 0 ]"
+check "no option: only the check rows ran" \
+	"! grep -q '^== three' '$t/console' && ! grep -q '^== four' '$t/console'"
+runs "$t/table" --tag long
+check "--tag long: the long rows (got '$got')" \
+	"[ '$got' = 'tests: 4 passed, 0 failed' ] && [ $rc -eq 0 ]"
+runs "$t/table" --tag long --tag security
+check "--tag long --tag security: the rows with both (got '$got')" \
+	"[ '$got' = 'tests: 1 passed, 0 failed' ]"
+runs "$t/table" --tag long three
+check "--tag long three: that row (got '$got')" \
+	"[ '$got' = 'tests: 3 passed, 0 failed' ]"
+runs "$t/table" --tag nosuch
+check "a selection of no row: 1 failure (got '$got', exit $rc)" \
+	"[ '$got' = 'tests: 0 passed, 1 failed' ] && [ $rc -ne 0 ]"
+PROFILEACL_VALGRIND_SUITES=no runs "$t/table"
+check "PROFILEACL_VALGRIND_SUITES=no: no valgrind row (got '$got')" \
+	"[ '$got' = 'tests: 2 passed, 0 failed' ]"
+tests/run --table "$t/table" --tag root --list >"$t/list" 2>&1
+check "--list: the rows, not run" \
+	"[ \"\$(awk '{print \$1, \$3}' '$t/list')\" = 'five root-4.99' ] &&
+	 ! [ -e '$t/table.logs/five.rc' ]"
+PROFILEACL_CHECK_ROOTS=no tests/run --table "$t/table" --tag root --list \
+	>"$t/list" 2>&1
+check "PROFILEACL_CHECK_ROOTS=no: no root row" "! [ -s '$t/list' ]"
 
 summary runner-counting

@@ -54,6 +54,13 @@ FILE_DIRECTORY_FILE = 0x1
 FILE_NON_DIRECTORY_FILE = 0x40
 SHARE_ALL = 7
 
+# a profile's registry hive, as a client uploads it
+NTUSER = b'regf' + b'\0' * 4092
+# what Windows asks when it makes a profile folder (not GENERIC_ALL)
+MKDIR_ACCESS = (security.SEC_DIR_LIST | security.SEC_DIR_ADD_SUBDIR |
+                security.SEC_DIR_TRAVERSE | security.SEC_FILE_READ_ATTRIBUTE |
+                security.SEC_STD_SYNCHRONIZE)
+
 _STATUS_NAMES = {v: k for k, v in vars(samba.ntstatus).items()
                  if k.startswith('NT_STATUS_')}
 
@@ -584,8 +591,81 @@ def intruder_try(c, path, explicit, sd):
         c.close(fnum)
 
 
-class Client:
-    """Connections as real users, over SMB1 or SMB2/3, cached."""
+class Clients:
+    """What the clients of every server share: libsmb connections, kept
+    per user, share, protocol (and logon form) until drop(), and the opens
+    the suites make through them. A status is smbd's NT_STATUS name, a
+    success is named OK."""
+
+    OK = 'NT_STATUS_OK'
+
+    def drop(self):
+        self.conns = {}
+
+    def try_(self, fn):
+        try:
+            fn()
+            return self.OK
+        except NTSTATUSError as e:
+            return status_name(e.args[0])
+
+    def open(self, user, share, proto, path, access,
+             disposition=FILE_OPEN, options=0, **form):
+        """(status name, fnum or None)"""
+        c = self.conn(user, share, proto, **form)
+        try:
+            fnum = c.create(path, DesiredAccess=access,
+                            ShareAccess=SHARE_ALL,
+                            CreateDisposition=disposition,
+                            CreateOptions=options)
+        except NTSTATUSError as e:
+            return status_name(e.args[0]), None
+        return self.OK, fnum
+
+    def close(self, user, share, proto, fnum, **form):
+        self.conn(user, share, proto, **form).close(fnum)
+
+    def status(self, user, share, proto, path, access,
+               disposition=FILE_OPEN, options=0, **form):
+        """Open and close again: the status of the open."""
+        st, fnum = self.open(user, share, proto, path, access,
+                             disposition, options, **form)
+        if fnum is not None:
+            self.close(user, share, proto, fnum, **form)
+        return st
+
+    def get_sd(self, user, share, proto, path,
+               secinfo=security.SECINFO_OWNER | security.SECINFO_DACL,
+               **form):
+        c = self.conn(user, share, proto, **form)
+        fnum = c.create(path, DesiredAccess=READ_CONTROL,
+                        ShareAccess=SHARE_ALL)
+        try:
+            return c.get_sd(fnum, secinfo)
+        finally:
+            c.close(fnum)
+
+    def owner_sid(self, user, share, proto, path, **form):
+        return str(self.get_sd(user, share, proto, path,
+                               security.SECINFO_OWNER, **form).owner_sid)
+
+    def dacl_of(self, user, share, proto, path, **form):
+        return self.get_sd(user, share, proto, path, security.SECINFO_DACL,
+                           **form).as_sddl()
+
+    def mkdir(self, user, share, proto, path, **form):
+        """A folder made as Windows makes a profile folder"""
+        return self.status(user, share, proto, path, MKDIR_ACCESS,
+                           FILE_OPEN_IF, FILE_DIRECTORY_FILE, **form)
+
+    def put(self, user, share, proto, path, data=NTUSER, **form):
+        c = self.conn(user, share, proto, **form)
+        return self.try_(lambda: c.savefile(path, data))
+
+
+class Client(Clients):
+    """The standalone server's clients: real users by their PASSWORDS,
+    anonymous, or an unknown user (guest)."""
 
     def __init__(self, server):
         self.server = server
@@ -613,31 +693,6 @@ class Client:
                                           force_smb1=(proto == 'SMB1'))
         return self.conns[key]
 
-    def drop(self):
-        self.conns = {}
-
-    def open(self, user, share, proto, path, access,
-             disposition=FILE_OPEN, options=0):
-        """(status name, fnum or None)"""
-        c = self.conn(user, share, proto)
-        try:
-            fnum = c.create(path, DesiredAccess=access,
-                            ShareAccess=SHARE_ALL,
-                            CreateDisposition=disposition,
-                            CreateOptions=options)
-        except NTSTATUSError as e:
-            return status_name(e.args[0]), None
-        return 'NT_STATUS_OK', fnum
-
-    def status(self, user, share, proto, path, access,
-               disposition=FILE_OPEN, options=0):
-        """Open and close again: the status of the open."""
-        st, fnum = self.open(user, share, proto, path, access,
-                             disposition, options)
-        if fnum is not None:
-            self.close(user, share, proto, fnum)
-        return st
-
     def set_dacl(self, user, share, proto, fnum, sddl, domain_sid):
         c = self.conn(user, share, proto)
         sd = security.descriptor.from_sddl(sddl,
@@ -647,19 +702,6 @@ class Client:
         except NTSTATUSError as e:
             return status_name(e.args[0])
         return 'NT_STATUS_OK'
-
-    def get_sd(self, user, share, proto, path):
-        c = self.conn(user, share, proto)
-        fnum = c.create(path, DesiredAccess=READ_CONTROL,
-                        ShareAccess=SHARE_ALL)
-        try:
-            return c.get_sd(fnum, security.SECINFO_OWNER |
-                            security.SECINFO_DACL)
-        finally:
-            c.close(fnum)
-
-    def close(self, user, share, proto, fnum):
-        self.conn(user, share, proto).close(fnum)
 
     def make_shared_files(self, share, users=('alice', 'bob')):
         """USER/shared.txt for each user, whose file ACL lets everyone do
@@ -691,12 +733,7 @@ DELETE = security.SEC_STD_DELETE
 GENERIC_ALL = security.SEC_GENERIC_ALL
 OK = 'OK'
 DENIED = 'NT_STATUS_ACCESS_DENIED'
-# what Windows asks when it makes a profile folder (not GENERIC_ALL)
-MKDIR_ACCESS = (security.SEC_DIR_LIST | security.SEC_DIR_ADD_SUBDIR |
-                security.SEC_DIR_TRAVERSE | security.SEC_FILE_READ_ATTRIBUTE |
-                security.SEC_STD_SYNCHRONIZE)
 PROTOS = ('SMB1', 'SMB2_10', 'SMB3')
-NTUSER = b'regf' + b'\0' * 4092
 
 
 def policy_dacl(owner_sid):
@@ -707,10 +744,12 @@ def policy_dacl(owner_sid):
             '(A;OICI;0x001f01ff;;;SY)' % owner_sid)
 
 
-class DomainClients:
-    """libsmb connections to HOST as the users of a domain server, one per
-    (user, share, protocol, logon form), kept until drop(). The server
-    says how a user logs on: creds(lp, user, **form)."""
+class DomainClients(Clients):
+    """libsmb connections to HOST as the users of a domain server. The
+    server says how a user logs on: creds(lp, user, **form); a form
+    given or left to its default is one session."""
+
+    OK = OK
 
     def __init__(self, host, client_conf, conf_text, creds):
         self.conns = {}
@@ -731,8 +770,6 @@ class DomainClients:
         return lp
 
     def conn(self, user, share, proto, fresh=False, **form):
-        # the logon form with the server's defaults filled in: a form
-        # given or left to its default is one session
         bound = inspect.signature(self.creds).bind(None, user, **form)
         bound.apply_defaults()
         key = (user, share, proto,
@@ -745,51 +782,6 @@ class DomainClients:
                                       self.creds(lp, user, **form),
                                       force_smb1=(proto == 'SMB1'))
         return self.conns[key]
-
-    def drop(self):
-        self.conns = {}
-
-    @staticmethod
-    def try_(fn):
-        try:
-            return fn()
-        except NTSTATUSError as e:
-            return status_name(e.args[0])
-
-    def mkdir(self, user, share, proto, path, **form):
-        c = self.conn(user, share, proto, **form)
-        return self.try_(lambda: (c.close(c.create(
-            path, DesiredAccess=MKDIR_ACCESS, ShareAccess=SHARE_ALL,
-            CreateDisposition=FILE_OPEN_IF,
-            CreateOptions=FILE_DIRECTORY_FILE)), OK)[1])
-
-    def put(self, user, share, proto, path, data=NTUSER, **form):
-        c = self.conn(user, share, proto, **form)
-        return self.try_(lambda: (c.savefile(path, data), OK)[1])
-
-    def get_sd(self, user, share, proto, path, secinfo, **form):
-        c = self.conn(user, share, proto, **form)
-        fnum = c.create(path, DesiredAccess=READ_CONTROL,
-                        ShareAccess=SHARE_ALL)
-        try:
-            return c.get_sd(fnum, secinfo)
-        finally:
-            c.close(fnum)
-
-    def owner_sid(self, user, share, proto, path, **form):
-        return str(self.get_sd(user, share, proto, path,
-                               security.SECINFO_OWNER, **form).owner_sid)
-
-    def dacl_of(self, user, share, proto, path, **form):
-        return self.get_sd(user, share, proto, path, security.SECINFO_DACL,
-                           **form).as_sddl()
-
-    def status(self, user, share, proto, path, access, **form):
-        """The status of an open of an existing PATH asking ACCESS"""
-        c = self.conn(user, share, proto, **form)
-        return self.try_(lambda: (c.close(c.create(
-            path, DesiredAccess=access, ShareAccess=SHARE_ALL,
-            CreateDisposition=FILE_OPEN)), OK)[1])
 
     def set_dacl(self, user, share, proto, path, sddl, access=None, c=None,
                  **form):

@@ -496,6 +496,125 @@ def link_cases(R, srv, cli):
                            'alice/bobs-hardlink.txt', wd), DENIED)
 
 
+def profile_dirs_cases(R, srv, cli):
+    """Which objects are her profile dirs: %U for a user whose name has a
+    space (username map), a pattern that folds case as Windows names do,
+    an anonymous session on a share with %U, and a pattern that
+    substitutes to no pattern for the session (%T, the date and time, has
+    slashes), which matches nothing while the other patterns still count,
+    before it or after it"""
+    for proto in ('SMB1', 'SMB2'):
+        wd = WRITE_DAC | READ_CONTROL
+        # %U with a space: one pattern, her folder
+        ref_case(R, cli, '%%U with a space: WRITE_DAC on "%s" [%s]' %
+                 (SPACE_NAME, proto), SPACE_NAME, 'rv_dirs', proto,
+                 SPACE_NAME, wd)
+        R.equal('%%U with a space: bob gains nothing there [%s]' % proto,
+                cli.status('bob', 'rv_dirs', proto, SPACE_NAME, wd),
+                DENIED)
+        # Unicode case folding of profile dirs
+        ref_case(R, cli, 'profile dirs "%s" match "%s" [%s]' %
+                 (UNI_PATTERN, UNI_FOLDER, proto), 'alice', 'rv_uni',
+                 proto, UNI_FOLDER, wd)
+        R.equal('profile dirs "%s" do not match "ELODIE" [%s]' %
+                (UNI_PATTERN, proto),
+                cli.status('alice', 'rv_uni', proto, 'ELODIE', wd),
+                DENIED)
+
+        # an anonymous session on a share with profile dirs = %U
+        got, ref = [cli.try_(lambda sh=sh: cli.conn(
+            'anonymous', sh, proto).list('')) for sh in ('rv_dirs',
+                                                         'rv_guest')]
+        same_as_reference(R, 'anonymous session: tree connect and '
+                          'listing [%s]' % proto, got, ref)
+
+    # a pattern that substitutes to no pattern (%T: a date with
+    # slashes): the session connects, that pattern matches nothing,
+    # and the other pattern still counts, before it or after it
+    for proto in ('SMB1', 'SMB2'):
+        for share, dirs in (('rv_home', '"%T" %U'),
+                            ('rv_home2', '%U "%T"')):
+            st = cli.try_(lambda: cli.conn('alice', share, proto).list(''))
+            R.equal('profile dirs = %s: alice connects [%s]' %
+                    (dirs, proto), st, OK)
+            if st != OK:
+                continue
+            ref_case(R, cli, 'profile dirs = %s: %%U still counts '
+                     'while %%T gives no pattern [%s]' % (dirs, proto),
+                     'alice', share, proto, 'alice',
+                     WRITE_DAC | READ_CONTROL)
+            R.equal('profile dirs = %s: bob gains nothing in her '
+                    'folder [%s]' % (dirs, proto),
+                    cli.status('bob', share, proto, 'alice',
+                               WRITE_DAC | READ_CONTROL), DENIED)
+    R.check('profile dirs = "%T" %U: the log says why %T matches nothing',
+            'pattern "%T" gives "' in srv.log_text())
+
+
+
+def handle_rights_cases(R, cli, owner):
+    """What a granted handle carries: a SACL with SYSTEM_SECURITY, a new
+    stream on a new base file created by its owner-to-be, and a POSIX ACL
+    through a handle granted only WRITE_OWNER (SMB1 unix extensions)"""
+    dom = security.dom_sid(owner.rsplit('-', 1)[0])
+    sddl = 'D:P(A;;0x001f01ff;;;%s)(A;;0x001f01ff;;;SY)' % owner
+    for proto in ('SMB1', 'SMB2'):
+        # a SACL through a granted handle holding SYSTEM_SECURITY
+        sacl = security.descriptor.from_sddl(
+            sddl + 'S:(AU;SA;0x001f01ff;;;WD)', dom)
+        access = WRITE_DAC | READ_CONTROL | SYSTEM_SECURITY
+        secinfo = security.SECINFO_DACL | security.SECINFO_SACL
+        got = write_sd(cli, 'alice', 'rv', proto, 'alice/sacl.txt',
+                       access, sacl, secinfo)
+        ref = write_sd(cli, 'alice', 'rv_full', proto, 'alice/sacl.txt',
+                       access, sacl, secinfo)
+        same_as_reference(R, 'DACL and SACL through a handle granted '
+                          'WRITE_DAC with SYSTEM_SECURITY [%s]' % proto,
+                          got, ref)
+        R.equal('bob gains no WRITE_DAC there [%s]' % proto,
+                write_sd(cli, 'bob', 'rv', proto, 'alice/sacl.txt',
+                         WRITE_DAC | READ_CONTROL, sacl,
+                         security.SECINFO_DACL), 'open: ' + DENIED)
+
+        # a new stream on a new base file, created by its owner-to-be
+        ref_case(R, cli, 'SEC_RIGHTS_FILE_ALL create of a new stream '
+                 'on a new file [%s]' % proto, 'alice', 'rv', proto,
+                 'alice/newbase-%s.txt:Stream One' % proto, FILE_ALL,
+                 FILE_CREATE,
+                 'alice/newbase-ref-%s.txt:Stream One' % proto)
+        R.equal('bob: no such create in alice\'s folder [%s]' % proto,
+                cli.status('bob', 'rv', proto,
+                           'alice/bobbase-%s.txt:s' % proto, FILE_ALL,
+                           FILE_CREATE), DENIED)
+
+    # a POSIX ACL through a handle granted only WRITE_OWNER (SMB1)
+    access = WRITE_OWNER | READ_CONTROL
+    got = smb1_posix_setacl_fid('alice', 'rv_wo', 'alice\\posix.txt',
+                                access)
+    ref = smb1_posix_setacl_fid('alice', 'rv_full', 'alice\\posix.txt',
+                                access)
+    R.equal('POSIX ACL: WRITE_OWNER open on the module\'s share',
+            got[0], OK)
+    if ref[1] == 'NT_STATUS_INVALID_LEVEL':
+        # Samba 4.22 and later serve SMB_SET_POSIX_ACL by path only
+        R.equal('POSIX ACL through a handle: not served by this smbd, '
+                'with or without the module', got[1], ref[1])
+        # by path, smbd opens the file for the write itself, asking
+        # WRITE_DAC with WRITE_OWNER: the reference writes it, and
+        # the share whose module grants WRITE_OWNER alone must not
+        R.equal('POSIX ACL by path: reference (Full share, no module) '
+                'says OK', smb1_posix_setacl(
+                    'alice', 'rv_full', 'alice/posix.txt'), OK)
+        R.equal('POSIX ACL by path where the module grants WRITE_OWNER '
+                'alone: refused, WRITE_DAC is not granted',
+                smb1_posix_setacl('alice', 'rv_wo',
+                                       'alice/posix.txt'), DENIED)
+    else:
+        same_as_reference(R, 'POSIX ACL through a handle granted only '
+                          'WRITE_OWNER', got[1], ref[1])
+
+
+
 def main():
     PASSWORDS[SPACE_UNIX] = 'Anna-pw-3'
     PASSWORDS[SPACE_NAME] = PASSWORDS[SPACE_UNIX]
@@ -529,8 +648,6 @@ def main():
         sd = c.get_sd(fnum, security.SECINFO_OWNER)
         c.close(fnum)
         owner = str(sd.owner_sid)
-        dom = security.dom_sid(owner.rsplit('-', 1)[0])
-        sddl = 'D:P(A;;0x001f01ff;;;%s)(A;;0x001f01ff;;;SY)' % owner
         fnum = c.create('alice', DesiredAccess=READ_CONTROL)
         group = str(c.get_sd(fnum, security.SECINFO_GROUP).group_sid)
         c.close(fnum)
@@ -548,124 +665,17 @@ def main():
         a = cli.conn(SPACE_NAME, 'rv_full', 'SMB2')
         a.mkdir(SPACE_NAME)
 
-        for proto in ('SMB1', 'SMB2'):
-            wd = WRITE_DAC | READ_CONTROL
-            # %U with a space: one pattern, her folder
-            ref_case(R, cli, '%%U with a space: WRITE_DAC on "%s" [%s]' %
-                     (SPACE_NAME, proto), SPACE_NAME, 'rv_dirs', proto,
-                     SPACE_NAME, wd)
-            R.equal('%%U with a space: bob gains nothing there [%s]' % proto,
-                    cli.status('bob', 'rv_dirs', proto, SPACE_NAME, wd),
-                    DENIED)
-            # Unicode case folding of profile dirs
-            ref_case(R, cli, 'profile dirs "%s" match "%s" [%s]' %
-                     (UNI_PATTERN, UNI_FOLDER, proto), 'alice', 'rv_uni',
-                     proto, UNI_FOLDER, wd)
-            R.equal('profile dirs "%s" do not match "ELODIE" [%s]' %
-                    (UNI_PATTERN, proto),
-                    cli.status('alice', 'rv_uni', proto, 'ELODIE', wd),
-                    DENIED)
-
-            # a SACL through a granted handle holding SYSTEM_SECURITY
-            sacl = security.descriptor.from_sddl(
-                sddl + 'S:(AU;SA;0x001f01ff;;;WD)', dom)
-            access = WRITE_DAC | READ_CONTROL | SYSTEM_SECURITY
-            secinfo = security.SECINFO_DACL | security.SECINFO_SACL
-            got = write_sd(cli, 'alice', 'rv', proto, 'alice/sacl.txt',
-                           access, sacl, secinfo)
-            ref = write_sd(cli, 'alice', 'rv_full', proto, 'alice/sacl.txt',
-                           access, sacl, secinfo)
-            same_as_reference(R, 'DACL and SACL through a handle granted '
-                              'WRITE_DAC with SYSTEM_SECURITY [%s]' % proto,
-                              got, ref)
-            R.equal('bob gains no WRITE_DAC there [%s]' % proto,
-                    write_sd(cli, 'bob', 'rv', proto, 'alice/sacl.txt',
-                             WRITE_DAC | READ_CONTROL, sacl,
-                             security.SECINFO_DACL), 'open: ' + DENIED)
-
-            # a new stream on a new base file, created by its owner-to-be
-            ref_case(R, cli, 'SEC_RIGHTS_FILE_ALL create of a new stream '
-                     'on a new file [%s]' % proto, 'alice', 'rv', proto,
-                     'alice/newbase-%s.txt:Stream One' % proto, FILE_ALL,
-                     FILE_CREATE,
-                     'alice/newbase-ref-%s.txt:Stream One' % proto)
-            R.equal('bob: no such create in alice\'s folder [%s]' % proto,
-                    cli.status('bob', 'rv', proto,
-                               'alice/bobbase-%s.txt:s' % proto, FILE_ALL,
-                               FILE_CREATE), DENIED)
-
-            # an anonymous session on a share with profile dirs = %U
-            for share in ('rv_dirs', 'rv_guest'):
-                try:
-                    cli.conn('anonymous', share, proto).list('')
-                    st = OK
-                except NTSTATUSError as e:
-                    st = status_name(e.args[0])
-                if share == 'rv_guest':
-                    ref = st
-                else:
-                    got = st
-            same_as_reference(R, 'anonymous session: tree connect and '
-                              'listing [%s]' % proto, got, ref)
-
-        # a pattern that substitutes to no pattern (%T: a date with
-        # slashes): the session connects, that pattern matches nothing,
-        # and the other pattern still counts, before it or after it
-        for proto in ('SMB1', 'SMB2'):
-            for share, dirs in (('rv_home', '"%T" %U'),
-                                ('rv_home2', '%U "%T"')):
-                try:
-                    cli.conn('alice', share, proto).list('')
-                    st = OK
-                except NTSTATUSError as e:
-                    st = status_name(e.args[0])
-                R.equal('profile dirs = %s: alice connects [%s]' %
-                        (dirs, proto), st, OK)
-                if st != OK:
-                    continue
-                ref_case(R, cli, 'profile dirs = %s: %%U still counts '
-                         'while %%T gives no pattern [%s]' % (dirs, proto),
-                         'alice', share, proto, 'alice',
-                         WRITE_DAC | READ_CONTROL)
-                R.equal('profile dirs = %s: bob gains nothing in her '
-                        'folder [%s]' % (dirs, proto),
-                        cli.status('bob', share, proto, 'alice',
-                                   WRITE_DAC | READ_CONTROL), DENIED)
-        R.check('profile dirs = "%T" %U: the log says why %T matches nothing',
-                'pattern "%T" gives "' in srv.log_text())
-
-        # a POSIX ACL through a handle granted only WRITE_OWNER (SMB1)
-        access = WRITE_OWNER | READ_CONTROL
-        got = smb1_posix_setacl_fid('alice', 'rv_wo', 'alice\\posix.txt',
-                                    access)
-        ref = smb1_posix_setacl_fid('alice', 'rv_full', 'alice\\posix.txt',
-                                    access)
-        R.equal('POSIX ACL: WRITE_OWNER open on the module\'s share',
-                got[0], OK)
-        if ref[1] == 'NT_STATUS_INVALID_LEVEL':
-            # Samba 4.22 and later serve SMB_SET_POSIX_ACL by path only
-            R.equal('POSIX ACL through a handle: not served by this smbd, '
-                    'with or without the module', got[1], ref[1])
-            # by path, smbd opens the file for the write itself, asking
-            # WRITE_DAC with WRITE_OWNER: the reference writes it, and
-            # the share whose module grants WRITE_OWNER alone must not
-            R.equal('POSIX ACL by path: reference (Full share, no module) '
-                    'says OK', smb1_posix_setacl(
-                        'alice', 'rv_full', 'alice/posix.txt'), OK)
-            R.equal('POSIX ACL by path where the module grants WRITE_OWNER '
-                    'alone: refused, WRITE_DAC is not granted',
-                    smb1_posix_setacl('alice', 'rv_wo',
-                                           'alice/posix.txt'), DENIED)
-        else:
-            same_as_reference(R, 'POSIX ACL through a handle granted only '
-                              'WRITE_OWNER', got[1], ref[1])
-
+        # by behaviour: which objects are her profile dirs; what a
+        # granted handle carries; durable reconnects; the share ACL's
+        # deny ACEs; what the log shows
+        profile_dirs_cases(R, srv, cli)
+        link_cases(R, srv, cli)
+        handle_rights_cases(R, cli, owner)
         durable_cases(R, srv)
         wrap_failure_case(R, srv, cli)
         durable_share_deny_cases(R, srv, cli)
         share_deny_cases(R, srv, cli, owner, group, bob_sid)
         log_forgery_case(R, srv, cli)
-        link_cases(R, srv, cli)
 
         log = srv.log_text()
         R.check('smbd logged no panic', 'PANIC' not in log and

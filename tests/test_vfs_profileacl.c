@@ -611,7 +611,7 @@ struct glue {
 	struct auth_user_info_unix unix_info;
 	struct security_token token;
 	struct dom_sid sids[4];
-	struct profileacl_config config;
+	struct profileacl_config *config;
 	struct smb_filename name;
 };
 
@@ -647,7 +647,9 @@ static struct glue *glue_new(const char *extra)
 	assert_true(g->params.service >= 0);
 	g->conn.params = &g->params;
 	g->conn.force_group_gid = (gid_t)-1;
-	assert_true(profileacl_config_load(&g->conn, &g->config));
+	g->config = talloc_zero(g, struct profileacl_config);
+	assert_non_null(g->config);
+	assert_true(profileacl_config_load(&g->conn, g->config));
 	g->conn.share_access = SHARE_CHANGE;
 	g->conn.force_group_gid = (gid_t)-1;
 	g->conn.session_info = &g->si;
@@ -685,7 +687,7 @@ static uint32_t ask(struct glue *g,
 		g->name.st.st_ex_nlink = 1;
 	}
 	return profileacl_decide(&g->handle,
-				 &g->config,
+				 g->config,
 				 &g->name,
 				 may_create,
 				 access_mask,
@@ -706,11 +708,19 @@ static void test_decide_owner(void **state _UNUSED_)
 			 WDAC);
 	assert_int_equal(reason, PROFILEACL_GRANTED);
 	assert_int_equal(test_share_reads, 1);
+	/* the share ACL is read once per user of the tree connect */
+	assert_int_equal(ask(g, "alice/y", ALICE_UID, false, WDAC, &reason),
+			 WDAC);
+	assert_int_equal(test_share_reads, 1);
+	g->conn.vuid = 2;
+	assert_int_equal(ask(g, "alice/y", ALICE_UID, false, WDAC, &reason),
+			 WDAC);
+	assert_int_equal(test_share_reads, 2);
 	/* someone else's file: refused before the share ACL is read */
 	assert_int_equal(ask(g, "bob/NTUSER.DAT", 1001, false, WDAC, &reason),
 			 0);
 	assert_int_equal(reason, PROFILEACL_NOT_OWNER);
-	assert_int_equal(test_share_reads, 1);
+	assert_int_equal(test_share_reads, 2);
 	/* the common path: nothing asked, nothing read */
 	assert_int_equal(ask(g,
 			     "bob/x",
@@ -724,9 +734,9 @@ static void test_decide_owner(void **state _UNUSED_)
 		ask(g, "alice/x", ALICE_UID, false, SEC_GENERIC_ALL, &reason),
 		0);
 	assert_int_equal(reason, PROFILEACL_WOULD_FAIL);
-	assert_int_equal(test_share_reads, 1);
+	assert_int_equal(test_share_reads, 2);
 	/* generic rights are mapped before the decision */
-	g->config.grantable = PROFILEACL_GRANTABLE;
+	g->config->grantable = PROFILEACL_GRANTABLE;
 	assert_int_equal(
 		ask(g, "alice/x", ALICE_UID, false, SEC_GENERIC_ALL, &reason),
 		PROFILEACL_GRANTABLE);
@@ -771,6 +781,8 @@ static void test_decide_share_acl(void **state _UNUSED_)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		/* read once per user of the tree connect, as smbd does */
+		g->conn.vuid = i + 1;
 		test_share_sddl = cases[i].sddl;
 		if (ask(g,
 			"alice/x",

@@ -374,7 +374,7 @@ bool profileacl_config_load(struct connection_struct *conn,
 /* What one decision needs from smbd, for the lookups */
 struct profileacl_facts {
 	struct connection_struct *conn;
-	const struct profileacl_config *config;
+	struct profileacl_config *config;
 	const struct smb_filename *smb_fname;
 	uid_t uid;
 };
@@ -529,59 +529,73 @@ static void profileacl_lookup_dirs(struct profileacl_request *r,
 }
 
 /*
- * The rights a deny ACE of the share ACL refuses this session. smbd's
- * access check answers, on the share's descriptor with an allow of the
- * grantable rights for the user appended: a right still refused is
- * denied before it. Generic rights count as the file rights they stand
- * for, the stricter reading. No descriptor: everything is refused.
+ * The share ACL, read as smbd reads it for the share mask: once per tree
+ * connect and user (smbd caches the mask per vuid), with generic rights
+ * mapped to the file rights they stand for (the stricter reading: smbd's
+ * share check reads them unmapped) and an allow of the grantable rights
+ * for Everyone appended, so that a right the access check still refuses
+ * is denied by an ACE before it.
  */
+static struct security_descriptor *profileacl_share_sd(
+	struct connection_struct *conn,
+	struct profileacl_config *config)
+{
+	struct security_ace ace;
+	size_t sd_size = 0;
+
+	if (config->share_sd != NULL && config->share_sd_vuid == conn->vuid) {
+		return config->share_sd;
+	}
+	TALLOC_FREE(config->share_sd);
+	config->share_sd = get_share_security(config,
+					      lp_const_servicename(SNUM(conn)),
+					      &sd_size);
+	if (config->share_sd == NULL) {
+		DBG_WARNING("no share security descriptor: nothing granted\n");
+		return NULL;
+	}
+	security_acl_map_generic(config->share_sd->dacl,
+				 &file_generic_mapping);
+	init_sec_ace(&ace,
+		     &global_sid_World,
+		     SEC_ACE_TYPE_ACCESS_ALLOWED,
+		     PROFILEACL_GRANTABLE,
+		     0);
+	if (!NT_STATUS_IS_OK(
+		    security_descriptor_dacl_add(config->share_sd, &ace))) {
+		TALLOC_FREE(config->share_sd);
+		return NULL;
+	}
+	config->share_sd_vuid = conn->vuid;
+	return config->share_sd;
+}
+
+/* The grantable rights a deny ACE of the share ACL refuses this session */
 static void profileacl_lookup_share_denied(struct profileacl_request *r,
 					   void *private_data)
 {
 	struct profileacl_facts *f = private_data;
 	const struct security_token *token = f->conn->session_info
 						     ->security_token;
-	TALLOC_CTX *frame = talloc_stackframe();
-	struct security_descriptor *psd = NULL;
-	struct security_ace ace;
-	size_t sd_size = 0;
+	struct security_descriptor *psd = profileacl_share_sd(f->conn,
+							      f->config);
 	uint32_t bits[] = {SEC_STD_WRITE_DAC, SEC_STD_WRITE_OWNER};
 	uint32_t granted;
 	size_t i;
 
-	r->share_denied = PROFILEACL_GRANTABLE;
-	if (token == NULL || token->num_sids <= PRIMARY_USER_SID_INDEX) {
-		goto done;
-	}
-	psd = get_share_security(frame,
-				 lp_const_servicename(SNUM(f->conn)),
-				 &sd_size);
-	if (psd == NULL) {
-		DBG_WARNING("no share security descriptor: nothing granted\n");
-		goto done;
-	}
-	security_acl_map_generic(psd->dacl, &file_generic_mapping);
-	init_sec_ace(&ace,
-		     &token->sids[PRIMARY_USER_SID_INDEX],
-		     SEC_ACE_TYPE_ACCESS_ALLOWED,
-		     PROFILEACL_GRANTABLE,
-		     0);
-	if (!NT_STATUS_IS_OK(security_descriptor_dacl_add(psd, &ace))) {
-		goto done;
-	}
 	r->share_denied = 0;
 	for (i = 0; i < ARRAY_SIZE(bits); i++) {
-		if (!NT_STATUS_IS_OK(
-			    se_access_check(psd, token, bits[i], &granted))) {
+		if (psd == NULL || token == NULL ||
+		    !NT_STATUS_IS_OK(
+			    se_access_check(psd, token, bits[i], &granted)))
+		{
 			r->share_denied |= bits[i];
 		}
 	}
-done:
-	TALLOC_FREE(frame);
 }
 
 static uint32_t profileacl_decide_now(struct vfs_handle_struct *handle,
-				      const struct profileacl_config *config,
+				      struct profileacl_config *config,
 				      const struct smb_filename *smb_fname,
 				      bool may_create,
 				      uint32_t access_mask,
@@ -630,16 +644,13 @@ static uint32_t profileacl_decide_now(struct vfs_handle_struct *handle,
 }
 
 uint32_t profileacl_decide(struct vfs_handle_struct *handle,
-			   const struct profileacl_config *config,
+			   struct profileacl_config *config,
 			   const struct smb_filename *smb_fname,
 			   bool may_create,
 			   uint32_t access_mask,
 			   enum profileacl_reason *reason)
 {
-	/* Most requests ask for nothing the module can add: no more work */
-	if ((access_mask & (PROFILEACL_GRANTABLE | SEC_FLAG_MAXIMUM_ALLOWED |
-			    SEC_GENERIC_ALL)) == 0)
-	{
+	if (!profileacl_asks(access_mask, handle->conn->share_access)) {
 		*reason = PROFILEACL_NOT_ASKED;
 		return 0;
 	}

@@ -100,18 +100,33 @@ const char *profileacl_rights_str(uint32_t rights);
 struct profileacl_config {
 	uint32_t grantable;
 	const char **profile_dirs; /* as written; NULL when unset */
+	/* the share ACL as the decision asks it, read for share_sd_vuid */
+	struct security_descriptor *share_sd;
+	uint64_t share_sd_vuid;
 };
 
-/* The share's options; false (logged): refuse the tree connect */
+/*
+ * The share's options into CONFIG, a talloc object of the connection;
+ * false (logged): refuse the tree connect.
+ */
 bool profileacl_config_load(struct connection_struct *conn,
 			    struct profileacl_config *config);
+
+/* Can the request use a right the share mask lacks? Most cannot. */
+static inline bool profileacl_asks(uint32_t access_mask, uint32_t share_mask)
+{
+	return (access_mask & (PROFILEACL_GRANTABLE |
+			       SEC_FLAG_MAXIMUM_ALLOWED | SEC_GENERIC_ALL)) !=
+		       0 &&
+	       (share_mask & PROFILEACL_GRANTABLE) != PROFILEACL_GRANTABLE;
+}
 
 /*
  * The decision for this session and one request on SMB_FNAME, as smbd
  * has stat'ed it (no VALID_STAT: absent; MAY_CREATE: created).
  */
 uint32_t profileacl_decide(struct vfs_handle_struct *handle,
-			   const struct profileacl_config *config,
+			   struct profileacl_config *config,
 			   const struct smb_filename *smb_fname,
 			   bool may_create,
 			   uint32_t access_mask,

@@ -50,7 +50,7 @@ extern const struct generic_mapping file_generic_mapping;
 #define DBGC_CLASS profileacl_debug_level
 
 struct profileacl_data {
-	struct profileacl_config config;
+	struct profileacl_config *config;
 	bool audit;
 	/* audit lines to syslog(3) with this facility|priority, not log.smbd
 	 */
@@ -182,8 +182,11 @@ static int profileacl_connect(struct vfs_handle_struct *handle,
 	}
 
 	data = talloc_zero(handle->conn, struct profileacl_data);
-	if (data == NULL ||
-	    !profileacl_config_load(handle->conn, &data->config) ||
+	if (data != NULL) {
+		data->config = talloc_zero(data, struct profileacl_config);
+	}
+	if (data == NULL || data->config == NULL ||
+	    !profileacl_config_load(handle->conn, data->config) ||
 	    !profileacl_audit_config(snum, data))
 	{
 		DBG_ERR("refusing the connection to [%s] for %s: fix the "
@@ -416,11 +419,10 @@ static uint32_t profileacl_rights(vfs_handle_struct *handle,
 	struct profileacl_data *data = NULL;
 
 	*reason = PROFILEACL_NOT_ASKED;
-	if ((handle->conn->share_access & PROFILEACL_GRANTABLE) ==
-		    PROFILEACL_GRANTABLE ||
+	if (!profileacl_asks(access_mask, handle->conn->share_access) ||
 	    !SMB_VFS_HANDLE_TEST_DATA(handle))
 	{
-		/* IPC$ and printers have no data */
+		/* most opens leave here; IPC$ and printers have no data */
 		return 0;
 	}
 	SMB_VFS_HANDLE_GET_DATA(handle,
@@ -428,7 +430,7 @@ static uint32_t profileacl_rights(vfs_handle_struct *handle,
 				struct profileacl_data,
 				return 0);
 	return profileacl_decide(handle,
-				 &data->config,
+				 data->config,
 				 smb_fname,
 				 may_create,
 				 access_mask,

@@ -483,8 +483,10 @@ static char *profileacl_dir_pattern(TALLOC_CTX *mem_ctx,
 	if (pattern != NULL && pattern[0] != '\0' &&
 	    !profileacl_pattern_valid(pattern))
 	{
-		DBG_ERR("\"profileacl:profile dirs\" pattern \"%s\" gives "
-			"\"%s\" for this session: it matches nothing\n",
+		DBG_ERR("share [%s]: \"profileacl:profile dirs\" pattern "
+			"\"%s\" gives \"%s\" for this session: it matches "
+			"nothing\n",
+			lp_const_servicename(SNUM(conn)),
 			raw,
 			profileacl_name_dbg(pattern));
 		TALLOC_FREE(pattern);
@@ -551,7 +553,10 @@ static struct security_descriptor *profileacl_share_sd(
 					      lp_const_servicename(SNUM(conn)),
 					      &sd_size);
 	if (config->share_sd == NULL) {
-		DBG_WARNING("no share security descriptor: nothing granted\n");
+		DBG_WARNING("share [%s]: no share security descriptor (no "
+			    "memory, or share_info.tdb cannot be opened); "
+			    "nothing is granted\n",
+			    lp_const_servicename(SNUM(conn)));
 		return NULL;
 	}
 	security_acl_map_generic(config->share_sd->dacl,
@@ -635,7 +640,8 @@ static uint32_t profileacl_decide_now(struct vfs_handle_struct *handle,
 	if (*reason != PROFILEACL_NOT_ASKED) {
 		DBG_INFO("%s: %s for %s, access 0x%08" PRIx32 ": %s\n",
 			 conn->session_info->unix_info->unix_name,
-			 profileacl_rights_str(granted),
+			 granted != 0 ? profileacl_rights_str(granted)
+				      : "no grant",
 			 profileacl_name_dbg(smb_fname_str_dbg(smb_fname)),
 			 access_mask,
 			 profileacl_reason_str(*reason));

@@ -1,6 +1,6 @@
 #!/bin/bash
-# The integration suite, the review suite (with the durable reconnect's
-# error path) and the smbtorture runs with the module with smbd
+# The integration suite, the durable suite (with the durable reconnect's
+# error paths) and the smbtorture runs with the module with smbd
 # under valgrind memcheck (--trace-children=yes): fails on any error whose
 # stack has a frame in profileacl.so and on any leak from the module.
 # Slow (smbd runs about 20 times slower): minutes, not seconds. Rows of
@@ -63,11 +63,11 @@ memcheck_suite() {
 	check "$what under memcheck: $(tail -1 "$vdir.$file")" \
 		"suite_ok $label '$vdir.$file' $rc $min"
 }
-memcheck_suite integration integration 191 "the integration suite" \
+memcheck_suite integration integration 307 "the integration suite" \
 	'FAIL|passed' tests/test_integration.py
-# the review's cases, among them the durable reconnect's error path
-memcheck_suite review review 169 "the review suite" 'FAIL|passed' \
-	tests/test_review.py
+# durable reconnects, among them the failed cookie wrap's error path
+memcheck_suite durable durable 53 "the durable suite" 'FAIL|passed' \
+	tests/test_durable.py
 if [ $short = no ]; then
 	# the two configurations of the default: 2 x 35 tests and 2 panic
 	# checks; other options, other counts

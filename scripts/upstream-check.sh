@@ -17,6 +17,12 @@
 # full check runs it first. Its last line is "upstream-check core: N
 # passed, N failed".
 #
+# scripts/upstream-check.sh --bench <samba git tree> measures, in the
+# root, the series' own cost as make bench measures the out-of-tree
+# module (upstream/bench.py: instructions per open, system calls per
+# granted operation) with the tree's smbd, built before. Its last line
+# is "bench: targets met" or "bench: targets MISSED".
+#
 # Environment:
 #   UPSTREAM_ROOT   the Debian root (default samba-src/upstream-root)
 #   UPSTREAM_JOBS   waf -j (default 2)
@@ -91,6 +97,12 @@ if [ "${1:-}" = --core ]; then
 	exit
 fi
 
+bench=
+if [ "${1:-}" = --bench ]; then
+	# the tree as it is: no git am, no build
+	bench=1 UPSTREAM_NO_AM=1
+	shift
+fi
 SAMBA=${1:-}
 [ -n "$SAMBA" ] && [ -d "$SAMBA" ] || {
 	echo "usage: make upstream-check SAMBA=<path to a samba git tree>" >&2
@@ -198,6 +210,34 @@ case "$SAMBA/" in
 "$R"/*) inside=${SAMBA#"$R"} ;;
 *) inside=/build/check ;;
 esac
+
+if [ -n "$bench" ]; then
+	[ -x "$SAMBA/bin/default/source3/smbd/smbd" ] ||
+		die "$SAMBA is not built"
+	cp "$top/upstream/bench.py" "$R/tmp/pacl-series-bench.py"
+	in_root "$R" sh -c 'command -v strace >/dev/null ||
+		apt-get -o DPkg::Lock::Timeout=600 install -y -qq strace' \
+		>"$log/apt.log" 2>&1 || die "cannot install strace in the root"
+	# as root (smbd must be), in a network namespace of its own
+	unshare --mount --pid --net --fork -- bash -c '
+		set -e
+		R=$1 S=$2 inside=$3
+		mount --make-rprivate /
+		mount --bind "$R" "$R"
+		if [ "$inside" = /build/check ]; then
+			mkdir -p "$R/build/check"
+			mount --bind "$S" "$R/build/check"
+		fi
+		mount -t proc proc "$R/proc"
+		mount --rbind /dev "$R/dev"
+		mount -t tmpfs -o mode=1777 tmpfs "$R/dev/shm"
+		ip link set lo up
+		chroot "$R" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			HOME=/root LANG=C.UTF-8 \
+			python3 /tmp/pacl-series-bench.py "$inside"
+	' bench "$R" "$SAMBA" "$inside"
+	exit
+fi
 
 # run_in_tree CMD: CMD as the build user, in the tree inside the root,
 # in a network namespace of its own with lo up and /dev/shm mounted

@@ -233,15 +233,8 @@ def kb_flow(R, cl, sids, where):
 def run_checks(R, dc, cl):
     if not wait_ready(R, cl):
         return
-    # --- first logoff: each user makes his profile folders
-    for user in ('alice', 'bob', 'carol smith', 'jürgen'):
-        for folder in (user, user + '.V6'):
-            R.equal('%s makes the profile folder %s over SMB (Change, '
-                    'module)' % (user, folder),
-                    cl.mkdir(user, 'profiles', 'SMB3', folder), OK)
-        R.equal('%s uploads %s/NTUSER.DAT' % (user, user + '.V6'),
-                cl.put(user, 'profiles', 'SMB3', user + '.V6/NTUSER.DAT'),
-                OK)
+    first_logoff(R, cl, '%s makes the profile folder %s over SMB (Change, '
+                 'module)', '%s uploads %s/NTUSER.DAT')
     st = os.stat(os.path.join(dc.share, 'alice'))
     R.check('alice\'s folder belongs to her idmap uid (%d >= 3000000)' %
             st.st_uid, st.st_uid >= 3000000)
@@ -260,29 +253,43 @@ def run_checks(R, dc, cl):
             cl.set_dacl('alice', 'profiles', 'SMB3', 'alice.old',
                         policy_dacl(sids['alice'])), (DENIED, None))
 
-    # --- the domain Administrator and a Domain Admins member
+    admins_and_audit(R, cl, sids, dc, '', 'domain: ')
+
+
+def first_logoff(R, cl, made, uploaded):
+    """Each user makes his profile folders and uploads NTUSER.DAT, as a
+    first logoff does (MADE and UPLOADED name the checks)"""
+    for user in ('alice', 'bob', 'carol smith', 'jürgen'):
+        for folder in (user, user + '.V6'):
+            R.equal(made % (user, folder),
+                    cl.mkdir(user, 'profiles', 'SMB3', folder), OK)
+        R.equal(uploaded % (user, user + '.V6'),
+                cl.put(user, 'profiles', 'SMB3', user + '.V6/NTUSER.DAT'),
+                OK)
+
+
+def admins_and_audit(R, cl, sids, server, where, said):
+    """The domain Administrator and a Domain Admins member: smbd gives
+    them the same on both shares, the module adds nothing to what smbd
+    grants an administrator. Then what %U was for each logon (the
+    module's DBG_INFO lines), and the audit names the domain account and
+    its SID. The server's log text"""
     for admin in ('Administrator', 'dadmin'):
         for path in ('alice.V6', 'alice.V6/NTUSER.DAT'):
-            got = {}
-            for share in ('nomod', 'profiles'):
-                got[share] = cl.set_dacl(admin, share, 'SMB3', path,
-                                         policy_dacl(sids['alice']))
-            # smbd gives them the same on both shares: the module adds
-            # nothing to what smbd grants an administrator
-            R.equal('%s on %s: the module grants nothing (profiles %s, '
-                    'twin %s)' % (admin, path, got['profiles'],
+            got = {share: cl.set_dacl(admin, share, 'SMB3', path,
+                                      policy_dacl(sids['alice']))
+                   for share in ('nomod', 'profiles')}
+            R.equal('%s%s on %s: the module grants nothing (profiles %s, '
+                    'twin %s)' % (where, admin, path, got['profiles'],
                                   got['nomod']),
                     got['profiles'], got['nomod'])
-
-    # --- what %U was for each logon (the module's DBG_INFO lines)
-    logs = dc.log_text()
-    print('domain: %%U in profileacl:profile dirs was %s' % u_seen(logs))
-
-    # --- the audit names the domain account and its SID
+    logs = server.log_text()
+    print('%s%%U in profileacl:profile dirs was %s' % (said, u_seen(logs)))
     want = 'account="%s\\alice" sid=%s' % (DOMAIN, sids['alice'])
-    R.check('the audit line names %s' % want,
+    R.check('%sthe audit line names %s' % (where, want),
             any('profileacl audit: grant' in l and want in l
                 for l in logs.splitlines()))
+    return logs
 
 
 MATRIX_ACCESS = {'WRITE_DAC': WRITE_DAC, 'WRITE_OWNER': WRITE_OWNER,
@@ -313,15 +320,8 @@ def run_member_checks(R, member, cl):
     R.equal('getent on the member: PROFILES\\alice has uid RID_BASE + RID '
             '(idmap rid)', uid, RID_BASE + rid_of(sids['alice']))
 
-    # --- first logoff on the member
-    for user in users:
-        for folder in (user, user + '.V6'):
-            R.equal('member: %s makes the profile folder %s' %
-                    (user, folder), cl.mkdir(user, 'profiles', 'SMB3',
-                                             folder), OK)
-        R.equal('member: %s uploads %s/NTUSER.DAT' % (user, user + '.V6'),
-                cl.put(user, 'profiles', 'SMB3', user + '.V6/NTUSER.DAT'),
-                OK)
+    first_logoff(R, cl, 'member: %s makes the profile folder %s',
+                 'member: %s uploads %s/NTUSER.DAT')
     R.equal('member: alice\'s folder belongs to uid RID_BASE + RID',
             os.stat(os.path.join(member.share, 'alice')).st_uid,
             RID_BASE + rid_of(sids['alice']))
@@ -380,25 +380,8 @@ def run_member_checks(R, member, cl):
             'Admin x 6 objects x 8 requests x SMB1/SMB3), wrong' % cells,
             wrong, 0)
 
-    # --- the domain Administrator and a Domain Admins member
-    for admin in ('Administrator', 'dadmin'):
-        for path in ('alice.V6', 'alice.V6/NTUSER.DAT'):
-            got = {share: cl.set_dacl(admin, share, 'SMB3', path,
-                                      policy_dacl(sids['alice']))
-                   for share in ('nomod', 'profiles')}
-            R.equal('member: %s on %s: the module grants nothing (profiles '
-                    '%s, twin %s)' % (admin, path, got['profiles'],
-                                      got['nomod']),
-                    got['profiles'], got['nomod'])
-
-    # --- the audit names the domain account and its SID, and nobody else
-    logs = member.log_text()
-    print('domain: on the member, %%U in profileacl:profile dirs was %s' %
-          u_seen(logs))
-    want = 'account="%s\\alice" sid=%s' % (DOMAIN, sids['alice'])
-    R.check('member: the audit line names %s' % want,
-            any('profileacl audit: grant' in l and want in l
-                for l in logs.splitlines()))
+    logs = admins_and_audit(R, cl, sids, member, 'member: ',
+                            'domain: on the member, ')
     # every grant: to a domain user, inside his own profile dirs
     grants = [l for l in logs.splitlines() if 'profileacl audit: grant' in l]
     wrong = []

@@ -56,7 +56,7 @@ esac
 log "root $R"
 make_root "$R" trixie "$suites" "$top/samba-src/debootstrap-$release.log"
 
-# the test harness's server side (valgrind: run-samba-root.sh's long
+# the test harness's server side (valgrind: the valgrind-run rows' long
 # form), and what the tree and the package need
 pkgs="samba-vfs-modules samba-testsuite smbclient python3-samba acl attr
 	valgrind $(server_packages trixie)"

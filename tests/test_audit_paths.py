@@ -13,7 +13,7 @@ SMB1 unix extensions' SMB_SET_POSIX_ACL (impacket, TRANS2) is written by
 the owner and refused to bob, and gets no write line: smbd checks no
 handle right for it, so no grant carries it.
 
-Run by tests/run-all.sh inside tests/netns-run.sh, as root.
+Run by tests/run (tests/suites) inside tests/netns-run.sh, as root.
 """
 
 import os

@@ -14,7 +14,7 @@ headings, so the docs can be reshaped freely:
 - the man page renders with man(1), with no DocBook left in it;
 - the install commands: prerequisites, supported hosts, which set-up is
   for a server and which for a test box.
-Run by tests/run-all.sh; ends "docs: N passed, N failed".
+Run by tests/run (tests/suites); ends "docs: N passed, N failed".
 """
 
 import glob

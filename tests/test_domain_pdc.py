@@ -11,7 +11,7 @@ module under test is visible in MODULESDIR/vfs). smbd listens on
 127.0.0.1 only (smb ports 44445, reached as 445 through netns-run's nft
 redirect). Everything it starts (smbd, samba-dcerpcd and its rpcd_*
 workers) is stopped by pid. With PROFILEACL_SAMBA_ROOT the server side
-runs chrooted in another release's root, as in tests/run-samba-root.sh.
+runs chrooted in another release's root, as in its root rows of tests/suites.
 
 The PDC and its shares are tests/harness.py's PDC. acl_xattr is there because the POSIX ACL mapping of Samba's plain share
 cannot hold the policy DACL on a PDC without winbind: BUILTIN\\Administrators

@@ -165,7 +165,7 @@ if [ "$mode" = trixie ]; then
 	rc=$?
 	took
 	cp "$log/check" "build/test-logs/fresh-trixie-check.log" 2>/dev/null
-	grep -E '^(FAIL|run-all:)|passed, [0-9]+ failed$' "$log/check" |
+	grep -E '^(FAIL|run:)|passed, [0-9]+ failed$' "$log/check" |
 		sed 's/^/     /'
 	inner=$(tail -1 "$log/check")
 	if [[ "$inner" =~ ^tests:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then

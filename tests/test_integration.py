@@ -7,7 +7,7 @@ shares: [nomod] (share ACL Change, no module: the KB Q255113 symptom),
 [profiles] (Change with the module: the fix) and [full] (share ACL Full,
 no module: the control showing what the file ACL alone allows).
 
-Run by tests/run-all.sh inside tests/netns-run.sh, as root.
+Run by tests/run (tests/suites) inside tests/netns-run.sh, as root.
 """
 
 import os

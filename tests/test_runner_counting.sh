@@ -94,6 +94,15 @@ counts "a row whose command is not there: 1 failure" 0 1 \
 	'tests/no-such-suite.sh'
 counts "a row's own VAR=value reaches its command" 1 0 \
 	'FAKE_N=1 bash -c '\''echo "fake: $FAKE_N passed, 0 failed"'\'''
+# the table's adapters: a cmocka binary's summary, a command's exit status
+counts "cmocka: its PASSED count" 3 0 \
+	"cmocka fake printf '[==========] 3 test(s) run.\\n[  PASSED  ] 3 test(s).\\n'"
+counts "cmocka: its FAILED count, exit 2" 2 2 \
+	"cmocka fake sh -c 'printf \"[  PASSED  ] 2 test(s).\\n[  FAILED  ] 2 test(s), listed below:\\n\"; exit 2'"
+counts "cmocka: killed before its summary" 0 1 \
+	"cmocka fake sh -c 'kill -SEGV \$\$'"
+counts "verdict: exit 0 is its one check" 1 0 'verdict fake true'
+counts "verdict: exit 1 is its one failure" 0 1 'verdict fake false'
 # the name is a literal: "." in samba-4.22 matches only a dot
 echo "samba-4x22: 1 passed, 0 failed" >"$t/dot.log"
 suite_result samba-4.22 "$t/dot.log" 0

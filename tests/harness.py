@@ -785,25 +785,30 @@ class DomainClients(Clients):
 
     def set_dacl(self, user, share, proto, path, sddl, access=None, c=None,
                  **form):
-        """(open status, set status) of an open asking ACCESS (WRITE_DAC
-        and READ_CONTROL unless given) as USER, or over connection C, and
-        a DACL set through it (SDDL, whose first ACE names the owner)"""
-        c = c or self.conn(user, share, proto, **form)
-        owner = sddl.split(';;;')[1].split(')')[0]
-        try:
-            fnum = c.create(path, DesiredAccess=access or
-                            WRITE_DAC | READ_CONTROL, ShareAccess=SHARE_ALL)
-        except NTSTATUSError as e:
-            return (status_name(e.args[0]), None)
-        try:
-            sd = security.descriptor.from_sddl(sddl,
-                                               security.dom_sid(owner))
-            c.set_sd(fnum, sd, security.SECINFO_DACL)
-            return (OK, OK)
-        except NTSTATUSError as e:
-            return (OK, status_name(e.args[0]))
-        finally:
-            c.close(fnum)
+        """set_dacl_on() as USER, or over connection C"""
+        return set_dacl_on(c or self.conn(user, share, proto, **form), path,
+                           sddl, access, self.OK)
+
+
+def set_dacl_on(c, path, sddl, access=None, ok='NT_STATUS_OK'):
+    """(open status, set status) of an open over connection C asking
+    ACCESS (WRITE_DAC and READ_CONTROL unless given) and a DACL set
+    through it (SDDL, whose first ACE names the owner); OK names a
+    success"""
+    owner = sddl.split(';;;')[1].split(')')[0]
+    try:
+        fnum = c.create(path, DesiredAccess=access or
+                        WRITE_DAC | READ_CONTROL, ShareAccess=SHARE_ALL)
+    except NTSTATUSError as e:
+        return (status_name(e.args[0]), None)
+    try:
+        c.set_sd(fnum, security.descriptor.from_sddl(
+            sddl, security.dom_sid(owner)), security.SECINFO_DACL)
+        return (ok, ok)
+    except NTSTATUSError as e:
+        return (ok, status_name(e.args[0]))
+    finally:
+        c.close(fnum)
 
 
 def new_creds(lp, user, password, domain, realm=None, krb5=False,

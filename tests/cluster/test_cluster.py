@@ -33,7 +33,7 @@ from harness import (Client, Cluster, NODES, Results, Server,  # noqa: E402
                      FILE_WRITE_DATA,
                      FILE_READ_DATA, MAXIMUM_ALLOWED, READ_CONTROL,
                      WRITE_DAC, PASSWORDS, profile_folder, profile_sync,
-                     intruder_try, status_name)
+                     intruder_try, set_dacl_on, status_name)
 from samba import NTSTATUSError  # noqa: E402
 from samba.dcerpc import security  # noqa: E402
 
@@ -65,23 +65,6 @@ def sddl_norm(sddl, sid):
     return security.descriptor.from_sddl(sddl, sid).as_sddl()
 
 
-def set_dacl(c, path, sddl, sid):
-    """open asking WRITE_DAC and set: (open status, set status)"""
-    try:
-        fnum = c.create(path, DesiredAccess=WRITE_DAC | READ_CONTROL,
-                        ShareAccess=7)
-    except NTSTATUSError as e:
-        return status_name(e.args[0]), None
-    try:
-        c.set_sd(fnum, security.descriptor.from_sddl(sddl, sid),
-                 security.SECINFO_DACL)
-        return OK, OK
-    except NTSTATUSError as e:
-        return OK, status_name(e.args[0])
-    finally:
-        c.close(fnum)
-
-
 def test_sync_across_nodes(R, cl):
     n1, n2 = node_client(cl, 0), node_client(cl, 1)
     for proto in ('SMB1', 'SMB2'):
@@ -99,13 +82,13 @@ def test_sync_across_nodes(R, cl):
         a2 = n2.conn('alice', 'profiles', proto)
         for path in (folder, folder + '/NTUSER.DAT'):
             R.equal('node 1: alice sets the DACL of %s [%s]' % (path, proto),
-                    set_dacl(a1, path, first, sid), (OK, OK))
+                    set_dacl_on(a1, path, first), (OK, OK))
             R.equal('node 2 reads back exactly that DACL (%s) [%s]' %
                     (path, proto), dacl_of(a2, path), dacl_of(a1, path))
             R.equal('... which is the one node 1 set [%s]' % proto,
                     dacl_of(a2, path), sddl_norm(first, sid))
             R.equal('node 2: alice sets another DACL of %s [%s]' %
-                    (path, proto), set_dacl(a2, path, second, sid), (OK, OK))
+                    (path, proto), set_dacl_on(a2, path, second), (OK, OK))
             R.equal('node 1 reads back node 2\'s DACL (%s) [%s]' %
                     (path, proto), dacl_of(a1, path), dacl_of(a2, path))
             R.equal('... which is node 2\'s, not the first [%s]' % proto,

@@ -11,6 +11,9 @@ rows).
     memory) leaves a handle that reconnects nowhere, and no share mode
     entry once the durable timeout has passed: the scavenger cleans it
     up;
+  - a reconnect whose owner cannot be read (fault injection: the
+    reconnected handle's fstat fails) is refused cleanly, and smbd lives
+    on;
   - a reconnect reads the share ACL again: a deny of WRITE_DAC added
     after the disconnect leaves the reconnected handle without it.
 
@@ -43,6 +46,7 @@ SHARES = ''.join(
          '\tprofileacl:grant = write_dac write_owner\n'),
         ('rv_full', REF_STREAMS, ''), ('rv_plain', REF_STREAMS, ''),
         ('rv_wrapfail', 'pa_faultinject:restore ' + FAULT, ''),
+        ('rv_fault', FAULT, ''),
         ('rv_dur_deny', MOD, '')))
 
 
@@ -90,6 +94,43 @@ def durable_cases(R, srv, cli):
                         hex(r.access(fid3)), hex(had))
                 r.close(fid3)
             r.logoff()
+
+
+def reconnect_fault_case(R, srv, cli):
+    """The reconnect's own error path: the owner cannot be read."""
+    for kind, dialect in (('v1', 'SMB2.1'), ('v2', 'SMB3')):
+        path = 'alice/reconnectfail-%s.txt' % kind
+        s = Session('alice', 'rv_fault', dialect)
+        req = DurableRequest(kind)
+        st, fid, ctx = s.create(path, WRITE_DAC | READ_CONTROL, FILE_OPEN,
+                                oplock=OPLOCK_BATCH, context=req.query())
+        R.check('reconnect fault %s: durable WRITE_DAC open (%s)' %
+                (kind, st), fid is not None and req.granted(ctx))
+        if fid is None:
+            s.logoff()
+            continue
+        s.drop()
+        r = Session('alice', 'rv_fault', dialect)
+        st, fid2, _ = r.reconnect(path, WRITE_DAC | READ_CONTROL, req, fid)
+        R.equal('reconnect fault %s: the reconnect is refused' % kind, st,
+                'NT_STATUS_OBJECT_NAME_NOT_FOUND')
+        if fid2 is not None:
+            r.close(fid2)
+        r.logoff()
+        # smbd lives on, and the file opens again
+        n = Session('alice', 'rv_fault', dialect)
+        st, fid3, _ = n.create(path, READ_CONTROL, FILE_OPEN)
+        R.equal('reconnect fault %s: the server serves the file again' %
+                kind, st, OK)
+        if fid3 is not None:
+            n.close(fid3)
+        n.logoff()
+    log = srv.log_text()
+    R.equal('reconnect fault: the injection fired (one line per kind)',
+            log.count('pa_faultinject: reconnected alice/reconnectfail-'), 2)
+    R.equal('reconnect fault: the module refused each reconnect',
+            log.count(': durable reconnect by alice refused: the owner '
+                      'cannot be read'), 2)
 
 
 def share_entries(srv, name):
@@ -228,6 +269,7 @@ def main():
     srv = Server(ROOT, extra_shares=SHARES)
     srv.prepare(share_acls={'rv': 'CHANGE', 'rv_full': 'FULL',
                             'rv_plain': 'CHANGE', 'rv_wrapfail': 'CHANGE',
+                            'rv_fault': 'CHANGE',
                             'rv_dur_deny': 'CHANGE'})
     srv.start()
     try:
@@ -238,8 +280,9 @@ def main():
             for access in (WRITE_DAC | READ_CONTROL, MAXIMUM_ALLOWED,
                            FILE_READ_DATA | READ_CONTROL):
                 c.savefile('alice/durable-%s-%x.txt' % (kind, access), b'x')
-        for case in (durable_cases, wrap_failure_case,
-                     durable_share_deny_cases):
+            c.savefile('alice/reconnectfail-%s.txt' % kind, b'x')
+        for case in (durable_cases, reconnect_fault_case,
+                     wrap_failure_case, durable_share_deny_cases):
             try:
                 case(R, srv, cli)
             except Exception as e:  # a crash is a failure, not a stop

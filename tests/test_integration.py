@@ -514,7 +514,9 @@ def tree_connect_status(user, share, proto):
 def test_bad_values():
     for share, option in (('bad_right', 'profileacl:grant'),
                           ('bad_empty', 'profileacl:grant'),
+                          ('bad_name', 'profileacl:grnat'),
                           ('bad_audit', 'profileacl:audit'),
+                          ('bad_audit_empty', 'profileacl:audit'),
                           ('bad_syslog', 'profileacl:syslog'),
                           ('bad_facility', 'profileacl:facility'),
                           ('bad_priority', 'profileacl:priority'),
@@ -756,8 +758,7 @@ def test_share_deny():
     for proto in ('SMB1', 'SMB2'):
         deny_rows(proto, dacl, rows)
     R.check('force group share: the log says why nothing is granted',
-            'share [rv_deny_fg]: share has force group: the share ACL '
-            'cannot be checked for this user' in srv.log_text())
+            'share [rv_deny_fg] has "force group"' in srv.log_text())
 
 
 def primary_group_sid(user):

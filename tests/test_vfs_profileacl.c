@@ -649,7 +649,9 @@ static struct glue *glue_new(const char *extra)
 	g->conn.force_group_gid = (gid_t)-1;
 	g->config = talloc_zero(g, struct profileacl_config);
 	assert_non_null(g->config);
-	assert_true(profileacl_config_load(&g->conn, g->config));
+	assert_true(profileacl_config_load(&g->conn,
+					   profileacl_audit_options,
+					   g->config));
 	g->conn.share_access = SHARE_CHANGE;
 	g->conn.force_group_gid = (gid_t)-1;
 	g->conn.session_info = &g->si;
@@ -708,14 +710,13 @@ static void test_decide_owner(void **state _UNUSED_)
 			 WDAC);
 	assert_int_equal(reason, PROFILEACL_GRANTED);
 	assert_int_equal(test_share_reads, 1);
-	/* the share ACL is read once per user of the tree connect */
+	/* read for each decision: a deny added later is seen at once */
+	test_share_sddl = "D:(D;;WD;;;WD)(A;;0x001301ff;;;WD)";
 	assert_int_equal(ask(g, "alice/y", ALICE_UID, false, WDAC, &reason),
-			 WDAC);
-	assert_int_equal(test_share_reads, 1);
-	g->conn.vuid = 2;
-	assert_int_equal(ask(g, "alice/y", ALICE_UID, false, WDAC, &reason),
-			 WDAC);
+			 0);
+	assert_int_equal(reason, PROFILEACL_SHARE_DENIES);
 	assert_int_equal(test_share_reads, 2);
+	test_share_sddl = "D:(A;;0x001301ff;;;WD)";
 	/* someone else's file: refused before the share ACL is read */
 	assert_int_equal(ask(g, "bob/NTUSER.DAT", 1001, false, WDAC, &reason),
 			 0);
@@ -781,8 +782,6 @@ static void test_decide_share_acl(void **state _UNUSED_)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		/* read once per user of the tree connect, as smbd does */
-		g->conn.vuid = i + 1;
 		test_share_sddl = cases[i].sddl;
 		if (ask(g,
 			"alice/x",
@@ -884,6 +883,11 @@ static void test_config(void **state _UNUSED_)
 		{"\tprofileacl:profile dirs = ..", false, 0},
 		{"\tprofileacl:profile dirs = ann<", false, 0},
 		{"\tprofileacl:profile dirs =", false, 0},
+		/* a misspelt option is refused, not ignored */
+		{"\tprofileacl:grnat = write_dac", false, 0},
+		{"\tprofileacl:profile dir = alice", false, 0},
+		{"\tprofileacl:Profile Dirs = alice", true, WDAC},
+		{"\tprofileacl:audit = yes", true, WDAC},
 		{"\tvfs objects = fake_perms profileacl", false, 0},
 		{"\tvfs objects = /usr/lib/vfs/FAKE_PERMS.so profileacl",
 		 false,
@@ -898,18 +902,30 @@ static void test_config(void **state _UNUSED_)
 		.params = &params,
 		.force_group_gid = (gid_t)-1,
 	};
-	struct profileacl_config config;
+	struct profileacl_config *config = NULL;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		params.service = load_conf(cases[i].conf);
-		if (profileacl_config_load(&conn, &config) != cases[i].ok) {
+		config = talloc_zero(NULL, struct profileacl_config);
+		assert_non_null(config);
+		if (profileacl_config_load(&conn,
+					   profileacl_audit_options,
+					   config) != cases[i].ok)
+		{
 			fail_msg("%s", cases[i].conf);
 		}
 		if (cases[i].ok) {
-			assert_int_equal(config.grantable, cases[i].grantable);
+			assert_int_equal(config->grantable,
+					 cases[i].grantable);
 		}
+		TALLOC_FREE(config);
 	}
+	/* the options of the out-of-tree layer are unknown to the core */
+	params.service = load_conf("\tprofileacl:audit = yes");
+	config = talloc_zero(NULL, struct profileacl_config);
+	assert_false(profileacl_config_load(&conn, NULL, config));
+	TALLOC_FREE(config);
 }
 
 static void test_audit_config(void **state _UNUSED_)
@@ -940,6 +956,8 @@ static void test_audit_config(void **state _UNUSED_)
 		 true,
 		 LOG_LOCAL5 | LOG_DEBUG},
 		{"\tprofileacl:audit = maybe", false, false, false, 0},
+		/* lp_parm_enum() would take an empty value as the default */
+		{"\tprofileacl:audit =", false, false, false, 0},
 		{"\tprofileacl:audit = yes\n\tprofileacl:syslog = 2",
 		 false,
 		 false,

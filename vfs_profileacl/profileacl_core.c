@@ -212,15 +212,14 @@ char *profileacl_subst_account(TALLOC_CTX *mem_ctx,
 	const char *u = NULL;
 	char *out = NULL;
 	size_t len = (account != NULL) ? strlen(account) : 0;
+	bool control = false;
 
 	for (u = account; len > 0 && *u != '\0'; u++) {
-		if ((unsigned char)*u < 0x20) {
-			len = 0;
-		}
+		control |= (unsigned char)*u < 0x20;
 	}
 	if (strstr(raw, "%U") != NULL &&
-	    (len == 0 || len > 255 || ISDOT(account) || ISDOTDOT(account) ||
-	     strpbrk(account, "/\\*?%<>\":|") != NULL))
+	    (len == 0 || control || len > 255 || ISDOT(account) ||
+	     ISDOTDOT(account) || strpbrk(account, "/\\*?%<>\":|") != NULL))
 	{
 		return NULL;
 	}
@@ -285,7 +284,7 @@ static bool profileacl_stack_ok(int snum)
 		name = strrchr(objects[i], '/');
 		name = (name != NULL) ? name + 1 : objects[i];
 		if (strncasecmp_m(name, "fake_perms", 10) == 0 &&
-		    strchr(":.", name[10]) != NULL)
+		    (name[10] == '\0' || name[10] == ':' || name[10] == '.'))
 		{
 			DBG_ERR("share [%s]: \"vfs objects\" holds %s, whose "
 				"stat reports no real owner\n",
@@ -297,7 +296,49 @@ static bool profileacl_stack_ok(int snum)
 	return true;
 }
 
+/*
+ * A misspelt option must not leave its default in force unnoticed: a
+ * "profileacl:" option the module does not know refuses the share.
+ */
+static bool profileacl_names_ok(int snum, const char *const *options)
+{
+	struct loadparm_service *svc = lp_servicebynum(snum);
+	struct parmlist_entry *opt = NULL;
+	size_t plen = strlen(PROFILEACL_MODULE_NAME ":");
+	const char *name = NULL;
+	size_t i;
+
+	if (svc == NULL) {
+		return false;
+	}
+	for (opt = svc->param_opt; opt != NULL; opt = opt->next) {
+		if (strncasecmp_m(opt->key,
+				  PROFILEACL_MODULE_NAME ":",
+				  plen) != 0) {
+			continue;
+		}
+		name = opt->key + plen;
+		if (strwicmp(name, "grant") == 0 ||
+		    strwicmp(name, "profile dirs") == 0) {
+			continue;
+		}
+		for (i = 0; options != NULL && options[i] != NULL; i++) {
+			if (strwicmp(name, options[i]) == 0) {
+				break;
+			}
+		}
+		if (options == NULL || options[i] == NULL) {
+			DBG_ERR("share [%s]: unknown option \"%s\"\n",
+				lp_const_servicename(snum),
+				opt->key);
+			return false;
+		}
+	}
+	return true;
+}
+
 bool profileacl_config_load(struct connection_struct *conn,
+			    const char *const *options,
 			    struct profileacl_config *config)
 {
 	int snum = SNUM(conn);
@@ -309,6 +350,10 @@ bool profileacl_config_load(struct connection_struct *conn,
 						 def);
 	size_t i;
 
+	if (!profileacl_names_ok(snum, options) || !profileacl_stack_ok(snum))
+	{
+		return false;
+	}
 	config->grantable = 0;
 	for (i = 0; words != NULL && words[i] != NULL; i++) {
 		if (strequal(words[i], "write_dac")) {
@@ -330,15 +375,16 @@ bool profileacl_config_load(struct connection_struct *conn,
 		return false;
 	}
 
-	config->profile_dirs = lp_parm_string_list(snum,
-						   PROFILEACL_MODULE_NAME,
-						   "profile dirs",
-						   NULL);
+	/* a copy: loadparm frees its own list on a reload */
+	config->profile_dirs = str_list_copy(
+		config,
+		lp_parm_string_list(
+			snum, PROFILEACL_MODULE_NAME, "profile dirs", NULL));
 	if (lp_parm_const_string(snum,
 				 PROFILEACL_MODULE_NAME,
 				 "profile dirs",
 				 NULL) != NULL &&
-	    str_list_length(config->profile_dirs) == 0)
+	    str_list_length((const char **)config->profile_dirs) == 0)
 	{
 		DBG_ERR("share [%s]: \"profileacl:profile dirs\" gives no "
 			"pattern\n",
@@ -360,21 +406,24 @@ bool profileacl_config_load(struct connection_struct *conn,
 			return false;
 		}
 	}
-	if (conn->force_user || conn->force_group_gid != (gid_t)-1) {
-		DBG_NOTICE("share [%s]: %s; profileacl grants nothing here\n",
-			   service,
-			   profileacl_reason_str(
-				   conn->force_user
-					   ? PROFILEACL_FORCED_USER
-					   : PROFILEACL_FORCED_GROUP));
+	if (conn->force_user) {
+		DBG_NOTICE("share [%s] has \"force user\": every session acts "
+			   "as one uid; profileacl grants nothing here\n",
+			   service);
 	}
-	return profileacl_stack_ok(snum);
+	if (conn->force_group_gid != (gid_t)-1) {
+		DBG_NOTICE("share [%s] has \"force group\": a share ACL deny "
+			   "for the user's group cannot be seen; profileacl "
+			   "grants nothing here\n",
+			   service);
+	}
+	return true;
 }
 
 /* What one decision needs from smbd, for the lookups */
 struct profileacl_facts {
 	struct connection_struct *conn;
-	struct profileacl_config *config;
+	const struct profileacl_config *config;
 	const struct smb_filename *smb_fname;
 	uid_t uid;
 };
@@ -503,13 +552,15 @@ static void profileacl_lookup_dirs(struct profileacl_request *r,
 				   void *private_data)
 {
 	struct profileacl_facts *f = private_data;
-	const char **dirs = f->config->profile_dirs;
-	size_t n = str_list_length(dirs);
+	char **dirs = f->config->profile_dirs;
+	size_t n = str_list_length((const char **)dirs);
 	char **made = talloc_zero_array(talloc_tos(), char *, 2 * n);
 	size_t i;
 
 	r->outside_profile = true;
 	if (made == NULL) {
+		DBG_ERR("no memory for the profile dirs; nothing is "
+			"granted\n");
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -531,76 +582,69 @@ static void profileacl_lookup_dirs(struct profileacl_request *r,
 }
 
 /*
- * The share ACL, read as smbd reads it for the share mask: once per tree
- * connect and user (smbd caches the mask per vuid), with generic rights
- * mapped to the file rights they stand for (the stricter reading: smbd's
- * share check reads them unmapped) and an allow of the grantable rights
- * for Everyone appended, so that a right the access check still refuses
- * is denied by an ACE before it.
+ * The grantable rights a deny ACE of the share ACL refuses this session.
+ * smbd's access check answers, on the share's descriptor with an allow
+ * of the grantable rights for the user appended: a right still refused
+ * is denied before it. Generic rights count as the file rights they
+ * stand for (smbd's share check reads them unmapped; the stricter
+ * reading). Read for each decision: a deny added to the share ACL later
+ * changes no share mask, so smbd keeps the tree, and the module must see
+ * it at once. No descriptor: everything is refused.
  */
-static struct security_descriptor *profileacl_share_sd(
-	struct connection_struct *conn,
-	struct profileacl_config *config)
-{
-	struct security_ace ace;
-	size_t sd_size = 0;
-
-	if (config->share_sd != NULL && config->share_sd_vuid == conn->vuid) {
-		return config->share_sd;
-	}
-	TALLOC_FREE(config->share_sd);
-	config->share_sd = get_share_security(config,
-					      lp_const_servicename(SNUM(conn)),
-					      &sd_size);
-	if (config->share_sd == NULL) {
-		DBG_WARNING("share [%s]: no share security descriptor (no "
-			    "memory, or share_info.tdb cannot be opened); "
-			    "nothing is granted\n",
-			    lp_const_servicename(SNUM(conn)));
-		return NULL;
-	}
-	security_acl_map_generic(config->share_sd->dacl,
-				 &file_generic_mapping);
-	init_sec_ace(&ace,
-		     &global_sid_World,
-		     SEC_ACE_TYPE_ACCESS_ALLOWED,
-		     PROFILEACL_GRANTABLE,
-		     0);
-	if (!NT_STATUS_IS_OK(
-		    security_descriptor_dacl_add(config->share_sd, &ace))) {
-		TALLOC_FREE(config->share_sd);
-		return NULL;
-	}
-	config->share_sd_vuid = conn->vuid;
-	return config->share_sd;
-}
-
-/* The grantable rights a deny ACE of the share ACL refuses this session */
 static void profileacl_lookup_share_denied(struct profileacl_request *r,
 					   void *private_data)
 {
 	struct profileacl_facts *f = private_data;
 	const struct security_token *token = f->conn->session_info
 						     ->security_token;
-	struct security_descriptor *psd = profileacl_share_sd(f->conn,
-							      f->config);
+	const char *service = lp_const_servicename(SNUM(f->conn));
+	TALLOC_CTX *frame = talloc_stackframe();
+	struct security_descriptor *psd = NULL;
+	struct security_ace ace;
+	size_t sd_size = 0;
 	uint32_t bits[] = {SEC_STD_WRITE_DAC, SEC_STD_WRITE_OWNER};
 	uint32_t granted;
 	size_t i;
 
+	r->share_denied = PROFILEACL_GRANTABLE;
+	if (token == NULL || token->num_sids <= PRIMARY_USER_SID_INDEX) {
+		DBG_WARNING("share [%s]: the session has no token; nothing is "
+			    "granted\n",
+			    service);
+		goto done;
+	}
+	psd = get_share_security(frame, service, &sd_size);
+	if (psd == NULL) {
+		DBG_WARNING("share [%s]: no share security descriptor (no "
+			    "memory, or share_info.tdb cannot be opened); "
+			    "nothing is granted\n",
+			    service);
+		goto done;
+	}
+	security_acl_map_generic(psd->dacl, &file_generic_mapping);
+	init_sec_ace(&ace,
+		     &token->sids[PRIMARY_USER_SID_INDEX],
+		     SEC_ACE_TYPE_ACCESS_ALLOWED,
+		     PROFILEACL_GRANTABLE,
+		     0);
+	if (!NT_STATUS_IS_OK(security_descriptor_dacl_add(psd, &ace))) {
+		DBG_ERR("share [%s]: no memory; nothing is granted\n",
+			service);
+		goto done;
+	}
 	r->share_denied = 0;
 	for (i = 0; i < ARRAY_SIZE(bits); i++) {
-		if (psd == NULL || token == NULL ||
-		    !NT_STATUS_IS_OK(
-			    se_access_check(psd, token, bits[i], &granted)))
-		{
+		if (!NT_STATUS_IS_OK(
+			    se_access_check(psd, token, bits[i], &granted))) {
 			r->share_denied |= bits[i];
 		}
 	}
+done:
+	TALLOC_FREE(frame);
 }
 
 static uint32_t profileacl_decide_now(struct vfs_handle_struct *handle,
-				      struct profileacl_config *config,
+				      const struct profileacl_config *config,
 				      const struct smb_filename *smb_fname,
 				      bool may_create,
 				      uint32_t access_mask,
@@ -637,7 +681,8 @@ static uint32_t profileacl_decide_now(struct vfs_handle_struct *handle,
 
 	se_map_generic(&r.access_mask, &file_generic_mapping);
 	granted = profileacl_grant(&r, &lookup, reason);
-	if (*reason != PROFILEACL_NOT_ASKED) {
+	if (*reason != PROFILEACL_NOT_ASKED && *reason != PROFILEACL_NO_CONFIG)
+	{
 		DBG_INFO("%s: %s for %s, access 0x%08" PRIx32 ": %s\n",
 			 conn->session_info->unix_info->unix_name,
 			 granted != 0 ? profileacl_rights_str(granted)
@@ -650,7 +695,7 @@ static uint32_t profileacl_decide_now(struct vfs_handle_struct *handle,
 }
 
 uint32_t profileacl_decide(struct vfs_handle_struct *handle,
-			   struct profileacl_config *config,
+			   const struct profileacl_config *config,
 			   const struct smb_filename *smb_fname,
 			   bool may_create,
 			   uint32_t access_mask,

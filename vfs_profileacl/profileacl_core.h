@@ -99,17 +99,17 @@ const char *profileacl_rights_str(uint32_t rights);
 
 struct profileacl_config {
 	uint32_t grantable;
-	const char **profile_dirs; /* as written; NULL when unset */
-	/* the share ACL as the decision asks it, read for share_sd_vuid */
-	struct security_descriptor *share_sd;
-	uint64_t share_sd_vuid;
+	char **profile_dirs; /* as written; NULL when unset */
 };
 
 /*
- * The share's options into CONFIG, a talloc object of the connection;
- * false (logged): refuse the tree connect.
+ * The share's options into CONFIG, a talloc object of the connection.
+ * OPTIONS: the caller's own "profileacl:" option names beyond "grant"
+ * and "profile dirs", NULL-terminated. False (logged): refuse the tree
+ * connect.
  */
 bool profileacl_config_load(struct connection_struct *conn,
+			    const char *const *options,
 			    struct profileacl_config *config);
 
 /* Can the request use a right the share mask lacks? Most cannot. */
@@ -126,7 +126,7 @@ static inline bool profileacl_asks(uint32_t access_mask, uint32_t share_mask)
  * has stat'ed it (no VALID_STAT: absent; MAY_CREATE: created).
  */
 uint32_t profileacl_decide(struct vfs_handle_struct *handle,
-			   struct profileacl_config *config,
+			   const struct profileacl_config *config,
 			   const struct smb_filename *smb_fname,
 			   bool may_create,
 			   uint32_t access_mask,

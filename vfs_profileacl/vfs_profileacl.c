@@ -102,58 +102,65 @@ static const struct enum_list profileacl_booleans[] = {
 	{-1, NULL},
 };
 
+/* The options of this module beyond the core's */
+static const char *const profileacl_audit_options[] = {
+	"audit",
+	"syslog",
+	"facility",
+	"priority",
+	NULL,
+};
+
 /*
- * The audit options, read as vfs_full_audit reads its own: a value not
- * in the list (lp_parm_enum() answers -1) refuses the tree connect,
- * never a silent default. -2: not set.
+ * One audit option, read as vfs_full_audit reads its own: a value not in
+ * LIST refuses the tree connect, never a silent default, and so does an
+ * empty one, which lp_parm_enum() alone would take as the default.
+ * *VALUE is left alone when the option is not set.
  */
+static bool profileacl_parm_enum(int snum,
+				 const char *option,
+				 const struct enum_list *list,
+				 int *value)
+{
+	const char *v = lp_parm_const_string(snum,
+					     PROFILEACL_MODULE_NAME,
+					     option,
+					     NULL);
+
+	if (v == NULL) {
+		return true;
+	}
+	*value = lp_parm_enum(snum, PROFILEACL_MODULE_NAME, option, list, -1);
+	if (*value == -1) {
+		DBG_ERR("share [%s]: bad value of \"profileacl:%s\"\n",
+			lp_const_servicename(snum),
+			option);
+		return false;
+	}
+	return true;
+}
+
 static bool profileacl_audit_config(int snum, struct profileacl_data *data)
 {
-	struct {
-		const char *name;
-		int value;
-	} opt[] = {
-		{"audit",
-		 lp_parm_enum(snum,
-			      PROFILEACL_MODULE_NAME,
-			      "audit",
-			      profileacl_booleans,
-			      false)},
-		{"syslog",
-		 lp_parm_enum(snum,
-			      PROFILEACL_MODULE_NAME,
-			      "syslog",
-			      profileacl_booleans,
-			      false)},
-		{"facility",
-		 lp_parm_enum(snum,
-			      PROFILEACL_MODULE_NAME,
-			      "facility",
-			      profileacl_facilities,
-			      -2)},
-		{"priority",
-		 lp_parm_enum(snum,
-			      PROFILEACL_MODULE_NAME,
-			      "priority",
-			      profileacl_priorities,
-			      -2)},
-	};
-	size_t i;
+	int audit = false;
+	int to_syslog = false;
+	int facility = -2;
+	int priority = -2;
 
-	for (i = 0; i < ARRAY_SIZE(opt); i++) {
-		if (opt[i].value == -1) {
-			DBG_ERR("share [%s]: bad value of "
-				"\"profileacl:%s\"\n",
-				lp_const_servicename(snum),
-				opt[i].name);
-			return false;
-		}
+	if (!profileacl_parm_enum(
+		    snum, "audit", profileacl_booleans, &audit) ||
+	    !profileacl_parm_enum(
+		    snum, "syslog", profileacl_booleans, &to_syslog) ||
+	    !profileacl_parm_enum(
+		    snum, "facility", profileacl_facilities, &facility) ||
+	    !profileacl_parm_enum(
+		    snum, "priority", profileacl_priorities, &priority))
+	{
+		return false;
 	}
-	data->audit = opt[0].value;
-	data->do_syslog = opt[1].value;
 	/* a facility or priority left unused would be silently ignored */
-	if (((opt[2].value != -2 || opt[3].value != -2) && !data->do_syslog) ||
-	    (data->do_syslog && !data->audit))
+	if (((facility != -2 || priority != -2) && !to_syslog) ||
+	    (to_syslog && !audit))
 	{
 		DBG_ERR("share [%s]: \"profileacl:facility\" and "
 			"\"profileacl:priority\" need \"profileacl:syslog = "
@@ -161,10 +168,10 @@ static bool profileacl_audit_config(int snum, struct profileacl_data *data)
 			lp_const_servicename(snum));
 		return false;
 	}
-	data->syslog_priority = (opt[2].value != -2 ? opt[2].value
-						    : LOG_USER) |
-				(opt[3].value != -2 ? opt[3].value
-						    : LOG_NOTICE);
+	data->audit = audit;
+	data->do_syslog = to_syslog;
+	data->syslog_priority = (facility != -2 ? facility : LOG_USER) |
+				(priority != -2 ? priority : LOG_NOTICE);
 	return true;
 }
 
@@ -186,7 +193,9 @@ static int profileacl_connect(struct vfs_handle_struct *handle,
 		data->config = talloc_zero(data, struct profileacl_config);
 	}
 	if (data == NULL || data->config == NULL ||
-	    !profileacl_config_load(handle->conn, data->config) ||
+	    !profileacl_config_load(handle->conn,
+				    profileacl_audit_options,
+				    data->config) ||
 	    !profileacl_audit_config(snum, data))
 	{
 		DBG_ERR("refusing the connection to [%s] for %s: fix the "
@@ -212,8 +221,9 @@ static char *profileacl_field(TALLOC_CTX *mem_ctx, const char *str)
 {
 	char *esc = log_escape(mem_ctx, str != NULL ? str : "(null)");
 
-	return (esc != NULL) ? talloc_string_sub(mem_ctx, esc, "\"", "\\x22")
-			     : NULL;
+	return (esc != NULL)
+		       ? talloc_all_string_sub(mem_ctx, esc, "\"", "\\x22")
+		       : NULL;
 }
 
 /*
@@ -677,10 +687,11 @@ static NTSTATUS profileacl_durable_reconnect(struct vfs_handle_struct *handle,
 					     DATA_BLOB *new_cookie)
 {
 	struct connection_struct *conn = handle->conn;
-	enum profileacl_reason reason;
+	enum profileacl_reason reason = PROFILEACL_OWNER_UNKNOWN;
 	uint32_t extra;
 	uint32_t granted;
 	bool wrapped;
+	int ret;
 	DATA_BLOB inner = profileacl_cookie_inner(old_cookie, &wrapped);
 	NTSTATUS status;
 
@@ -693,14 +704,18 @@ static NTSTATUS profileacl_durable_reconnect(struct vfs_handle_struct *handle,
 	extra = (*fsp)->access_mask & PROFILEACL_GRANTABLE &
 		~conn->share_access;
 	if (extra != 0) {
-		/* vfs_default has stat'ed the handle into its name */
-		granted = profileacl_rights(handle,
+		/* the owner as the handle reads it, below this module */
+		ret = SMB_VFS_NEXT_FSTAT(handle, *fsp, &(*fsp)->fsp_name->st);
+		granted = (ret == 0)
+				  ? profileacl_rights(
+					    handle,
 					    (*fsp)->fsp_name,
 					    false,
 					    extra | SEC_FLAG_MAXIMUM_ALLOWED,
 					    &reason) &
-			  extra;
-		if (reason == PROFILEACL_OWNER_UNKNOWN) {
+					    extra
+				  : 0;
+		if (ret != 0 || reason == PROFILEACL_OWNER_UNKNOWN) {
 			DBG_WARNING("%s: durable reconnect by %s refused: the "
 				    "owner cannot be read\n",
 				    profileacl_name_dbg(fsp_str_dbg(*fsp)),

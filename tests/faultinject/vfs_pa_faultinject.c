@@ -9,6 +9,9 @@
  *                SMB_VFS_CREATE_FILE, after profileacl made its decision
  *   fstatfail-*  fstat of a handle once its create has returned, which is
  *                the check vfs_profileacl makes on the opened handle
+ *   reconnectfail-*  fstat of a handle once its durable reconnect has
+ *                returned: vfs_profileacl's decision on the reconnected
+ *                handle, and so its error path
  *   wrapfail-*   a durable disconnect that vfs_default has done (share mode
  *                entry marked disconnected, fd closed) hands up its cookie
  *                as it is, with every further allocation on the
@@ -199,6 +202,41 @@ pa_faultinject_create_file(vfs_handle_struct *handle,
 	return status;
 }
 
+static NTSTATUS
+pa_faultinject_durable_reconnect(struct vfs_handle_struct *handle,
+				 struct smb_request *smb1req,
+				 struct smbXsrv_open *op,
+				 const DATA_BLOB old_cookie,
+				 TALLOC_CTX *mem_ctx,
+				 struct files_struct **fsp,
+				 DATA_BLOB *new_cookie)
+{
+	struct pa_faultinject_fsp *ext = NULL;
+	NTSTATUS status;
+
+	status = SMB_VFS_NEXT_DURABLE_RECONNECT(handle,
+						smb1req,
+						op,
+						old_cookie,
+						mem_ctx,
+						fsp,
+						new_cookie);
+	if (NT_STATUS_IS_OK(status) &&
+	    name_has_prefix((*fsp)->fsp_name->base_name, "reconnectfail-")) {
+		ext = VFS_ADD_FSP_EXTENSION(handle,
+					    *fsp,
+					    struct pa_faultinject_fsp,
+					    NULL);
+		if (ext != NULL) {
+			ext->opened = true;
+		}
+		DBG_ERR("pa_faultinject: reconnected %s: its fstat fails "
+			"from now on\n",
+			fsp_str_dbg(*fsp));
+	}
+	return status;
+}
+
 /*
  * wrapfail: the restore instance arms the fault for one disconnect, the
  * instance below vfs_profileacl limits the context, the restore instance
@@ -292,6 +330,7 @@ static struct vfs_fn_pointers pa_faultinject_fns = {
 	.openat_fn = pa_faultinject_openat,
 	.create_file_fn = pa_faultinject_create_file,
 	.fstat_fn = pa_faultinject_fstat,
+	.durable_reconnect_fn = pa_faultinject_durable_reconnect,
 	.durable_disconnect_fn = pa_faultinject_durable_disconnect,
 };
 

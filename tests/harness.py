@@ -1131,7 +1131,10 @@ class PDC(Server):
     Samba's documentation gives for NT4-style domains (create mask 0600,
     directory mask 0700, not browseable, no guest) with the module and
     acl_xattr, share ACL Change, and [nomod], its twin without the
-    module. PDOM users log on with NTLM."""
+    module. PDOM users log on with NTLM. acl_xattr is there because the
+    POSIX ACL mapping of a plain share cannot hold the policy DACL on a
+    PDC without winbind: BUILTIN\\Administrators and SYSTEM have no unix
+    id there, so their ACEs would be dropped."""
 
     DOMAIN = 'PDOM'
     NAME = 'PDC1'

@@ -1,25 +1,10 @@
 #!/usr/bin/python3
-"""A domain profile server: a Samba AD DC (Debian's samba-ad-dc,
-samba-tool domain provision) that serves the profile share itself, with
-domain accounts, NTLM and Kerberos, over SMB1, SMB 2.1 and SMB 3.
-
-Runs inside tests/netns-run.sh (private network and mount namespaces; the
-module under test is visible in MODULESDIR/vfs). The DC listens on
-127.0.0.1 only (smb ports 44445, reached as 445 through netns-run's nft
-redirect; its KDC on 88). Everything it starts is stopped by pid.
-
-The DC, its shares and the member are tests/harness.py's DC and Member.
-
-Checks: domain users make their own profile folders as a first logoff
-does and get idmap uids; the owner sets the DACL Windows writes under the
-"Add the Administrators security group to roaming user profiles" policy
-(owner, Administrators, SYSTEM full, protected) on the folders and on
-NTUSER.DAT: granted with the module, refused on the twin, refused to
-another domain user; with NTLM over SMB1, SMB 2.1 and SMB 3, and with
-Kerberos; what %U holds for DOMAIN\\user, user@REALM, a name with a space
-and a non-ASCII name; the domain Administrator and a Domain Admins member
-gain nothing from the module; the audit line names DOMAIN\\user and the
-SID.
+"""A domain profile server: the Samba AD DC of tests/harness.py (DC)
+serving the profile share itself, or with "member" the file server
+joined to it (Member), with domain users, NTLM and Kerberos, over SMB1,
+SMB 2.1 and SMB 3. What each checks: docs/testing.md, "Domain profile
+servers". Runs inside tests/netns-run.sh; everything it starts is
+stopped by pid.
 """
 
 import os

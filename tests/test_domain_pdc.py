@@ -1,35 +1,14 @@
 #!/usr/bin/python3
-"""A classic NT4-style profile server: smbd as "server role = classic
-primary domain controller" (domain logons, logon path = \\\\%L\\profiles\\%U,
-passdb tdbsam) serving the [profiles] share Samba's own documentation
-gives for NT4-style domains, with the module, to domain users logging on
-as PDOM\\user with NTLM over SMB1, SMB 2.1 and SMB 3 (an NT4 domain has
-no Kerberos: the suite shows that a Kerberos logon is impossible).
-
-Runs inside tests/netns-run.sh (private network and mount namespaces; the
-module under test is visible in MODULESDIR/vfs). smbd listens on
-127.0.0.1 only (smb ports 44445, reached as 445 through netns-run's nft
-redirect). Everything it starts (smbd, samba-dcerpcd and its rpcd_*
-workers) is stopped by pid. With PROFILEACL_SAMBA_ROOT the server side
-runs chrooted in another release's root, as in its root rows of tests/suites.
-
-The PDC and its shares are tests/harness.py's PDC. acl_xattr is there because the POSIX ACL mapping of Samba's plain share
-cannot hold the policy DACL on a PDC without winbind: BUILTIN\\Administrators
-and SYSTEM have no unix id there, so their ACEs are dropped (the DACL reads
-back without them, and Domain Admins lose the access the policy gives).
-
-Checks: the release runs the classic PDC role (or, on a release that no
-longer does, one check that it refuses it, with the evidence); the logon
-path the PDC hands out (pdbedit, SAMR) names the profiles share; domain
-users make their profile folders as a first logoff does, upload
-NTUSER.DAT and set the DACL Windows writes under "Add the Administrators
-security group to roaming user profiles" (owner, Administrators, SYSTEM
-full, protected): the owner passes with the module, is refused on the
-twin, another user is refused; what %U holds for the forms of a PDOM\\user
-logon; a user, then a Domain Admins member (smbd puts BUILTIN\\Administrators
-and with it every privilege in his token), then with SeRestorePrivilege
-granted as well, gets the same with and without the module; the audit line
-names PDOM\\user and the SID; no process is left.
+"""A classic NT4-style profile server: the PDC of tests/harness.py
+(smbd as "server role = classic primary domain controller") serving
+Samba's NT4-style [profiles] share with the module to PDOM users, NTLM
+over SMB1, SMB 2.1 and SMB 3; an NT4 domain has no Kerberos, and the
+suite shows that a Kerberos logon is impossible. What it checks:
+docs/testing.md, "Domain profile servers"; beside those, the logon path
+the PDC hands out (pdbedit, SAMR), and a Domain Admins member, then with
+SeRestorePrivilege, gets the same with and without the module. Runs
+inside tests/netns-run.sh (with PROFILEACL_SAMBA_ROOT, the server side in
+another release's root); everything it starts is stopped by pid.
 """
 
 import os

@@ -1,24 +1,10 @@
 #!/usr/bin/python3
-"""vfs_profileacl on a two-node CTDB cluster (tests/harness.py Cluster):
-what one node grants, refuses or writes is what the other node sees.
-
-- alice syncs through node 1 and sets the DACLs of her folder and
-  NTUSER.DAT; node 2 reads exactly those back; she sets others through
-  node 2 and node 1 reads them back.
-- bob gets nothing on her objects on either node, over SMB1 and SMB2.
-- an open granted on node 1 holds its share mode against node 2.
-- a logoff storm, A/B: owners spread over both nodes sync their profiles
-  on the module's share (A) and on a Full share without the module on the
-  same tree (B), while others keep trying WRITE_DAC on files they do not
-  own; 0 errors for owners, 0 grants for others, each of whose tries is
-  refused with NT_STATUS_ACCESS_DENIED (any other error is an error),
-  ops/s per node.
-
-The deny matrix's cases against node 2, with the objects made through
-node 1 and durable handles reconnected on node 2, are
-tests/test_deny_matrix.py with PROFILEACL_MATRIX_CLUSTER=1.
-
-Run inside tests/netns-run.sh (tests/cluster/run.sh), as root.
+"""vfs_profileacl on the two-node CTDB cluster of tests/harness.py
+(Cluster): what one node grants, refuses or writes is what the other node
+sees; a logoff storm, A/B, with others trying. What it checks:
+docs/testing.md, "Clustered servers"; the deny matrix against node 2 is
+tests/test_deny_matrix.py with PROFILEACL_MATRIX_CLUSTER=1. Runs inside
+tests/netns-run.sh (tests/cluster/run.sh), as root.
 """
 
 import multiprocessing as mp

@@ -1,19 +1,11 @@
 #!/usr/bin/python3
 """Every path in smbd that writes a security descriptor or an ACL through
-a right vfs_profileacl granted gives exactly one audit "write" line:
-
-  - SMB1 NT_TRANSACT_SET_SECURITY_DESC and SMB2 SET_INFO on a granted
-    handle (Samba's client);
-  - a stream handle: smbd writes the base file's security (metadata_fsp);
-  - the initial security descriptor of a create the module widened (SMB2
-    SecD create context, impacket);
-  - a handle reconnected from a durable handle (impacket).
-
-SMB1 unix extensions' SMB_SET_POSIX_ACL (impacket, TRANS2) is written by
-the owner and refused to bob, and gets no write line: smbd checks no
-handle right for it, so no grant carries it.
-
-Run by tests/run (tests/suites) inside tests/netns-run.sh, as root.
+a right vfs_profileacl granted gives exactly one audit "write" line
+(docs/security.md lists them): SMB1 and SMB2 security writes on a granted
+handle, a stream handle (smbd writes the base file's), the initial SD of
+a widened create (SecD, impacket) and a handle reconnected from a durable
+one (impacket). SMB_SET_POSIX_ACL (SMB1 unix extensions) is written by
+the owner, refused to bob, and gets no write line: no grant carries it.
 """
 
 import os

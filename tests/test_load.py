@@ -1,30 +1,18 @@
 #!/usr/bin/python3
 """Load: owners syncing profiles while others keep trying, one smbd with
-the module.
+the module (docs/testing.md, "load").
 
-50 owner clients (alice and bob, 25 each, each in its own folder) loop
-for PROFILEACL_LOAD_SECONDS (60): create a file asking WRITE_DAC, write
-4 KiB, set its DACL, close. 10 clients as carol, who owns nothing, loop
-trying WRITE_DAC and MAXIMUM_ALLOWED+set DACL on alice's and bob's files
-whose file ACL gives Everyone full control. All clients meet at two
-barriers, with no handle open: after a warm-up, halfway and after the
-run; smbd's memory (RSS of all its processes) and open descriptors are
-taken there.
-
-Passes when: 0 errors for owners, 0 grants for others and each of their
-tries refused with NT_STATUS_ACCESS_DENIED at the step that must refuse
-(any other error, a dropped connection for one, is an error), memory
-growth in the second half < 10% (a leak grows in both halves), no more
-descriptors than after the warm-up.
-
-Then, the load gone, one connection per protocol to [profiles] and one
-to [full] (no module) each sync 20 + 2 x PROBE_SYNCS times; smbd's
-talloc memory of that connection's process (smbcontrol pool-usage) is
-read before and after each PROBE_SYNCS. Its growth over the second
-batch, per sync, on [profiles] less on [full], must stay under
-PROBE_BOUND bytes: memory hung on the connection for each grant grows
-with the grants, and is freed at disconnect, where memcheck does not
-look.
+OWNERS clients loop for PROFILEACL_LOAD_SECONDS (60): create asking
+WRITE_DAC, write 4 KiB, set the DACL, close; OTHERS clients as carol, who
+owns nothing, try WRITE_DAC and MAXIMUM_ALLOWED + set DACL on files whose
+file ACL gives Everyone full control. All meet at barriers with no
+handle open (after a warm-up, halfway, at the end), where smbd's RSS and
+descriptors are taken. Passes with 0 owner errors, 0 grants to others,
+each of their tries refused with NT_STATUS_ACCESS_DENIED at the step that
+must refuse, RSS growth in the second half < 10%, no descriptor more than
+after the warm-up; then one connection per protocol and share syncs
+2 x PROBE_SYNCS times and its talloc memory (smbcontrol pool-usage) may
+grow less than PROBE_BOUND bytes per grant over the Full share's.
 """
 
 import multiprocessing as mp

@@ -556,6 +556,7 @@ static void profileacl_lookup_dirs(struct profileacl_request *r,
 	size_t n = str_list_length((const char **)dirs);
 	char **made = talloc_zero_array(talloc_tos(), char *, 2 * n);
 	size_t i;
+	size_t k;
 
 	r->outside_profile = true;
 	if (made == NULL) {
@@ -574,6 +575,18 @@ static void profileacl_lookup_dirs(struct profileacl_request *r,
 							 f->conn,
 							 dirs[i],
 							 false);
+		for (k = 2 * i; k < 2 * i + 2; k++) {
+			if (made[k] == NULL) {
+				continue;
+			}
+			DBG_INFO("share [%s]: \"profileacl:profile dirs\" "
+				 "pattern \"%s\" is \"%s\" for this session "
+				 "(%%U: %s)\n",
+				 lp_const_servicename(SNUM(f->conn)),
+				 dirs[i],
+				 profileacl_name_dbg(made[k]),
+				 (k == 2 * i) ? "account name" : "smbd's");
+		}
 	}
 	r->outside_profile = !profileacl_in_dirs(f->smb_fname->base_name,
 						 (const char *const *)made,

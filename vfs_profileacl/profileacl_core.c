@@ -384,7 +384,7 @@ bool profileacl_config_load(struct connection_struct *conn,
 				 PROFILEACL_MODULE_NAME,
 				 "profile dirs",
 				 NULL) != NULL &&
-	    str_list_length((const char **)config->profile_dirs) == 0)
+	    str_list_length((const char *const *)config->profile_dirs) == 0)
 	{
 		DBG_ERR("share [%s]: \"profileacl:profile dirs\" gives no "
 			"pattern\n",
@@ -553,7 +553,7 @@ static void profileacl_lookup_dirs(struct profileacl_request *r,
 {
 	struct profileacl_facts *f = private_data;
 	char **dirs = f->config->profile_dirs;
-	size_t n = str_list_length((const char **)dirs);
+	size_t n = str_list_length((const char *const *)dirs);
 	char **made = talloc_zero_array(talloc_tos(), char *, 2 * n);
 	size_t i;
 	size_t k;

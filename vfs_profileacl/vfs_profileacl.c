@@ -688,8 +688,9 @@ static NTSTATUS profileacl_durable_reconnect(struct vfs_handle_struct *handle,
 {
 	struct connection_struct *conn = handle->conn;
 	enum profileacl_reason reason = PROFILEACL_OWNER_UNKNOWN;
+	struct smb_filename name;
 	uint32_t extra;
-	uint32_t granted;
+	uint32_t granted = 0;
 	bool wrapped;
 	int ret;
 	DATA_BLOB inner = profileacl_cookie_inner(old_cookie, &wrapped);
@@ -704,17 +705,22 @@ static NTSTATUS profileacl_durable_reconnect(struct vfs_handle_struct *handle,
 	extra = (*fsp)->access_mask & PROFILEACL_GRANTABLE &
 		~conn->share_access;
 	if (extra != 0) {
-		/* the owner as the handle reads it, below this module */
-		ret = SMB_VFS_NEXT_FSTAT(handle, *fsp, &(*fsp)->fsp_name->st);
-		granted = (ret == 0)
-				  ? profileacl_rights(
-					    handle,
-					    (*fsp)->fsp_name,
-					    false,
-					    extra | SEC_FLAG_MAXIMUM_ALLOWED,
-					    &reason) &
-					    extra
-				  : 0;
+		/*
+		 * The owner as the handle reads it, below this module, on a
+		 * copy of the name: smbd keeps its own stat in fsp_name (its
+		 * birth time goes into the next durable cookie)
+		 */
+		name = *(*fsp)->fsp_name;
+		ret = SMB_VFS_NEXT_FSTAT(handle, *fsp, &name.st);
+		if (ret == 0) {
+			granted = profileacl_rights(
+					  handle,
+					  &name,
+					  false,
+					  extra | SEC_FLAG_MAXIMUM_ALLOWED,
+					  &reason) &
+				  extra;
+		}
 		if (ret != 0 || reason == PROFILEACL_OWNER_UNKNOWN) {
 			DBG_WARNING("%s: durable reconnect by %s refused: the "
 				    "owner cannot be read\n",

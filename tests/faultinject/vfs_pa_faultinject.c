@@ -50,7 +50,6 @@ struct pa_faultinject_fsp {
 	bool opened;
 };
 
-
 static bool name_has_prefix(const char *path, const char *prefix)
 {
 	const char *last = strrchr(path, '/');
@@ -103,11 +102,13 @@ static int pa_faultinject_openat(vfs_handle_struct *handle,
 				 const struct vfs_open_how *how)
 {
 	if ((how->flags & O_CREAT) &&
-	    name_has_prefix(smb_fname->base_name, "openfail-")) {
+	    name_has_prefix(smb_fname->base_name, "openfail-"))
+	{
 		return fail("openat", smb_fname->base_name);
 	}
 	if ((how->flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) &&
-	    name_has_prefix(fsp->fsp_name->base_name, "linkrace-")) {
+	    name_has_prefix(fsp->fsp_name->base_name, "linkrace-"))
+	{
 		const char *target = lp_parm_const_string(SNUM(handle->conn),
 							  "pa_faultinject",
 							  "link target",
@@ -130,26 +131,26 @@ static int pa_faultinject_openat(vfs_handle_struct *handle,
 	return SMB_VFS_NEXT_OPENAT(handle, dirfsp, smb_fname, fsp, how);
 }
 
-static NTSTATUS
-pa_faultinject_create_file(vfs_handle_struct *handle,
-			   struct smb_request *req,
-			   struct files_struct *dirfsp,
-			   struct smb_filename *smb_fname,
-			   uint32_t access_mask,
-			   uint32_t share_access,
-			   uint32_t create_disposition,
-			   uint32_t create_options,
-			   uint32_t file_attributes,
-			   uint32_t oplock_request,
-			   const struct smb2_lease *lease,
-			   uint64_t allocation_size,
-			   uint32_t private_flags,
-			   struct security_descriptor *sd,
-			   struct ea_list *ea_list,
-			   files_struct **result,
-			   int *pinfo,
-			   const struct smb2_create_blobs *in_blobs,
-			   struct smb2_create_blobs *out_blobs)
+static NTSTATUS pa_faultinject_create_file(
+	vfs_handle_struct *handle,
+	struct smb_request *req,
+	struct files_struct *dirfsp,
+	struct smb_filename *smb_fname,
+	uint32_t access_mask,
+	uint32_t share_access,
+	uint32_t create_disposition,
+	uint32_t create_options,
+	uint32_t file_attributes,
+	uint32_t oplock_request,
+	const struct smb2_lease *lease,
+	uint64_t allocation_size,
+	uint32_t private_flags,
+	struct security_descriptor *sd,
+	struct ea_list *ea_list,
+	files_struct **result,
+	int *pinfo,
+	const struct smb2_create_blobs *in_blobs,
+	struct smb2_create_blobs *out_blobs)
 {
 	struct pa_faultinject_fsp *ext = NULL;
 	NTSTATUS status;
@@ -174,7 +175,8 @@ pa_faultinject_create_file(vfs_handle_struct *handle,
 					  in_blobs,
 					  out_blobs);
 	if (NT_STATUS_IS_OK(status) && *result != NULL &&
-	    name_has_prefix(smb_fname->base_name, "racechown-")) {
+	    name_has_prefix(smb_fname->base_name, "racechown-"))
+	{
 		int uid = lp_parm_int(SNUM(handle->conn),
 				      "pa_faultinject",
 				      "race uid",
@@ -190,7 +192,8 @@ pa_faultinject_create_file(vfs_handle_struct *handle,
 			ret == 0 ? "ok" : strerror(errno));
 	}
 	if (NT_STATUS_IS_OK(status) && *result != NULL &&
-	    name_has_prefix(smb_fname->base_name, "fstatfail-")) {
+	    name_has_prefix(smb_fname->base_name, "fstatfail-"))
+	{
 		ext = VFS_ADD_FSP_EXTENSION(handle,
 					    *result,
 					    struct pa_faultinject_fsp,
@@ -202,27 +205,23 @@ pa_faultinject_create_file(vfs_handle_struct *handle,
 	return status;
 }
 
-static NTSTATUS
-pa_faultinject_durable_reconnect(struct vfs_handle_struct *handle,
-				 struct smb_request *smb1req,
-				 struct smbXsrv_open *op,
-				 const DATA_BLOB old_cookie,
-				 TALLOC_CTX *mem_ctx,
-				 struct files_struct **fsp,
-				 DATA_BLOB *new_cookie)
+static NTSTATUS pa_faultinject_durable_reconnect(
+	struct vfs_handle_struct *handle,
+	struct smb_request *smb1req,
+	struct smbXsrv_open *op,
+	const DATA_BLOB old_cookie,
+	TALLOC_CTX *mem_ctx,
+	struct files_struct **fsp,
+	DATA_BLOB *new_cookie)
 {
 	struct pa_faultinject_fsp *ext = NULL;
 	NTSTATUS status;
 
-	status = SMB_VFS_NEXT_DURABLE_RECONNECT(handle,
-						smb1req,
-						op,
-						old_cookie,
-						mem_ctx,
-						fsp,
-						new_cookie);
+	status = SMB_VFS_NEXT_DURABLE_RECONNECT(
+		handle, smb1req, op, old_cookie, mem_ctx, fsp, new_cookie);
 	if (NT_STATUS_IS_OK(status) &&
-	    name_has_prefix((*fsp)->fsp_name->base_name, "reconnectfail-")) {
+	    name_has_prefix((*fsp)->fsp_name->base_name, "reconnectfail-"))
+	{
 		ext = VFS_ADD_FSP_EXTENSION(handle,
 					    *fsp,
 					    struct pa_faultinject_fsp,
@@ -259,28 +258,25 @@ static bool is_restore_instance(struct vfs_handle_struct *handle)
 	return handle->param != NULL && strcmp(handle->param, "restore") == 0;
 }
 
-static NTSTATUS
-pa_faultinject_durable_disconnect(struct vfs_handle_struct *handle,
-				  struct files_struct *fsp,
-				  const DATA_BLOB old_cookie,
-				  TALLOC_CTX *mem_ctx,
-				  DATA_BLOB *new_cookie)
+static NTSTATUS pa_faultinject_durable_disconnect(
+	struct vfs_handle_struct *handle,
+	struct files_struct *fsp,
+	const DATA_BLOB old_cookie,
+	TALLOC_CTX *mem_ctx,
+	DATA_BLOB *new_cookie)
 {
 	NTSTATUS status;
 
 	if (is_restore_instance(handle)) {
-		wrapfail_armed =
-			name_has_prefix(fsp->fsp_name->base_name,
-					"wrapfail-") &&
-			old_cookie.length >= PROFILEACL_COOKIE_MAGIC_LEN &&
-			memcmp(old_cookie.data,
-			       PROFILEACL_COOKIE_MAGIC,
-			       PROFILEACL_COOKIE_MAGIC_LEN) == 0;
-		status = SMB_VFS_NEXT_DURABLE_DISCONNECT(handle,
-							 fsp,
-							 old_cookie,
-							 mem_ctx,
-							 new_cookie);
+		wrapfail_armed = name_has_prefix(fsp->fsp_name->base_name,
+						 "wrapfail-") &&
+				 old_cookie.length >=
+					 PROFILEACL_COOKIE_MAGIC_LEN &&
+				 memcmp(old_cookie.data,
+					PROFILEACL_COOKIE_MAGIC,
+					PROFILEACL_COOKIE_MAGIC_LEN) == 0;
+		status = SMB_VFS_NEXT_DURABLE_DISCONNECT(
+			handle, fsp, old_cookie, mem_ctx, new_cookie);
 		wrapfail_armed = false;
 		if (wrapfail_limited != NULL) {
 			set_memlimit(wrapfail_limited, 0);
@@ -293,11 +289,8 @@ pa_faultinject_durable_disconnect(struct vfs_handle_struct *handle,
 		return status;
 	}
 
-	status = SMB_VFS_NEXT_DURABLE_DISCONNECT(handle,
-						 fsp,
-						 old_cookie,
-						 mem_ctx,
-						 new_cookie);
+	status = SMB_VFS_NEXT_DURABLE_DISCONNECT(
+		handle, fsp, old_cookie, mem_ctx, new_cookie);
 	if (NT_STATUS_IS_OK(status) && wrapfail_armed) {
 		/* nothing more fits: a limit at or below the size in use */
 		set_memlimit(mem_ctx, 1);
@@ -317,7 +310,8 @@ static int pa_faultinject_fstat(vfs_handle_struct *handle,
 	struct pa_faultinject_fsp *ext = VFS_FETCH_FSP_EXTENSION(handle, fsp);
 
 	if ((ext != NULL && ext->opened) ||
-	    name_has_prefix(fsp->fsp_name->base_name, "statfail-")) {
+	    name_has_prefix(fsp->fsp_name->base_name, "statfail-"))
+	{
 		return fail("fstat", fsp_str_dbg(fsp));
 	}
 	return SMB_VFS_NEXT_FSTAT(handle, fsp, sbuf);

@@ -37,8 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.inherit_owner = flags & 32,
 		.forced_group = flags & 64,
 		.object = (enum profileacl_object)(data[sizeof(w) + 1] % 5),
-		.parent =
-			(enum profileacl_object)((data[sizeof(w) + 1] / 5) % 5),
+		.parent = (enum profileacl_object)((data[sizeof(w) + 1] / 5) %
+						   5),
 	};
 
 	/* the glue maps generic rights first (se_map_generic) */
@@ -61,13 +61,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (granted != 0) {
 		/* never for these */
-		if (r.guest || r.read_only || r.forced_user || r.forced_group ||
-		    r.outside_profile || r.root) {
+		if (r.guest || r.read_only || r.forced_user ||
+		    r.forced_group || r.outside_profile || r.root)
+		{
 			abort();
 		}
 		/* a new object that will be another's (inherit owner) */
 		if (r.object == PROFILEACL_OBJ_ABSENT && r.inherit_owner &&
-		    r.parent != PROFILEACL_OBJ_OWN) {
+		    r.parent != PROFILEACL_OBJ_OWN)
+		{
 			abort();
 		}
 		if (r.object != PROFILEACL_OBJ_OWN &&

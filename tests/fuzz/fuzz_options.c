@@ -1,5 +1,6 @@
 /*
- * libFuzzer harness: the profile dirs patterns and matcher of vfs_profileacl, checked against a plain reference matcher.
+ * libFuzzer harness: the profile dirs patterns and matcher of vfs_profileacl,
+ * checked against a plain reference matcher.
  *
  * Input: NUL-separated strings. The first picks the function family,
  * the rest are its arguments.
@@ -88,7 +89,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	words[nwords] = NULL;
 
 	if (profileacl_pattern_valid(words[0]) &&
-	    (strpbrk(words[0], "/\\<>\"") != NULL || strlen(words[0]) == 0)) {
+	    (strpbrk(words[0], "/\\<>\"") != NULL || strlen(words[0]) == 0))
+	{
 		abort();
 	}
 
@@ -107,11 +109,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    ascii_only(name) && strpbrk(pattern, "<>\"") == NULL &&
 		    strcmp(name, "..") != 0 && strcmp(name, ".") != 0 &&
 		    nlen > 0 && strchr(name, '/') == NULL &&
-		    got != ref_match(pattern, name, nlen)) {
+		    got != ref_match(pattern, name, nlen))
+		{
 			abort();
 		}
 		/* a path below a matching folder matches as the folder */
-		(void)profileacl_in_dirs(name, (const char *const *)words,
+		(void)profileacl_in_dirs(name,
+					 (const char *const *)words,
 					 nwords);
 	}
 
@@ -126,15 +130,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t n = 0;
 		const char *u = NULL;
 
-		for (u = strstr(raw, "%U"); u != NULL;
-		     u = strstr(u + 2, "%U")) {
+		for (u = strstr(raw, "%U"); u != NULL; u = strstr(u + 2, "%U"))
+		{
 			n++;
 		}
 		if (out != NULL && n > 0 &&
 		    (account == NULL || account[0] == '\0' ||
 		     strpbrk(account, "/\\*?%<>\":|") != NULL ||
-		     strlen(out) !=
-			     strlen(raw) + n * strlen(account) - 2 * n)) {
+		     strlen(out) != strlen(raw) + n * strlen(account) - 2 * n))
+		{
 			abort();
 		}
 		if (out != NULL && n == 0 && strcmp(out, raw) != 0) {

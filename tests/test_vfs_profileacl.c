@@ -653,7 +653,6 @@ static struct glue *glue_new(const char *extra)
 					   profileacl_audit_options,
 					   g->config));
 	g->conn.share_access = SHARE_CHANGE;
-	g->conn.force_group_gid = (gid_t)-1;
 	g->conn.session_info = &g->si;
 	g->handle.conn = &g->conn;
 	g->si.info = &g->info;

@@ -749,9 +749,9 @@ static NTSTATUS profileacl_durable_reconnect(struct vfs_handle_struct *handle,
 
 fail:
 	/*
-	 * The smbXsrv_open is the caller's (smb2_create.c frees it on a
-	 * failed reconnect): detach it first, as vfs_default does on its own
-	 * failures, so that closing the handle does not free it.
+	 * The smbXsrv_open is the caller's: detach it first, as vfs_default
+	 * does on its own failures (durable.c), or file_free() frees it. An
+	 * error close also removes the share mode entry: the handle is gone.
 	 */
 	data_blob_free(new_cookie);
 	op->compat = NULL;

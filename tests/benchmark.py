@@ -32,8 +32,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import (Client, Server, PASSWORDS, PORT, FILE_OPEN,
-                     READ_CONTROL, WRITE_DAC, alive, descendants,
-                     pids_with_arg)
+                     READ_CONTROL, WRITE_DAC, alive, conf_pids,
+                     descendants)
 from samba.dcerpc import security
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
@@ -138,7 +138,7 @@ def stop(srv):
             pass
     srv.stop_proc()
     srv.stop_helpers()
-    left = wait_gone(tree | pids_with_arg(srv.conf), 10)
+    left = wait_gone(tree | conf_pids(srv.conf), 10)
     if left:
         signal_until_gone(left, 10)
         raise RuntimeError('processes of %s were left running (killed): %s'

@@ -281,11 +281,27 @@ class Results:
         return 0 if self.failed == 0 else 1
 
 
+def sees_file(pid, path):
+    """Process PID, in its own root, sees PATH as this process does. A
+    Debian root's make check runs its servers with the same /tmp paths,
+    and this machine's /proc shows them too: they are not ours."""
+    try:
+        mine = os.stat(path)
+    except OSError:
+        return True  # gone here: count it rather than leave it running
+    try:
+        theirs = os.stat('/proc/%d/root%s' % (pid, os.path.abspath(path)))
+    except OSError:
+        return False
+    return (mine.st_dev, mine.st_ino) == (theirs.st_dev, theirs.st_ino)
+
+
 def conf_pids(conf):
     """Processes run with smb.conf CONF (-s CONF), or started on demand
     with --configfile=CONF (samba-dcerpcd and its rpcd_* workers, which
     outlive smbd), and their children"""
     pids = pids_with_arg(conf) | pids_with_arg('--configfile=' + conf)
+    pids = {pid for pid in pids if sees_file(pid, conf)}
     for pid in list(pids):
         pids |= descendants(pid)
     return pids

@@ -9,6 +9,7 @@ tests/netns-run.sh (tests/cluster/run.sh), as root.
 
 import multiprocessing as mp
 import os
+import subprocess
 import sys
 import time
 
@@ -19,7 +20,8 @@ from harness import (Client, Cluster, NODES, Results, Server,  # noqa: E402
                      FILE_WRITE_DATA,
                      FILE_READ_DATA, MAXIMUM_ALLOWED, READ_CONTROL,
                      WRITE_DAC, PASSWORDS, profile_folder, profile_sync,
-                     intruder_try, set_dacl_on, status_name)
+                     intruder_try, set_dacl_on, status_name,
+                     descendants, kill_pids)
 from samba import NTSTATUSError  # noqa: E402
 from samba.dcerpc import security  # noqa: E402
 
@@ -284,6 +286,13 @@ def main():
              '\tvfs objects = acl_xattr\n'
     cl = Cluster(ROOT, extra_shares=shares,
                  extra_global='\tlog level = 1 profileacl:3\n')
+    # another root's cluster (a Debian root's make check) runs its nodes
+    # with the same smb.conf paths, in its own /tmp
+    conf = cl.nodes[0].conf
+    decoy = subprocess.Popen(
+        ['unshare', '--mount', '--', 'sh', '-c',
+         'mount -t tmpfs tmpfs /tmp && mkdir -p "${1%/*}" && : >"$1" && '
+         'sleep 600; :', 'smbd', conf, '-s', conf], start_new_session=True)
     try:
         cl.start(users=('alice', 'bob', 'carol'),
                  share_acls={'profiles': 'CHANGE', 'full': 'FULL',
@@ -308,6 +317,11 @@ def main():
                     b'locking.tdb' in cl.ctdb(i, 'getdbmap').stdout)
     finally:
         stopped = cl.stop()
+    R.check('a server of another root with the same smb.conf path '
+            'outlives our stop', decoy.poll() is None and
+            decoy.pid not in stopped)
+    kill_pids({decoy.pid} | descendants(decoy.pid), 5)
+    decoy.wait()
     R.equal('no process of the cluster is left', sorted(cl.leftovers(stopped)),
             [])
     return R.summary('cluster')

@@ -41,6 +41,12 @@ struct security_descriptor *test_get_share_security(TALLOC_CTX *ctx,
 #define WDAC SEC_STD_WRITE_DAC
 #define WOWN SEC_STD_WRITE_OWNER
 #define MAXA SEC_FLAG_MAXIMUM_ALLOWED
+#define WDAC_RC (WDAC | READ_CONTROL)
+#define GRANTABLE PROFILEACL_GRANTABLE
+#define OWN PROFILEACL_OBJ_OWN
+#define OTHER PROFILEACL_OBJ_OTHER
+#define ABSENT PROFILEACL_OBJ_ABSENT
+#define UNKNOWN PROFILEACL_OBJ_UNKNOWN
 
 /* The share ACL the module reads; NULL: none can be read */
 static const char *test_share_sddl;
@@ -69,402 +75,295 @@ static uint32_t map(uint32_t access_mask)
 	return access_mask;
 }
 
+/* Names the row of a table when the assertion after this call fails */
+static void name_row(bool fails, size_t i, const char *row)
+{
+	if (fails) {
+		print_error("row %zu: %s\n", i, row);
+	}
+}
+
 /* The owner of an existing object asks WRITE_DAC on a Change share */
-static struct profileacl_request owner_request(void)
+#define OWNER_REQUEST                                       \
+	.access_mask = WDAC_RC, .share_mask = SHARE_CHANGE, \
+	.grantable = WDAC, .object = OWN
+#define CREATE .object = ABSENT, .may_create = true
+#define GRANT_BOTH .grantable = WDAC | WOWN
+#define SHARE_NO_APPEND (SHARE_CHANGE & ~SEC_FILE_APPEND_DATA)
+
+/*
+ * A row names the fields it changes in the owner's request, and leaves
+ * out the results it does not have (a refused option grants nothing)
+ */
+#pragma GCC diagnostic ignored "-Woverride-init"
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+/* The owner asks M, other fields as named: the module adds B, for W */
+struct row {
+	const char *name;
+	uint32_t bits;
+	enum profileacl_reason why;
+	struct profileacl_request r;
+};
+#define ROW(m, b, w, ...)                                \
+	{                                                \
+		.name = #m ", " #__VA_ARGS__, .bits = b, \
+		.why = PROFILEACL_##w,                   \
+		.r = { OWNER_REQUEST,                    \
+		       .access_mask = m,                 \
+		       __VA_ARGS__ }                     \
+	}
+
+static void run_rows(const struct row *rows, size_t n)
 {
-	return (struct profileacl_request){
-		.access_mask = WDAC | READ_CONTROL,
-		.share_mask = SHARE_CHANGE,
-		.may_create = false,
-		.grantable = WDAC,
-		.object = PROFILEACL_OBJ_OWN,
-	};
-}
-
-static void expect(struct profileacl_request *r,
-		   uint32_t bits,
-		   enum profileacl_reason why)
-{
-	enum profileacl_reason reason = PROFILEACL_GRANTED + 100;
-	uint32_t got = profileacl_grant(r, NULL, &reason);
-
-	assert_int_equal(got, bits);
-	assert_int_equal(reason, why);
-}
-
-static void test_owner_write_dac_granted(void **state _UNUSED_)
-{
-	struct profileacl_request r = owner_request();
-
-	expect(&r, WDAC, PROFILEACL_GRANTED);
-}
-
-static void test_maximum_allowed_granted(void **state _UNUSED_)
-{
-	struct profileacl_request r = owner_request();
-
-	r.access_mask = MAXA;
-	expect(&r, WDAC, PROFILEACL_GRANTED);
-
-	/* MAXIMUM_ALLOWED never fails on missing bits: still granted */
-	r.access_mask = MAXA | SYSTEM_SECURITY;
-	expect(&r, WDAC, PROFILEACL_GRANTED);
-}
-
-static void test_plain_open_not_asked(void **state _UNUSED_)
-{
-	struct profileacl_request r = owner_request();
-	uint32_t masks[] = {
-		0,
-		FILE_READ_DATA,
-		READ_CONTROL,
-		SHARE_CHANGE,
-		map(SEC_GENERIC_READ),
-		map(SEC_GENERIC_WRITE),
-		map(SEC_GENERIC_EXECUTE),
-	};
 	size_t i;
 
-	for (i = 0; i < sizeof(masks) / sizeof(masks[0]); i++) {
-		r.access_mask = masks[i];
-		expect(&r, 0, PROFILEACL_NOT_ASKED);
-	}
-}
-
-static void test_each_bit(void **state _UNUSED_)
-{
-	struct profileacl_request r = owner_request();
-	uint32_t bit;
-
-	/* No single right other than WRITE_DAC/WRITE_OWNER is granted */
-	for (bit = 1; bit != 0; bit <<= 1) {
-		enum profileacl_reason reason;
+	for (i = 0; i < n; i++) {
+		struct profileacl_request r = rows[i].r;
+		enum profileacl_reason reason = PROFILEACL_GRANTED + 100;
 		uint32_t got;
 
-		r.access_mask = map(bit);
-		r.grantable = PROFILEACL_GRANTABLE;
+		r.access_mask = map(r.access_mask);
 		got = profileacl_grant(&r, NULL, &reason);
-		assert_int_equal(got & ~PROFILEACL_GRANTABLE, 0);
-		if (bit == WDAC || bit == WOWN) {
-			assert_int_equal(got, bit);
-		} else if (bit == MAXA || bit == SEC_GENERIC_ALL) {
-			assert_int_equal(got, PROFILEACL_GRANTABLE);
-		} else {
-			assert_int_equal(got, 0);
-		}
+		name_row(got != rows[i].bits || reason != rows[i].why,
+			 i,
+			 rows[i].name);
+		assert_int_equal(got, rows[i].bits);
+		assert_int_equal(reason, rows[i].why);
 	}
 }
 
-static void test_write_owner_not_configured(void **state _UNUSED_)
+/* A case that is a table of rows alone: cmocka names it after the table */
+struct rows {
+	const struct row *row;
+	size_t n;
+};
+#define ROWS_OF(t) (&(struct rows){t, ARRAY_SIZE(t)})
+#define ROWS_TEST(t)                                \
+	{                                           \
+		.name = #t, .test_func = test_rows, \
+		.initial_state = ROWS_OF(t)         \
+	}
+
+static void test_rows(void **state)
 {
-	struct profileacl_request r = owner_request();
+	const struct rows *t = *state;
 
-	r.access_mask = WOWN;
-	expect(&r, 0, PROFILEACL_NO_CONFIG);
-
-	r.grantable = WDAC | WOWN;
-	expect(&r, WOWN, PROFILEACL_GRANTED);
-
-	/* smbcacls --set asks both */
-	r.access_mask = WDAC | WOWN;
-	expect(&r, WDAC | WOWN, PROFILEACL_GRANTED);
-
-	/* only write_dac configured: the open would fail on WRITE_OWNER */
-	r.grantable = WDAC;
-	expect(&r, 0, PROFILEACL_WOULD_FAIL);
+	run_rows(t->row, t->n);
 }
 
-static void test_generic_all(void **state _UNUSED_)
-{
-	struct profileacl_request r = owner_request();
+static const struct row test_owner_write_dac_granted[] = {
+	ROW(WDAC_RC, WDAC, GRANTED),
+};
 
-	r.access_mask = map(SEC_GENERIC_ALL);
-	expect(&r, 0, PROFILEACL_WOULD_FAIL);
+/* MAXIMUM_ALLOWED never fails on missing bits */
+static const struct row test_maximum_allowed_granted[] = {
+	ROW(MAXA, WDAC, GRANTED),
+	ROW(MAXA | SYSTEM_SECURITY, WDAC, GRANTED),
+};
 
-	r.grantable = PROFILEACL_GRANTABLE;
-	expect(&r, PROFILEACL_GRANTABLE, PROFILEACL_GRANTED);
-}
+static const struct row test_plain_open_not_asked[] = {
+	ROW(0, 0, NOT_ASKED),
+	ROW(FILE_READ_DATA, 0, NOT_ASKED),
+	ROW(READ_CONTROL, 0, NOT_ASKED),
+	ROW(SHARE_CHANGE, 0, NOT_ASKED),
+	ROW(SEC_GENERIC_READ, 0, NOT_ASKED),
+	ROW(SEC_GENERIC_WRITE, 0, NOT_ASKED),
+	ROW(SEC_GENERIC_EXECUTE, 0, NOT_ASKED),
+};
 
-static void test_grantable_is_capped(void **state _UNUSED_)
-{
-	struct profileacl_request r = owner_request();
+/* smbcacls --set asks both */
+static const struct row test_write_owner_not_configured[] = {
+	ROW(WOWN, 0, NO_CONFIG),
+	ROW(WOWN, WOWN, GRANTED, GRANT_BOTH),
+	ROW(WDAC | WOWN, WDAC | WOWN, GRANTED, GRANT_BOTH),
+	ROW(WDAC | WOWN, 0, WOULD_FAIL),
+};
 
-	r.access_mask = MAXA;
-	r.grantable = 0xffffffff;
-	expect(&r, PROFILEACL_GRANTABLE, PROFILEACL_GRANTED);
+static const struct row test_generic_all[] = {
+	ROW(SEC_GENERIC_ALL, 0, WOULD_FAIL),
+	ROW(SEC_GENERIC_ALL, GRANTABLE, GRANTED, .grantable = GRANTABLE),
+};
 
-	r.grantable = 0;
-	expect(&r, 0, PROFILEACL_NO_CONFIG);
-}
+static const struct row test_grantable_is_capped[] = {
+	ROW(MAXA, GRANTABLE, GRANTED, .grantable = 0xffffffff),
+	ROW(MAXA, 0, NO_CONFIG, .grantable = 0),
+};
 
-static void test_share_already_has_it(void **state _UNUSED_)
-{
-	struct profileacl_request r = owner_request();
+/* WRITE_OWNER via SeTakeOwnership, WRITE_DAC still missing */
+static const struct row test_share_already_has_it[] = {
+	ROW(WDAC_RC, 0, NOT_ASKED, .share_mask = SHARE_FULL),
+	ROW(MAXA, 0, NOT_ASKED, .share_mask = SHARE_FULL),
+	ROW(MAXA, WDAC, GRANTED, .share_mask = SHARE_CHANGE | WOWN),
+};
 
-	r.share_mask = SHARE_FULL;
-	expect(&r, 0, PROFILEACL_NOT_ASKED);
-
-	r.access_mask = MAXA;
-	expect(&r, 0, PROFILEACL_NOT_ASKED);
-
-	/* WRITE_OWNER via SeTakeOwnership, WRITE_DAC still missing */
-	r.share_mask = SHARE_CHANGE | WOWN;
-	expect(&r, WDAC, PROFILEACL_GRANTED);
-}
-
-static void test_guest(void **state _UNUSED_)
-{
-	struct profileacl_request r = owner_request();
-
-	r.guest = true;
-	expect(&r, 0, PROFILEACL_GUEST);
-	r.access_mask = MAXA;
-	expect(&r, 0, PROFILEACL_GUEST);
-}
+static const struct row test_guest[] = {
+	ROW(WDAC_RC, 0, GUEST, .guest = true),
+	ROW(MAXA, 0, GUEST, .guest = true),
+};
 
 /* admin users run as root, and smbd skips the file ACL check for root */
-static void test_root(void **state _UNUSED_)
-{
-	struct profileacl_request r = owner_request();
-
-	r.root = true;
-	expect(&r, 0, PROFILEACL_ROOT);
-	r.access_mask = MAXA;
-	expect(&r, 0, PROFILEACL_ROOT);
-	r.object = PROFILEACL_OBJ_ABSENT;
-	r.may_create = true;
-	expect(&r, 0, PROFILEACL_ROOT);
-}
-
-/* inherit owner: a create is decided by who will own the new object */
-static void test_inherit_owner(void **state _UNUSED_)
-{
-	struct profileacl_request r = owner_request();
-
-	r.object = PROFILEACL_OBJ_ABSENT;
-	r.may_create = true;
-	r.inherit_owner = true;
-	r.parent = PROFILEACL_OBJ_OWN;
-	expect(&r, WDAC, PROFILEACL_GRANTED);
-	r.parent = PROFILEACL_OBJ_OTHER;
-	expect(&r, 0, PROFILEACL_INHERITS_OTHER);
-	r.access_mask = MAXA;
-	expect(&r, 0, PROFILEACL_INHERITS_OTHER);
-	r.parent = PROFILEACL_OBJ_UNKNOWN;
-	expect(&r, 0, PROFILEACL_OWNER_UNKNOWN);
-	r.parent = PROFILEACL_OBJ_ABSENT;
-	expect(&r, 0, PROFILEACL_OWNER_UNKNOWN);
-	/* an existing object: its owner decides, not the folder's */
-	r.object = PROFILEACL_OBJ_OWN;
-	r.may_create = true;
-	expect(&r, WDAC, PROFILEACL_GRANTED);
-	r.object = PROFILEACL_OBJ_OTHER;
-	r.parent = PROFILEACL_OBJ_OWN;
-	expect(&r, 0, PROFILEACL_NOT_OWNER);
-	/* without inherit owner the parent is not read */
-	r.inherit_owner = false;
-	r.object = PROFILEACL_OBJ_ABSENT;
-	r.parent = PROFILEACL_OBJ_OTHER;
-	expect(&r, WDAC, PROFILEACL_GRANTED);
-}
+static const struct row test_root[] = {
+	ROW(WDAC_RC, 0, ROOT, .root = true),
+	ROW(MAXA, 0, ROOT, .root = true),
+	ROW(MAXA, 0, ROOT, .root = true, CREATE),
+};
 
 /*
- * No object state may grant more than OWN does.
+ * inherit owner: a create is decided by who will own the new object; an
+ * existing object by its owner, not the folder's; without inherit owner
+ * the parent is not read.
  */
-static void test_own_is_the_most(void **state _UNUSED_)
-{
-	const uint32_t masks[] = {WDAC,
-				  MAXA,
-				  WDAC | WOWN,
-				  MAXA | WOWN,
-				  map(SEC_GENERIC_ALL),
-				  READ_CONTROL};
-	const enum profileacl_object objects[] = {PROFILEACL_OBJ_UNKNOWN,
-						  PROFILEACL_OBJ_ABSENT,
-						  PROFILEACL_OBJ_OWN,
-						  PROFILEACL_OBJ_OTHER};
-	size_t m, d, o, p, i, g;
-	enum profileacl_reason reason;
+#define INHERIT CREATE, .inherit_owner = true
+static const struct row test_inherit_owner[] = {
+	ROW(WDAC_RC, WDAC, GRANTED, INHERIT, .parent = OWN),
+	ROW(WDAC_RC, 0, INHERITS_OTHER, INHERIT, .parent = OTHER),
+	ROW(MAXA, 0, INHERITS_OTHER, INHERIT, .parent = OTHER),
+	ROW(MAXA, 0, OWNER_UNKNOWN, INHERIT, .parent = UNKNOWN),
+	ROW(MAXA, 0, OWNER_UNKNOWN, INHERIT, .parent = ABSENT),
+	ROW(MAXA, WDAC, GRANTED, INHERIT, .object = OWN, .parent = ABSENT),
+	ROW(MAXA, 0, NOT_OWNER, INHERIT, .object = OTHER, .parent = OWN),
+	ROW(MAXA, WDAC, GRANTED, CREATE, .parent = OTHER),
+};
 
-	for (m = 0; m < ARRAY_SIZE(masks); m++) {
-		for (d = 0; d < 2; d++) {
-			for (g = 1; g <= 3; g++) {
-				for (i = 0; i < 2; i++) {
-					for (o = 0; o < ARRAY_SIZE(objects);
-					     o++) {
-						for (p = 0;
-						     p < ARRAY_SIZE(objects);
-						     p++) {
-							struct profileacl_request r =
-								owner_request();
-							uint32_t own, other;
+static const struct row test_forced_user[] = {
+	ROW(WDAC_RC, 0, FORCED_USER, .forced_user = true),
+};
 
-							r.access_mask =
-								masks[m];
-							r.may_create = d;
-							r.grantable =
-								(g & 1 ? WDAC
-								       : 0) |
-								(g & 2 ? WOWN
-								       : 0);
-							own = profileacl_grant(
-								&r,
-								NULL,
-								&reason);
-							r.inherit_owner = i;
-							r.object = objects[o];
-							r.parent = objects[p];
-							other = profileacl_grant(
-								&r,
-								NULL,
-								&reason);
-							assert_int_equal(
-								other & ~own,
-								0);
-						}
-					}
-				}
-			}
-		}
-	}
-}
+static const struct row test_read_only[] = {
+	ROW(WDAC_RC, 0, READ_ONLY, .read_only = true),
+};
 
-static void test_forced_user(void **state _UNUSED_)
-{
-	struct profileacl_request r = owner_request();
+/* any one write bit missing is enough */
+static const struct row test_read_share_acl[] = {
+	ROW(WDAC_RC, 0, NO_WRITE_SHARE, .share_mask = SHARE_READ),
+	ROW(MAXA, 0, NO_WRITE_SHARE, .share_mask = SHARE_READ),
+	ROW(MAXA, 0, NO_WRITE_SHARE, .share_mask = SHARE_NO_APPEND),
+};
 
-	r.forced_user = true;
-	expect(&r, 0, PROFILEACL_FORCED_USER);
-}
+static const struct row test_would_fail[] = {
+	ROW(WDAC | SYSTEM_SECURITY, 0, WOULD_FAIL),
+};
 
 /*
- * "force group" puts the forced group's SID where the session's primary
- * group was: a share ACL deny for that group cannot be seen, so nothing
- * is granted, and the share ACL is not even read.
+ * A deny ACE of the share ACL is the admin's word: only the rights the
+ * share ACL leaves out are added, never one it denies this session.
+ * MAXIMUM_ALLOWED gets what is left; asking a denied right by name gets
+ * nothing, as smbd refuses it; a share ACL that cannot be read denies
+ * both; a deny of a right the share mask already holds changes nothing.
  */
+static const struct row test_share_denies[] = {
+	ROW(WDAC_RC, 0, SHARE_DENIES, .share_denied = WDAC),
+	ROW(MAXA, 0, SHARE_DENIES, .share_denied = WDAC),
+	ROW(MAXA, WOWN, GRANTED, .share_denied = WDAC, GRANT_BOTH),
+	ROW(WDAC | WOWN, 0, SHARE_DENIES, .share_denied = WDAC, GRANT_BOTH),
+	ROW(WOWN, WOWN, GRANTED, .share_denied = WDAC, GRANT_BOTH),
+	ROW(WOWN | READ_CONTROL,
+	    0,
+	    SHARE_DENIES,
+	    .share_denied = WOWN,
+	    GRANT_BOTH),
+	ROW(WDAC_RC, WDAC, GRANTED, .share_denied = WOWN, GRANT_BOTH),
+	ROW(MAXA, WDAC, GRANTED, .share_denied = WOWN, GRANT_BOTH),
+	ROW(MAXA, 0, SHARE_DENIES, .share_denied = GRANTABLE, GRANT_BOTH),
+	ROW(WDAC_RC, WDAC, GRANTED, .share_denied = WOWN),
+};
+
+static const struct row test_outside_profile[] = {
+	ROW(WDAC_RC, 0, OUTSIDE_PROFILE, .outside_profile = true),
+};
+
+static const struct row test_objects[] = {
+	ROW(WDAC_RC, 0, NOT_OWNER, .object = OTHER),
+	ROW(MAXA, 0, NOT_OWNER, .object = OTHER),
+	ROW(MAXA, 0, OWNER_UNKNOWN, .object = UNKNOWN),
+	ROW(MAXA, 0, OWNER_UNKNOWN, .object = 77),
+};
+
+/* An absent object is granted only to a request that creates it */
+static const struct row test_creates[] = {
+	ROW(WDAC_RC, 0, NOT_CREATED, .object = ABSENT),
+	ROW(WDAC_RC, WDAC, GRANTED, CREATE),
+	ROW(WDAC_RC, WDAC, GRANTED, .object = OWN, .may_create = true),
+	ROW(WDAC_RC, 0, NOT_OWNER, .object = OTHER, .may_create = true),
+	ROW(WDAC_RC, 0, NOT_OWNER, .object = OTHER),
+};
+
+/* "force group" hides a share ACL deny for the session's primary group */
 static void test_forced_group(void **state _UNUSED_)
 {
-	struct profileacl_request r = owner_request();
+	const struct row rows[] = {
+		ROW(WDAC_RC, 0, FORCED_GROUP, .forced_group = true),
+		ROW(MAXA, 0, FORCED_GROUP, .forced_group = true),
+	};
 
-	r.forced_group = true;
-	expect(&r, 0, PROFILEACL_FORCED_GROUP);
-	r.access_mask = MAXA;
-	expect(&r, 0, PROFILEACL_FORCED_GROUP);
+	run_rows(rows, ARRAY_SIZE(rows));
 	assert_string_equal(profileacl_reason_str(PROFILEACL_FORCED_GROUP),
 			    "share has force group: the share ACL cannot be "
 			    "checked for this user");
 }
 
-static void test_read_only(void **state _UNUSED_)
+/* No single right other than WRITE_DAC/WRITE_OWNER is granted */
+static void test_each_bit(void **state _UNUSED_)
 {
-	struct profileacl_request r = owner_request();
+	uint32_t bit;
 
-	r.read_only = true;
-	expect(&r, 0, PROFILEACL_READ_ONLY);
+	for (bit = 1; bit != 0; bit <<= 1) {
+		struct profileacl_request r = {OWNER_REQUEST};
+		enum profileacl_reason reason;
+		uint32_t got, want = 0;
+
+		r.access_mask = map(bit);
+		r.grantable = GRANTABLE;
+		got = profileacl_grant(&r, NULL, &reason);
+		if (bit == WDAC || bit == WOWN) {
+			want = bit;
+		} else if (bit == MAXA || bit == SEC_GENERIC_ALL) {
+			want = GRANTABLE;
+		}
+		if (got != want) {
+			print_error("bit 0x%08x\n", bit);
+		}
+		assert_int_equal(got & ~GRANTABLE, 0);
+		assert_int_equal(got, want);
+	}
 }
 
-static void test_read_share_acl(void **state _UNUSED_)
+/* No object state may grant more than OWN does */
+static void test_own_is_the_most(void **state _UNUSED_)
 {
-	struct profileacl_request r = owner_request();
+	const uint32_t masks[] = {WDAC,
+				  MAXA,
+				  GRANTABLE,
+				  MAXA | WOWN,
+				  SEC_GENERIC_ALL,
+				  READ_CONTROL};
+	const uint32_t grantable[] = {WDAC, WOWN, GRANTABLE};
+	const enum profileacl_object objects[] = {UNKNOWN, ABSENT, OWN, OTHER};
+	enum profileacl_reason reason;
+	size_t k;
 
-	r.share_mask = SHARE_READ;
-	expect(&r, 0, PROFILEACL_NO_WRITE_SHARE);
-	r.access_mask = MAXA;
-	expect(&r, 0, PROFILEACL_NO_WRITE_SHARE);
+	/*
+	 * k in mixed radix: mask (6), create or not (2), grantable (3),
+	 * inherit owner (2), object (4), parent (4)
+	 */
+	for (k = 0; k < 6 * 2 * 3 * 2 * 4 * 4; k++) {
+		struct profileacl_request r = {OWNER_REQUEST};
+		uint32_t own, other;
 
-	/* any one write bit missing is enough */
-	r.share_mask = SHARE_CHANGE & ~SEC_FILE_APPEND_DATA;
-	expect(&r, 0, PROFILEACL_NO_WRITE_SHARE);
-}
-
-static void test_would_fail(void **state _UNUSED_)
-{
-	struct profileacl_request r = owner_request();
-
-	r.access_mask = WDAC | SYSTEM_SECURITY;
-	expect(&r, 0, PROFILEACL_WOULD_FAIL);
-}
-
-/*
- * A deny ACE of the share ACL is the admin's word: only the rights the
- * share ACL leaves out are added, never one it denies this session.
- */
-static void test_share_denies(void **state _UNUSED_)
-{
-	struct profileacl_request r = owner_request();
-
-	r.share_denied = WDAC;
-	expect(&r, 0, PROFILEACL_SHARE_DENIES);
-	/* MAXIMUM_ALLOWED gets what is left: nothing here */
-	r.access_mask = MAXA;
-	expect(&r, 0, PROFILEACL_SHARE_DENIES);
-	r.grantable = WDAC | WOWN;
-	expect(&r, WOWN, PROFILEACL_GRANTED);
-	/* asking both by name: smbd refuses the denied one, so nothing */
-	r.access_mask = WDAC | WOWN;
-	expect(&r, 0, PROFILEACL_SHARE_DENIES);
-	r.access_mask = WOWN;
-	expect(&r, WOWN, PROFILEACL_GRANTED);
-
-	/* WRITE_OWNER denied, WRITE_DAC left out: WRITE_DAC only */
-	r.share_denied = WOWN;
-	r.access_mask = WOWN | READ_CONTROL;
-	expect(&r, 0, PROFILEACL_SHARE_DENIES);
-	r.access_mask = WDAC | READ_CONTROL;
-	expect(&r, WDAC, PROFILEACL_GRANTED);
-	r.access_mask = MAXA;
-	expect(&r, WDAC, PROFILEACL_GRANTED);
-
-	/* a share ACL that cannot be read denies both */
-	r.share_denied = PROFILEACL_GRANTABLE;
-	expect(&r, 0, PROFILEACL_SHARE_DENIES);
-
-	/* a deny of a right the share mask already holds changes nothing */
-	r = owner_request();
-	r.share_denied = WOWN;
-	expect(&r, WDAC, PROFILEACL_GRANTED);
-}
-
-static void test_outside_profile(void **state _UNUSED_)
-{
-	struct profileacl_request r = owner_request();
-
-	r.outside_profile = true;
-	expect(&r, 0, PROFILEACL_OUTSIDE_PROFILE);
-}
-
-static void test_objects(void **state _UNUSED_)
-{
-	struct profileacl_request r = owner_request();
-
-	r.object = PROFILEACL_OBJ_OTHER;
-	expect(&r, 0, PROFILEACL_NOT_OWNER);
-	r.access_mask = MAXA;
-	expect(&r, 0, PROFILEACL_NOT_OWNER);
-
-	r.object = PROFILEACL_OBJ_UNKNOWN;
-	expect(&r, 0, PROFILEACL_OWNER_UNKNOWN);
-
-	r.object = 77;
-	expect(&r, 0, PROFILEACL_OWNER_UNKNOWN);
-}
-
-/* An absent object is granted only to a request that creates it */
-static void test_creates(void **state _UNUSED_)
-{
-	struct profileacl_request r = owner_request();
-
-	r.object = PROFILEACL_OBJ_ABSENT;
-	expect(&r, 0, PROFILEACL_NOT_CREATED);
-	r.may_create = true;
-	expect(&r, WDAC, PROFILEACL_GRANTED);
-	/* an existing object: ownership alone decides */
-	r.object = PROFILEACL_OBJ_OWN;
-	expect(&r, WDAC, PROFILEACL_GRANTED);
-	r.object = PROFILEACL_OBJ_OTHER;
-	expect(&r, 0, PROFILEACL_NOT_OWNER);
-	r.may_create = false;
-	expect(&r, 0, PROFILEACL_NOT_OWNER);
+		r.access_mask = map(masks[k % 6]);
+		r.may_create = k / 6 % 2;
+		r.grantable = grantable[k / 12 % 3];
+		own = profileacl_grant(&r, NULL, &reason);
+		r.inherit_owner = k / 36 % 2;
+		r.object = objects[k / 72 % 4];
+		r.parent = objects[k / 288];
+		other = profileacl_grant(&r, NULL, &reason);
+		if ((other & ~own) != 0) {
+			print_error("combination %zu\n", k);
+		}
+		assert_int_equal(other & ~own, 0);
+	}
 }
 
 /* The lookups of one decision: what they answer, and how often asked */
@@ -501,27 +400,6 @@ static void lookup_dirs(struct profileacl_request *r, void *private_data)
 	r->outside_profile = l->outside;
 }
 
-static uint32_t decide(struct profileacl_request *r,
-		       struct lookup_state *l,
-		       enum profileacl_reason *reason)
-{
-	struct profileacl_lookup lookup = {
-		.share_denied = lookup_share,
-		.owner = lookup_owner,
-		.profile_dirs = lookup_dirs,
-		.private_data = l,
-	};
-
-	l->owner_calls = 0;
-	l->dirs_calls = 0;
-	l->share_calls = 0;
-	/* the glue knows no fact before the decision asks */
-	r->object = PROFILEACL_OBJ_UNKNOWN;
-	r->outside_profile = false;
-	r->share_denied = 0;
-	return profileacl_grant(r, &lookup, reason);
-}
-
 /*
  * One decision asks for the owner (a system call) only when the cheap
  * facts leave a grant possible, for the profile dirs (a substitution)
@@ -530,65 +408,50 @@ static uint32_t decide(struct profileacl_request *r,
  */
 static void test_lookups_only_when_needed(void **state _UNUSED_)
 {
-	struct profileacl_request r = owner_request();
-	struct lookup_state l = {.object = PROFILEACL_OBJ_OWN};
-	enum profileacl_reason reason;
+	/* the request, what the lookups answer, how often each is asked */
+	const struct {
+		struct row row;
+		struct lookup_state l;
+		int owner, dirs, share;
+	} rows[] = {
+		{ROW(WDAC_RC, WDAC, GRANTED), {OWN}, 1, 1, 1},
+		{ROW(FILE_READ_DATA, 0, NOT_ASKED), {OWN}, 0, 0, 0},
+		{ROW(WDAC_RC, 0, SHARE_DENIES), {OWN, false, WDAC}, 1, 1, 1},
+		{ROW(WDAC_RC, 0, GUEST, .guest = true), {OWN}, 0, 0, 0},
+		{ROW(WDAC_RC, 0, NOT_OWNER), {OTHER}, 1, 0, 0},
+		{ROW(WDAC_RC, 0, OUTSIDE_PROFILE), {OWN, true}, 1, 1, 0},
+		{ROW(WDAC_RC, 0, OWNER_UNKNOWN), {UNKNOWN}, 1, 0, 0},
+	};
+	size_t i;
 
-	assert_int_equal(decide(&r, &l, &reason), WDAC);
-	assert_int_equal(reason, PROFILEACL_GRANTED);
-	assert_int_equal(l.share_calls, 1);
-	assert_int_equal(l.owner_calls, 1);
-	assert_int_equal(l.dirs_calls, 1);
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		struct lookup_state l = rows[i].l;
+		struct profileacl_lookup lookup = {
+			.share_denied = lookup_share,
+			.owner = lookup_owner,
+			.profile_dirs = lookup_dirs,
+			.private_data = &l,
+		};
+		struct profileacl_request r = rows[i].row.r;
+		enum profileacl_reason reason;
+		uint32_t got;
 
-	/* the common path: a request for nothing the module grants */
-	r.access_mask = FILE_READ_DATA;
-	assert_int_equal(decide(&r, &l, &reason), 0);
-	assert_int_equal(reason, PROFILEACL_NOT_ASKED);
-	assert_int_equal(l.share_calls, 0);
-	assert_int_equal(l.owner_calls, 0);
-	assert_int_equal(l.dirs_calls, 0);
-
-	/* the share ACL denies it: asked last, once */
-	r = owner_request();
-	l.denied = WDAC;
-	assert_int_equal(decide(&r, &l, &reason), 0);
-	assert_int_equal(reason, PROFILEACL_SHARE_DENIES);
-	assert_int_equal(l.owner_calls, 1);
-	assert_int_equal(l.dirs_calls, 1);
-	assert_int_equal(l.share_calls, 1);
-	l.denied = 0;
-
-	/* a guest: no lookup */
-	r = owner_request();
-	r.guest = true;
-	assert_int_equal(decide(&r, &l, &reason), 0);
-	assert_int_equal(reason, PROFILEACL_GUEST);
-	assert_int_equal(l.owner_calls, 0);
-	assert_int_equal(l.share_calls, 0);
-
-	/* someone else's: neither profile dirs nor share ACL */
-	r = owner_request();
-	l.object = PROFILEACL_OBJ_OTHER;
-	assert_int_equal(decide(&r, &l, &reason), 0);
-	assert_int_equal(reason, PROFILEACL_NOT_OWNER);
-	assert_int_equal(l.owner_calls, 1);
-	assert_int_equal(l.dirs_calls, 0);
-	assert_int_equal(l.share_calls, 0);
-
-	/* the owner, outside the profile dirs: no share ACL read */
-	l.object = PROFILEACL_OBJ_OWN;
-	l.outside = true;
-	assert_int_equal(decide(&r, &l, &reason), 0);
-	assert_int_equal(reason, PROFILEACL_OUTSIDE_PROFILE);
-	assert_int_equal(l.dirs_calls, 1);
-	assert_int_equal(l.share_calls, 0);
-
-	/* the owner's lookup failed: nothing */
-	l.object = PROFILEACL_OBJ_UNKNOWN;
-	l.outside = false;
-	assert_int_equal(decide(&r, &l, &reason), 0);
-	assert_int_equal(reason, PROFILEACL_OWNER_UNKNOWN);
-	assert_int_equal(l.share_calls, 0);
+		/* the glue knows no fact before the decision asks */
+		r.object = UNKNOWN;
+		got = profileacl_grant(&r, &lookup, &reason);
+		name_row(got != rows[i].row.bits ||
+				 reason != rows[i].row.why ||
+				 l.owner_calls != rows[i].owner ||
+				 l.dirs_calls != rows[i].dirs ||
+				 l.share_calls != rows[i].share,
+			 i,
+			 rows[i].row.name);
+		assert_int_equal(got, rows[i].row.bits);
+		assert_int_equal(reason, rows[i].row.why);
+		assert_int_equal(l.owner_calls, rows[i].owner);
+		assert_int_equal(l.dirs_calls, rows[i].dirs);
+		assert_int_equal(l.share_calls, rows[i].share);
+	}
 }
 
 /*
@@ -672,14 +535,21 @@ static struct glue *glue_new(const char *extra)
 	return g;
 }
 
-/* NAME as smbd stat'ed it: owned by UID, or absent when UID is -1 */
-static uint32_t ask(struct glue *g,
-		    const char *name,
-		    uid_t uid,
-		    bool may_create,
-		    uint32_t access_mask,
-		    enum profileacl_reason *reason)
+/*
+ * NAME as smbd stat'ed it, owned by UID or absent when UID is -1, asked
+ * ACCESS_MASK: the module adds BITS, for WHY
+ */
+static void expect_ask(struct glue *g,
+		       const char *name,
+		       uid_t uid,
+		       bool may_create,
+		       uint32_t access_mask,
+		       uint32_t bits,
+		       enum profileacl_reason why)
 {
+	enum profileacl_reason reason;
+	uint32_t got;
+
 	g->name = (struct smb_filename){
 		.base_name = discard_const_p(char, name)};
 	if (uid != (uid_t)-1) {
@@ -687,59 +557,54 @@ static uint32_t ask(struct glue *g,
 		g->name.st.st_ex_mode = S_IFREG | 0600;
 		g->name.st.st_ex_nlink = 1;
 	}
-	return profileacl_decide(&g->handle,
-				 g->config,
-				 &g->name,
-				 may_create,
-				 access_mask,
-				 reason);
+	got = profileacl_decide(&g->handle,
+				g->config,
+				&g->name,
+				may_create,
+				access_mask,
+				&reason);
+	if (got != bits || reason != why) {
+		print_error(
+			"%s of uid %d, create %d, mask 0x%x, share ACL %s\n",
+			name,
+			(int)uid,
+			may_create,
+			access_mask,
+			test_share_sddl);
+	}
+	assert_int_equal(got, bits);
+	assert_int_equal(reason, why);
 }
+/* in a test whose glue is G */
+#define ASK(name, uid, create, mask, bits, why) \
+	expect_ask(g, name, uid, create, mask, bits, PROFILEACL_##why)
 
 static void test_decide_owner(void **state _UNUSED_)
 {
 	struct glue *g = glue_new("");
-	enum profileacl_reason reason;
 
-	assert_int_equal(ask(g,
-			     "alice/NTUSER.DAT",
-			     ALICE_UID,
-			     false,
-			     WDAC | READ_CONTROL,
-			     &reason),
-			 WDAC);
-	assert_int_equal(reason, PROFILEACL_GRANTED);
+	ASK("alice/NTUSER.DAT", ALICE_UID, false, WDAC_RC, WDAC, GRANTED);
 	assert_int_equal(test_share_reads, 1);
 	/* read for each decision: a deny added later is seen at once */
 	test_share_sddl = "D:(D;;WD;;;WD)(A;;0x001301ff;;;WD)";
-	assert_int_equal(ask(g, "alice/y", ALICE_UID, false, WDAC, &reason),
-			 0);
-	assert_int_equal(reason, PROFILEACL_SHARE_DENIES);
+	ASK("alice/y", ALICE_UID, false, WDAC, 0, SHARE_DENIES);
 	assert_int_equal(test_share_reads, 2);
 	test_share_sddl = "D:(A;;0x001301ff;;;WD)";
 	/* someone else's file: refused before the share ACL is read */
-	assert_int_equal(ask(g, "bob/NTUSER.DAT", 1001, false, WDAC, &reason),
-			 0);
-	assert_int_equal(reason, PROFILEACL_NOT_OWNER);
+	ASK("bob/NTUSER.DAT", 1001, false, WDAC, 0, NOT_OWNER);
 	assert_int_equal(test_share_reads, 2);
 	/* the common path: nothing asked, nothing read */
-	assert_int_equal(ask(g,
-			     "bob/x",
-			     1001,
-			     true,
-			     SEC_FILE_READ_DATA | SEC_FILE_WRITE_DATA,
-			     &reason),
-			 0);
-	assert_int_equal(reason, PROFILEACL_NOT_ASKED);
-	assert_int_equal(
-		ask(g, "alice/x", ALICE_UID, false, SEC_GENERIC_ALL, &reason),
-		0);
-	assert_int_equal(reason, PROFILEACL_WOULD_FAIL);
+	ASK("bob/x",
+	    1001,
+	    true,
+	    FILE_READ_DATA | FILE_WRITE_DATA,
+	    0,
+	    NOT_ASKED);
+	ASK("alice/x", ALICE_UID, false, SEC_GENERIC_ALL, 0, WOULD_FAIL);
 	assert_int_equal(test_share_reads, 2);
 	/* generic rights are mapped before the decision */
-	g->config->grantable = PROFILEACL_GRANTABLE;
-	assert_int_equal(
-		ask(g, "alice/x", ALICE_UID, false, SEC_GENERIC_ALL, &reason),
-		PROFILEACL_GRANTABLE);
+	g->config->grantable = GRANTABLE;
+	ASK("alice/x", ALICE_UID, false, SEC_GENERIC_ALL, GRANTABLE, GRANTED);
 	TALLOC_FREE(g);
 }
 
@@ -751,13 +616,9 @@ static void test_decide_owner(void **state _UNUSED_)
 static void test_decide_new_object(void **state _UNUSED_)
 {
 	struct glue *g = glue_new("");
-	enum profileacl_reason reason;
 
-	assert_int_equal(ask(g, "alice/new.dat", -1, true, WDAC, &reason),
-			 WDAC);
-	assert_int_equal(reason, PROFILEACL_GRANTED);
-	assert_int_equal(ask(g, "alice/new.dat", -1, false, WDAC, &reason), 0);
-	assert_int_equal(reason, PROFILEACL_NOT_CREATED);
+	ASK("alice/new.dat", -1, true, WDAC, WDAC, GRANTED);
+	ASK("alice/new.dat", -1, false, WDAC, 0, NOT_CREATED);
 	TALLOC_FREE(g);
 }
 
@@ -765,11 +626,10 @@ static void test_decide_new_object(void **state _UNUSED_)
 static void test_decide_share_acl(void **state _UNUSED_)
 {
 	struct glue *g = glue_new("");
-	enum profileacl_reason reason;
-	struct {
+	const struct {
 		const char *sddl;
 		uint32_t granted;
-	} cases[] = {
+	} rows[] = {
 		{"D:(A;;0x001301ff;;;WD)", WDAC},
 		{"D:(D;;WD;;;WD)(A;;0x001301ff;;;WD)", 0},
 		{"D:(D;;GA;;;" ALICE_SID ")(A;;0x001301ff;;;WD)", 0},
@@ -780,21 +640,16 @@ static void test_decide_share_acl(void **state _UNUSED_)
 	};
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		test_share_sddl = cases[i].sddl;
-		if (ask(g,
-			"alice/x",
-			ALICE_UID,
-			false,
-			WDAC | READ_CONTROL,
-			&reason) != cases[i].granted)
-		{
-			fail_msg("%s", cases[i].sddl);
-		}
-		assert_int_equal(reason,
-				 cases[i].granted != 0
-					 ? PROFILEACL_GRANTED
-					 : PROFILEACL_SHARE_DENIES);
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		test_share_sddl = rows[i].sddl;
+		expect_ask(g,
+			   "alice/x",
+			   ALICE_UID,
+			   false,
+			   WDAC_RC,
+			   rows[i].granted,
+			   rows[i].granted != 0 ? PROFILEACL_GRANTED
+						: PROFILEACL_SHARE_DENIES);
 	}
 	TALLOC_FREE(g);
 }
@@ -803,21 +658,14 @@ static void test_decide_share_acl(void **state _UNUSED_)
 static void test_decide_profile_dirs(void **state _UNUSED_)
 {
 	struct glue *g = glue_new("\tprofileacl:profile dirs = \"%T\" %U.V6");
-	enum profileacl_reason reason;
 
-	assert_int_equal(ask(g, "alice.V6/x", ALICE_UID, false, WDAC, &reason),
-			 WDAC);
-	assert_int_equal(ask(g, "ALICE.v6/x", ALICE_UID, false, WDAC, &reason),
-			 WDAC);
-	assert_int_equal(ask(g, "bob.V6/x", ALICE_UID, false, WDAC, &reason),
-			 0);
-	assert_int_equal(reason, PROFILEACL_OUTSIDE_PROFILE);
-	assert_int_equal(ask(g, "x", ALICE_UID, false, WDAC, &reason), 0);
-	assert_int_equal(reason, PROFILEACL_OUTSIDE_PROFILE);
+	ASK("alice.V6/x", ALICE_UID, false, WDAC, WDAC, GRANTED);
+	ASK("ALICE.v6/x", ALICE_UID, false, WDAC, WDAC, GRANTED);
+	ASK("bob.V6/x", ALICE_UID, false, WDAC, 0, OUTSIDE_PROFILE);
+	ASK("x", ALICE_UID, false, WDAC, 0, OUTSIDE_PROFILE);
 	/* an account that names no folder matches nothing */
 	g->info.account_name = "a/b";
-	assert_int_equal(ask(g, "alice.V6/x", ALICE_UID, false, WDAC, &reason),
-			 0);
+	ASK("alice.V6/x", ALICE_UID, false, WDAC, 0, OUTSIDE_PROFILE);
 	TALLOC_FREE(g);
 }
 
@@ -825,176 +673,154 @@ static void test_decide_profile_dirs(void **state _UNUSED_)
 static void test_decide_session(void **state _UNUSED_)
 {
 	struct glue *g = glue_new("");
-	enum profileacl_reason reason;
 
 	string_to_sid(&g->sids[2], SID_BUILTIN_GUESTS);
-	assert_int_equal(ask(g, "alice/x", ALICE_UID, false, WDAC, &reason),
-			 0);
-	assert_int_equal(reason, PROFILEACL_GUEST);
+	ASK("alice/x", ALICE_UID, false, WDAC, 0, GUEST);
 	string_to_sid(&g->sids[2], SID_NT_AUTHENTICATED_USERS);
 	current_user.ut.uid = 0;
-	assert_int_equal(ask(g, "alice/x", 0, false, WDAC, &reason), 0);
-	assert_int_equal(reason, PROFILEACL_ROOT);
+	ASK("alice/x", 0, false, WDAC, 0, ROOT);
 	current_user.ut.uid = ALICE_UID;
 	g->conn.force_group_gid = 100;
-	assert_int_equal(ask(g, "alice/x", ALICE_UID, false, WDAC, &reason),
-			 0);
-	assert_int_equal(reason, PROFILEACL_FORCED_GROUP);
+	ASK("alice/x", ALICE_UID, false, WDAC, 0, FORCED_GROUP);
 	g->conn.force_group_gid = (gid_t)-1;
 	g->conn.force_user = true;
-	assert_int_equal(ask(g, "alice/x", ALICE_UID, false, WDAC, &reason),
-			 0);
-	assert_int_equal(reason, PROFILEACL_FORCED_USER);
+	ASK("alice/x", ALICE_UID, false, WDAC, 0, FORCED_USER);
 	g->conn.force_user = false;
 	g->conn.read_only = true;
-	assert_int_equal(ask(g, "alice/x", ALICE_UID, false, WDAC, &reason),
-			 0);
-	assert_int_equal(reason, PROFILEACL_READ_ONLY);
+	ASK("alice/x", ALICE_UID, false, WDAC, 0, READ_ONLY);
 	g->conn.read_only = false;
 	g->conn.share_access = SHARE_READ;
-	assert_int_equal(ask(g, "alice/x", ALICE_UID, false, WDAC, &reason),
-			 0);
-	assert_int_equal(reason, PROFILEACL_NO_WRITE_SHARE);
+	ASK("alice/x", ALICE_UID, false, WDAC, 0, NO_WRITE_SHARE);
 	assert_int_equal(test_share_reads, 0);
 	TALLOC_FREE(g);
 }
 
-/* The options: a value the module cannot use refuses the tree connect */
-static void test_config(void **state _UNUSED_)
+/* Loads CONF with the core's options and OPTIONS: the rights it grants */
+static bool config_load(const char *conf,
+			const char *const *options,
+			uint32_t *grantable)
 {
-	struct {
-		const char *conf;
-		bool ok;
-		uint32_t grantable;
-	} cases[] = {
-		{"", true, WDAC},
-		{"\tprofileacl:grant = write_dac write_owner",
-		 true,
-		 WDAC | WOWN},
-		{"\tprofileacl:grant = WRITE_OWNER", true, WOWN},
-		{"\tprofileacl:grant = write_dac, write_dac", true, WDAC},
-		{"\tprofileacl:grant = write_dac read_data", false, 0},
-		{"\tprofileacl:grant = full", false, 0},
-		{"\tprofileacl:grant =", false, 0},
-		{"\tprofileacl:profile dirs = %U %U.V6 *.V?", true, WDAC},
-		{"\tprofileacl:profile dirs = \"Anna Maria\"", true, WDAC},
-		{"\tprofileacl:profile dirs = a/b", false, 0},
-		{"\tprofileacl:profile dirs = ..", false, 0},
-		{"\tprofileacl:profile dirs = ann<", false, 0},
-		{"\tprofileacl:profile dirs =", false, 0},
-		/* a misspelt option is refused, not ignored */
-		{"\tprofileacl:grnat = write_dac", false, 0},
-		{"\tprofileacl:profile dir = alice", false, 0},
-		{"\tprofileacl:Profile Dirs = alice", true, WDAC},
-		{"\tprofileacl:audit = yes", true, WDAC},
-		{"\tvfs objects = fake_perms profileacl", false, 0},
-		{"\tvfs objects = /usr/lib/vfs/FAKE_PERMS.so profileacl",
-		 false,
-		 0},
-		{"\tvfs objects = fake_perms2 profileacl", true, WDAC},
-		{"\tvfs objects = /fake_perms/acl_xattr.so profileacl",
-		 true,
-		 WDAC},
-	};
-	struct share_params params = {};
+	struct share_params params = {.service = load_conf(conf)};
 	struct connection_struct conn = {
 		.params = &params,
 		.force_group_gid = (gid_t)-1,
 	};
-	struct profileacl_config *config = NULL;
-	size_t i;
+	struct profileacl_config *config = talloc_zero(
+		NULL, struct profileacl_config);
+	bool ok;
 
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		params.service = load_conf(cases[i].conf);
-		config = talloc_zero(NULL, struct profileacl_config);
-		assert_non_null(config);
-		if (profileacl_config_load(&conn,
-					   profileacl_audit_options,
-					   config) != cases[i].ok)
-		{
-			fail_msg("%s", cases[i].conf);
-		}
-		if (cases[i].ok) {
-			assert_int_equal(config->grantable,
-					 cases[i].grantable);
-		}
-		TALLOC_FREE(config);
-	}
-	/* the options of the out-of-tree layer are unknown to the core */
-	params.service = load_conf("\tprofileacl:audit = yes");
-	config = talloc_zero(NULL, struct profileacl_config);
-	assert_false(profileacl_config_load(&conn, NULL, config));
+	assert_non_null(config);
+	ok = profileacl_config_load(&conn, options, config);
+	*grantable = config->grantable;
 	TALLOC_FREE(config);
+	return ok;
 }
 
+/*
+ * The options: a value the module cannot use refuses the tree connect, a
+ * misspelt option too; a row without the rights granted is refused.
+ */
+static void test_config(void **state _UNUSED_)
+{
+	const struct {
+		const char *conf;
+		uint32_t grantable;
+	} rows[] = {
+		{"", WDAC},
+		{"profileacl:grant = write_dac write_owner", WDAC | WOWN},
+		{"profileacl:grant = WRITE_OWNER", WOWN},
+		{"profileacl:grant = write_dac, write_dac", WDAC},
+		{"profileacl:grant = write_dac read_data"},
+		{"profileacl:grant = full"},
+		{"profileacl:grant ="},
+		{"profileacl:profile dirs = %U %U.V6 *.V?", WDAC},
+		{"profileacl:profile dirs = \"Anna Maria\"", WDAC},
+		{"profileacl:profile dirs = a/b"},
+		{"profileacl:profile dirs = .."},
+		{"profileacl:profile dirs = ann<"},
+		{"profileacl:profile dirs ="},
+		{"profileacl:grnat = write_dac"},
+		{"profileacl:profile dir = alice"},
+		{"profileacl:Profile Dirs = alice", WDAC},
+		{"profileacl:audit = yes", WDAC},
+		{"vfs objects = fake_perms profileacl"},
+		{"vfs objects = /usr/lib/vfs/FAKE_PERMS.so profileacl"},
+		{"vfs objects = fake_perms2 profileacl", WDAC},
+		{"vfs objects = /fake_perms/acl_xattr.so profileacl", WDAC},
+	};
+	uint32_t grantable;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		bool ok = config_load(rows[i].conf,
+				      profileacl_audit_options,
+				      &grantable);
+
+		name_row(ok != (rows[i].grantable != 0) ||
+				 (ok && grantable != rows[i].grantable),
+			 i,
+			 rows[i].conf);
+		assert_int_equal(ok, rows[i].grantable != 0);
+		if (ok) {
+			assert_int_equal(grantable, rows[i].grantable);
+		}
+	}
+	/* the options of the out-of-tree layer are unknown to the core */
+	assert_false(config_load("profileacl:audit = yes", NULL, &grantable));
+}
+
+/* A row without a syslog priority is refused */
 static void test_audit_config(void **state _UNUSED_)
 {
-	struct {
+	const struct {
 		const char *conf;
-		bool ok;
 		bool audit;
 		bool to_syslog;
 		int priority;
-	} cases[] = {
-		{"", true, false, false, LOG_USER | LOG_NOTICE},
-		{"\tprofileacl:audit = yes",
-		 true,
-		 true,
-		 false,
-		 LOG_USER | LOG_NOTICE},
-		{"\tprofileacl:audit = True\n\tprofileacl:syslog = on",
-		 true,
+	} rows[] = {
+		{"", false, false, LOG_USER | LOG_NOTICE},
+		{"profileacl:audit = yes", true, false, LOG_USER | LOG_NOTICE},
+		{"profileacl:audit = True\nprofileacl:syslog = on",
 		 true,
 		 true,
 		 LOG_USER | LOG_NOTICE},
-		{"\tprofileacl:audit = yes\n\tprofileacl:syslog = yes\n"
-		 "\tprofileacl:facility = local5\n"
-		 "\tprofileacl:priority = Debug",
-		 true,
+		{"profileacl:audit = yes\nprofileacl:syslog = yes\n"
+		 "profileacl:facility = local5\nprofileacl:priority = Debug",
 		 true,
 		 true,
 		 LOG_LOCAL5 | LOG_DEBUG},
-		{"\tprofileacl:audit = maybe", false, false, false, 0},
+		{"profileacl:audit = maybe"},
 		/* lp_parm_enum() would take an empty value as the default */
-		{"\tprofileacl:audit =", false, false, false, 0},
-		{"\tprofileacl:audit = yes\n\tprofileacl:syslog = 2",
-		 false,
-		 false,
-		 false,
-		 0},
-		{"\tprofileacl:audit = yes\n\tprofileacl:syslog = yes\n"
-		 "\tprofileacl:facility = AUTH",
-		 false,
-		 false,
-		 false,
-		 0},
-		{"\tprofileacl:audit = yes\n\tprofileacl:syslog = yes\n"
-		 "\tprofileacl:priority = WARN",
-		 false,
-		 false,
-		 false,
-		 0},
+		{"profileacl:audit ="},
+		{"profileacl:audit = yes\nprofileacl:syslog = 2"},
+		{"profileacl:audit = yes\nprofileacl:syslog = yes\n"
+		 "profileacl:facility = AUTH"},
+		{"profileacl:audit = yes\nprofileacl:syslog = yes\n"
+		 "profileacl:priority = WARN"},
 		/* unused without syslog: refused, not ignored */
-		{"\tprofileacl:audit = yes\n\tprofileacl:facility = USER",
-		 false,
-		 false,
-		 false,
-		 0},
-		{"\tprofileacl:syslog = yes", false, false, false, 0},
+		{"profileacl:audit = yes\nprofileacl:facility = USER"},
+		{"profileacl:syslog = yes"},
 	};
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
 		struct profileacl_data data = {};
-		int snum = load_conf(cases[i].conf);
+		bool ok = profileacl_audit_config(load_conf(rows[i].conf),
+						  &data);
 
-		assert_int_equal(profileacl_audit_config(snum, &data),
-				 cases[i].ok);
-		if (cases[i].ok) {
-			assert_int_equal(data.audit, cases[i].audit);
-			assert_int_equal(data.do_syslog, cases[i].to_syslog);
+		name_row(ok != (rows[i].priority != 0) ||
+				 (ok &&
+				  (data.audit != rows[i].audit ||
+				   data.do_syslog != rows[i].to_syslog ||
+				   data.syslog_priority != rows[i].priority)),
+			 i,
+			 rows[i].conf);
+		assert_int_equal(ok, rows[i].priority != 0);
+		if (ok) {
+			assert_int_equal(data.audit, rows[i].audit);
+			assert_int_equal(data.do_syslog, rows[i].to_syslog);
 			assert_int_equal(data.syslog_priority,
-					 cases[i].priority);
+					 rows[i].priority);
 		}
 	}
 }
@@ -1004,8 +830,8 @@ static void test_post_open(void **state _UNUSED_)
 {
 	/* a request that named the right fails, as without the module */
 	assert_true(profileacl_post_open_denies(WDAC, WDAC));
-	assert_true(profileacl_post_open_denies(SEC_RIGHTS_FILE_ALL,
-						PROFILEACL_GRANTABLE));
+	assert_true(
+		profileacl_post_open_denies(SEC_RIGHTS_FILE_ALL, GRANTABLE));
 	assert_true(profileacl_post_open_denies(WOWN, WDAC | WOWN));
 	/* MAXIMUM_ALLOWED, or not named: the handle loses the right */
 	assert_false(profileacl_post_open_denies(MAXA | WDAC, WDAC));
@@ -1061,79 +887,96 @@ static void test_cookie_envelope(void **state _UNUSED_)
 	assert_false(wrapped);
 }
 
+/*
+ * A name cannot end its quoted field or start a line; every backslash
+ * starts an escape, so "\x22" is not a quote; UTF-8 stays readable, and
+ * spaces too (the field is quoted).
+ */
 static void test_log_escape(void **state _UNUSED_)
 {
+	const struct {
+		const char *name;
+		const char *field;
+	} rows[] = {
+		{"alice/NTUSER.DAT", "alice/NTUSER.DAT"},
+		{"x\" user=\"bob\nprofileacl audit: grant",
+		 "x\\x22 user=\\x22bob\\nprofileacl audit: grant"},
+		{"D\\u\tc\x7f", "D\\\\u\\tc\\x7F"},
+		{"a\\x22b", "a\\\\x22b"},
+		{"j\xc3\xbcrgen smith", "j\xc3\xbcrgen smith"},
+		{"", ""},
+		{NULL, "(null)"},
+	};
 	TALLOC_CTX *ctx = talloc_new(NULL);
+	size_t i;
 
-	assert_string_equal(profileacl_field(ctx, "alice/NTUSER.DAT"),
-			    "alice/NTUSER.DAT");
-	/* a name cannot end its quoted field or start a line */
-	assert_string_equal(profileacl_field(ctx,
-					     "x\" user=\"bob\nprofileacl "
-					     "audit: grant"),
-			    "x\\x22 user=\\x22bob\\nprofileacl audit: grant");
-	assert_string_equal(profileacl_field(ctx, "D\\u\tc\x7f"),
-			    "D\\\\u\\tc\\x7F");
-	/* every backslash starts an escape: "\x22" is not a quote */
-	assert_string_equal(profileacl_field(ctx, "a\\x22b"), "a\\\\x22b");
-	/* UTF-8 stays readable, spaces too (the field is quoted) */
-	assert_string_equal(profileacl_field(ctx, "j\xc3\xbcrgen smith"),
-			    "j\xc3\xbcrgen smith");
-	assert_string_equal(profileacl_field(ctx, ""), "");
-	assert_string_equal(profileacl_field(ctx, NULL), "(null)");
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		assert_string_equal(profileacl_field(ctx, rows[i].name),
+				    rows[i].field);
+	}
 	/* a debug line: no name starts a line of its own */
 	assert_string_equal(profileacl_name_dbg("a\nb"), "a\\nb");
 	TALLOC_FREE(ctx);
 }
 
-static void expect_subst(const char *raw,
-			 const char *account,
-			 const char *want)
-{
-	TALLOC_CTX *mem_ctx = talloc_new(NULL);
-	char *got = profileacl_subst_account(mem_ctx, raw, account);
-
-	if (want == NULL) {
-		assert_null(got);
-	} else {
-		assert_non_null(got);
-		assert_string_equal(got, want);
-	}
-	talloc_free(mem_ctx);
-}
-
-/* %U is the account name as Windows names the folder, not smbd's %U */
+/*
+ * %U is the account name as Windows names the folder, not smbd's %U,
+ * which mangles non-ASCII, case and spaces. Other codes are left for
+ * smbd, and a pattern without %U needs no account; an account that cannot
+ * name one folder makes no pattern at all (NULL).
+ */
 static void test_subst_account(void **state _UNUSED_)
 {
-	expect_subst("%U", "alice", "alice");
-	expect_subst("%U.V6", "alice", "alice.V6");
-	expect_subst("%U-%U", "bob", "bob-bob");
-	/* what smbd's %U mangles: non-ASCII, case, a space */
-	expect_subst("%U.V2", "j\xc3\xbcrgen", "j\xc3\xbcrgen.V2");
-	expect_subst("%U", "Alice", "Alice");
-	expect_subst("%U", "carol smith", "carol smith");
-	/* a byte that is not UTF-8 before %U (the fuzzer's find) */
-	expect_subst("a\x96%U.V",
-		     "alice",
-		     "a\x96"
-		     "alice.V");
-	/* other codes are left for smbd; no %U needs no account */
-	expect_subst("%G-%u", NULL, "%G-%u");
-	expect_subst("profiles", "", "profiles");
-	/* an account that cannot name one folder: no pattern at all */
-	expect_subst("%U", NULL, NULL);
-	expect_subst("%U", "", NULL);
-	expect_subst("%U", ".", NULL);
-	expect_subst("%U.V2", "..", NULL);
-	expect_subst("%U", "a/b", NULL);
-	expect_subst("%U", "a\\b", NULL);
-	expect_subst("%U", "*", NULL);
-	expect_subst("%U", "al?ce", NULL);
-	expect_subst("%U", "%H", NULL);
-	expect_subst("%U", "a\nb", NULL);
-	expect_subst("%U", "a<b", NULL);
-	expect_subst("%U", "a:b", NULL);
-	expect_subst("%U", "a\"b", NULL);
+	const struct {
+		const char *raw;
+		const char *account;
+		const char *want;
+	} rows[] = {
+		{"%U", "alice", "alice"},
+		{"%U.V6", "alice", "alice.V6"},
+		{"%U-%U", "bob", "bob-bob"},
+		{"%U.V2", "j\xc3\xbcrgen", "j\xc3\xbcrgen.V2"},
+		{"%U", "Alice", "Alice"},
+		{"%U", "carol smith", "carol smith"},
+		/* a byte that is not UTF-8 before %U */
+		{"a\226%U.V", "alice", "a\226alice.V"},
+		{"%G-%u", NULL, "%G-%u"},
+		{"profiles", "", "profiles"},
+		{"%U", NULL, NULL},
+		{"%U", "", NULL},
+		{"%U", ".", NULL},
+		{"%U.V2", "..", NULL},
+		{"%U", "a/b", NULL},
+		{"%U", "a\\b", NULL},
+		{"%U", "*", NULL},
+		{"%U", "al?ce", NULL},
+		{"%U", "%H", NULL},
+		{"%U", "a\nb", NULL},
+		{"%U", "a<b", NULL},
+		{"%U", "a:b", NULL},
+		{"%U", "a\"b", NULL},
+	};
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		char *got = profileacl_subst_account(ctx,
+						     rows[i].raw,
+						     rows[i].account);
+
+		name_row(rows[i].want == NULL
+				 ? got != NULL
+				 : got == NULL || strcmp(got, rows[i].want),
+			 i,
+			 rows[i].account);
+		if (rows[i].want == NULL) {
+			assert_null(got);
+		} else {
+			assert_non_null(got);
+			assert_string_equal(got, rows[i].want);
+		}
+	}
+	TALLOC_FREE(ctx);
 }
 
 static void test_pattern_valid(void **state _UNUSED_)
@@ -1326,27 +1169,27 @@ static void test_check_build(void **state _UNUSED_)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_owner_write_dac_granted),
-		cmocka_unit_test(test_maximum_allowed_granted),
-		cmocka_unit_test(test_plain_open_not_asked),
+		ROWS_TEST(test_owner_write_dac_granted),
+		ROWS_TEST(test_maximum_allowed_granted),
+		ROWS_TEST(test_plain_open_not_asked),
 		cmocka_unit_test(test_each_bit),
-		cmocka_unit_test(test_write_owner_not_configured),
-		cmocka_unit_test(test_generic_all),
-		cmocka_unit_test(test_grantable_is_capped),
-		cmocka_unit_test(test_share_already_has_it),
-		cmocka_unit_test(test_guest),
-		cmocka_unit_test(test_root),
-		cmocka_unit_test(test_inherit_owner),
+		ROWS_TEST(test_write_owner_not_configured),
+		ROWS_TEST(test_generic_all),
+		ROWS_TEST(test_grantable_is_capped),
+		ROWS_TEST(test_share_already_has_it),
+		ROWS_TEST(test_guest),
+		ROWS_TEST(test_root),
+		ROWS_TEST(test_inherit_owner),
 		cmocka_unit_test(test_own_is_the_most),
-		cmocka_unit_test(test_forced_user),
+		ROWS_TEST(test_forced_user),
 		cmocka_unit_test(test_forced_group),
-		cmocka_unit_test(test_read_only),
-		cmocka_unit_test(test_read_share_acl),
-		cmocka_unit_test(test_would_fail),
-		cmocka_unit_test(test_share_denies),
-		cmocka_unit_test(test_outside_profile),
-		cmocka_unit_test(test_objects),
-		cmocka_unit_test(test_creates),
+		ROWS_TEST(test_read_only),
+		ROWS_TEST(test_read_share_acl),
+		ROWS_TEST(test_would_fail),
+		ROWS_TEST(test_share_denies),
+		ROWS_TEST(test_outside_profile),
+		ROWS_TEST(test_objects),
+		ROWS_TEST(test_creates),
 		cmocka_unit_test(test_lookups_only_when_needed),
 		cmocka_unit_test(test_decide_owner),
 		cmocka_unit_test(test_decide_new_object),
@@ -1367,7 +1210,6 @@ int main(void)
 		cmocka_unit_test(test_gnu_build_id),
 		cmocka_unit_test(test_check_build),
 	};
-
 	TALLOC_CTX *frame = talloc_stackframe();
 	int ret;
 

@@ -760,6 +760,27 @@ def policy_dacl(owner_sid):
             '(A;OICI;0x001f01ff;;;SY)' % owner_sid)
 
 
+def owner_checks(R, cl, sids, proto, path, tag, bob='bob', **form):
+    """The owner alice's DACL write on PATH, checked in Results R: the
+    twin refuses her (the KB's symptom), the module lets her (the fix),
+    it reads back as she set it, and bob, another domain user (BOB names
+    him in the check), is refused. SIDS maps alice and bob to SIDs"""
+    dacl = policy_dacl(sids['alice'])
+    R.equal('symptom: the twin without the module refuses the owner %s' %
+            tag, cl.set_dacl('alice', 'nomod', proto, path, dacl, **form),
+            (DENIED, None))
+    R.equal('fix: the module lets the owner set the policy DACL %s' % tag,
+            cl.set_dacl('alice', 'profiles', proto, path, dacl, **form),
+            (OK, OK))
+    R.equal('... and it is what she set %s' % tag,
+            cl.dacl_of('alice', 'profiles', proto, path, **form),
+            security.descriptor.from_sddl(
+                dacl, security.dom_sid(sids['alice'])).as_sddl())
+    R.equal('another domain user (%s) is refused %s' % (bob, tag),
+            cl.set_dacl('bob', 'profiles', proto, path,
+                        policy_dacl(sids['bob']), **form), (DENIED, None))
+
+
 class DomainClients(Clients):
     """libsmb connections to HOST as the users of a domain server. The
     server says how a user logs on: creds(lp, user, **form); a form

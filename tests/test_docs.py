@@ -1,19 +1,12 @@
 #!/usr/bin/python3
-"""The docs tell the truth about the code they describe. Facts, not
-headings, so the docs can be reshaped freely:
-- every option the module reads (its lp_parm_*() calls, read from the C
-  at test time) is in the man page, the README and the admin guide, and
-  no doc names a profileacl: option the module does not read;
-- every `make TARGET` the README and docs/ give is a Makefile target;
-- every file the README and docs/*.md link or name in backquotes exists,
-  and every #anchor of a link to a Markdown file is one of its headings;
-- the README is at most 200 lines, its smb.conf snippet starts within its
-  first 40 lines and agrees with docs/smb.conf.example;
-- the admin guide shows docs/smb.conf.example exactly (the tests load that
-  file, so guide and tests share one smb.conf);
-- the man page renders with man(1), with no DocBook left in it;
-- the install commands: prerequisites, supported hosts, which set-up is
-  for a server and which for a test box.
+"""The docs tell the truth about the code they describe: facts, not
+headings, so the docs can be reshaped freely. The options the module
+reads (its lp_parm_*() calls, from the C at test time) are documented
+and no doc names another; every `make TARGET` is a Makefile target;
+every long form named is one a block lists; every file linked or named
+exists, every #anchor is a heading; the README's length, its smb.conf
+snippet (early, and the [profiles] share of docs/smb.conf.example, which
+the guide shows verbatim); the man page renders; the install commands.
 Run by tests/run (tests/suites); ends "docs: N passed, N failed".
 """
 
@@ -31,6 +24,9 @@ TOP = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                     '..'))
 R = Results()
 check = R.check
+MODULE = 'profileacl'
+STRING = r'"(?:\\.|[^"\\])*"'
+INDENTED = r'(    |\t)'
 
 
 def read(path):
@@ -43,77 +39,45 @@ def rel(pattern):
                   for p in glob.glob(os.path.join(TOP, pattern)))
 
 
-readme = read('README.md')
-guide = read('docs/profile-server.md')
-makefile = read('Makefile')
-MODULE = 'profileacl'
+readme, guide, makefile = (read(p) for p in (
+    'README.md', 'docs/profile-server.md', 'Makefile'))
 # every doc that describes the module; upstream/ describes the series
-DOCS = (['README.md'] + rel('docs/*.md') + rel('docs/*.xml') +
-        ['docs/smb.conf.example'])
 MARKDOWN = ['README.md'] + rel('docs/*.md')
+DOCS = MARKDOWN + rel('docs/*.xml') + ['docs/smb.conf.example']
 
-# --- the options the module reads, from its C at test time
-
-
-def strip_comments(c):
-    """C without its comments, string literals kept"""
-    return re.sub(r'//[^\n]*|/\*.*?\*/|("(?:\\.|[^"\\])*")',
-                  lambda m: m.group(1) or ' ', c, flags=re.S)
+# --- the options the module reads, from its C at test time: the C
+# without comments (string literals kept), its #defines of strings
+csrc = {f: re.sub(r'//[^\n]*|/\*.*?\*/|(%s)' % STRING,
+                  lambda m: m.group(1) or ' ', read(f), flags=re.S)
+        for f in rel('vfs_profileacl/*.c') + rel('vfs_profileacl/*.h')}
+defines = dict(kv for text in csrc.values() for kv in re.findall(
+    r'#define\s+(\w+)\s+"([^"]*)"\s*$', text, re.M))
 
 
 def call_args(c, start):
     """the top-level arguments of the call whose '(' is at START"""
-    depth, arg, args, i = 0, '', [], start
-    while i < len(c):
-        ch = c[i]
-        if ch == '"':
-            m = re.compile(r'"(?:\\.|[^"\\])*"').match(c, i)
-            arg += m.group(0)
-            i = m.end()
-            continue
-        if ch == '(':
-            depth += 1
-            if depth == 1:
-                i += 1
-                continue
-        elif ch == ')':
-            depth -= 1
-            if depth == 0:
-                args.append(arg.strip())
-                return args
-        elif ch == ',' and depth == 1:
-            args.append(arg.strip())
-            arg = ''
-            i += 1
-            continue
-        arg += ch
-        i += 1
+    depth, args, arg = 0, [], ''
+    for t in re.finditer(r'%s|[(),]|[^"(),]+' % STRING, c[start:]):
+        t = t.group(0)
+        depth += (t == '(') - (t == ')')
+        if depth == 0:
+            return args + [arg.strip()]
+        if t == ',' and depth == 1:
+            args, arg = args + [arg.strip()], ''
+        elif t != '(' or depth > 1:
+            arg += t
     return args
-
-
-csrc = {f: strip_comments(read(f)) for f in
-        rel('vfs_profileacl/*.c') + rel('vfs_profileacl/*.h')}
-defines = {}
-for text in csrc.values():
-    for name, value in re.findall(r'#define\s+(\w+)\s+"([^"]*)"\s*$', text,
-                                  re.M):
-        defines[name] = value
 
 
 def enclosing(text, pos):
     """the name, the parameter names and the place of the name of the
     function defined around POS"""
-    best = None
-    for m in re.finditer(r'^\w[\w \t*]*?\b(\w+)\s*\(([^;{}]*?)\)\s*\{',
-                         text, re.M):
-        if m.start() > pos:
-            break
-        best = m
-    if best is None:
+    defs = [m for m in re.finditer(r'^\w[\w \t*]*?\b(\w+)\s*\(([^;{}]*?)'
+                                   r'\)\s*\{', text, re.M) if m.start() <= pos]
+    if not defs:
         return None, [], -1
-    params = [(re.findall(r'\w+', p) or [''])[-1]
-              for p in best.group(2).split(',')]
-    return best.group(1), params, best.start(1)
+    return defs[-1].group(1), [(re.findall(r'\w+', p) or [''])[-1] for p in
+                               defs[-1].group(2).split(',')], defs[-1].start(1)
 
 
 def resolve(f, pos, arg, depth=0):
@@ -128,13 +92,11 @@ def resolve(f, pos, arg, depth=0):
     func, params, defined = enclosing(text, pos)
     if depth > 3 or func is None or arg not in params:
         return None
-    i = params.index(arg)
-    values = set()
+    i, values = params.index(arg), set()
     for call in re.finditer(r'\b%s\s*\(' % re.escape(func), text):
-        if call.start() == defined:
-            continue
         args = call_args(text, call.end() - 1)
-        if enclosing(text, call.start())[0] == func or len(args) <= i:
+        if (call.start() == defined or len(args) <= i or
+                enclosing(text, call.start())[0] == func):
             continue
         got = resolve(f, call.start(), args[i], depth + 1)
         if got is None:
@@ -143,16 +105,12 @@ def resolve(f, pos, arg, depth=0):
     return values or None
 
 
-options = set()
-unresolved = []
+options, unresolved = set(), []
 for f, text in csrc.items():
     for m in re.finditer(r'\blp_parm_\w+\s*\(', text):
         args = call_args(text, m.end() - 1)
-        if len(args) < 3:
-            unresolved.append('%s: %s' % (f, text[m.start():m.end() + 60]))
-            continue
-        module = resolve(f, m.start(), args[1])
-        option = resolve(f, m.start(), args[2])
+        module, option = ((resolve(f, m.start(), a) for a in args[1:3])
+                          if len(args) >= 3 else (None, None))
         if module is None or option is None:
             unresolved.append('%s: %s%s)' % (f, m.group(0), ', '.join(args)))
         elif module == {MODULE}:
@@ -171,34 +129,26 @@ def named_options(text):
     found = []
     for m in re.finditer(r'(?<![\w/.-])%s:(?=[A-Za-z])' % MODULE, text):
         rest = text[m.end():m.end() + 40]
-        if re.match(r'[A-Z]\b', rest):
-            continue
-        best = None
-        for opt in options:
-            if (rest.lower().startswith(opt.lower()) and
-                    not re.match(r'[A-Za-z_]', rest[len(opt):len(opt) + 1])):
-                if best is None or len(opt) > len(best):
-                    best = opt
-        found.append(best or re.match(r'[\w ]*', rest).group(0).strip())
+        if not re.match(r'[A-Z]\b', rest):
+            found.append(max((o for o in options if rest.lower().startswith(
+                o.lower()) and not re.match(r'[A-Za-z_]', rest[len(o):])),
+                key=len, default=None) or
+                re.match(r'[\w ]*', rest).group(0).strip())
     return found
 
 
-for doc in ('docs/vfs_profileacl.8.xml', 'README.md',
-            'docs/profile-server.md'):
-    text = read(doc)
-    named = named_options(text)
-    for opt in options:
-        check('%s documents profileacl:%s' % (doc, opt), opt in named)
 for doc in DOCS:
     named = named_options(read(doc))
-    stray = sorted(set(n for n in named if n not in options))
+    for opt in options if doc in ('docs/vfs_profileacl.8.xml', 'README.md',
+                                  'docs/profile-server.md') else ():
+        check('%s documents profileacl:%s' % (doc, opt), opt in named)
+    stray = sorted(set(named) - set(options))
     check('%s names only options the module reads (%d mentions)' %
           (doc, len(named)), not stray, stray)
-c_named = set()
-for text in csrc.values():
-    for lit in re.findall(r'"(?:\\.|[^"\\])*"', text):
-        c_named.update(named_options(lit.replace('\\"', '"')))
-stray = sorted(c_named - set(options))
+stray = sorted({n for text in csrc.values()
+                for lit in re.findall(STRING, text)
+                for n in named_options(lit.replace('\\"', '"'))} -
+               set(options))
 check('the module\'s own messages name only options it reads', not stray,
       stray)
 
@@ -210,42 +160,29 @@ def code_text(doc, text):
     without shell comments; a man page's text"""
     if not doc.endswith('.md'):
         return [text]
-    out = re.findall(r'`([^`\n]+)`', text)
-    fenced = False
+    out, fenced = re.findall(r'`([^`\n]+)`', text), False
     for line in text.split('\n'):
         if line.startswith('```'):
             fenced = not fenced
-            continue
-        if fenced or re.match(r'(    |\t)', line):
+        elif fenced or re.match(INDENTED, line):
             out.append(re.sub(r'(^|\s)#.*', '', line))
     return out
 
 
 targets = set(re.findall(r'^([a-z][\w-]*):', makefile, re.M))
 named_targets = {}
-for doc in DOCS:
-    if doc.endswith('.example'):
-        continue
-    text = read(doc)
-    for piece in code_text(doc, text):
-        # make as a command: first on its line, or after && ; || ( sudo
+for doc in DOCS[:-1]:
+    for piece in code_text(doc, read(doc)):
+        # make as a command: first on its line, or after && ; || ( sudo;
+        # its targets up to the first word that is none
         for m in re.finditer(r'(?:^|&&|;|\|\||\(|\bsudo)[ \t]*make'
                              r'((?:[ \t]+-C[ \t]+\S+'
                              r'|[ \t]+[^\s`&;|<>()]+)*)', piece, re.M):
-            words = m.group(1).split()
-            i = 0
-            while i < len(words):
-                w = words[i]
-                if w == '-C':
-                    i += 2
-                    continue
-                if w.startswith('-') or '=' in w:
-                    i += 1
-                    continue
-                if not re.fullmatch(r'[a-z][\w-]*', w):
-                    break
-                named_targets.setdefault(w, set()).add(doc)
-                i += 1
+            for w in re.sub(r'(^|\s)-C\s+\S+', ' ', m.group(1)).split():
+                if not (w.startswith('-') or '=' in w):
+                    if not re.fullmatch(r'[a-z][\w-]*', w):
+                        break
+                    named_targets.setdefault(w, set()).add(doc)
 check('the README and docs name make targets (%d: %s)' %
       (len(named_targets), ', '.join(sorted(named_targets))),
       len(named_targets) >= 1)
@@ -285,29 +222,24 @@ for doc in MARKDOWN:
 # --- links and paths
 
 
-def slug(heading):
-    h = re.sub(r'[`*_]', '', heading.strip().lower())
-    h = re.sub(r'[^\w\- ]', '', h)
-    return h.replace(' ', '-')
-
-
 def anchors(path):
-    return {slug(h) for h in re.findall(r'^#+\s+(.*)$', read(path), re.M)}
+    return {re.sub(r'[^\w\- ]', '', re.sub(r'[`*_]', '', h.strip().lower())
+                   ).replace(' ', '-')
+            for h in re.findall(r'^#+\s+(.*)$', read(path), re.M)}
 
 
 for doc in MARKDOWN:
     text = read(doc)
-    base = os.path.dirname(doc)
-    links = re.findall(r'\]\(([^)\s]+)\)', text)
-    for link in sorted(set(links)):
+    for link in sorted(set(re.findall(r'\]\(([^)\s]+)\)', text))):
         if re.match(r'[a-z]+:', link):
             continue
         target, _, anchor = link.partition('#')
-        path = os.path.normpath(os.path.join(base, target)) if target else doc
-        ok = os.path.exists(os.path.join(TOP, path))
-        if ok and anchor and path.endswith('.md'):
-            ok = anchor in anchors(path)
-        check('%s links %s, which exists' % (doc, link), ok)
+        path = os.path.normpath(os.path.join(os.path.dirname(doc), target)
+                                ) if target else doc
+        check('%s links %s, which exists' % (doc, link),
+              os.path.exists(os.path.join(TOP, path)) and not (
+                  anchor and path.endswith('.md') and
+                  anchor not in anchors(path)))
     for path in sorted(set(re.findall(
             r'`((?:docs|tests|scripts|vfs_profileacl|upstream|debian)/'
             r'[\w./-]+)`', text))):
@@ -319,43 +251,34 @@ check('the README links the admin guide, the man page, docs/security.md '
           ('docs/profile-server.md', 'docs/vfs_profileacl.8.xml',
            'docs/security.md', 'upstream/README.md')))
 
-# --- the README's shape and its smb.conf
+# --- the README's shape and its smb.conf: the snippet is the indented
+# block around its "vfs objects = profileacl" line
 
 lines = readme.split('\n')
-if lines and lines[-1] == '':
+if lines[-1] == '':
     lines.pop()
 check('the README is at most 200 lines (%d)' % len(lines), len(lines) <= 200)
-start = None
-for i, line in enumerate(lines):
-    if re.match(r'(    |\t)\s*vfs objects\s*=\s*%s\b' % MODULE, line):
-        start = i
-        while start > 0 and re.match(r'(    |\t)', lines[start - 1]):
-            start -= 1
-        break
+start = next((i for i, line in enumerate(lines) if re.match(
+    INDENTED + r'\s*vfs objects\s*=\s*%s\b' % MODULE, line)), None)
+while start and re.match(INDENTED, lines[start - 1]):
+    start -= 1
 check('the README\'s smb.conf snippet starts within its first 40 lines '
       '(line %s)' % (start + 1 if start is not None else None),
       start is not None and start + 1 <= 40)
 example = read('docs/smb.conf.example')
-section = re.search(r'^\[profiles\]\n(.*?)(?=^\[|\Z)', example,
-                    re.M | re.S)
+section = re.search(r'^\[profiles\]\n(.*?)(?=^\[|\Z)', example, re.M | re.S)
 settings = {re.sub(r'\s+', ' ', ln.strip()) for ln in
             (section.group(1) if section else '').split('\n')
             if ln.strip() and not ln.strip().startswith('#')}
 snippet = []
 for line in lines[start:] if start is not None else []:
-    if not re.match(r'(    |\t)', line):
+    if not re.match(INDENTED, line):
         break
     snippet.append(re.sub(r'\s+', ' ', line.strip()))
 check('the README\'s snippet is the [profiles] share of '
       'docs/smb.conf.example',
       snippet[:1] == ['[profiles]'] and len(snippet) > 1 and
       set(snippet[1:]) <= settings, (snippet, sorted(settings)))
-check('the README names the symptom: KB Q255113, Userenv event 1000, '
-      'Change 0x001301FF without WRITE_DAC 0x00040000',
-      all(s in readme for s in ('Q255113', 'event 1000', '0x001301FF',
-                                '0x00040000')) and
-      0x001301FF & 0x00040000 == 0)
-
 m = re.search(r'<!-- begin docs/smb.conf.example -->\n```\n(.*?)```\n'
               r'<!-- end docs/smb.conf.example -->', guide, re.S)
 check('the guide shows docs/smb.conf.example verbatim',
@@ -363,9 +286,9 @@ check('the guide shows docs/smb.conf.example verbatim',
 
 # --- the man page
 
-man = os.path.join(TOP, 'build', 'vfs_profileacl.8')
-out = subprocess.run(['man', '-l', man], stdout=subprocess.PIPE,
-                     stderr=subprocess.STDOUT,
+out = subprocess.run(['man', '-l', os.path.join(TOP, 'build',
+                                                'vfs_profileacl.8')],
+                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                      env=dict(os.environ, MANWIDTH='80')).stdout.decode()
 for sect in ('NAME', 'SYNOPSIS', 'DESCRIPTION', 'OPTIONS', 'EXAMPLES',
              'SECURITY', 'LIMITS', 'VERSION', 'AUTHOR'):
@@ -375,30 +298,37 @@ check('man page has no DocBook tags left',
       re.search(r'</?[a-z]+', out) is None, re.findall(r'</?[a-z]+', out)[:5])
 check('man page mentions KB Q255113', 'Q255113' in out)
 
-# --- the install commands: which set-up is for a server, which for a
+# --- what the README and the guide say, in words and commands: the
+# symptom, the install, which set-up is for a server and which for a
 # test box
 
-readme_code = '\n'.join(code_text('README.md', readme))
-check('the README names the prerequisites: make and git, as root',
-      'apt-get install -y make git' in readme_code and 'as root' in readme)
-check('the README names the supported hosts, Debian 12 and 13',
-      'Debian 12' in readme and 'Debian 13' in readme)
-check('the README gives the test box\'s two commands, make demo and '
-      'make check', re.search(r'^\s*make demo\b', readme_code, re.M) and
-      re.search(r'^\s*make check\b', readme_code, re.M))
-check('make setup is the server set-up, in the Makefile and the README',
-      re.search(r'^setup:\n\tscripts/setup-server\.sh$', makefile, re.M)
-      is not None and '`make setup` (`scripts/setup-server.sh`)' in readme
-      and 'make && make install' in readme_code)
-check('make demo and make check run the test-box set-up',
-      'scripts/setup-testbox.sh' in read('tests/demo.sh') and
-      'scripts/setup-testbox.sh' in read('tests/run'))
-check('the guide installs with make setup and keeps the test kit off a '
-      'production server',
-      'make setup' in guide and 'make && make install' in guide and
-      'production server' in guide)
+code = '\n'.join(code_text('README.md', readme))
 stale = [d for d in MARKDOWN if re.search(r'^\s+scripts/setup-debian\.sh',
                                           read(d), re.M)]
+for name, ok in (
+        ('the README names the symptom: KB Q255113, Userenv event 1000, '
+         'Change 0x001301FF without WRITE_DAC 0x00040000',
+         all(s in readme for s in ('Q255113', 'event 1000', '0x001301FF',
+                                   '0x00040000')) and
+         0x001301FF & 0x00040000 == 0),
+        ('the README names the prerequisites: make and git, as root',
+         'apt-get install -y make git' in code and 'as root' in readme),
+        ('the README names the supported hosts, Debian 12 and 13',
+         'Debian 12' in readme and 'Debian 13' in readme),
+        ('the README gives the test box\'s two commands, make demo and '
+         'make check', re.search(r'^\s*make demo\b', code, re.M) and
+         re.search(r'^\s*make check\b', code, re.M)),
+        ('make setup is the server set-up, in the Makefile and the README',
+         re.search(r'^setup:\n\tscripts/setup-server\.sh$', makefile, re.M)
+         and '`make setup` (`scripts/setup-server.sh`)' in readme and
+         'make && make install' in code),
+        ('make demo and make check run the test-box set-up',
+         'scripts/setup-testbox.sh' in read('tests/demo.sh') and
+         'scripts/setup-testbox.sh' in read('tests/run')),
+        ('the guide installs with make setup and keeps the test kit off a '
+         'production server', 'make setup' in guide and
+         'make && make install' in guide and 'production server' in guide)):
+    check(name, ok)
 check('no doc names the old set-up script as a command to run', not stale,
       stale)
 

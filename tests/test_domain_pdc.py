@@ -2,15 +2,16 @@
 """A classic NT4-style profile server: the PDC of tests/harness.py
 (smbd as "server role = classic primary domain controller") serving
 Samba's NT4-style [profiles] share with the module to PDOM users, NTLM
-over SMB1, SMB 2.1 and SMB 3; an NT4 domain has no Kerberos, and the
-suite shows that a Kerberos logon is impossible. What it checks:
-docs/testing.md, "Domain profile servers"; beside those, the logon path
-the PDC hands out (pdbedit, SAMR), and a Domain Admins member, then with
-SeRestorePrivilege, gets the same with and without the module. Runs
-inside tests/netns-run.sh (with PROFILEACL_SAMBA_ROOT, the server side in
-another release's root); everything it starts is stopped by pid.
+over SMB1, SMB 2.1 and SMB 3. What it checks: docs/testing.md, "Domain
+profile servers"; beside those, that a Kerberos logon is impossible, the
+logon path the PDC hands out (pdbedit, SAMR), and that a Domain Admins
+member, then with SeRestorePrivilege, gets the same with and without the
+module. Runs inside tests/netns-run.sh (with PROFILEACL_SAMBA_ROOT, the
+server side in another release's root); everything it starts is stopped
+by pid.
 """
 
+import itertools
 import os
 import re
 import socket
@@ -18,11 +19,12 @@ import struct
 import subprocess
 import sys
 import time
+import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import (DENIED, OK, PDC, PROTOS, Results, policy_dacl,
-                     server_cmd, status_name)
+from harness import (DENIED, OK, PDC, PROTOS, Results, owner_checks,
+                     policy_dacl, server_cmd, status_name)
 
 from samba import NTSTATUSError
 from samba.dcerpc import lsa, samr, security
@@ -32,6 +34,27 @@ ROOT = os.environ.get('PROFILEACL_PDC_ROOT', '/tmp/pacl-pdc')
 DOMAIN, PDC_NAME, USERS = PDC.DOMAIN, PDC.NAME, PDC.USERS
 HOST = '127.0.0.1'
 ADMIN = 'carol'
+SMB13 = ('SMB1', 'SMB3')
+# DER of the SPNEGO mechanism OIDs a server may offer
+OID_NTLMSSP = bytes.fromhex('060a2b0601040182370202')
+OID_KRB5 = bytes.fromhex('06092a864886f712010202')
+OID_MS_KRB5 = bytes.fromhex('06092a864882f712010202')
+# %U in "profileacl:profile dirs = %U %U.V2 %U.V6" for each logon form:
+# the domain the client sends, the name, the logon's status; an NT4
+# domain has no user principal names
+LOGONS = ((DOMAIN, 'alice', OK), (DOMAIN.lower(), 'alice', OK),
+          (PDC_NAME, 'alice', OK), ('', 'alice', OK), (DOMAIN, 'ALICE', OK),
+          ('', 'alice@' + DOMAIN, 'NT_STATUS_LOGON_FAILURE'))
+# ADMIN's phases, and what smbd does for him beside the module granting
+# nothing: phase, check, the paths, the share, the result. A plain user
+# is refused; a Domain Admins member is let by smbd itself, as
+# BUILTIN\Administrators
+PHASES = (('plain user', 'refused', ('alice.V6', 'alice.V6/NTUSER.DAT'),
+           'profiles', (DENIED, None)),
+          ('Domain Admins member', 'smbd itself lets him set the DACL on '
+           'the twin', ('alice.V6',), 'nomod', (OK, OK)),
+          ('Domain Admins member + SeRestorePrivilege', None, (), None,
+           None))
 
 
 def server_run(argv, stdin=None):
@@ -39,12 +62,6 @@ def server_run(argv, stdin=None):
     p = subprocess.run(server_cmd(argv), stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, input=stdin)
     return p.returncode, p.stdout.decode(errors='replace')
-
-
-# DER of the SPNEGO mechanism OIDs a server may offer
-OID_NTLMSSP = bytes.fromhex('060a2b0601040182370202')
-OID_KRB5 = bytes.fromhex('06092a864886f712010202')
-OID_MS_KRB5 = bytes.fromhex('06092a864882f712010202')
 
 
 def negotiate_blob():
@@ -55,10 +72,8 @@ def negotiate_blob():
                                        0, 0, 0, 0, 0) + b'\0' * 16)
     body = (struct.pack('<HHHHI', 36, 2, 1, 0, 0) + b'\x11' * 16 +
             b'\0' * 8 + struct.pack('<HH', 0x0202, 0x0210))
-    pkt = header + body
-    s = socket.create_connection((HOST, 445), 10)
-    try:
-        s.sendall(struct.pack('>I', len(pkt)) + pkt)
+    with socket.create_connection((HOST, 445), 10) as s:
+        s.sendall(struct.pack('>I', len(header + body)) + header + body)
         want = struct.unpack('>I', s.recv(4, socket.MSG_WAITALL))[0]
         reply = b''
         while len(reply) < want:
@@ -66,16 +81,13 @@ def negotiate_blob():
             if not chunk:
                 break
             reply += chunk
-    finally:
-        s.close()
     off, length = struct.unpack('<HH', reply[64 + 56:64 + 60])
     return reply[off:off + length]
 
 
 def role_of_release(pdc):
     """Does this release's testparm read the server's smb.conf as a
-    classic PDC? (role read, testparm's exit status, evidence, the lines
-    where it refuses the role)"""
+    classic PDC? (role read, testparm's exit status, evidence)"""
     rc, out = server_run(['testparm', '-s', pdc.conf])
     m = re.search(r'^Server role: (\S+)', out, re.M)
     role = m.group(1) if m else None
@@ -89,7 +101,7 @@ def role_of_release(pdc):
                          re.I)]
     if refusal:
         evidence += ', ' + ' / '.join(refusal)
-    return role == 'ROLE_DOMAIN_PDC', rc, evidence, refusal
+    return role == 'ROLE_DOMAIN_PDC', rc, evidence
 
 
 def main():
@@ -102,7 +114,7 @@ def main():
     pdc = PDC(ROOT)
     pdc.write_conf()
     version = server_run(['smbd', '-V'])[1].strip()
-    supported, rc, evidence, refusal = role_of_release(pdc)
+    supported, rc, evidence = role_of_release(pdc)
     print('domain-pdc: %s: %s' % (version, evidence))
     # every release tested (4.17, 4.22, 4.24) has the role: a release
     # that refuses it fails here, and the runner's minimum (the 125
@@ -119,7 +131,6 @@ def main():
         print('domain-pdc: PDC up after %.1f s' % (time.time() - t0))
         run_checks(R, pdc, cl)
     except Exception as e:
-        import traceback
         traceback.print_exc()
         R.check('the PDC ran the checks', False, repr(e))
     finally:
@@ -158,25 +169,21 @@ def check_no_kerberos(R, cl):
     os.environ['KRB5_CONFIG'] = krb5
     lp = cl.lp('SMB3')
     try:
-        libsmb.Conn(HOST, 'profiles', lp,
-                    cl.creds(lp, 'alice', krb5=True))
+        libsmb.Conn(HOST, 'profiles', lp, cl.creds(lp, 'alice', krb5=True))
         got = 'logged on'
     except NTSTATUSError as e:
         got = status_name(e.args[0])
     except Exception as e:
         got = repr(e)
-    print('domain-pdc: a Kerberos-only logon as %s\\alice: %s' %
-          (DOMAIN, got))
     R.check('a Kerberos-only logon as %s\\alice is impossible (%s)' %
             (DOMAIN, got), got != 'logged on')
 
 
 def check_logon_path(R, pdc, cl):
     """The profile path the PDC hands out names the profiles share"""
-    rc, out = server_run(['pdbedit', '-s', pdc.conf, '-v', '-u', 'alice'])
+    out = server_run(['pdbedit', '-s', pdc.conf, '-v', '-u', 'alice'])[1]
     m = re.search(r'^Profile Path:\s*(\S.*)$', out, re.M)
     path = m.group(1).strip() if m else out
-    print('domain-pdc: pdbedit: alice\'s profile path is %s' % path)
     R.equal('pdbedit: alice\'s profile path is \\\\%s\\profiles\\alice' %
             PDC_NAME, path.lower(),
             ('\\\\%s\\profiles\\alice' % PDC_NAME).lower())
@@ -192,10 +199,7 @@ def check_logon_path(R, pdc, cl):
     rids, _ = pipe.LookupNames(dom, [lsa.String('alice')])
     user = pipe.OpenUser(dom, security.SEC_FLAG_MAXIMUM_ALLOWED,
                          rids.ids[0])
-    info = pipe.QueryUserInfo(user, 3)
-    samr_path = info.profile_path.string
-    print('domain-pdc: SAMR QueryUserInfo(3): alice\'s profile_path is %s' %
-          samr_path)
+    samr_path = pipe.QueryUserInfo(user, 3).profile_path.string
     R.check('SAMR: the profile path the PDC hands alice names the profiles '
             'share (%s)' % samr_path,
             re.match(r'^\\\\[^\\]+\\profiles\\alice$', samr_path or '',
@@ -208,8 +212,7 @@ def check_logon_path(R, pdc, cl):
 def run_checks(R, pdc, cl):
     alice_sid = check_logon_path(R, pdc, cl)
     check_no_kerberos(R, cl)
-
-    # --- first logoff: each user makes his profile folders
+    # first logoff: each user makes his profile folders
     for user in ('alice', 'bob'):
         for folder in (user, user + '.V6'):
             R.equal('%s\\%s makes the profile folder %s over SMB '
@@ -218,85 +221,49 @@ def run_checks(R, pdc, cl):
             R.equal('%s\\%s uploads %s/NTUSER.DAT' % (DOMAIN, user, folder),
                     cl.put(user, 'profiles', 'SMB1',
                            folder + '/NTUSER.DAT'), OK)
-    st = os.stat(os.path.join(pdc.share, 'alice'))
     R.equal('alice\'s folder belongs to her unix uid',
-            st.st_uid, int(subprocess.check_output(['id', '-u', 'alice'])))
+            os.stat(os.path.join(pdc.share, 'alice')).st_uid,
+            int(subprocess.check_output(['id', '-u', 'alice'])))
     sids = {u: cl.owner_sid(u, 'profiles', 'SMB3', u) for u in ('alice',
                                                                 'bob')}
     R.equal('alice\'s folder is owned by her domain SID',
             sids['alice'], alice_sid)
-
-    # --- the owner's DACL write, NTLM over SMB1, 2.1, 3
-    for proto in PROTOS:
-        for path in ('alice.V6', 'alice.V6/NTUSER.DAT', 'alice',
-                     'alice/NTUSER.DAT'):
-            tag = '[%s %s]' % (proto, path)
-            dacl = policy_dacl(sids['alice'])
-            R.equal('symptom: the twin without the module refuses the '
-                    'owner %s' % tag,
-                    cl.set_dacl('alice', 'nomod', proto, path, dacl),
-                    (DENIED, None))
-            R.equal('fix: the module lets the owner set the policy DACL %s'
-                    % tag,
-                    cl.set_dacl('alice', 'profiles', proto, path, dacl),
-                    (OK, OK))
-            R.equal('... and it is what she set %s' % tag,
-                    cl.dacl_of('alice', 'profiles', proto, path),
-                    security.descriptor.from_sddl(
-                        dacl, security.dom_sid(sids['alice'])).as_sddl())
-            R.equal('another domain user (%s\\bob) is refused %s' %
-                    (DOMAIN, tag),
-                    cl.set_dacl('bob', 'profiles', proto, path,
-                                policy_dacl(sids['bob'])), (DENIED, None))
-
-    # --- %U in "profileacl:profile dirs = %U %U.V2 %U.V6", per logon form
-    # (the domain the client sends, the name, the logon's status)
-    forms = ((DOMAIN, 'alice', OK), (DOMAIN.lower(), 'alice', OK),
-             (PDC_NAME, 'alice', OK), ('', 'alice', OK),
-             (DOMAIN, 'ALICE', OK),
-             # an NT4 domain has no user principal names
-             ('', 'alice@' + DOMAIN, 'NT_STATUS_LOGON_FAILURE'))
-    for domain, name, logon in forms:
+    for proto, path in itertools.product(PROTOS, (
+            'alice.V6', 'alice.V6/NTUSER.DAT', 'alice', 'alice/NTUSER.DAT')):
+        owner_checks(R, cl, sids, proto, path, '[%s %s]' % (proto, path),
+                     bob='%s\\bob' % DOMAIN)
+    for (domain, name, logon), proto in itertools.product(LOGONS, SMB13):
         who = '%s\\%s' % (domain, name)
-        for proto in ('SMB1', 'SMB3'):
-            start = pdc.log_size()
-            try:
-                c = cl.conn('alice', 'profiles', proto, domain=domain,
-                            name=name, fresh=True)
-                got = OK
-            except NTSTATUSError as e:
-                got = status_name(e.args[0])
-            R.equal('NTLM logon as %s over %s: %s' % (who, proto, logon),
-                    got, logon)
-            if got != OK:
-                print('domain-pdc: logon %s (%s): %s' % (who, proto, got))
-                continue
-            got = [cl.set_dacl(None, None, None, folder,
-                               policy_dacl(sids['alice']), c=c)
-                   for folder in ('alice', 'alice.V6')]
-            R.equal('%%U matches alice and alice.V6 for %s (%s)' %
-                    (who, proto), got, [(OK, OK), (OK, OK)])
-            text = pdc.log_since(start)
-            seen = sorted(set(re.findall(
-                r'pattern "%U" is "([^"]*)" for this session '
-                r'\(%U: ([^)]*)\)', text)))
-            print('domain-pdc: logon %s (%s): %%U was %s' %
-                  (who, proto, ', '.join('"%s" (%s)' % s for s in seen)))
-            R.check('the log shows %%U for %s (%s)' % (who, proto),
-                    len(seen) > 0)
-    # a folder of her own outside the profile dirs gets nothing
+        start = pdc.log_size()
+        try:
+            c = cl.conn('alice', 'profiles', proto, domain=domain, name=name,
+                        fresh=True)
+            got = OK
+        except NTSTATUSError as e:
+            got = status_name(e.args[0])
+        R.equal('NTLM logon as %s over %s: %s' % (who, proto, logon), got,
+                logon)
+        if got != OK:
+            continue
+        R.equal('%%U matches alice and alice.V6 for %s (%s)' % (who, proto),
+                [cl.set_dacl(None, None, None, folder,
+                             policy_dacl(sids['alice']), c=c)
+                 for folder in ('alice', 'alice.V6')], [(OK, OK), (OK, OK)])
+        seen = sorted(set(re.findall(
+            r'pattern "%U" is "([^"]*)" for this session \(%U: ([^)]*)\)',
+            pdc.log_since(start))))
+        print('domain-pdc: logon %s (%s): %%U was %s' %
+              (who, proto, ', '.join('"%s" (%s)' % s for s in seen)))
+        R.check('the log shows %%U for %s (%s)' % (who, proto), seen)
     R.equal('alice makes a folder outside %U %U.V2 %U.V6 (alice.old)',
             cl.mkdir('alice', 'profiles', 'SMB3', 'alice.old'), OK)
     R.equal('... where the module grants her nothing',
             cl.set_dacl('alice', 'profiles', 'SMB3', 'alice.old',
                         policy_dacl(sids['alice'])), (DENIED, None))
-
     check_admin(R, pdc, cl, sids)
-
-    # --- the audit names the domain account and its SID
-    logs = pdc.log_text()
+    # the audit names the domain account and its SID
     want = 'account="%s\\alice" sid=%s' % (DOMAIN, alice_sid)
-    lines = [line for line in logs.splitlines()
+    lines = [line for line in pdc.log_text().splitlines()
              if 'profileacl audit: grant' in line]
     print('domain-pdc: %d audit grant lines, e.g. %s' %
           (len(lines), lines[0].strip() if lines else '-'))
@@ -314,17 +281,15 @@ def log_level(pdc, level):
     does not outlive that reload)"""
     with open(pdc.conf) as f:
         text = f.read()
-    text = re.sub(r'(?m)^(\s*log level = ).*$', r'\g<1>' + level, text)
     with open(pdc.conf, 'w') as f:
-        f.write(text)
+        f.write(re.sub(r'(?m)^(\s*log level = ).*$', r'\g<1>' + level, text))
 
 
 def admin_token(text, sid):
     """SIDs and privileges of the first token smbd logged (auth:10) for
     the user SID"""
     for block in text.split('Security token SIDs')[1:]:
-        items = re.findall(r'(?:SID|Privilege)\[\s*\d+\]: (\S+)',
-                           block.split('Security token SIDs')[0])
+        items = re.findall(r'(?:SID|Privilege)\[\s*\d+\]: (\S+)', block)
         if items and items[0] == sid:
             return items
     return []
@@ -332,78 +297,56 @@ def admin_token(text, sid):
 
 def check_admin(R, pdc, cl, sids):
     """ADMIN as a plain domain user, then as a member of Domain Admins,
-    then with SeRestorePrivilege granted to him as well: on each step the
-    module grants him nothing beyond what smbd does (twin and module
-    alike)"""
-    rc, out = server_run(['pdbedit', '-s', pdc.conf, '-v', '-u', ADMIN])
+    then with SeRestorePrivilege granted to him as well (PHASES): on each
+    the module grants him nothing beyond what smbd does"""
+    admin = '%s\\%s' % (DOMAIN, ADMIN)
+    out = server_run(['pdbedit', '-s', pdc.conf, '-v', '-u', ADMIN])[1]
     admin_sid = re.search(r'^User SID:\s*(S-\S+)', out, re.M).group(1)
-    phases = ('plain user', 'Domain Admins member',
-              'Domain Admins member + SeRestorePrivilege')
-    for phase in phases:
-        if phase == phases[1]:
+
+    def net(*argv):
+        return server_run(['net', '-s', pdc.conf] + list(argv))
+
+    for i, (phase, smbd, paths, share, want) in enumerate(PHASES):
+        if i == 1:
             # the admin's own unix group becomes Domain Admins
-            rc, out = server_run(['net', '-s', pdc.conf, 'groupmap', 'add',
-                                  'ntgroup=Domain Admins',
-                                  'unixgroup=' + ADMIN, 'rid=512',
-                                  'type=domain'])
-            rc, out = server_run(['net', '-s', pdc.conf, 'sam', 'listmem',
-                                  'Domain Admins'])
-            R.check('%s\\%s is a member of Domain Admins (net groupmap)' %
-                    (DOMAIN, ADMIN),
-                    ('%s\\%s' % (DOMAIN, ADMIN)).lower() in out.lower(),
-                    out)
-        if phase == phases[2]:
-            rc, out = server_run(['net', '-s', pdc.conf, 'sam', 'rights',
-                                  'grant', '%s\\%s' % (DOMAIN, ADMIN),
-                                  'SeRestorePrivilege'])
-            R.check('net sam rights grant %s\\%s SeRestorePrivilege' %
-                    (DOMAIN, ADMIN), rc == 0, out)
-        rc, out = server_run(['net', '-s', pdc.conf, 'sam', 'rights',
-                              'list', 'SeRestorePrivilege'])
+            net('groupmap', 'add', 'ntgroup=Domain Admins',
+                'unixgroup=' + ADMIN, 'rid=512', 'type=domain')
+            out = net('sam', 'listmem', 'Domain Admins')[1]
+            R.check('%s is a member of Domain Admins (net groupmap)' % admin,
+                    admin.lower() in out.lower(), out)
+        if i == 2:
+            rc, out = net('sam', 'rights', 'grant', admin,
+                          'SeRestorePrivilege')
+            R.check('net sam rights grant %s SeRestorePrivilege' % admin,
+                    rc == 0, out)
+        out = net('sam', 'rights', 'list', 'SeRestorePrivilege')[1]
         print('domain-pdc: %s: SeRestorePrivilege is held by: %s' %
               (phase, ', '.join(out.split('\n')).strip(', ')))
-        if phase == phases[0]:
+        if i == 0:
             R.check('BUILTIN\\Administrators hold SeRestorePrivilege (every '
                     'privilege, Samba\'s default)',
                     'BUILTIN\\Administrators' in out, out)
-        if phase == phases[1]:
+        if i == 1:
             # smbd logs each session's token at auth:10: for these logons
             start = pdc.log_size()
             log_level(pdc, '1 profileacl:5 auth:10')
-        for proto in ('SMB1', 'SMB3'):
-            for path in ('alice.V6', 'alice.V6/NTUSER.DAT'):
-                got = {}
-                for share in ('nomod', 'profiles'):
-                    # a new session: groups and privileges are read at
-                    # logon
-                    got[share] = cl.set_dacl(ADMIN, share, proto, path,
-                                             policy_dacl(sids['alice']),
-                                             fresh=True)
-                print('domain-pdc: %s %s, %s %s: twin %s, module %s' %
-                      (ADMIN, phase, proto, path, got['nomod'],
-                       got['profiles']))
-                R.equal('%s, %s [%s %s]: the module grants nothing beyond '
-                        'smbd (module %s, twin %s)' %
-                        (ADMIN, phase, proto, path, got['profiles'],
-                         got['nomod']),
-                        got['profiles'], got['nomod'])
-                if phase == phases[1] and path == 'alice.V6':
-                    # smbd's own doing: BUILTIN\Administrators
-                    R.equal('%s, %s [%s %s]: smbd itself lets him set '
-                            'the DACL on the twin' % (ADMIN, phase, proto,
-                                                      path),
-                            got['nomod'], (OK, OK))
-                if phase == phases[0]:
-                    # not the owner, no privilege: nothing from smbd or
-                    # the module
-                    R.equal('%s, %s [%s %s]: refused' %
-                            (ADMIN, phase, proto, path), got['profiles'],
-                            (DENIED, None))
-        if phase == phases[1]:
+        for proto, path in itertools.product(SMB13, ('alice.V6',
+                                                     'alice.V6/NTUSER.DAT')):
+            # a new session: groups and privileges are read at logon
+            got = {s: cl.set_dacl(ADMIN, s, proto, path,
+                                  policy_dacl(sids['alice']), fresh=True)
+                   for s in ('nomod', 'profiles')}
+            tag = '%s, %s [%s %s]' % (ADMIN, phase, proto, path)
+            R.equal('%s: the module grants nothing beyond smbd (module %s, '
+                    'twin %s)' % (tag, got['profiles'], got['nomod']),
+                    got['profiles'], got['nomod'])
+            if path in paths:
+                R.equal('%s: %s' % (tag, smbd), got[share], want)
+        if i == 1:
             log_level(pdc, '1 profileacl:5')
             token = admin_token(pdc.log_since(start), admin_sid)
-            print('domain-pdc: the token of %s\\%s, a Domain Admins member: '
-                  '%s' % (DOMAIN, ADMIN, ' '.join(token)))
+            print('domain-pdc: the token of %s, a Domain Admins member: %s' %
+                  (admin, ' '.join(token)))
             R.check('his token holds Domain Admins (-512), BUILTIN\\'
                     'Administrators (S-1-5-32-544) and SeRestorePrivilege',
                     {'S-1-5-32-544', 'SeRestorePrivilege',

@@ -7,17 +7,20 @@ servers". Runs inside tests/netns-run.sh; everything it starts is
 stopped by pid.
 """
 
+import itertools
 import os
 import re
 import subprocess
 import sys
 import time
+import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import (DC, DELETE, DENIED, FILE_WRITE_DATA, GENERIC_ALL,
                      MAXIMUM_ALLOWED, OK, PROTOS, READ_CONTROL, WRITE_DAC,
-                     WRITE_OWNER, Member, Results, policy_dacl, status_name)
+                     WRITE_OWNER, Member, Results, owner_checks,
+                     policy_dacl, status_name)
 
 from samba import NTSTATUSError
 from samba.dcerpc import security
@@ -25,6 +28,8 @@ from samba.dcerpc import security
 ROOT = os.environ.get('PROFILEACL_DOMAIN_ROOT', '/tmp/profileacl-domain')
 REALM, DOMAIN, ADMIN_PW = DC.REALM, DC.DOMAIN, DC.ADMIN_PW
 USERS, RID_BASE = DC.USERS, Member.RID_BASE
+PEOPLE = ('alice', 'bob', 'carol smith', 'jürgen')
+SMB13 = ('SMB1', 'SMB3')
 # the share root's ACL (DC.ROOT_SDDL) in the syntax of smbcacls --set (the
 # guide's command on a member server)
 ROOT_SMBCACLS = (r'OWNER:BUILTIN\Administrators,GROUP:%(domain)s\Domain Users,'
@@ -32,26 +37,40 @@ ROOT_SMBCACLS = (r'OWNER:BUILTIN\Administrators,GROUP:%(domain)s\Domain Users,'
                  r'ACL:BUILTIN\Administrators:ALLOWED/OI|CI/0x001f01ff,'
                  r'ACL:NT AUTHORITY\SYSTEM:ALLOWED/OI|CI/0x001f01ff,'
                  r'ACL:%(domain)s\Domain Users:ALLOWED/0x0/0x001000a5')
-
-
-# The log settings an admin may put in [global]: the tools an admin runs
-# all day must not print "debug_lookup_classname: Unknown
-# classname[profileacl]" with the guide's setting
-LOG_SETUPS = {
-    'guide: log level = 1, audit to syslog': ('1', True),
-    'log level = 0 profileacl:1': ('0 profileacl:1', False),
-    'log level = 1 profileacl:3': ('1 profileacl:3', False),
-}
+# The log settings an admin may put in [global] (name, log level, audit
+# to syslog): with the guide's, the first, no admin tool may print
+# "debug_lookup_classname: Unknown classname[profileacl]"
+LOG_SETUPS = (('guide: log level = 1, audit to syslog', '1', True),
+              ('log level = 0 profileacl:1', '0 profileacl:1', False),
+              ('log level = 1 profileacl:3', '1 profileacl:3', False))
+# the logons %U must match in "profileacl:profile dirs = %U %U.V2 %U.V6":
+# user, name form, auth
+LOGONS = (('alice', 'upn', 'ntlm'), ('alice', 'upn', 'krb5'),
+          ('carol smith', 'domain', 'ntlm'), ('jürgen', 'domain', 'ntlm'),
+          ('jürgen', 'domain', 'krb5'))
+# the tools an admin runs all day, on an smb.conf {}
+TOOLS = ('testparm -s {}',
+         'smbclient -s {} -L %s -U alice%%%s' % (DC.FQDN, USERS['alice']),
+         'smbcontrol -s {} smbd ping', 'smbstatus -s {} -b',
+         'samba-tool testparm -s {} --suppress-prompt', 'net -s {} ads info')
+MATRIX_ACCESS = {'WRITE_DAC': WRITE_DAC, 'WRITE_OWNER': WRITE_OWNER,
+                 'DELETE': DELETE, 'WRITE_DATA': FILE_WRITE_DATA,
+                 'READ_CONTROL': READ_CONTROL, 'GENERIC_ALL': GENERIC_ALL,
+                 'WRITE_DAC|READ_CONTROL': WRITE_DAC | READ_CONTROL}
+# object: its owner; admin.txt is in her profile dir but root's
+MATRIX_OBJECTS = {'alice.V6': 'alice', 'alice.V6/NTUSER.DAT': 'alice',
+                  'alice.V6/admin.txt': 'root', 'alice.old': 'alice',
+                  'bob.V6': 'bob', 'bob.V6/NTUSER.DAT': 'bob'}
 
 
 def admin_tools(R, dc):
     with open(dc.conf) as f:
         base = f.read()
-    results = {}
-    for name, (level, syslog) in LOG_SETUPS.items():
-        conf = os.path.join(dc.root, 'tools-%d.conf' % len(results))
+    printed = {}
+    for i, (name, level, syslog) in enumerate(LOG_SETUPS):
+        conf = os.path.join(dc.root, 'tools-%d.conf' % i)
         text = base.replace('log level = 1 profileacl:5',
-                            'log level = %s' % level)
+                            'log level = ' + level)
         if syslog:
             text = text.replace('profileacl:audit = yes',
                                 'profileacl:audit = yes\n'
@@ -62,28 +81,17 @@ def admin_tools(R, dc):
             ('profileacl:syslog = yes' in text) == syslog)
         with open(conf, 'w') as f:
             f.write(text)
-        printed = []
-        for tool in (['testparm', '-s', conf],
-                     ['smbclient', '-s', conf, '-L', DC.FQDN, '-U',
-                      'alice%' + USERS['alice']],
-                     ['smbcontrol', '-s', conf, 'smbd', 'ping'],
-                     ['smbstatus', '-s', conf, '-b'],
-                     ['samba-tool', 'testparm', '-s', conf,
-                      '--suppress-prompt'],
-                     ['net', '-s', conf, 'ads', 'info']):
-            out = subprocess.run(
-                tool, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                timeout=120).stdout.decode(errors='replace')
-            if 'debug_lookup_classname' in out:
-                printed.append(tool[0] if tool[0] != 'samba-tool' else
-                               'samba-tool testparm')
-        results[name] = printed
+        printed[name] = [' '.join(t.split()[:2 if 'samba-tool' in t else 1])
+                         for t in TOOLS if 'debug_lookup_classname' in
+                         subprocess.run(
+                             [w.format(conf) for w in t.split()],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             stdin=subprocess.DEVNULL, timeout=120
+                         ).stdout.decode(errors='replace')]
         print('domain: with %s, debug_lookup_classname is printed by: %s' %
-              (name, ', '.join(printed) or 'none'))
+              (name, ', '.join(printed[name]) or 'none'))
     R.equal('the guide\'s log setting: no admin tool prints '
-            'debug_lookup_classname', results[
-                'guide: log level = 1, audit to syslog'], [])
+            'debug_lookup_classname', printed[LOG_SETUPS[0][0]], [])
 
 
 def main():
@@ -98,26 +106,26 @@ def main():
     member = Member(os.path.join(ROOT, 'member'), dc) \
         if mode == 'member' else None
     servers = [s for s in (member, dc) if s]
-    t0 = time.time()
-    stopped = set()
+    t0, stopped, left = time.time(), set(), set()
     try:
         dc.provision()
         dc.start()
         print('domain: provision %.1f s, DC up after %.1f s' %
               (dc.provision_s, time.time() - t0))
+        cl = dc.clients()
+        ready = wait_ready(R, cl)
         if member is None:
-            run_checks(R, dc, dc.clients())
+            if ready:
+                run_checks(R, dc, cl)
             admin_tools(R, dc)
-        else:
-            run_member(R, dc, member)
+        elif ready:
+            run_member(R, member)
     except Exception as e:
-        import traceback
         traceback.print_exc()
         R.check('the %s ran the checks' % mode, False, repr(e))
     finally:
         for s in servers:
             stopped |= s.stop()
-    left = set()
     for s in servers:
         left |= s.leftovers(stopped)
     R.check('no process of the DC or member is left (by pid)', not left,
@@ -126,19 +134,15 @@ def main():
     return R.summary(label)
 
 
-def run_member(R, dc, member):
-    if not wait_ready(R, dc.clients()):
-        return
+def run_member(R, member):
     member.write_conf()
     member.start_holder()
     t0 = time.time()
     out = member.join()
     if not R.check('net ads join: the member joins %s (%.1f s)' %
                    (REALM, member.join_s), 'Joined' in out, out):
-        # for the record: the same join at debug level 3
-        diag = member.join(['-d3'])
         print('domain: net ads join -d3, its last lines:\n%s' %
-              '\n'.join(diag.splitlines()[-80:]))
+              '\n'.join(member.join(['-d3']).splitlines()[-80:]))
         return
     # share ACL Change before any tree connect: smbd computes a tree's
     # share rights when it is connected
@@ -148,11 +152,10 @@ def run_member(R, dc, member):
     member.start()
     print('domain: member joined and up after %.1f s' % (time.time() - t0))
     cl = member.clients()
-    if not wait_ready(R, cl):
-        return
-    set_root_acl(R, member, cl, 'rid')
-    run_member_checks(R, member, cl)
-    run_autorid_checks(R, member)
+    if wait_ready(R, cl):
+        set_root_acl(R, member, cl, 'rid')
+        run_member_checks(R, member, cl)
+        run_autorid_checks(R, member)
 
 
 def wait_ready(R, cl):
@@ -171,40 +174,15 @@ def wait_ready(R, cl):
 
 
 def kb_flow(R, cl, sids, where):
-    """The owner's DACL write (NTLM over SMB1, 2.1, 3, and Kerberos over
-    SMB1 and 3) on her folders and NTUSER.DAT: the twin refuses her (the
-    KB's symptom), the module lets her (the fix), it reads back as she
-    set it, bob is refused; then %U for each logon form"""
-    for auth in ('ntlm', 'krb5'):
-        for proto in PROTOS:
-            if auth == 'krb5' and proto == 'SMB2_10':
-                continue
-            for path in ('alice.V6', 'alice.V6/NTUSER.DAT', 'alice'):
-                tag = '[%s%s %s %s]' % (where, auth, proto, path)
-                dacl = policy_dacl(sids['alice'])
-                R.equal('symptom: the twin without the module refuses the '
-                        'owner %s' % tag,
-                        cl.set_dacl('alice', 'nomod', proto, path, dacl,
-                                    auth=auth), (DENIED, None))
-                R.equal('fix: the module lets the owner set the policy DACL '
-                        '%s' % tag,
-                        cl.set_dacl('alice', 'profiles', proto, path, dacl,
-                                    auth=auth), (OK, OK))
-                R.equal('... and it is what she set %s' % tag,
-                        cl.dacl_of('alice', 'profiles', proto, path,
-                                   auth=auth),
-                        security.descriptor.from_sddl(
-                            dacl, security.dom_sid(sids['alice'])).as_sddl())
-                R.equal('another domain user (bob) is refused %s' % tag,
-                        cl.set_dacl('bob', 'profiles', proto, path,
-                                    policy_dacl(sids['bob']), auth=auth),
-                        (DENIED, None))
-    # %U in "profileacl:profile dirs = %U %U.V2 %U.V6"
-    for user, form, auth in (('alice', 'upn', 'ntlm'),
-                             ('alice', 'upn', 'krb5'),
-                             ('carol smith', 'domain', 'ntlm'),
-                             ('jürgen', 'domain', 'ntlm'),
-                             ('jürgen', 'domain', 'krb5')):
+    """owner_checks with NTLM over SMB1, 2.1, 3, Kerberos over SMB1 and 3;
+    then %U for each logon form"""
+    for auth, proto, path in itertools.product(
+            ('ntlm', 'krb5'), PROTOS,
+            ('alice.V6', 'alice.V6/NTUSER.DAT', 'alice')):
+        if (auth, proto) != ('krb5', 'SMB2_10'):
+            owner_checks(R, cl, sids, proto, path, '[%s%s %s %s]' %
+                         (where, auth, proto, path), auth=auth)
+    for user, form, auth in LOGONS:
         who = ('%s@%s' % (user, REALM)) if form == 'upn' else \
             '%s\\%s' % (DOMAIN, user)
         for folder in (user, user + '.V6'):
@@ -216,35 +194,28 @@ def kb_flow(R, cl, sids, where):
 
 
 def run_checks(R, dc, cl):
-    if not wait_ready(R, cl):
-        return
     first_logoff(R, cl, '%s makes the profile folder %s over SMB (Change, '
                  'module)', '%s uploads %s/NTUSER.DAT')
-    st = os.stat(os.path.join(dc.share, 'alice'))
+    uid = os.stat(os.path.join(dc.share, 'alice')).st_uid
     R.check('alice\'s folder belongs to her idmap uid (%d >= 3000000)' %
-            st.st_uid, st.st_uid >= 3000000)
-    sids = {u: cl.owner_sid(u, 'profiles', 'SMB3', u)
-            for u in ('alice', 'bob', 'carol smith', 'jürgen')}
+            uid, uid >= 3000000)
+    sids = {u: cl.owner_sid(u, 'profiles', 'SMB3', u) for u in PEOPLE}
     R.check('alice\'s folder is owned by her domain SID (%s)' %
             sids['alice'], sids['alice'].startswith('S-1-5-21-') and
             not sids['alice'].endswith('-500'))
-
     kb_flow(R, cl, sids, '')
-
-    # a folder of her own outside the profile dirs gets nothing
     R.equal('alice makes a folder outside %U %U.V2 %U.V6 (alice.old)',
             cl.mkdir('alice', 'profiles', 'SMB3', 'alice.old'), OK)
     R.equal('... where the module grants her nothing',
             cl.set_dacl('alice', 'profiles', 'SMB3', 'alice.old',
                         policy_dacl(sids['alice'])), (DENIED, None))
-
     admins_and_audit(R, cl, sids, dc, '', 'domain: ')
 
 
 def first_logoff(R, cl, made, uploaded):
     """Each user makes his profile folders and uploads NTUSER.DAT, as a
     first logoff does (MADE and UPLOADED name the checks)"""
-    for user in ('alice', 'bob', 'carol smith', 'jürgen'):
+    for user in PEOPLE:
         for folder in (user, user + '.V6'):
             R.equal(made % (user, folder),
                     cl.mkdir(user, 'profiles', 'SMB3', folder), OK)
@@ -254,22 +225,22 @@ def first_logoff(R, cl, made, uploaded):
 
 
 def admins_and_audit(R, cl, sids, server, where, said):
-    """The domain Administrator and a Domain Admins member: smbd gives
-    them the same on both shares, the module adds nothing to what smbd
-    grants an administrator. Then what %U was for each logon (the
-    module's DBG_INFO lines), and the audit names the domain account and
-    its SID. The server's log text"""
-    for admin in ('Administrator', 'dadmin'):
-        for path in ('alice.V6', 'alice.V6/NTUSER.DAT'):
-            got = {share: cl.set_dacl(admin, share, 'SMB3', path,
-                                      policy_dacl(sids['alice']))
-                   for share in ('nomod', 'profiles')}
-            R.equal('%s%s on %s: the module grants nothing (profiles %s, '
-                    'twin %s)' % (where, admin, path, got['profiles'],
-                                  got['nomod']),
-                    got['profiles'], got['nomod'])
+    """The module adds nothing to what smbd grants the domain
+    Administrator and a Domain Admins member; what %U was (the module's
+    DBG_INFO lines); the audit names the domain account and its SID.
+    The server's log text"""
+    for admin, path in itertools.product(('Administrator', 'dadmin'),
+                                         ('alice.V6', 'alice.V6/NTUSER.DAT')):
+        got = {share: cl.set_dacl(admin, share, 'SMB3', path,
+                                  policy_dacl(sids['alice']))
+               for share in ('nomod', 'profiles')}
+        R.equal('%s%s on %s: the module grants nothing (profiles %s, twin '
+                '%s)' % (where, admin, path, got['profiles'], got['nomod']),
+                got['profiles'], got['nomod'])
     logs = server.log_text()
-    print('%s%%U in profileacl:profile dirs was %s' % (said, u_seen(logs)))
+    print('%s%%U in profileacl:profile dirs was %s' % (said, ', '.join(
+        sorted({l.split('pattern "%U" is ', 1)[1].split(' for', 1)[0]
+                for l in logs.splitlines() if 'pattern "%U" is ' in l}))))
     want = 'account="%s\\alice" sid=%s' % (DOMAIN, sids['alice'])
     R.check('%sthe audit line names %s' % (where, want),
             any('profileacl audit: grant' in l and want in l
@@ -277,34 +248,17 @@ def admins_and_audit(R, cl, sids, server, where, said):
     return logs
 
 
-MATRIX_ACCESS = {'WRITE_DAC': WRITE_DAC, 'WRITE_OWNER': WRITE_OWNER,
-                 'DELETE': DELETE, 'WRITE_DATA': FILE_WRITE_DATA,
-                 'READ_CONTROL': READ_CONTROL, 'GENERIC_ALL': GENERIC_ALL,
-                 'WRITE_DAC|READ_CONTROL': WRITE_DAC | READ_CONTROL}
-# object: its owner, and whether it is in alice's or bob's profile dirs
-MATRIX_OBJECTS = {'alice.V6': 'alice', 'alice.V6/NTUSER.DAT': 'alice',
-                  # in her profile dir, not hers: made there by root
-                  'alice.V6/admin.txt': 'root',
-                  'alice.old': 'alice', 'bob.V6': 'bob',
-                  'bob.V6/NTUSER.DAT': 'bob'}
-
-
 def rid_of(sid):
     return int(sid.rsplit('-', 1)[1])
 
 
 def run_member_checks(R, member, cl):
-    users = ('alice', 'bob', 'carol smith', 'jürgen')
-    # --- winbind knows the domain's users, with idmap rid uids
-    sids = {}
-    for user in users:
-        sids[user] = member.run('wbinfo', '--name-to-sid',
-                                '%s\\%s' % (DOMAIN, user)).split()[0]
-    ent = member.run('getent', 'passwd', '%s\\alice' % DOMAIN)
-    uid = int(ent.split(':')[2])
+    sids = {u: member.run('wbinfo', '--name-to-sid',
+                          '%s\\%s' % (DOMAIN, u)).split()[0] for u in PEOPLE}
+    uid = int(member.run('getent', 'passwd',
+                         '%s\\alice' % DOMAIN).split(':')[2])
     R.equal('getent on the member: PROFILES\\alice has uid RID_BASE + RID '
             '(idmap rid)', uid, RID_BASE + rid_of(sids['alice']))
-
     first_logoff(R, cl, 'member: %s makes the profile folder %s',
                  'member: %s uploads %s/NTUSER.DAT')
     R.equal('member: alice\'s folder belongs to uid RID_BASE + RID',
@@ -313,12 +267,7 @@ def run_member_checks(R, member, cl):
     R.equal('member: alice\'s folder is owned by her domain SID',
             cl.owner_sid('alice', 'profiles', 'SMB3', 'alice'),
             sids['alice'])
-
     kb_flow(R, cl, sids, 'member ')
-
-    # --- the deny matrix's core cases with domain identities: on every
-    # cell the module's share answers as the twin, except the owner's
-    # WRITE_DAC inside her profile dirs
     R.equal('member: alice makes alice.old (outside the profile dirs)',
             cl.mkdir('alice', 'profiles', 'SMB3', 'alice.old'), OK)
     R.equal('member: root (the Administrator) puts admin.txt in alice.V6',
@@ -327,70 +276,50 @@ def run_member_checks(R, member, cl):
     R.equal('member: ... which is not hers',
             os.stat(os.path.join(member.share,
                                  'alice.V6/admin.txt')).st_uid, 0)
-    cells = wrong = 0
-    for user in ('alice', 'bob', 'dadmin'):
-        for path, owner in MATRIX_OBJECTS.items():
-            in_dirs = path != 'alice.old'
-            for name, access in MATRIX_ACCESS.items():
-                for proto in ('SMB1', 'SMB3'):
-                    got = cl.status(user, 'profiles', proto, path, access)
-                    twin = cl.status(user, 'nomod', proto, path, access)
-                    grant = (user == owner and access & WRITE_DAC and
-                             not access & ~(WRITE_DAC | READ_CONTROL) and
-                             in_dirs)
-                    want = OK if grant else twin
-                    cells += 1
-                    if got != want or (grant and twin != DENIED):
-                        wrong += 1
-                        print('FAIL matrix %s %s %s %s: module %s, twin %s'
-                              % (user, path, name, proto, got, twin))
-            # MAXIMUM_ALLOWED, then a DACL set through that handle: only
-            # the owner's, in her dirs, may carry WRITE_DAC
-            for proto in ('SMB1', 'SMB3'):
-                sddl = policy_dacl(sids[owner] if owner in sids
-                                   else sids['alice'])
-                got = cl.set_dacl(user, 'profiles', proto, path, sddl,
-                                  access=MAXIMUM_ALLOWED)
-                twin = cl.set_dacl(user, 'nomod', proto, path, sddl,
-                                   access=MAXIMUM_ALLOWED)
-                grant = user == owner and in_dirs
-                want = (OK, OK) if grant else twin
-                cells += 1
-                if got != want or (grant and twin != (OK, DENIED)):
-                    wrong += 1
-                    print('FAIL matrix %s %s MAXIMUM_ALLOWED+set %s: '
-                          'module %s, twin %s' % (user, path, proto, got,
-                                                   twin))
-    R.equal('member deny matrix: %d cells (PROFILES\\alice, bob, a Domain '
-            'Admin x 6 objects x 8 requests x SMB1/SMB3), wrong' % cells,
-            wrong, 0)
-
+    deny_matrix(R, cl, sids)
     logs = admins_and_audit(R, cl, sids, member, 'member: ',
                             'domain: on the member, ')
     # every grant: to a domain user, inside his own profile dirs
-    grants = [l for l in logs.splitlines() if 'profileacl audit: grant' in l]
-    wrong = []
-    for l in grants:
-        account = re.search(r' account="%s\\([^"]*)"' % DOMAIN, l)
-        path = re.search(r' path="([^"]*)"', l)
-        top = path.group(1).split('/')[0].lower() if path else None
-        if not account or top not in {
-                account.group(1).lower() + x for x in ('', '.v2', '.v6')}:
-            wrong.append(l)
+    grants = re.findall(r'profileacl audit: grant.*', logs)
+    wrong = [g for g in grants if not re.search(
+        r' account="%s\\([^"]*)".* path="\1(\.v[26])?[/"]' % DOMAIN, g, re.I)]
     R.check('member: %d grants, each to its owner inside his profile dirs'
             % len(grants), grants and not wrong, wrong[:3])
 
 
-def u_seen(logs):
-    """What %U was for each logon, from the module's DBG_INFO lines"""
-    return ', '.join(sorted({
-        l.split('pattern "%U" is ', 1)[1].split(' for', 1)[0]
-        for l in logs.splitlines() if 'pattern "%U" is ' in l}))
+def deny_matrix(R, cl, sids):
+    """The deny matrix's core cases with domain identities: on every cell
+    the module's share answers as the twin, except the owner's WRITE_DAC
+    inside her profile dirs; a granted cell's twin refuses"""
+    bad = []
 
+    def cell(label, probe, grant, granted, refused):
+        got, twin = probe('profiles'), probe('nomod')
+        bad.append(got != (granted if grant else twin) or
+                   (grant and twin != refused))
+        if bad[-1]:
+            print('FAIL matrix %s: module %s, twin %s' % (label, got, twin))
 
-def aces(sddl):
-    """The ACEs of an SDDL string, sorted"""
-    return sorted(re.findall(r'\([^)]*\)', sddl))
+    for user, (path, owner) in itertools.product(('alice', 'bob', 'dadmin'),
+                                                 MATRIX_OBJECTS.items()):
+        mine = user == owner and path != 'alice.old'
+        for (name, access), proto in itertools.product(
+                MATRIX_ACCESS.items(), SMB13):
+            cell('%s %s %s %s' % (user, path, name, proto),
+                 lambda share: cl.status(user, share, proto, path, access),
+                 mine and access & WRITE_DAC and
+                 not access & ~(WRITE_DAC | READ_CONTROL), OK, DENIED)
+        # MAXIMUM_ALLOWED, then a DACL set through that handle: only the
+        # owner's, in her dirs, may carry WRITE_DAC
+        sddl = policy_dacl(sids.get(owner, sids['alice']))
+        for proto in SMB13:
+            cell('%s %s MAXIMUM_ALLOWED+set %s' % (user, path, proto),
+                 lambda share: cl.set_dacl(user, share, proto, path, sddl,
+                                           access=MAXIMUM_ALLOWED),
+                 mine, (OK, OK), (OK, DENIED))
+    R.equal('member deny matrix: %d cells (PROFILES\\alice, bob, a Domain '
+            'Admin x 6 objects x 8 requests x SMB1/SMB3), wrong' % len(bad),
+            sum(bad), 0)
 
 
 def set_root_acl(R, member, cl, tag):
@@ -412,11 +341,20 @@ def set_root_acl(R, member, cl, tag):
     R.equal('%s: ... the root belongs to BUILTIN\\Administrators' % tag,
             cl.owner_sid('Administrator', 'profiles-admin', 'SMB3', ''),
             'S-1-5-32-544')
-    R.equal('%s: ... and the root has those ACEs (read back)' % tag,
-            aces(cl.dacl_of('Administrator', 'profiles-admin', 'SMB3',
-                            '')),
-            aces(security.descriptor.from_sddl(
-                DC.ROOT_SDDL, security.dom_sid(domsid)).as_sddl()))
+    got, want = (sorted(re.findall(r'\([^)]*\)', sddl)) for sddl in (
+        cl.dacl_of('Administrator', 'profiles-admin', 'SMB3', ''),
+        security.descriptor.from_sddl(DC.ROOT_SDDL,
+                                      security.dom_sid(domsid)).as_sddl()))
+    R.equal('%s: ... and the root has those ACEs (read back)' % tag, got,
+            want)
+
+
+# the owner's DACL write on alice.V2 under autorid: check, user, share,
+# the result
+AUTORID_CASES = (
+    ('symptom: the twin refuses the owner', 'alice', 'nomod', (DENIED, None)),
+    ('fix: the owner sets the policy DACL', 'alice', 'profiles', (OK, OK)),
+    ('bob is refused', 'bob', 'profiles', (DENIED, None)))
 
 
 def run_autorid_checks(R, member):
@@ -442,17 +380,11 @@ def run_autorid_checks(R, member):
             cl.mkdir('alice', 'profiles', 'SMB3', 'alice.V2'), OK)
     R.equal('autorid: ... owned by her autorid uid',
             os.stat(os.path.join(member.share, 'alice.V2')).st_uid, uid)
-    for proto in ('SMB1', 'SMB3'):
+    for proto in SMB13:
         tag = '[autorid %s]' % proto
-        R.equal('symptom: the twin refuses the owner %s' % tag,
-                cl.set_dacl('alice', 'nomod', proto, 'alice.V2',
-                            policy_dacl(sid)), (DENIED, None))
-        R.equal('fix: the owner sets the policy DACL %s' % tag,
-                cl.set_dacl('alice', 'profiles', proto, 'alice.V2',
-                            policy_dacl(sid)), (OK, OK))
-        R.equal('bob is refused %s' % tag,
-                cl.set_dacl('bob', 'profiles', proto, 'alice.V2',
-                            policy_dacl(sid)), (DENIED, None))
+        for name, user, share, want in AUTORID_CASES:
+            R.equal('%s %s' % (name, tag), cl.set_dacl(
+                user, share, proto, 'alice.V2', policy_dacl(sid)), want)
         # alice.V6 still belongs to her old rid uid, which autorid maps
         # to no domain account: not hers any more
         R.equal('her folder of the rid days is not hers: no grant %s' % tag,

@@ -172,11 +172,12 @@ static const struct row test_plain_open_not_asked[] = {
 	ROW(SEC_GENERIC_EXECUTE, 0, NOT_ASKED),
 };
 
-/* smbcacls --set asks both */
 static const struct row test_write_owner_not_configured[] = {
 	ROW(WOWN, 0, NO_CONFIG),
 	ROW(WOWN, WOWN, GRANTED, GRANT_BOTH),
+	/* smbcacls --set asks both */
 	ROW(WDAC | WOWN, WDAC | WOWN, GRANTED, GRANT_BOTH),
+	/* write_dac alone: the open would fail on WRITE_OWNER */
 	ROW(WDAC | WOWN, 0, WOULD_FAIL),
 };
 
@@ -575,7 +576,8 @@ static void expect_ask(struct glue *g,
 	assert_int_equal(got, bits);
 	assert_int_equal(reason, why);
 }
-/* in a test whose glue is G */
+
+/* expect_ask() in a test whose glue is g */
 #define ASK(name, uid, create, mask, bits, why) \
 	expect_ask(g, name, uid, create, mask, bits, PROFILEACL_##why)
 

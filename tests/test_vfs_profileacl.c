@@ -75,12 +75,13 @@ static uint32_t map(uint32_t access_mask)
 	return access_mask;
 }
 
-/* Names the row of a table when the assertion after this call fails */
-static void name_row(bool fails, size_t i, const char *row)
+/* assert_int_equal(got, want) for row I of a table, naming it if it fails */
+static void check(uint64_t got, uint64_t want, size_t i, const char *row)
 {
-	if (fails) {
+	if (got != want) {
 		print_error("row %zu: %s\n", i, row);
 	}
+	assert_int_equal(got, want);
 }
 
 /* The owner of an existing object asks WRITE_DAC on a Change share */
@@ -125,11 +126,8 @@ static void run_rows(const struct row *rows, size_t n)
 
 		r.access_mask = map(r.access_mask);
 		got = profileacl_grant(&r, NULL, &reason);
-		name_row(got != rows[i].bits || reason != rows[i].why,
-			 i,
-			 rows[i].name);
-		assert_int_equal(got, rows[i].bits);
-		assert_int_equal(reason, rows[i].why);
+		check(got, rows[i].bits, i, rows[i].name);
+		check(reason, rows[i].why, i, rows[i].name);
 	}
 }
 
@@ -440,18 +438,11 @@ static void test_lookups_only_when_needed(void **state _UNUSED_)
 		/* the glue knows no fact before the decision asks */
 		r.object = UNKNOWN;
 		got = profileacl_grant(&r, &lookup, &reason);
-		name_row(got != rows[i].row.bits ||
-				 reason != rows[i].row.why ||
-				 l.owner_calls != rows[i].owner ||
-				 l.dirs_calls != rows[i].dirs ||
-				 l.share_calls != rows[i].share,
-			 i,
-			 rows[i].row.name);
-		assert_int_equal(got, rows[i].row.bits);
-		assert_int_equal(reason, rows[i].row.why);
-		assert_int_equal(l.owner_calls, rows[i].owner);
-		assert_int_equal(l.dirs_calls, rows[i].dirs);
-		assert_int_equal(l.share_calls, rows[i].share);
+		check(got, rows[i].row.bits, i, rows[i].row.name);
+		check(reason, rows[i].row.why, i, rows[i].row.name);
+		check(l.owner_calls, rows[i].owner, i, rows[i].row.name);
+		check(l.dirs_calls, rows[i].dirs, i, rows[i].row.name);
+		check(l.share_calls, rows[i].share, i, rows[i].row.name);
 	}
 }
 
@@ -758,13 +749,9 @@ static void test_config(void **state _UNUSED_)
 				      profileacl_audit_options,
 				      &grantable);
 
-		name_row(ok != (rows[i].grantable != 0) ||
-				 (ok && grantable != rows[i].grantable),
-			 i,
-			 rows[i].conf);
-		assert_int_equal(ok, rows[i].grantable != 0);
+		check(ok, rows[i].grantable != 0, i, rows[i].conf);
 		if (ok) {
-			assert_int_equal(grantable, rows[i].grantable);
+			check(grantable, rows[i].grantable, i, rows[i].conf);
 		}
 	}
 	/* the options of the out-of-tree layer are unknown to the core */
@@ -810,19 +797,17 @@ static void test_audit_config(void **state _UNUSED_)
 		bool ok = profileacl_audit_config(load_conf(rows[i].conf),
 						  &data);
 
-		name_row(ok != (rows[i].priority != 0) ||
-				 (ok &&
-				  (data.audit != rows[i].audit ||
-				   data.do_syslog != rows[i].to_syslog ||
-				   data.syslog_priority != rows[i].priority)),
-			 i,
-			 rows[i].conf);
-		assert_int_equal(ok, rows[i].priority != 0);
+		check(ok, rows[i].priority != 0, i, rows[i].conf);
 		if (ok) {
-			assert_int_equal(data.audit, rows[i].audit);
-			assert_int_equal(data.do_syslog, rows[i].to_syslog);
-			assert_int_equal(data.syslog_priority,
-					 rows[i].priority);
+			check(data.audit, rows[i].audit, i, rows[i].conf);
+			check(data.do_syslog,
+			      rows[i].to_syslog,
+			      i,
+			      rows[i].conf);
+			check(data.syslog_priority,
+			      rows[i].priority,
+			      i,
+			      rows[i].conf);
 		}
 	}
 }
@@ -966,15 +951,8 @@ static void test_subst_account(void **state _UNUSED_)
 						     rows[i].raw,
 						     rows[i].account);
 
-		name_row(rows[i].want == NULL
-				 ? got != NULL
-				 : got == NULL || strcmp(got, rows[i].want),
-			 i,
-			 rows[i].account);
-		if (rows[i].want == NULL) {
-			assert_null(got);
-		} else {
-			assert_non_null(got);
+		check(got == NULL, rows[i].want == NULL, i, rows[i].account);
+		if (rows[i].want != NULL) {
 			assert_string_equal(got, rows[i].want);
 		}
 	}

@@ -5,14 +5,11 @@ the module (docs/testing.md, "load").
 OWNERS clients loop for PROFILEACL_LOAD_SECONDS (60): create asking
 WRITE_DAC, write 4 KiB, set the DACL, close; OTHERS clients as carol, who
 owns nothing, try WRITE_DAC and MAXIMUM_ALLOWED + set DACL on files whose
-file ACL gives Everyone full control. All meet at barriers with no
-handle open (after a warm-up, halfway, at the end), where smbd's RSS and
-descriptors are taken. Passes with 0 owner errors, 0 grants to others,
-each of their tries refused with NT_STATUS_ACCESS_DENIED at the step that
-must refuse, RSS growth in the second half < 10%, no descriptor more than
-after the warm-up; then one connection per protocol and share syncs
-2 x PROBE_SYNCS times and its talloc memory (smbcontrol pool-usage) may
-grow less than PROBE_BOUND bytes per grant over the Full share's.
+file ACL gives Everyone full control. All meet at barriers with no handle
+open (after a warm-up, halfway, at the end), where smbd's RSS and
+descriptors are taken. Then one connection per protocol and share syncs
+2 x PROBE_SYNCS times, and its talloc memory (smbcontrol pool-usage)
+shows what hangs on the connection.
 """
 
 import multiprocessing as mp
@@ -52,75 +49,58 @@ def worker(fn):
     return run
 
 
-def owner(srv_conf_root, idx, barrier, out):
-    srv = Server(srv_conf_root)
-    user = ('alice', 'bob')[idx % 2]
-    cli = Client(srv)
-    c = cli.conn(user, 'profiles', 'SMB2' if idx % 4 < 2 else 'SMB1')
-    folder = '%s/c%02d' % (user, idx)
-    sd = profile_folder(c, folder)
-    ops = errors = 0
-    first_error = ''
+def loop(barrier, one):
+    """ONE(i) WARMUP_OPS times, then as often as it can in two halves of
+    SECONDS, each of the three ended at rest: [tries after the warm-up,
+    NTSTATUSErrors, ONE's results summed, the first error]"""
+    n = [0, 0, 0, '']
 
-    def one(i):
-        profile_sync(c, '%s/f%02d.dat' % (folder, i % 20), sd)
+    def step(i):
+        try:
+            n[2] += one(i)
+        except NTSTATUSError as e:
+            n[1] += 1
+            n[3] = n[3] or str(e)
 
     for i in range(WARMUP_OPS):
-        one(i)
+        step(i)
     at_rest(barrier)
-    i = 0
     for _ in range(2):
         deadline = time.time() + SECONDS / 2
-        while time.time() < deadline and i < 10000000:
-            try:
-                one(i)
-                ops += 1
-            except NTSTATUSError as e:
-                errors += 1
-                first_error = first_error or str(e)
-            i += 1
+        while time.time() < deadline and n[0] < 10000000:
+            step(n[0])
+            n[0] += 1
         at_rest(barrier)
-    out.put(('owner', ops, errors, 0, first_error))
+    return n
+
+
+def owner(root, idx, barrier, out):
+    user = ('alice', 'bob')[idx % 2]
+    c = Client(Server(root)).conn(user, 'profiles',
+                                  'SMB2' if idx % 4 < 2 else 'SMB1')
+    folder = '%s/c%02d' % (user, idx)
+    sd = profile_folder(c, folder)
+    tries, errors, _, first = loop(barrier, lambda i: profile_sync(
+        c, '%s/f%02d.dat' % (folder, i % 20), sd) or 0)
+    out.put(('owner', tries - errors, errors, 0, first))
     barrier.wait()
 
 
-def other(srv_conf_root, idx, barrier, out):
-    srv = Server(srv_conf_root)
-    cli = Client(srv)
-    c = cli.conn('carol', 'profiles', 'SMB2' if idx % 2 else 'SMB1')
+def other(root, idx, barrier, out):
+    """carol's tries: 1 for a grant, 0 for the refusal expected
+    (NT_STATUS_ACCESS_DENIED from the WRITE_DAC open, or from setting the
+    DACL through the MAXIMUM_ALLOWED handle); any other error is counted
+    as an error, not as a refusal"""
+    c = Client(Server(root)).conn('carol', 'profiles',
+                                  'SMB2' if idx % 2 else 'SMB1')
     targets = ('alice/shared.txt', 'bob/shared.txt')
     fnum = c.create(targets[0], DesiredAccess=READ_CONTROL,
                     ShareAccess=SHARE_ALL)
     sd = c.get_sd(fnum, security.SECINFO_DACL)
     c.close(fnum)
-    attempts = grants = 0
-    errors = [0, '']
-
-    def one(i):
-        """1 for a grant, 0 for the refusal expected
-        (NT_STATUS_ACCESS_DENIED from the WRITE_DAC open, or from setting
-        the DACL through the MAXIMUM_ALLOWED handle); any other error is
-        counted as an error, not as a refusal"""
-        try:
-            return intruder_try(c, targets[i % 2], i % 4 < 2, sd)
-        except NTSTATUSError as e:
-            errors[0] += 1
-            errors[1] = errors[1] or str(e)
-            return 0
-
-    for i in range(WARMUP_OPS):
-        grants += one(i)
-    attempts += WARMUP_OPS
-    at_rest(barrier)
-    i = 0
-    for _ in range(2):
-        deadline = time.time() + SECONDS / 2
-        while time.time() < deadline and i < 10000000:
-            attempts += 1
-            grants += one(i)
-            i += 1
-        at_rest(barrier)
-    out.put(('other', attempts, errors[0], grants, errors[1]))
+    tries, errors, grants, first = loop(barrier, lambda i: intruder_try(
+        c, targets[i % 2], i % 4 < 2, sd))
+    out.put(('other', tries + WARMUP_OPS, errors, grants, first))
     barrier.wait()
 
 
@@ -145,9 +125,8 @@ def snapshot(srv):
     for pid in smbd_pids(srv):
         try:
             with open('/proc/%d/status' % pid) as f:
-                for line in f:
-                    if line.startswith('VmRSS:'):
-                        rss += int(line.split()[1])
+                rss += sum(int(line.split()[1]) for line in f
+                           if line.startswith('VmRSS:'))
             for fd in os.listdir('/proc/%d/fd' % pid):
                 fds += 1
                 try:
@@ -189,14 +168,11 @@ def per_grant(srv, share, user, proto, folder, n):
            if comm(p) == 'smbd' or comm(p).startswith('smbd[')]
     if len(new) != 1:
         raise RuntimeError('no one new smbd for the connection: %r' % new)
-    pid = new[0]
-    for i in range(WARMUP_OPS):
-        profile_sync(c, '%s/f%02d.dat' % (folder, i % 20), sd)
-    sizes = [talloc_bytes(srv, pid)]
-    for _ in range(2):
-        for i in range(n):
+    sizes = []
+    for count in (WARMUP_OPS, n, n):
+        for i in range(count):
             profile_sync(c, '%s/f%02d.dat' % (folder, i % 20), sd)
-        sizes.append(talloc_bytes(srv, pid))
+        sizes.append(talloc_bytes(srv, new[0]))
     cli.drop()
     return sizes, (sizes[2] - sizes[1]) / float(n)
 
@@ -223,28 +199,20 @@ def main():
         n = OWNERS + OTHERS
         barrier = mp.Barrier(n + 1)
         out = mp.Queue()
-        procs = [mp.Process(target=worker(owner),
-                            args=(ROOT, i, barrier, out))
-                 for i in range(OWNERS)]
-        procs += [mp.Process(target=worker(other),
-                             args=(ROOT, i, barrier, out))
-                  for i in range(OTHERS)]
+        procs = [mp.Process(target=worker(fn), args=(ROOT, i, barrier, out))
+                 for fn, count in ((owner, OWNERS), (other, OTHERS))
+                 for i in range(count)]
         for p in procs:
             p.start()
         try:
-            barrier.wait(timeout=300)
-            rss0, fds0, files0 = snapshot(srv)
-            barrier.wait(timeout=60)
-            t0 = time.time()
-            barrier.wait(timeout=SECONDS / 2 + 300)
-            elapsed = time.time() - t0
-            rss_mid = snapshot(srv)[0]
-            barrier.wait(timeout=60)
-            t0 = time.time()
-            barrier.wait(timeout=SECONDS / 2 + 300)
-            elapsed += time.time() - t0
-            rss1, fds1, files1 = snapshot(srv)
-            barrier.wait(timeout=60)
+            # at rest after the warm-up, halfway and at the end
+            snaps, elapsed = [], 0
+            for timeout in (300, SECONDS / 2 + 300, SECONDS / 2 + 300):
+                t0 = time.time()
+                barrier.wait(timeout=timeout)
+                elapsed += (time.time() - t0) if snaps else 0
+                snaps.append(snapshot(srv))
+                barrier.wait(timeout=60)
             results = [out.get(timeout=60) for _ in range(n)]
             barrier.wait(timeout=60)
         except Exception as e:
@@ -259,30 +227,28 @@ def main():
             for p in procs:
                 p.join(60)
 
-        owner_ops = sum(r[1] for r in results if r[0] == 'owner')
-        owner_err = sum(r[2] for r in results if r[0] == 'owner')
-        first = [r[4] for r in results if r[0] == 'owner' and r[4]]
-        attempts = sum(r[1] for r in results if r[0] == 'other')
-        other_err = sum(r[2] for r in results if r[0] == 'other')
-        other_first = [r[4] for r in results if r[0] == 'other' and r[4]]
-        grants = sum(r[3] for r in results if r[0] == 'other')
-        growth = (rss1 - rss0) / rss0 * 100.0
+        def first(kind):
+            errs = [r[4] for r in results if r[0] == kind and r[4]]
+            return ' first: ' + errs[0] if errs else ''
+        (rss0, fds0, files0), (rss_mid, _, _), (rss1, fds1, files1) = snaps
+        # owners: ops, errors; others: attempts, errors, grants
+        owner_ops, owner_err, _, attempts, other_err, grants = (
+            sum(r[col] for r in results if r[0] == kind)
+            for kind in ('owner', 'other') for col in (1, 2, 3))
         growth1 = (rss_mid - rss0) / rss0 * 100.0
         growth2 = (rss1 - rss_mid) / rss_mid * 100.0
         print('load: %d owner clients, %d others, %.0f s' %
               (OWNERS, OTHERS, elapsed))
         print('load: owners %d profile-sync ops (%.0f ops/s), %d errors%s'
-              % (owner_ops, owner_ops / elapsed, owner_err,
-                 (' first: ' + first[0]) if first else ''))
+              % (owner_ops, owner_ops / elapsed, owner_err, first('owner')))
         print('load: others %d attempts, %d grants, %d errors (not '
               'NT_STATUS_ACCESS_DENIED)%s' %
-              (attempts, grants, other_err,
-               (' first: ' + other_first[0]) if other_first else ''))
+              (attempts, grants, other_err, first('other')))
         print('load: smbd RSS %d -> %d -> %d KiB (%+.2f%%, then %+.2f%%; '
               'in all %+.2f%%); descriptors to files of the share %d -> '
               '%d; all descriptors (with messaging sockets) %d -> %d' %
-              (rss0, rss_mid, rss1, growth1, growth2, growth, files0,
-               files1, fds0, fds1))
+              (rss0, rss_mid, rss1, growth1, growth2,
+               (rss1 - rss0) / rss0 * 100.0, files0, files1, fds0, fds1))
         R.equal('every client reported', len(results), n)
         R.equal('no client crashed',
                 [r[4] for r in results if r[0] == 'crash'], [])
@@ -292,30 +258,24 @@ def main():
         R.equal('0 grants for others', grants, 0)
         R.equal('others refused with NT_STATUS_ACCESS_DENIED only (0 '
                 'other errors)', other_err, 0)
-        # A leak grows in both halves; filling smbd's caches mostly in
-        # the first. Small leaks are memcheck's to find (the valgrind
-        # suites: 0 bytes lost from the module); this bounds smbd's
-        # growth under load: 4.17 +0.80% then +0.13%, 4.22 under the
-        # 2-core make check +4.82% then +2.90% (smbd's own, memcheck
-        # finds no module leak there); a planted leak of 64 KiB per
-        # grant: +26.05% then +20.00%, red.
+        # A leak grows in both halves, smbd's caches mostly in the first
+        # (4.17 +0.80% then +0.13%, 4.22 in make check +4.82% then
+        # +2.90%; a planted 64 KiB per grant +26.05% then +20.00%).
         R.check('smbd memory growth in the second half < 10%% (%+.2f%%; '
                 'first half %+.2f%%)' % (growth2, growth1), growth2 < 10)
         R.check('no file descriptor leak (%d -> %d)' % (files0, files1),
                 files1 <= files0)
         # Memory hung on the connection is freed at disconnect, where
-        # memcheck cannot see it, and under load it hides in the RSS of
-        # 60 processes (a planted 16 KiB per grant: +2.97%). One
-        # connection's own talloc memory shows it to the byte: 4.17,
-        # +0 to +1 byte per sync on either share; the planted leak,
-        # +16384 bytes per grant.
+        # memcheck cannot see it, and hides in the RSS of 60 processes (a
+        # planted 16 KiB per grant: +2.97%); one connection's talloc
+        # memory shows it to the byte (4.17: +0 to +1 byte per sync).
         for proto in ('SMB2', 'SMB1'):
             growth = {}
             for share in ('full', 'profiles'):
-                folder = 'alice/probe-%s-%s' % (share, proto)
                 try:
                     sizes, growth[share] = per_grant(
-                        srv, share, 'alice', proto, folder, PROBE_SYNCS)
+                        srv, share, 'alice', proto,
+                        'alice/probe-%s-%s' % (share, proto), PROBE_SYNCS)
                 except Exception as e:  # a failed probe fails its check
                     print('load: one %s connection to [%s]: %r' %
                           (proto, share, e))

@@ -1,12 +1,8 @@
 #!/usr/bin/python3
-"""The docs tell the truth about the code they describe: facts, not
-headings, so the docs can be reshaped freely. The options the module
-reads (its lp_parm_*() calls, from the C at test time) are documented
-and no doc names another; every `make TARGET` is a Makefile target;
-every long form named is one a block lists; every file linked or named
-exists, every #anchor is a heading; the README's length, its smb.conf
-snippet (early, and the [profiles] share of docs/smb.conf.example, which
-the guide shows verbatim); the man page renders; the install commands.
+"""The docs tell the truth about the code they describe, in facts, not
+headings: the options the module reads (from its C at test time), make
+targets, long forms, links and paths, the README's length and smb.conf
+snippet, the guide's smb.conf, the man page, the install commands.
 Run by tests/run (tests/suites); ends "docs: N passed, N failed".
 """
 

@@ -72,15 +72,10 @@ def negotiate_blob():
                                        0, 0, 0, 0, 0) + b'\0' * 16)
     body = (struct.pack('<HHHHI', 36, 2, 1, 0, 0) + b'\x11' * 16 +
             b'\0' * 8 + struct.pack('<HH', 0x0202, 0x0210))
-    with socket.create_connection((HOST, 445), 10) as s:
+    with socket.create_connection((HOST, 445), 10) as s, \
+            s.makefile('rb') as f:
         s.sendall(struct.pack('>I', len(header + body)) + header + body)
-        want = struct.unpack('>I', s.recv(4, socket.MSG_WAITALL))[0]
-        reply = b''
-        while len(reply) < want:
-            chunk = s.recv(want - len(reply))
-            if not chunk:
-                break
-            reply += chunk
+        reply = f.read(struct.unpack('>I', f.read(4))[0])
     off, length = struct.unpack('<HH', reply[64 + 56:64 + 60])
     return reply[off:off + length]
 

@@ -1,11 +1,8 @@
 #!/usr/bin/python3
 """Samba's own ACL test suites (smbtorture) against a Change share with
-the module, compared with a committed table of expected results.
-
-Each cell of the table is the subtest's result from smbtorture's subunit
-output (tests/torture_subunit.py), not the process's exit status: pass,
-skip, fail@FILE:LINE (the smbtorture assertion that failed), crash@SIGNAL.
-An expected failure that fails at another place is a deviation.
+the module, compared with a committed table of expected results: each
+cell is the subtest's result (tests/torture_subunit.py), so an expected
+failure that fails at another place is a deviation.
 
 Four configurations, each its own smbd, in one run:
   change         share ACL Change, no module (the KB Q255113 symptom)
@@ -22,184 +19,107 @@ client when WRITE_DAC is denied, which would hide the tests after it.
 """
 
 import os
-import re
-import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import Server, PASSWORDS, PORT, server_cmd
-import torture_subunit
-
-TESTS = os.path.dirname(os.path.abspath(__file__))
-
-
-def samba_series():
-    """'4.17' or '4.22': the expected table is per Samba version"""
-    out = subprocess.run(server_cmd(['smbd', '--version']),
-                         stdout=subprocess.PIPE).stdout.decode()
-    m = re.search(r'Version (\d+\.\d+)', out)
-    return m.group(1) if m else 'unknown'
-
+from harness import Server
+from torture_subunit import read_tsv, run, samba_series, subtests
 
 # PROFILEACL_TORTURE_TABLE: another table (to show a planted deviation)
-TABLE = os.environ.get('PROFILEACL_TORTURE_TABLE') or \
-    os.path.join(TESTS, 'smbtorture-expected-%s.tsv' % samba_series())
+TABLE = os.environ.get('PROFILEACL_TORTURE_TABLE') or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)),
+    'smbtorture-expected-%s.tsv' % samba_series())
 ROOT = os.environ.get('PROFILEACL_TORTURE_ROOT', '/tmp/profileacl-torture')
-ALL_CONFIGS = ('change', 'module', 'write_owner', 'full')
-CONFIGS = ALL_CONFIGS
+SUITES = ('smb2.acls', 'smb2.acls_non_canonical', 'raw.acls',
+          'smb2.create.aclfile', 'smb2.create.acldir', 'smb2.create.nulldacl',
+          'smb2.sdread', 'smb2.maximum_allowed', 'base.maximum_allowed',
+          'raw.composite.appendacl', 'smb2.ea.acl_xattr')
 
 SHARE = '''
-[%(name)s]
-	path = @ROOT@/%(name)s
+[%s]
+	path = @ROOT@/%s
 	read only = no
-	vfs objects = %(vfs)s
-%(extra)s'''
-
+	vfs objects = %s
+%s'''
+# configuration: (vfs objects, extra lines, share ACL)
 CONFIG_SHARES = {
     'change': ('acl_xattr', '', 'CHANGE'),
     'module': ('profileacl acl_xattr', '', 'CHANGE'),
     'write_owner': ('profileacl acl_xattr',
-                    '\tprofileacl:grant = write_dac write_owner\n',
-                    'CHANGE'),
+                    '\tprofileacl:grant = write_dac write_owner\n', 'CHANGE'),
     'full': ('acl_xattr', '', 'FULL'),
 }
-
-
-def torture_tests():
-    """The tests of the suites we run, from smbtorture itself."""
-    names = []
-    for suite in ('smb2.acls', 'smb2.acls_non_canonical', 'raw.acls',
-                  'smb2.create.aclfile', 'smb2.create.acldir',
-                  'smb2.create.nulldacl', 'smb2.sdread',
-                  'smb2.maximum_allowed', 'base.maximum_allowed',
-                  'raw.composite.appendacl', 'smb2.ea.acl_xattr'):
-        out = subprocess.run(server_cmd(['smbtorture', '//x/y', '--list',
-                                         suite]),
-                             stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL).stdout.decode()
-        for line in out.splitlines():
-            parts = line.strip().split('.')
-            if len(parts) < 2 or not line.startswith(suite.split('.')[0]):
-                continue
-            # "smb2.acls.OWNER.OWNER" runs as "smb2.acls.OWNER"
-            if len(parts) >= 2 and parts[-1] == parts[-2]:
-                parts = parts[:-1]
-            name = '.'.join(parts)
-            if name not in names:
-                names.append(name)
-    return names
+ALL_CONFIGS = tuple(CONFIG_SHARES)
 
 
 def run_config(config, tests):
+    """({test: (result, reason)}, smbd panicked)"""
     vfs, extra, acl = CONFIG_SHARES[config]
-    shares = ''.join(SHARE % {'name': n, 'vfs': vfs,
-                              'extra': extra + more}
-                     for n, more in (('torture', ''),
-                                     ('hideunread',
-                                      '\thide unreadable = yes\n')))
-    srv = Server(os.path.join(ROOT, config), extra_shares=shares)
-    srv.prepare(users=('alice', 'bob'),
-                share_acls={'torture': acl, 'hideunread': acl})
+    shares = {'torture': '', 'hideunread': '\thide unreadable = yes\n'}
+    srv = Server(os.path.join(ROOT, config), extra_shares=''.join(
+        SHARE % (n, n, vfs, extra + more) for n, more in shares.items()))
+    srv.prepare(users=('alice', 'bob'), share_acls=dict.fromkeys(shares, acl))
     results = {}
     srv.start()
     try:
-        for t in tests:
-            start = time.time()
-            try:
-                p = subprocess.run(
-                    server_cmd(['smbtorture', '//127.0.0.1/torture',
-                                '-U', 'alice%' + PASSWORDS['alice'],
-                                '-p', str(PORT), '--target=samba3',
-                                '--format=subunit', t]),
-                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                    # its temporary folders, not in the work tree
-                    cwd=torture_subunit.torture_cwd(),
-                    timeout=600)
-                rc = p.returncode
-                out = p.stdout.decode(errors='replace')
-            except subprocess.TimeoutExpired:
-                rc, out = None, 'timeout'
-            res, why = torture_subunit.outcome(t, rc, out)
-            results[t] = (res, why)
-            log = os.path.join(ROOT, 'torture-%s.log' % config)
-            with open(log, 'a') as f:
-                f.write('=== %s %s rc=%s %.1fs\n%s\n' %
-                        (t, res, rc, time.time() - start, out))
+        with open(os.path.join(ROOT, 'torture-%s.log' % config), 'a') as log:
+            for t in tests:
+                got, secs, out = run('127.0.0.1/torture', [t], 600)
+                results[t] = got[t]
+                log.write('=== %s %s %.1fs\n%s\n' % (t, got[t][0], secs, out))
     finally:
         srv.stop()
-    panic = 'PANIC' in srv.log_text()
-    return results, panic
-
-
-def read_table():
-    table = {}
-    with open(TABLE) as f:
-        for line in f:
-            if line.startswith('#') or not line.strip():
-                continue
-            cols = line.rstrip('\n').split('\t')
-            table[cols[0]] = (dict(zip(ALL_CONFIGS, cols[1:5])),
-                              cols[5] if len(cols) > 5 else '')
-    return table
+    return results, 'PANIC' in srv.log_text()
 
 
 def main():
-    global CONFIGS
-    record = '--record' in sys.argv
+    configs = ALL_CONFIGS
     for arg in sys.argv[1:]:
         if arg.startswith('--configs='):
-            CONFIGS = tuple(arg.split('=', 1)[1].split(','))
-    tests = torture_tests()
-    observed = {}
-    panics = {}
+            configs = tuple(arg.split('=', 1)[1].split(','))
+    tests = list(dict.fromkeys(n for s in SUITES
+                               for n in subtests(s, s.split('.')[0])))
     os.makedirs(ROOT, exist_ok=True)
-    for config in CONFIGS:
-        observed[config], panics[config] = run_config(config, tests)
-
-    table = read_table() if os.path.exists(TABLE) else {}
-    if record:
+    observed, panics = {}, {}
+    for c in configs:
+        observed[c], panics[c] = run_config(c, tests)
+    table = {r[0]: (dict(zip(ALL_CONFIGS, r[1:5])), (r + [''] * 5)[5])
+             for r in (read_tsv(TABLE) if os.path.exists(TABLE) else [])}
+    if '--record' in sys.argv:
         for t in tests:
-            print('\t'.join([t] + [observed[c][t][0] for c in CONFIGS] +
+            print('\t'.join([t] + [observed[c][t][0] for c in configs] +
                             [table.get(t, ({}, ''))[1]]))
         return 0
 
-    passed = failed = 0
+    passed, failures = 0, []
     for t in tests:
         if t not in table:
-            print('FAIL %s: not in %s' % (t, TABLE))
-            failed += 1
+            failures.append('%s: not in %s' % (t, TABLE))
             continue
         expected, reason = table[t]
-        for c in CONFIGS:
+        for c in configs:
             got, why = observed[c][t]
             if got == expected[c]:
                 passed += 1
             else:
-                failed += 1
-                print('FAIL %s [%s]: got %s, expected %s (%s)' %
-                      (t, c, got, expected[c], reason))
-                if why:
-                    print('     smbtorture: %s' % why)
-    for t in table:
-        if t not in tests:
-            print('FAIL %s: in the table but not run' % t)
-            failed += 1
-    for c in CONFIGS:
-        if panics[c]:
-            print('FAIL smbd panicked in configuration %s' % c)
-            failed += 1
-        else:
-            passed += 1
-    print()
-    print('%-14s %s' % ('configuration', 'tests passing'))
-    for c in CONFIGS:
+                failures.append('%s [%s]: got %s, expected %s (%s)%s' % (
+                    t, c, got, expected[c], reason,
+                    '\n     smbtorture: ' + why if why else ''))
+    failures += ['%s: in the table but not run' % t for t in table
+                 if t not in tests]
+    failures += ['smbd panicked in configuration %s' % c for c in configs
+                 if panics[c]]
+    passed += sum(not panics[c] for c in configs)
+    for f in failures:
+        print('FAIL ' + f)
+    print('\n%-14s %s' % ('configuration', 'tests passing'))
+    for c in configs:
         n = sum(1 for t in tests if observed[c][t][0] == 'pass')
         print('%-14s %d of %d' % (c, n, len(tests)))
     print('smbtorture-table (Samba %s): %d passed, %d failed' %
-          (samba_series(), passed, failed))
-    return 0 if failed == 0 else 1
+          (samba_series(), passed, len(failures)))
+    return 0 if not failures else 1
 
 
 if __name__ == '__main__':

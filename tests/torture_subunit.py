@@ -1,4 +1,4 @@
-"""smbtorture's --format=subunit output, read per subtest (used by
+"""smbtorture as alice, its --format=subunit output read per subtest (for
 tests/smbtorture_table.py and tests/smbtorture_ab.py).
 
 A result is "pass", "skip", "fail@FILE:LINE" or "error@FILE:LINE" (where
@@ -7,10 +7,16 @@ the first assertion that failed is in smbtorture's source), "crash@SIGNAL"
 """
 
 import atexit
+import functools
+import itertools
 import re
 import shutil
 import signal
+import subprocess
 import tempfile
+import time
+
+from harness import PASSWORDS, PORT, server_cmd
 
 RESULT = re.compile(r'^(success|successful|failure|fail|error|skip|xfail|'
                     r'uxsuccess): (\S+)')
@@ -22,28 +28,55 @@ STATE = {'success': 'pass', 'successful': 'pass', 'failure': 'fail',
 PLACE = re.compile(r'([A-Za-z0-9_.-]+\.c):(\d+)')
 
 
+def samba_series():
+    """'4.17', '4.22', ...: the expected tables are per Samba series"""
+    out = subprocess.run(server_cmd(['smbd', '--version']),
+                         stdout=subprocess.PIPE).stdout.decode()
+    m = re.search(r'Version (\d+\.\d+)', out)
+    return m.group(1) if m else 'unknown'
+
+
+def subtests(suite, prefix=None):
+    """smbtorture's own list of SUITE, the names it lists that start with
+    PREFIX (SUITE + '.'): "--list smb2.create" lists smb2.create_no_streams
+    too, another suite; "smb2.streams.io.io" runs as "smb2.streams.io\""""
+    out = subprocess.run(server_cmd(['smbtorture', '//x/y', '--list',
+                                     suite]), stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL).stdout.decode()
+    names = []
+    for parts in (w.split('.') for w in out.split()
+                  if w.startswith(prefix or suite + '.')):
+        if len(parts) > 1 and parts[-1] == parts[-2]:
+            parts = parts[:-1]
+        names.append('.'.join(parts))
+    return list(dict.fromkeys(names))
+
+
+def read_tsv(path):
+    """the rows of a table of expected results, split on tabs"""
+    with open(path) as f:
+        return [line.rstrip('\n').split('\t') for line in f
+                if line.strip() and not line.startswith('#')]
+
+
 def parse(out):
-    """{subtest: (pass|fail|error|skip, place or '', first reason line)}
-    in the order smbtorture reported them"""
+    """{subtest: (result, the first line of its reason)} in the order
+    smbtorture reported them"""
     results = {}
     lines = out.splitlines()
     for i, line in enumerate(lines):
         m = RESULT.match(line)
         if not m:
             continue
+        # its details, "[" to "]": the first line
+        details = lines[i + 1:] if line.rstrip().endswith('[') else []
+        reason = next((d.strip() for d in itertools.takewhile(
+            lambda d: not d.startswith(']'), details) if d.strip()), '')
         state = STATE[m.group(1)]
-        reason = ''
-        if line.rstrip().endswith('['):
-            for more in lines[i + 1:]:
-                if more.startswith(']'):
-                    break
-                if more.strip() and not reason:
-                    reason = more.strip()
-        place = ''
         if state in ('fail', 'error'):
             p = PLACE.search(reason)
-            place = '%s:%s' % p.groups() if p else '?'
-        results[m.group(2)] = (state, place, reason)
+            state += '@' + ('%s:%s' % p.groups() if p else '?')
+        results[m.group(2)] = (state, reason)
     return results
 
 
@@ -59,62 +92,66 @@ def signal_name(rc):
         return 'signal %d' % -rc
 
 
-def cell(state, place):
-    return '%s@%s' % (state, place) if place else state
-
-
-def outcome(test, rc, out):
-    """The result of a process that ran one smbtorture test (rc None: it
-    timed out): (result, reason). A test that is a suite of several
-    subtests gets "NAME=RESULT,NAME=RESULT"."""
-    if rc is None:
-        return 'timeout', 'no result in time'
-    if rc < 0:
-        return 'crash@%s' % signal_name(rc), \
-            'smbtorture died (%s) in %s' % (signal_name(rc),
-                                          (started(out) or ['-'])[-1])
-    res = parse(out)
-    if not res:
-        return 'error@?', 'no result line (exit %d)' % rc
-    short = test.rsplit('.', 1)[-1]
-    if list(res) == [short]:
-        state, place, reason = res[short]
-        return cell(state, place), reason
-    return ','.join('%s=%s' % (n, cell(s, p)) for n, (s, p, _) in
-                    res.items()), \
-        '; '.join(r for _, _, r in res.values() if r)
-
-
 def outcomes(tests, rc, out):
-    """The results of a process that ran TESTS (one suite's, in order):
-    {test: (result, reason)} for each test it reported, and for the one
-    it was in when it died or hung; the tests it never reached are left
-    out (run them again). One test always gets a result (outcome())."""
-    if len(tests) == 1:
-        return {tests[0]: outcome(tests[0], rc, out)}
+    """The results of a process (exit status RC, None when it timed out)
+    that ran TESTS, one suite's in order: {test: (result, reason)} for
+    each test it reported, and for the one it was in when it died or
+    hung; the tests it never reached are left out (run them again). One
+    test always gets a result; one that is a suite of several subtests
+    gets "NAME=RESULT,NAME=RESULT"."""
     res = parse(out)
+    begun = (started(out) or ['-'])[-1]
+    died = None
+    if rc is None:
+        died = 'timeout', 'no result in time'
+    elif rc < 0:
+        died = 'crash@' + signal_name(rc), \
+            'smbtorture died (%s) in %s' % (signal_name(rc), begun)
+    if len(tests) == 1:
+        short = tests[0].rsplit('.', 1)[-1]
+        if died:
+            got = died
+        elif not res:
+            got = 'error@?', 'no result line (exit %d)' % rc
+        elif list(res) == [short]:
+            got = res[short]
+        else:
+            got = ','.join('%s=%s' % (n, r) for n, (r, _) in res.items()), \
+                '; '.join(why for _, why in res.values() if why)
+        return {tests[0]: got}
     got = {}
     for t in tests:
         short = t.rsplit('.', 1)[-1]
         if short in res:
-            state, place, reason = res[short]
-            got[t] = (cell(state, place), reason)
-    begun = started(out)
-    if begun and begun[-1] not in res and (rc is None or rc < 0):
-        for t in tests:
-            if t.rsplit('.', 1)[-1] == begun[-1]:
-                got[t] = outcome(t, rc, out)
+            got[t] = res[short]
+        elif died and short == begun:
+            got[t] = died
     return got
 
 
+def run(target, tests, timeout):
+    """({test: (result, reason)}, seconds, output) of one smbtorture
+    process that runs TESTS against //TARGET as alice"""
+    start = time.time()
+    try:
+        p = subprocess.run(
+            server_cmd(['smbtorture', '//' + target,
+                        '-U', 'alice%' + PASSWORDS['alice'],
+                        '-p', str(PORT), '--target=samba3',
+                        '--format=subunit'] + list(tests)),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            cwd=torture_cwd(), timeout=timeout)
+        rc, out = p.returncode, p.stdout
+    except subprocess.TimeoutExpired as e:
+        rc, out = None, e.stdout or b''
+    out = out.decode(errors='replace')
+    return outcomes(tests, rc, out), time.time() - start, out
+
+
+@functools.lru_cache(None)
 def torture_cwd():
     """smbtorture makes smbtortureXXXXXX folders in its working folder
     and leaves them when a test dies: one under /tmp, made once"""
-    global _CWD
-    if _CWD is None:
-        _CWD = tempfile.mkdtemp(prefix='profileacl-torture-cwd.')
-        atexit.register(shutil.rmtree, _CWD, True)
-    return _CWD
-
-
-_CWD = None
+    cwd = tempfile.mkdtemp(prefix='profileacl-torture-cwd.')
+    atexit.register(shutil.rmtree, cwd, True)
+    return cwd

@@ -5,6 +5,7 @@ Run inside tests/netns-run.sh (private network and mount namespaces), as
 root.
 """
 
+import contextlib
 import glob
 import inspect
 import os
@@ -741,6 +742,75 @@ class Client(Clients):
                 'D:(A;OICI;0x001f01ff;;;%s)(A;;0x001200a9;;;WD)' % sid,
                 sid), security.SECINFO_DACL)
             c.close(fnum)
+
+
+# --- what the standalone server's suites share
+
+# the durable handle kinds and the dialect each is asked over
+DURABLE_KINDS = (('v1', 'SMB2.1'), ('v2', 'SMB3'))
+
+
+def profile_shares(shares):
+    """smb.conf sections on the profiles folder: SHARES maps each name to
+    (vfs objects, the section's other lines...)"""
+    return ''.join('\n[%s]\n\tpath = @ROOT@/profiles\n\tread only = no\n'
+                   '\tvfs objects = %s\n%s' % (name, s[0], ''.join(
+                       '\t%s\n' % p for p in s[1:]))
+                   for name, s in shares.items())
+
+
+def user_file(path, user, group=None, data=b'x'):
+    """A file made on the server, as an admin would, owned by USER and
+    GROUP's primary group (USER's unless given): its path"""
+    with open(path, 'wb') as f:
+        f.write(data)
+    os.chown(path, pwd.getpwnam(user).pw_uid,
+             pwd.getpwnam(group or user).pw_gid)
+    return path
+
+
+def run_cases(R, cases, *args):
+    """case(*ARGS) for each of CASES; an exception is a failed check of
+    Results R, not a stop"""
+    for case in cases:
+        print('# %s' % case.__name__)
+        try:
+            case(*args)
+        except Exception as e:
+            R.check('%s raised no exception' % case.__name__, False, repr(e))
+
+
+def durable_open(R, name, user, share, dialect, kind, path, access,
+                 timeout_ms=60000):
+    """A durable open (smb2raw, batch oplock) checked in Results R as NAME
+    % its status: (session, request, file id); on a failed open the file
+    id is None and the session logged off"""
+    from smb2raw import DurableRequest, Session, OPLOCK_BATCH
+    s = Session(user, share, dialect)
+    req = DurableRequest(kind, timeout_ms)
+    st, fid, ctx = s.create(path, access, FILE_OPEN, oplock=OPLOCK_BATCH,
+                            context=req.query())
+    R.check(name % st, fid is not None and req.granted(ctx))
+    if fid is None:
+        s.logoff()
+    return s, req, fid
+
+
+@contextlib.contextmanager
+def smb2_open(user, share, dialect, path, access, req=None, fid=None):
+    """A session of its own (smb2raw) that opens PATH, or with REQ
+    reconnects the durable handle FID: yields (session, status, file id),
+    then closes the handle and logs off"""
+    from smb2raw import Session
+    s = Session(user, share, dialect)
+    if req is None:
+        st, got, _ = s.create(path, access, FILE_OPEN)
+    else:
+        st, got, _ = s.reconnect(path, access, req, fid)
+    yield s, st, got
+    if got is not None:
+        s.close(got)
+    s.logoff()
 
 
 # --- the domain servers: an AD DC, a member joined to it, a classic PDC

@@ -1,23 +1,9 @@
 #!/usr/bin/python3
 """Durable handles: a handle whose rights the module decided reconnects
 only where the module decides again (docs/security.md, the durable
-rows).
-
-  - through a share without the module on the same path it is refused;
-    a handle the module did not touch still reconnects there; through
-    the module's share the owner keeps the handle's rights (v1 over SMB
-    2.1, v2 over SMB 3);
-  - a disconnect whose cookie cannot be wrapped (fault injection: no
-    memory) leaves a handle that reconnects nowhere, and no share mode
-    entry once the durable timeout has passed: the scavenger cleans it
-    up;
-  - a reconnect whose owner cannot be read (fault injection: the
-    reconnected handle's fstat fails) is refused cleanly, and smbd lives
-    on;
-  - a reconnect reads the share ACL again: a deny of WRITE_DAC added
-    after the disconnect leaves the reconnected handle without it.
-
-Run inside tests/netns-run.sh, as root.
+rows): through another share, after a failed cookie wrap or a failed
+owner read, and with the share ACL changed. Run inside
+tests/netns-run.sh, as root.
 """
 
 import os
@@ -26,105 +12,83 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import (Client, Results, Server, FILE_OPEN, FILE_READ_DATA,
-                     MAXIMUM_ALLOWED, READ_CONTROL, WRITE_DAC, run,
-                     server_cmd)
-from smb2raw import DurableRequest, Session, OPLOCK_BATCH
+from harness import (Client, Results, Server, DURABLE_KINDS, FILE_READ_DATA,
+                     MAXIMUM_ALLOWED, READ_CONTROL, SHARE_ACLS, WRITE_DAC,
+                     durable_open, profile_shares, run, run_cases,
+                     server_cmd, smb2_open)
 
 ROOT = os.environ.get('PROFILEACL_DURABLE_ROOT', '/tmp/profileacl-durable')
 OK = 'NT_STATUS_OK'
 DENIED = 'NT_STATUS_ACCESS_DENIED'
-MOD = 'profileacl acl_xattr'
+WD = WRITE_DAC | READ_CONTROL
 REF_STREAMS = 'acl_xattr streams_xattr'
 FAULT = 'profileacl pa_faultinject acl_xattr'
 # the module's share, the same path without it, the Full share; the
 # fault injection below the module; a share whose ACL changes
-SHARES = ''.join(
-    '\n[%s]\n\tpath = @ROOT@/profiles\n\tread only = no\n'
-    '\tvfs objects = %s\n%s' % share for share in (
-        ('rv', 'profileacl ' + REF_STREAMS,
-         '\tprofileacl:grant = write_dac write_owner\n'),
-        ('rv_full', REF_STREAMS, ''), ('rv_plain', REF_STREAMS, ''),
-        ('rv_wrapfail', 'pa_faultinject:restore ' + FAULT, ''),
-        ('rv_fault', FAULT, ''),
-        ('rv_dur_deny', MOD, '')))
+SHARES = {
+    'rv': ('profileacl ' + REF_STREAMS,
+           'profileacl:grant = write_dac write_owner'),
+    'rv_full': (REF_STREAMS,), 'rv_plain': (REF_STREAMS,),
+    'rv_wrapfail': ('pa_faultinject:restore ' + FAULT,),
+    'rv_fault': (FAULT,), 'rv_dur_deny': ('profileacl acl_xattr',)}
+# the accesses of the durable cases: does the module decide the handle?
+ACCESSES = ((WD, True), (MAXIMUM_ALLOWED, True),
+            (FILE_READ_DATA | READ_CONTROL, False))
 
 
 def durable_cases(R, srv, cli):
     """A handle the module decided reconnects only where it decides
     again."""
-    for kind, dialect in (('v1', 'SMB2.1'), ('v2', 'SMB3')):
-        for access, touched in ((WRITE_DAC | READ_CONTROL, True),
-                                (MAXIMUM_ALLOWED, True),
-                                (FILE_READ_DATA | READ_CONTROL, False)):
+    for kind, dialect in DURABLE_KINDS:
+        for access, touched in ACCESSES:
             path = 'alice/durable-%s-%x.txt' % (kind, access)
             what = 'durable %s, access 0x%x' % (kind, access)
-            s = Session('alice', 'rv', dialect)
-            req = DurableRequest(kind)
-            st, fid, ctx = s.create(path, access, FILE_OPEN,
-                                    oplock=OPLOCK_BATCH, context=req.query())
-            R.check('%s: durable open (%s)' % (what, st),
-                    fid is not None and req.granted(ctx))
+            s, req, fid = durable_open(R, what + ': durable open (%s)',
+                                       'alice', 'rv', dialect, kind, path,
+                                       access)
             if fid is None:
-                s.logoff()
                 continue
             had = s.access(fid)
             s.drop()
-            # through the share without the module, on the same path
-            o = Session('alice', 'rv_plain', dialect)
-            st, fid2, _ = o.reconnect(path, access, req, fid)
-            if touched:
-                R.check('%s: no reconnect through a share without the '
-                        'module (%s)' % (what, st), fid2 is None)
-            else:
-                R.equal('%s: a handle the module did not touch still '
-                        'reconnects through another share' % what, st, OK)
+            with smb2_open('alice', 'rv_plain', dialect, path, access, req,
+                           fid) as (_, st, fid2):
+                if touched:
+                    R.check('%s: no reconnect through a share without the '
+                            'module (%s)' % (what, st), fid2 is None)
+                else:
+                    R.equal('%s: a handle the module did not touch still '
+                            'reconnects through another share' % what, st,
+                            OK)
             if fid2 is not None:
-                o.close(fid2)
-                o.logoff()
                 continue
-            o.logoff()
             # through the module's share: decided again, kept by the owner
-            r = Session('alice', 'rv', dialect)
-            st, fid3, _ = r.reconnect(path, access, req, fid)
-            R.equal('%s: reconnects through the module\'s share' % what,
-                    st, OK)
-            if fid3 is not None:
-                R.equal('%s: the owner keeps the handle\'s rights' % what,
-                        hex(r.access(fid3)), hex(had))
-                r.close(fid3)
-            r.logoff()
+            with smb2_open('alice', 'rv', dialect, path, access, req,
+                           fid) as (r, st, fid3):
+                R.equal('%s: reconnects through the module\'s share' % what,
+                        st, OK)
+                if fid3 is not None:
+                    R.equal('%s: the owner keeps the handle\'s rights' %
+                            what, hex(r.access(fid3)), hex(had))
 
 
 def reconnect_fault_case(R, srv, cli):
     """The reconnect's own error path: the owner cannot be read."""
-    for kind, dialect in (('v1', 'SMB2.1'), ('v2', 'SMB3')):
+    for kind, dialect in DURABLE_KINDS:
         path = 'alice/reconnectfail-%s.txt' % kind
-        s = Session('alice', 'rv_fault', dialect)
-        req = DurableRequest(kind)
-        st, fid, ctx = s.create(path, WRITE_DAC | READ_CONTROL, FILE_OPEN,
-                                oplock=OPLOCK_BATCH, context=req.query())
-        R.check('reconnect fault %s: durable WRITE_DAC open (%s)' %
-                (kind, st), fid is not None and req.granted(ctx))
+        what = 'reconnect fault ' + kind
+        s, req, fid = durable_open(R, what + ': durable WRITE_DAC open (%s)',
+                                   'alice', 'rv_fault', dialect, kind, path,
+                                   WD)
         if fid is None:
-            s.logoff()
             continue
         s.drop()
-        r = Session('alice', 'rv_fault', dialect)
-        st, fid2, _ = r.reconnect(path, WRITE_DAC | READ_CONTROL, req, fid)
-        R.equal('reconnect fault %s: the reconnect is refused' % kind, st,
-                'NT_STATUS_OBJECT_NAME_NOT_FOUND')
-        if fid2 is not None:
-            r.close(fid2)
-        r.logoff()
-        # smbd lives on, and the file opens again
-        n = Session('alice', 'rv_fault', dialect)
-        st, fid3, _ = n.create(path, READ_CONTROL, FILE_OPEN)
-        R.equal('reconnect fault %s: the server serves the file again' %
-                kind, st, OK)
-        if fid3 is not None:
-            n.close(fid3)
-        n.logoff()
+        with smb2_open('alice', 'rv_fault', dialect, path, WD, req,
+                       fid) as (_, st, _fid):
+            R.equal(what + ': the reconnect is refused', st,
+                    'NT_STATUS_OBJECT_NAME_NOT_FOUND')
+        with smb2_open('alice', 'rv_fault', dialect, path,
+                       READ_CONTROL) as (_, st, _fid):
+            R.equal(what + ': the server serves the file again', st, OK)
     log = srv.log_text()
     R.equal('reconnect fault: the injection fired (one line per kind)',
             log.count('pa_faultinject: reconnected alice/reconnectfail-'), 2)
@@ -151,17 +115,15 @@ def wrap_failure_case(R, srv, cli):
     path = 'alice/' + name
     timeout = 20
     cli.conn('alice', 'rv_full', 'SMB2').savefile(path, b'data')
-    s = Session('alice', 'rv_wrapfail', 'SMB3')
-    req = DurableRequest('v2', timeout * 1000)
-    st, fid, ctx = s.create(path, WRITE_DAC | READ_CONTROL, FILE_OPEN,
-                            oplock=OPLOCK_BATCH, context=req.query())
-    R.check('wrap failure: durable WRITE_DAC open, %d s timeout (%s)' %
-            (timeout, st), fid is not None and req.granted(ctx))
+    s, req, fid = durable_open(
+        R, 'wrap failure: durable WRITE_DAC open, %d s timeout (%%s)' %
+        timeout, 'alice', 'rv_wrapfail', 'SMB3', 'v2', path, WD,
+        timeout * 1000)
     if fid is None:
-        s.logoff()
         return
+    left = share_entries(srv, name)
     R.check('wrap failure: the open has its share mode entry',
-            len(share_entries(srv, name)) == 1, share_entries(srv, name))
+            len(left) == 1, left)
     s.drop()
     dropped = time.monotonic()
     lifted = 'pa_faultinject: %s: memory limit lifted' % path
@@ -170,24 +132,22 @@ def wrap_failure_case(R, srv, cli):
             break
         time.sleep(0.1)
     log = srv.log_text()
-    R.check('wrap failure: the injection fired (no memory for the cookie '
-            'of a handle the module wrapped)',
-            'pa_faultinject: disconnected %s: no memory for its cookie' %
-            path in log)
-    R.check('wrap failure: the memory limit was lifted once the module '
-            'returned', lifted in log)
-    R.check('wrap failure: the module logged the lost handle',
-            '%s: no memory to wrap the durable cookie' % path in log)
+    for what, line in (
+            ('the injection fired (no memory for the cookie of a handle '
+             'the module wrapped)',
+             'pa_faultinject: disconnected %s: no memory for its cookie' %
+             path),
+            ('the memory limit was lifted once the module returned', lifted),
+            ('the module logged the lost handle',
+             '%s: no memory to wrap the durable cookie' % path)):
+        R.check('wrap failure: ' + what, line in log)
     # before the timeout, while the disconnected entry is still there
     for share, where in (('rv_full', 'a share without the module'),
                          ('rv_wrapfail', 'the module\'s share')):
-        r = Session('alice', share, 'SMB3')
-        st, fid2, _ = r.reconnect(path, WRITE_DAC | READ_CONTROL, req, fid)
-        R.check('wrap failure: the handle does not reconnect through %s '
-                '(%s)' % (where, st), fid2 is None)
-        if fid2 is not None:
-            r.close(fid2)
-        r.logoff()
+        with smb2_open('alice', share, 'SMB3', path, WD, req,
+                       fid) as (_, st, fid2):
+            R.check('wrap failure: the handle does not reconnect through '
+                    '%s (%s)' % (where, st), fid2 is None)
     left = share_entries(srv, name)
     took = time.monotonic() - dropped
     R.check('wrap failure: the entry was still there after both reconnects '
@@ -202,14 +162,10 @@ def wrap_failure_case(R, srv, cli):
     R.check('wrap failure: no share mode entry is left %d s after the '
             'disconnect (the scavenger removed it)' % (timeout + 20),
             not left, left)
-    # the file is served again, with the owner's grant
-    r = Session('alice', 'rv_wrapfail', 'SMB3')
-    st, fid3, _ = r.create(path, WRITE_DAC | READ_CONTROL, FILE_OPEN)
-    R.equal('wrap failure: the owner opens the file again with WRITE_DAC',
-            st, OK)
-    if fid3 is not None:
-        r.close(fid3)
-    r.logoff()
+    with smb2_open('alice', 'rv_wrapfail', 'SMB3', path,
+                   WD) as (_, st, _fid):
+        R.equal('wrap failure: the owner opens the file again with '
+                'WRITE_DAC', st, OK)
 
 
 def durable_share_deny_cases(R, srv, cli):
@@ -218,46 +174,38 @@ def durable_share_deny_cases(R, srv, cli):
     leaves the reconnected handle without WRITE_DAC and no DACL is
     written through it; with the share ACL unchanged the owner keeps
     both."""
-    change = 'S-1-1-0:ALLOWED/0/CHANGE'
-    for kind, dialect in (('v1', 'SMB2.1'), ('v2', 'SMB3')):
+    for kind, dialect in DURABLE_KINDS:
         for deny in (False, True):
-            srv.set_share_acl('rv_dur_deny', change)
+            srv.set_share_acl('rv_dur_deny', 'CHANGE')
             path = 'alice/durdeny-%s-%s.txt' % (kind, 'deny' if deny
                                                 else 'same')
             what = 'durable %s, %s' % (
                 kind, 'share ACL denies WRITE_DAC after the disconnect'
                 if deny else 'share ACL unchanged')
             cli.conn('alice', 'rv_full', 'SMB2').savefile(path, b'x')
-            s = Session('alice', 'rv_dur_deny', dialect)
-            req = DurableRequest(kind)
-            st, fid, ctx = s.create(path, WRITE_DAC | READ_CONTROL,
-                                    FILE_OPEN, oplock=OPLOCK_BATCH,
-                                    context=req.query())
-            R.check('%s: durable WRITE_DAC open (%s)' % (what, st),
-                    fid is not None and req.granted(ctx))
+            s, req, fid = durable_open(
+                R, what + ': durable WRITE_DAC open (%s)', 'alice',
+                'rv_dur_deny', dialect, kind, path, WD)
             if fid is None:
-                s.logoff()
                 continue
             R.check('%s: the open holds WRITE_DAC' % what,
                     s.access(fid) & WRITE_DAC != 0)
             s.drop()
             if deny:
-                srv.set_share_acl('rv_dur_deny',
-                                  'S-1-1-0:DENIED/0/0x00040000,' + change)
-            r = Session('alice', 'rv_dur_deny', dialect)
-            st, fid2, _ = r.reconnect(path, WRITE_DAC | READ_CONTROL, req, fid)
-            R.equal('%s: reconnects' % what, st, OK)
-            if fid2 is not None:
-                R.equal('%s: WRITE_DAC on the reconnected handle' % what,
-                        r.access(fid2) & WRITE_DAC != 0, not deny)
-                R.equal('%s: a DACL write through it' % what,
-                        r.set_dacl(fid2, r.get_dacl(fid2)),
-                        DENIED if deny else OK)
-                r.close(fid2)
-            r.logoff()
-    srv.set_share_acl('rv_dur_deny', change)
+                srv.set_share_acl('rv_dur_deny', 'S-1-1-0:DENIED/0/'
+                                  '0x00040000,' + SHARE_ACLS['CHANGE'])
+            with smb2_open('alice', 'rv_dur_deny', dialect, path, WD, req,
+                           fid) as (r, st, fid2):
+                R.equal('%s: reconnects' % what, st, OK)
+                if fid2 is not None:
+                    R.equal('%s: WRITE_DAC on the reconnected handle' %
+                            what, r.access(fid2) & WRITE_DAC != 0, not deny)
+                    R.equal('%s: a DACL write through it' % what,
+                            r.set_dacl(fid2, r.get_dacl(fid2)),
+                            DENIED if deny else OK)
+    srv.set_share_acl('rv_dur_deny', 'CHANGE')
     log = srv.log_text()
-    for kind in ('v1', 'v2'):
+    for kind, _ in DURABLE_KINDS:
         R.check('durable %s, share ACL denies WRITE_DAC after the '
                 'disconnect: the log says the reconnect lost it' % kind,
                 'path [alice/durdeny-%s-deny.txt]: removing WRITE_DAC from '
@@ -266,28 +214,20 @@ def durable_share_deny_cases(R, srv, cli):
 
 def main():
     R = Results()
-    srv = Server(ROOT, extra_shares=SHARES)
-    srv.prepare(share_acls={'rv': 'CHANGE', 'rv_full': 'FULL',
-                            'rv_plain': 'CHANGE', 'rv_wrapfail': 'CHANGE',
-                            'rv_fault': 'CHANGE',
-                            'rv_dur_deny': 'CHANGE'})
+    srv = Server(ROOT, extra_shares=profile_shares(SHARES))
+    srv.prepare(share_acls={name: 'FULL' if name == 'rv_full' else 'CHANGE'
+                            for name in SHARES})
     srv.start()
     try:
         cli = Client(srv)
         c = cli.conn('alice', 'rv_full', 'SMB2')
         c.mkdir('alice')
-        for kind in ('v1', 'v2'):
-            for access in (WRITE_DAC | READ_CONTROL, MAXIMUM_ALLOWED,
-                           FILE_READ_DATA | READ_CONTROL):
+        for kind, _ in DURABLE_KINDS:
+            for access, _ in ACCESSES:
                 c.savefile('alice/durable-%s-%x.txt' % (kind, access), b'x')
             c.savefile('alice/reconnectfail-%s.txt' % kind, b'x')
-        for case in (durable_cases, reconnect_fault_case,
-                     wrap_failure_case, durable_share_deny_cases):
-            try:
-                case(R, srv, cli)
-            except Exception as e:  # a crash is a failure, not a stop
-                R.check('%s raised no exception' % case.__name__, False,
-                        repr(e))
+        run_cases(R, (durable_cases, reconnect_fault_case, wrap_failure_case,
+                      durable_share_deny_cases), R, srv, cli)
         log = srv.log_text()
         R.check('smbd logged no panic', 'PANIC' not in log and
                 'Bad talloc magic' not in log)

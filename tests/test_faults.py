@@ -3,13 +3,11 @@
 open or the check on the opened handle fail, the module grants nothing,
 logs why, restores the share mask, and smbd keeps serving other opens.
 
-Every step that relies on an injection checks that its injection point
-fired on its own file during that step: the lines smbd logged while the
-step ran must include the point's own line, "pa_faultinject: failing OP
-of PATH" (or, for racechown, "pa_faultinject: gave PATH to uid N"), for
-the step's file. A fault that did not fire fails the step, so an outcome
-that merely looks like one (a missing file, a refusal for another
-reason) cannot pass for it.
+Each step that relies on an injection checks, through fired(), that its
+injection point logged its own line for the step's file while the step
+ran: a fault that did not fire fails the step, so an outcome that merely
+looks like one (a missing file, a refusal for another reason) cannot
+pass for it.
 
 The share mask is checked restored through the connection whose mask
 the module widened: alice's own, asking WRITE_DAC on bob's file whose
@@ -21,9 +19,7 @@ smbd process and would not see it.
 To add an injection point: give it a name prefix in
 tests/faultinject/vfs_pa_faultinject.c that fails its call through
 fail(OP, PATH); add "PREFIX": (OP, ...) to POINTS below; name the step's
-file PREFIX-...; and run the step as
-    result = fired(R, srv, 'PREFIX', file_name, lambda: STEP, label)
-which returns what STEP returned and checks the log line.
+file PREFIX-...; and run the step through fired().
 """
 
 import os
@@ -33,33 +29,26 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import (Client, Results, Server, FILE_CREATE, FILE_OPEN,
-                     FILE_OPEN_IF, FILE_READ_DATA, MAXIMUM_ALLOWED, READ_CONTROL,
-                     WRITE_DAC, ensure_unix_user, run, server_cmd)
+from harness import (Client, Results, Server, DURABLE_KINDS, FILE_CREATE,
+                     FILE_OPEN, FILE_OPEN_IF, FILE_READ_DATA, MAXIMUM_ALLOWED,
+                     READ_CONTROL, WRITE_DAC, durable_open, ensure_unix_user,
+                     profile_shares, smb2_open, user_file)
 from smb2raw import DurableRequest, Session, OPLOCK_BATCH
-from samba.dcerpc import security
 
 ROOT = os.environ.get('PROFILEACL_FAULT_ROOT', '/tmp/profileacl-faults')
+PROFILES = os.path.join(ROOT, 'profiles')
 OK = 'NT_STATUS_OK'
 DENIED = 'NT_STATUS_ACCESS_DENIED'
 # smbd's status for the EIO pa_faultinject returns
 # (map_nt_error_from_unix)
 EIO = 'NT_STATUS_IO_DEVICE_ERROR'
-
-SHARES = '''
-[f_mod]
-	path = @ROOT@/profiles
-	read only = no
-	vfs objects = profileacl pa_faultinject acl_xattr
-	pa_faultinject:race uid = @BOBUID@
-	pa_faultinject:link target = @ROOT@/profiles/alice/victim.txt
-
-[f_full]
-	path = @ROOT@/profiles
-	read only = no
-	vfs objects = acl_xattr
-'''
-
+WD = WRITE_DAC | READ_CONTROL
+PROTOS = ('SMB1', 'SMB2')
+SHARES = profile_shares({
+    'f_mod': ('profileacl pa_faultinject acl_xattr',
+              'pa_faultinject:race uid = @BOBUID@',
+              'pa_faultinject:link target = @ROOT@/profiles/alice/victim.txt'),
+    'f_full': ('acl_xattr',)})
 
 # injection point (name prefix) -> the operations whose failure it logs
 # (tests/faultinject/vfs_pa_faultinject.c)
@@ -67,9 +56,20 @@ POINTS = {
     'statfail': ('stat', 'lstat', 'fstatat', 'fstat'),
     'openfail': ('openat',),
     'fstatfail': ('fstat',),
-    # the fstat of a handle once its durable reconnect has returned
-    'reconnectfail': ('fstat',),
 }
+
+# the steps whose fault fails an open of alice's on f_mod: injection
+# point, label, access and disposition asked, the check and the status it
+# wants, and when the share mask is then checked restored
+STEPS = (
+    ('statfail', 'stat fails', WRITE_DAC, FILE_OPEN,
+     'stat fails: owner WRITE_DAC not granted, the injected EIO returned',
+     EIO, 'after a stat failure'),
+    ('openfail', 'open fails', WRITE_DAC | FILE_READ_DATA, FILE_CREATE,
+     'open fails inside the create: the injected EIO returned', EIO,
+     'after an open failure'),
+    ('fstatfail', 'handle check fails, WRITE_DAC', WRITE_DAC, FILE_OPEN,
+     'handle check fails: explicit WRITE_DAC refused', DENIED, None))
 
 
 def point_line(point, name):
@@ -84,49 +84,17 @@ def point_line(point, name):
         '|'.join(POINTS[point]), path)
 
 
-def log_size(srv):
-    try:
-        return os.path.getsize(srv.log)
-    except OSError:
-        return 0
-
-
-def log_since(srv, offset):
-    """What smbd logged after OFFSET ("max log size = 0": never rotated)"""
-    with open(srv.log, 'rb') as f:
-        f.seek(offset)
-        return f.read().decode(errors='replace')
-
-
 def fired(R, srv, point, name, step, label):
     """Run STEP and return what it returned; check that injection POINT
-    fired on the file NAME while it ran."""
-    start = log_size(srv)
+    fired on the file NAME while it ran ("max log size = 0": the log is
+    never rotated)."""
+    start = srv.log_size()
     result = step()
     line = point_line(point, name)
     R.check('%s: %s fired on %s (log)' % (label, point, name),
-            re.search(line, log_since(srv, start)) is not None,
+            re.search(line, srv.log_since(start)) is not None,
             'no line matching %r' % line)
     return result
-
-
-def share_entry_access(srv, name):
-    """The access mask of NAME's share mode entry (smbstatus -L)"""
-    out = run(*server_cmd(['smbstatus', '-s', srv.conf, '-L']))
-    for line in out.splitlines():
-        fields = line.split()
-        if len(fields) > 7 and name in line and fields[3].startswith('0x'):
-            return int(fields[3], 16)
-    return None
-
-
-def alice_file(folder, name):
-    """A file of alice's, made on the server; its name"""
-    pw = pwd.getpwnam('alice')
-    with open(os.path.join(folder, name), 'w') as f:
-        f.write('x')
-    os.chown(os.path.join(folder, name), pw.pw_uid, pw.pw_gid)
-    return name
 
 
 def race_checks(R, srv):
@@ -136,16 +104,16 @@ def race_checks(R, srv):
     the same path, where a plain reconnect would restore WRITE_DAC from
     the entry with no check) refuses the reconnect, and the module's share
     decides again, for whoever owns the file then."""
-    bob = pwd.getpwnam('bob').pw_uid
-    folder = os.path.join(ROOT, 'profiles', 'alice')
-    for kind, dialect in (('v1', 'SMB2.1'), ('v2', 'SMB3')):
+    for kind, dialect in DURABLE_KINDS:
         # the object is given to bob between the two checks
-        name = alice_file(folder, 'racechown-%s.txt' % kind)
+        name = 'racechown-%s.txt' % kind
+        path = 'alice/' + name
+        user_file(os.path.join(PROFILES, path), 'alice')
         s = Session('alice', 'f_mod', dialect)
         req = DurableRequest(kind)
         st, fid, ctx = fired(
             R, srv, 'racechown', name,
-            lambda: s.create('alice/' + name, MAXIMUM_ALLOWED, FILE_OPEN,
+            lambda: s.create(path, MAXIMUM_ALLOWED, FILE_OPEN,
                              oplock=OPLOCK_BATCH, context=req.query()),
             'race [%s]' % kind)
         R.equal('race: the MAXIMUM_ALLOWED open works [%s]' % kind, st,
@@ -158,63 +126,49 @@ def race_checks(R, srv):
         R.check('race: the open is durable, as on stock Samba [%s]' % kind,
                 req.granted(ctx))
         s.drop()
-        o = Session('alice', 'f_full', dialect)
-        st, fid2, _ = o.reconnect('alice/' + name, MAXIMUM_ALLOWED, req, fid)
-        R.check('race: no reconnect through the Full share without the '
-                'module (%s) [%s]' % (st, kind), fid2 is None)
-        if fid2 is not None:
-            o.close(fid2)
-        o.logoff()
-        r = Session('alice', 'f_mod', dialect)
-        st, fid2, _ = r.reconnect('alice/' + name, MAXIMUM_ALLOWED, req, fid)
-        R.equal('race: the module\'s share reconnects it [%s]' % kind, st,
-                OK)
-        if fid2 is not None:
-            R.check('race: ... decided again: no WRITE_DAC for alice on '
-                    'bob\'s file [%s]' % kind,
-                    not r.access(fid2) & WRITE_DAC)
-            r.close(fid2)
-        r.logoff()
+        with smb2_open('alice', 'f_full', dialect, path, MAXIMUM_ALLOWED,
+                       req, fid) as (_, st, fid2):
+            R.check('race: no reconnect through the Full share without the '
+                    'module (%s) [%s]' % (st, kind), fid2 is None)
+        with smb2_open('alice', 'f_mod', dialect, path, MAXIMUM_ALLOWED,
+                       req, fid) as (r, st, fid2):
+            R.equal('race: the module\'s share reconnects it [%s]' % kind,
+                    st, OK)
+            if fid2 is not None:
+                R.check('race: ... decided again: no WRITE_DAC for alice on '
+                        'bob\'s file [%s]' % kind,
+                        not r.access(fid2) & WRITE_DAC)
 
         # the owner's granted durable handle; the file changes owner
         # before she goes away (smbd itself refuses a reconnect when the
         # owner changed after the disconnect: durable.c compares the
         # stat in the cookie)
-        name = alice_file(folder, 'handover-%s.txt' % kind)
-        s = Session('alice', 'f_mod', dialect)
-        req = DurableRequest(kind)
-        st, fid, ctx = s.create('alice/' + name, WRITE_DAC | READ_CONTROL,
-                                FILE_OPEN, oplock=OPLOCK_BATCH,
-                                context=req.query())
-        R.check('handover: the owner\'s WRITE_DAC open is durable (%s) '
-                '[%s]' % (st, kind), fid is not None and req.granted(ctx))
+        path = 'alice/handover-%s.txt' % kind
+        local = user_file(os.path.join(PROFILES, path), 'alice')
+        s, req, fid = durable_open(
+            R, 'handover: the owner\'s WRITE_DAC open is durable (%%s) '
+            '[%s]' % kind, 'alice', 'f_mod', dialect, kind, path, WD)
         if fid is None:
-            s.logoff()
             continue
         dacl = s.get_dacl(fid)
-        os.chown(os.path.join(folder, name), bob, -1)
+        os.chown(local, pwd.getpwnam('bob').pw_uid, -1)
         s.drop()
         r = Session('alice', 'f_mod', dialect)
-        st, fid2, _ = r.reconnect('alice/' + name, WRITE_DAC | READ_CONTROL,
-                                  req, fid)
+        st, fid2, _ = r.reconnect(path, WD, req, fid)
         R.equal('handover: the reconnect works [%s]' % kind, st, OK)
-        if fid2 is not None:
-            R.check('handover: ... without WRITE_DAC [%s]' % kind,
-                    not r.access(fid2) & WRITE_DAC)
-            R.equal('handover: ... and cannot set the DACL [%s]' % kind,
-                    r.set_dacl(fid2, dacl), DENIED)
-            # the reconnected handle's cookie is wrapped again
-            r.drop()
-            o = Session('alice', 'f_full', dialect)
-            st, fid3, _ = o.reconnect('alice/' + name,
-                                      WRITE_DAC | READ_CONTROL, req, fid2)
+        if fid2 is None:
+            r.logoff()
+            continue
+        R.check('handover: ... without WRITE_DAC [%s]' % kind,
+                not r.access(fid2) & WRITE_DAC)
+        R.equal('handover: ... and cannot set the DACL [%s]' % kind,
+                r.set_dacl(fid2, dacl), DENIED)
+        # the reconnected handle's cookie is wrapped again
+        r.drop()
+        with smb2_open('alice', 'f_full', dialect, path, WD, req,
+                       fid2) as (_, st, fid3):
             R.check('handover: then no reconnect through the Full share '
                     '(%s) [%s]' % (st, kind), fid3 is None)
-            if fid3 is not None:
-                o.close(fid3)
-            o.logoff()
-            continue
-        r.logoff()
 
 
 def new_object_checks(R, srv, cli):
@@ -224,42 +178,35 @@ def new_object_checks(R, srv, cli):
     created (a hard link to alice's file planted between smbd's stat and
     its O_CREAT|O_EXCL open: smbd retries without O_CREAT) is refused by
     the check on the opened handle."""
-    pw = pwd.getpwnam('alice')
-    bob = pwd.getpwnam('bob')
-    folder = os.path.join(ROOT, 'profiles', 'alice.V6')
+    folder = os.path.join(PROFILES, 'alice.V6')
     os.makedirs(folder, exist_ok=True)
     os.chown(folder, 0, 0)
     os.chmod(folder, 0o777)
-    for proto in ('SMB1', 'SMB2'):
+    for proto in PROTOS:
         R.equal('a folder root made for alice: her new file with '
                 'WRITE_DAC [%s]' % proto,
                 cli.status('alice', 'f_mod', proto,
-                           'alice.V6/new-%s.dat' % proto,
-                           WRITE_DAC | READ_CONTROL, FILE_CREATE), OK)
-    victim = os.path.join(ROOT, 'profiles', 'alice', 'victim.txt')
-    with open(victim, 'w') as f:
-        f.write('x')
-    os.chown(victim, pw.pw_uid, bob.pw_gid)
+                           'alice.V6/new-%s.dat' % proto, WD, FILE_CREATE),
+                OK)
+    victim = user_file(os.path.join(PROFILES, 'alice', 'victim.txt'),
+                       'alice', 'bob')
     os.chmod(victim, 0o660)
-    before = os.stat(victim)
-    for proto in ('SMB1', 'SMB2'):
+    ino = os.stat(victim).st_ino
+    for proto in PROTOS:
         name = 'linkrace-%s.txt' % proto
         st = fired(R, srv, 'linkrace', name,
                    lambda: cli.status('bob', 'f_mod', proto, 'bob/' + name,
-                                      WRITE_DAC | READ_CONTROL,
-                                      FILE_OPEN_IF),
+                                      WD, FILE_OPEN_IF),
                    'EEXIST link [%s]' % proto)
         R.equal('EEXIST link: bob gets no WRITE_DAC handle on alice\'s '
                 'file [%s]' % proto, st, DENIED)
         R.equal('EEXIST link: the name was alice\'s file [%s]' % proto,
-                os.stat(os.path.join(ROOT, 'profiles', 'bob',
-                                     name)).st_ino, before.st_ino)
+                os.stat(os.path.join(PROFILES, 'bob', name)).st_ino, ino)
         # a new name of his own, the same request: granted
         R.equal('EEXIST link: bob\'s own new file with WRITE_DAC [%s]' %
                 proto, cli.status('bob', 'f_mod', proto,
-                                  'bob/new-%s.txt' % proto,
-                                  WRITE_DAC | READ_CONTROL, FILE_OPEN_IF),
-                OK)
+                                  'bob/new-%s.txt' % proto, WD,
+                                  FILE_OPEN_IF), OK)
 
 
 def main():
@@ -275,75 +222,43 @@ def main():
         cli = Client(srv)
         c = cli.conn('alice', 'f_full', 'SMB2')
         c.mkdir('alice')
-        for name in ('normal.txt', 'shared.txt', 'fstatfail-SMB1.txt',
-                     'fstatfail-SMB2.txt'):
-            c.savefile('alice/' + name, b'x')
-        fnum = c.create('alice/shared.txt', DesiredAccess=WRITE_DAC |
-                        READ_CONTROL)
-        sd = c.get_sd(fnum, security.SECINFO_DACL | 1)
-        c.set_sd(fnum, security.descriptor.from_sddl(
-            'D:(A;;0x001f01ff;;;WD)', sd.owner_sid), security.SECINFO_DACL)
-        c.close(fnum)
-        # files whose stat fails, made on the server
-        pw = pwd.getpwnam('alice')
-        for proto in ('SMB1', 'SMB2'):
-            path = os.path.join(ROOT, 'profiles', 'alice',
-                                'statfail-%s.txt' % proto)
-            with open(path, 'w') as f:
-                f.write('x')
-            os.chown(path, pw.pw_uid, pw.pw_gid)
-
+        for proto in PROTOS:
+            c.savefile('alice/fstatfail-%s.txt' % proto, b'x')
+            # a file whose stat fails, made on the server
+            user_file(os.path.join(PROFILES, 'alice',
+                                   'statfail-%s.txt' % proto), 'alice')
+        c.savefile('alice/normal.txt', b'x')
+        domain = cli.owner_sid('alice', 'f_full', 'SMB2',
+                               'alice').rsplit('-', 1)[0]
         # bob's file whose file ACL lets everyone do anything: only the
         # share mask stands between alice and WRITE_DAC on it
         cli.make_shared_files('f_full', users=('bob',))
-        for proto in ('SMB1', 'SMB2'):
+        for proto in PROTOS:
             R.equal('control: alice WRITE_DAC on bob\'s shared file on '
                     'the Full share [%s]' % proto,
                     cli.status('alice', 'f_full', proto, 'bob/shared.txt',
                                WRITE_DAC), OK)
 
         def mask_restored(proto, when):
-            # through alice's own f_mod connection (cli caches it), the
-            # smbd process and tree whose conn->share_access the module
-            # widened for the step before: smbd resets it only on a user
-            # switch, so a mask left widened would let this open through
+            # through alice's own f_mod connection, which cli keeps
             R.equal('share mask restored: alice WRITE_DAC on bob\'s file '
                     'refused %s, same connection [%s]' % (when, proto),
                     cli.status('alice', 'f_mod', proto, 'bob/shared.txt',
                                WRITE_DAC), DENIED)
 
         faults = 0
-        for proto in ('SMB1', 'SMB2'):
-            name = 'statfail-%s.txt' % proto
-            st = fired(R, srv, 'statfail', name,
-                       lambda: cli.status('alice', 'f_mod', proto,
-                                          'alice/' + name, WRITE_DAC),
-                       'stat fails [%s]' % proto)
-            faults += 1
-            R.equal('stat fails: owner WRITE_DAC not granted, the '
-                    'injected EIO returned [%s]' % proto, st, EIO)
-            mask_restored(proto, 'after a stat failure')
-
-            name = 'openfail-%s.txt' % proto
-            st = fired(R, srv, 'openfail', name,
-                       lambda: cli.status('alice', 'f_mod', proto,
-                                          'alice/' + name,
-                                          WRITE_DAC | FILE_READ_DATA,
-                                          FILE_CREATE),
-                       'open fails [%s]' % proto)
-            faults += 1
-            R.equal('open fails inside the create: the injected EIO '
-                    'returned [%s]' % proto, st, EIO)
-            mask_restored(proto, 'after an open failure')
-
+        for proto in PROTOS:
+            for point, label, access, disp, check, want, after in STEPS:
+                name = '%s-%s.txt' % (point, proto)
+                st = fired(R, srv, point, name,
+                           lambda: cli.status('alice', 'f_mod', proto,
+                                              'alice/' + name, access, disp),
+                           '%s [%s]' % (label, proto))
+                faults += 1
+                R.equal('%s [%s]' % (check, proto), st, want)
+                if after:
+                    mask_restored(proto, after)
             name = 'fstatfail-%s.txt' % proto
-            st = fired(R, srv, 'fstatfail', name,
-                       lambda: cli.status('alice', 'f_mod', proto,
-                                          'alice/' + name, WRITE_DAC),
-                       'handle check fails, WRITE_DAC [%s]' % proto)
-            faults += 1
-            R.equal('handle check fails: explicit WRITE_DAC refused [%s]' %
-                    proto, st, DENIED)
             st, fnum = fired(R, srv, 'fstatfail', name,
                              lambda: cli.open('alice', 'f_mod', proto,
                                               'alice/' + name,
@@ -355,22 +270,19 @@ def main():
                     proto, st, OK)
             if fnum is not None:
                 r = cli.set_dacl('alice', 'f_mod', proto, fnum,
-                                 'D:(A;;0x001f01ff;;;WD)',
-                                 str(sd.owner_sid).rsplit('-', 1)[0])
+                                 'D:(A;;0x001f01ff;;;WD)', domain)
                 cli.close('alice', 'f_mod', proto, fnum)
                 R.equal('handle check fails: MAXIMUM_ALLOWED handle has '
                         'no WRITE_DAC [%s]' % proto, r, DENIED)
             mask_restored(proto, 'after a handle check failure')
-
             # and smbd still serves, the module still works
             R.equal('after the faults: owner WRITE_DAC granted [%s]' %
                     proto, cli.status('alice', 'f_mod', proto,
                                       'alice/normal.txt', WRITE_DAC), OK)
             mask_restored(proto, 'after a grant')
-        log = srv.log_text()
         R.check('the open failure came after the module widened the '
                 'mask', 'WRITE_DAC for alice/openfail-SMB1.txt, access '
-                '0x00040001: granted' in log)
+                '0x00040001: granted' in srv.log_text())
         race_checks(R, srv)
         new_object_checks(R, srv, cli)
         log = srv.log_text()

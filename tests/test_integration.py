@@ -13,17 +13,16 @@ Run by tests/run (tests/suites) inside tests/netns-run.sh, as root.
 import os
 import pwd
 import re
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import (Client, Results, Server, SyslogSink, FILE_CREATE,
                      FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE,
-                     FILE_OPEN, FILE_READ_DATA,
-                     MAXIMUM_ALLOWED, READ_CONTROL,
-                     WRITE_DAC, WRITE_OWNER, PASSWORDS as PW, run,
-                     server_cmd, status_name)
-from samba import NTSTATUSError
+                     FILE_OPEN, FILE_READ_DATA, MAXIMUM_ALLOWED, NTUSER,
+                     READ_CONTROL, WRITE_DAC, WRITE_OWNER, PASSWORDS as PW,
+                     profile_shares, run, run_cases, server_cmd, user_file)
 from samba.dcerpc import security
 from smb2raw import Smb1Unix, smb1_posix_setacl
 
@@ -33,6 +32,11 @@ DENIED = 'NT_STATUS_ACCESS_DENIED'
 # what smbd answers a tree connect whose VFS connect failed
 TREE_CONNECT_REFUSED = 'NT_STATUS_UNSUCCESSFUL'
 ROOT = os.environ.get('PROFILEACL_TEST_ROOT', '/tmp/profileacl-test')
+WD = WRITE_DAC | READ_CONTROL
+EVERY = 'D:(A;;0x001f01ff;;;WD)'
+# smbcacls's options for each protocol
+SMBCACLS = (('SMB1', ['-m', 'NT1', '--option', 'client min protocol=NT1']),
+            ('SMB2', ['-m', 'SMB3']))
 
 R = Results()
 cli = None
@@ -40,11 +44,18 @@ sids = {}
 syslog = None
 
 
-def dacl_sddl(user, sid_user):
+def dacl_sddl(user):
     """A distinctive DACL: the user, SYSTEM, and Everyone read (so that
     bob can still reach alice's shared file below her folder)."""
     return ('D:P(A;;0x001f01ff;;;%s)(A;;0x001f01ff;;;SY)'
-            '(A;;0x001200a9;;;WD)' % sids[sid_user])
+            '(A;;0x001200a9;;;WD)' % sids[user])
+
+
+def control_sddl(user):
+    """Another DACL than dacl_sddl's (SYSTEM may only read): what the
+    control writes, so that the module's write is told from it"""
+    return ('D:P(A;;0x001f01ff;;;%s)(A;;0x001200a9;;;SY)'
+            '(A;;0x001200a9;;;WD)' % sids[user])
 
 
 def open_and_set(user, share, proto, path, access, disposition=FILE_OPEN,
@@ -56,10 +67,23 @@ def open_and_set(user, share, proto, path, access, disposition=FILE_OPEN,
         return st, None
     try:
         return st, cli.set_dacl(user, share, proto, fnum,
-                                sddl or dacl_sddl(user, user),
-                                sids['domain'])
+                                sddl or dacl_sddl(user), sids['domain'])
     finally:
         cli.close(user, share, proto, fnum)
+
+
+def walk(rows, protos=PROTOS):
+    """Each row (NAME, USER, SHARE, PATH, ACCESS, WANT[, SDDL]) over each
+    of PROTOS, checked as "NAME [PROTO]": with WANT a pair, the (open,
+    set) statuses of open_and_set() (SDDL the DACL set), else the open's"""
+    for proto in protos:
+        for name, user, share, path, access, want, *sddl in rows:
+            if isinstance(want, tuple):
+                got = open_and_set(user, share, proto, path, access,
+                                   sddl=(sddl or [None])[0])
+            else:
+                got = cli.status(user, share, proto, path, access)
+            R.equal('%s [%s]' % (name, proto), got, want)
 
 
 def dacl_of(path):
@@ -67,78 +91,47 @@ def dacl_of(path):
     return sd.as_sddl().split('D:', 1)[1]
 
 
-def sddl_norm(dacl):
-    """A DACL in SDDL as this client's Samba renders it: 4.17 writes
+def sddl_norm(sddl):
+    """The DACL of SDDL as this client's Samba renders it: 4.17 writes
     0x001f01ff where 4.22 writes FA, so an expected DACL is compared in
     the rendering of the DACL read back"""
-    from samba.dcerpc import security
-    sd = security.descriptor.from_sddl(
-        'D:' + dacl, security.dom_sid(sids['domain']))
+    sd = security.descriptor.from_sddl(sddl,
+                                       security.dom_sid(sids['domain']))
     return sd.as_sddl().split('D:', 1)[1]
 
 
 def setup_objects():
-    """alice's and bob's profile folders, made over SMB as their owners."""
+    """alice's and bob's profile folders and files, made over SMB as their
+    owners; links made on the server, as an admin or a user's shell would"""
     for user in ('alice', 'bob'):
-        st, fnum = cli.open(user, 'full', 'SMB2', user,
-                            FILE_READ_DATA | READ_CONTROL, FILE_CREATE,
-                            FILE_DIRECTORY_FILE)
-        assert st == OK, st
-        sd = cli.conn(user, 'full', 'SMB2').get_sd(fnum, 1)
-        cli.close(user, 'full', 'SMB2', fnum)
-        sids[user] = str(sd.owner_sid)
+        cli.conn(user, 'full', 'SMB2').mkdir(user)
+        sids[user] = cli.owner_sid(user, 'full', 'SMB2', user)
     sids['domain'] = sids['alice'].rsplit('-', 1)[0]
-
     c = cli.conn('alice', 'full', 'SMB2')
-    c.savefile('alice/NTUSER.DAT', b'regf' + b'\0' * 4092)
-    # alice's file that bob may change fully by its file ACL
-    c.savefile('alice/shared.txt', b'shared\n')
-    every = 'D:(A;;0x001f01ff;;;WD)'
-    for path in ('alice/shared.txt',):
-        st, s = open_and_set('alice', 'full', 'SMB2', path,
-                             WRITE_DAC, sddl=every)
-        assert (st, s) == (OK, OK), (st, s)
-    c = cli.conn('bob', 'full', 'SMB2')
-    c.savefile('bob/bobshared.txt', b'bob\n')
-    st, s = open_and_set('bob', 'full', 'SMB2', 'bob/bobshared.txt',
-                         WRITE_DAC, sddl=every)
-    assert (st, s) == (OK, OK), (st, s)
-    # bob's folder must let alice reach bobshared.txt
-    st, s = open_and_set('bob', 'full', 'SMB2', 'bob', WRITE_DAC,
-                         sddl='D:(A;OICI;0x001f01ff;;;WD)')
-    assert (st, s) == (OK, OK), (st, s)
-
     # alice's other folders: profile dirs suffixes and a look-alike
     for folder in ('alice.V2', 'alice.V5', 'alice.V6', 'alice2'):
-        st, fnum = cli.open('alice', 'full', 'SMB2', folder,
-                            FILE_READ_DATA, FILE_CREATE,
-                            FILE_DIRECTORY_FILE)
-        assert st == OK, (folder, st)
-        cli.close('alice', 'full', 'SMB2', fnum)
-    c = cli.conn('alice', 'full', 'SMB2')
-    c.savefile('alice.V6/NTUSER.DAT', b'regf')
-    c.savefile('alice2/x.txt', b'x')
-    c.savefile('alicefile.txt', b'x')
-
-    # Links are made on the server, as an admin or a user's shell would.
+        c.mkdir(folder)
+    for path, data in (('alice/NTUSER.DAT', NTUSER),
+                       ('alice/shared.txt', b'shared\n'),
+                       ('alice.V6/NTUSER.DAT', b'regf'),
+                       ('alice2/x.txt', b'x'), ('alicefile.txt', b'x')):
+        c.savefile(path, data)
+    cli.conn('bob', 'full', 'SMB2').savefile('bob/bobshared.txt', b'bob\n')
+    # alice's file and bob's that the other may change fully by their
+    # file ACL; bob's folder lets alice reach his
+    for user, path, sddl in (('alice', 'alice/shared.txt', EVERY),
+                             ('bob', 'bob/bobshared.txt', EVERY),
+                             ('bob', 'bob', 'D:(A;OICI;0x001f01ff;;;WD)')):
+        got = open_and_set(user, 'full', 'SMB2', path, WRITE_DAC, sddl=sddl)
+        assert got == (OK, OK), (path, got)
     prof = os.path.join(ROOT, 'profiles')
-    os.symlink('../bob/bobshared.txt', os.path.join(prof, 'alice/tobob'))
-    os.lchown(os.path.join(prof, 'alice/tobob'), uid('alice'), -1)
+    for target, link, owner in (
+            ('../bob/bobshared.txt', 'alice/tobob', 'alice'),
+            ('../alice/shared.txt', 'bob/toalice', 'bob')):
+        os.symlink(target, os.path.join(prof, link))
+        os.lchown(os.path.join(prof, link), pwd.getpwnam(owner).pw_uid, -1)
     os.link(os.path.join(prof, 'bob/bobshared.txt'),
             os.path.join(prof, 'alice/hardbob'))
-    os.symlink('../alice/shared.txt', os.path.join(prof, 'bob/toalice'))
-    os.lchown(os.path.join(prof, 'bob/toalice'), uid('bob'), -1)
-
-
-def uid(user):
-    return pwd.getpwnam(user).pw_uid
-
-
-def control_sddl(user):
-    """Another DACL than dacl_sddl's (SYSTEM may only read): what the
-    control writes, so that the module's write is told from it"""
-    return ('D:P(A;;0x001f01ff;;;%s)(A;;0x001200a9;;;SY)'
-            '(A;;0x001200a9;;;WD)' % sids[user])
 
 
 def test_kb_symptom_and_fix():
@@ -150,17 +143,18 @@ def test_kb_symptom_and_fix():
                     'refused [%s]' % name,
                     cli.status('alice', 'nomod', proto, path, WRITE_DAC),
                     DENIED)
-            R.equal('control: Full share: owner sets DACL [%s]' % name,
-                    open_and_set('alice', 'full', proto, path,
-                                 WRITE_DAC | READ_CONTROL,
-                                 sddl=control_sddl('alice')), (OK, OK))
-            R.equal('control: DACL read back is the control\'s [%s]' % name,
-                    dacl_of(path), sddl_norm(control_sddl('alice')[2:]))
-            R.equal('fix: module, Change: owner sets DACL [%s]' % name,
-                    open_and_set('alice', 'profiles', proto, path,
-                                 WRITE_DAC | READ_CONTROL), (OK, OK))
-            R.equal('fix: DACL read back is the one written [%s]' % name,
-                    dacl_of(path), sddl_norm(dacl_sddl('alice', 'alice')[2:]))
+            for share, sddl, set_name, read_name in (
+                    ('full', control_sddl('alice'),
+                     'control: Full share: owner sets DACL',
+                     'control: DACL read back is the control\'s'),
+                    ('profiles', dacl_sddl('alice'),
+                     'fix: module, Change: owner sets DACL',
+                     'fix: DACL read back is the one written')):
+                R.equal('%s [%s]' % (set_name, name),
+                        open_and_set('alice', share, proto, path, WD,
+                                     sddl=sddl), (OK, OK))
+                R.equal('%s [%s]' % (read_name, name), dacl_of(path),
+                        sddl_norm(sddl))
 
 
 def test_create_asking_write_dac():
@@ -170,70 +164,56 @@ def test_create_asking_write_dac():
             for share, expect in (('nomod', (DENIED, None)),
                                   ('profiles', (OK, OK))):
                 path = 'alice/new-%s-%s-%s' % (kind, share, proto)
-                got = open_and_set('alice', share, proto, path,
-                                   WRITE_DAC | FILE_READ_DATA,
-                                   FILE_CREATE, opts)
                 R.equal('%s: owner creates a %s asking WRITE_DAC and '
                         'sets its DACL [%s]' % (share, kind, proto),
-                        got, expect)
+                        open_and_set('alice', share, proto, path,
+                                     WRITE_DAC | FILE_READ_DATA,
+                                     FILE_CREATE, opts), expect)
                 if share == 'profiles':
                     R.equal('DACL of the new %s read back [%s]' %
                             (kind, proto), dacl_of(path),
-                            sddl_norm(dacl_sddl('alice', 'alice')[2:]))
+                            sddl_norm(dacl_sddl('alice')))
 
 
 def test_maximum_allowed():
-    for proto in PROTOS:
-        path = 'alice/NTUSER.DAT'
-        R.equal('symptom: no module: MAXIMUM_ALLOWED open has no '
-                'WRITE_DAC [%s]' % proto,
-                open_and_set('alice', 'nomod', proto, path,
-                             MAXIMUM_ALLOWED), (OK, DENIED))
-        R.equal('fix: MAXIMUM_ALLOWED open includes WRITE_DAC, DACL set '
-                '[%s]' % proto,
-                open_and_set('alice', 'profiles', proto, path,
-                             MAXIMUM_ALLOWED), (OK, OK))
-
-
-def gains_nothing(user, path, proto, how):
-    """USER, on another user's object whose file ACL gives Everyone full
-    control: [full] lets the file ACL alone decide (the control), on
-    [profiles] the module must not give what Change withholds."""
-    every = 'D:(A;;0x001f01ff;;;WD)'
-    R.equal('control: Full share: %s sets DACL %s %s [%s]' %
-            (user, how, path, proto),
-            open_and_set(user, 'full', proto, path, WRITE_DAC,
-                         sddl=every), (OK, OK))
-    R.equal('module: %s WRITE_DAC %s %s refused [%s]' %
-            (user, how, path, proto),
-            cli.status(user, 'profiles', proto, path, WRITE_DAC), DENIED)
-    R.equal('module: %s MAXIMUM_ALLOWED %s %s gets no WRITE_DAC [%s]' %
-            (user, how, path, proto),
-            open_and_set(user, 'profiles', proto, path, MAXIMUM_ALLOWED,
-                         sddl=every), (OK, DENIED))
+    walk((('symptom: no module: MAXIMUM_ALLOWED open has no WRITE_DAC',
+           'alice', 'nomod', 'alice/NTUSER.DAT', MAXIMUM_ALLOWED,
+           (OK, DENIED)),
+          ('fix: MAXIMUM_ALLOWED open includes WRITE_DAC, DACL set',
+           'alice', 'profiles', 'alice/NTUSER.DAT', MAXIMUM_ALLOWED,
+           (OK, OK))))
 
 
 def test_other_user_gains_nothing():
-    for proto in PROTOS:
-        gains_nothing('bob', 'alice/shared.txt', proto, 'on')
-        gains_nothing('bob', 'bob/toalice', proto, 'via symlink')
-        gains_nothing('alice', 'alice/tobob', proto, 'via symlink')
-        gains_nothing('alice', 'alice/hardbob', proto, 'via hardlink')
-        gains_nothing('alice', 'alice/../bob/bobshared.txt', proto, 'via')
+    """A user, on another user's object whose file ACL gives Everyone full
+    control: [full] lets the file ACL alone decide (the control), on
+    [profiles] the module must not give what Change withholds."""
+    rows = []
+    for user, how, path in (('bob', 'on', 'alice/shared.txt'),
+                            ('bob', 'via symlink', 'bob/toalice'),
+                            ('alice', 'via symlink', 'alice/tobob'),
+                            ('alice', 'via hardlink', 'alice/hardbob'),
+                            ('alice', 'via', 'alice/../bob/bobshared.txt')):
+        what = (user, how, path)
+        rows += [('control: Full share: %s sets DACL %s %s' % what, user,
+                  'full', path, WRITE_DAC, (OK, OK), EVERY),
+                 ('module: %s WRITE_DAC %s %s refused' % what, user,
+                  'profiles', path, WRITE_DAC, DENIED),
+                 ('module: %s MAXIMUM_ALLOWED %s %s gets no WRITE_DAC' %
+                  what, user, 'profiles', path, MAXIMUM_ALLOWED,
+                  (OK, DENIED), EVERY)]
+    walk(rows)
 
 
 def test_share_restrictions():
-    for proto in PROTOS:
-        for share, what in (('readacl', 'share ACL Read'),
-                            ('readonly', 'read only share')):
-            R.equal('module, %s: owner WRITE_DAC refused [%s]' %
-                    (what, proto),
-                    cli.status('alice', share, proto, 'alice/NTUSER.DAT',
-                               WRITE_DAC), DENIED)
-            R.equal('module, %s: MAXIMUM_ALLOWED gets no WRITE_DAC [%s]' %
-                    (what, proto),
-                    open_and_set('alice', share, proto, 'alice',
-                                 MAXIMUM_ALLOWED), (OK, DENIED))
+    walk([row for share, what in (('readacl', 'share ACL Read'),
+                                  ('readonly', 'read only share'))
+          for row in (('module, %s: owner WRITE_DAC refused' % what,
+                       'alice', share, 'alice/NTUSER.DAT', WRITE_DAC,
+                       DENIED),
+                      ('module, %s: MAXIMUM_ALLOWED gets no WRITE_DAC' %
+                       what, 'alice', share, 'alice', MAXIMUM_ALLOWED,
+                       (OK, DENIED)))])
 
 
 def test_posix_acls():
@@ -242,9 +222,8 @@ def test_posix_acls():
         path = 'alice-%s.txt' % proto
         cli.conn('alice', 'posixnomod', proto).savefile(path, b'x')
         R.equal('symptom: posix, no module: WRITE_DAC refused [%s]' %
-                proto,
-                cli.status('alice', 'posixnomod', proto, path,
-                         WRITE_DAC), DENIED)
+                proto, cli.status('alice', 'posixnomod', proto, path,
+                                  WRITE_DAC), DENIED)
         sddl = ('D:P(A;;0x001f01ff;;;%s)(A;;0x001200a9;;;%s)' %
                 (sids['alice'], sids['bob']))
         R.equal('fix: posix, module: owner sets DACL [%s]' % proto,
@@ -255,39 +234,39 @@ def test_posix_acls():
                 'user:bob:r-x' in acl, acl)
 
 
+def smbcacls(user, share, path, opts, *args):
+    """smbcacls as USER on PATH of SHARE: (exit status, output)"""
+    p = subprocess.run(['smbcacls', '-s', srv.conf, '//127.0.0.1/' + share,
+                        path, '-U', '%s%%%s' % (user, PW[user])] +
+                       list(args) + opts, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT)
+    return p.returncode, p.stdout.decode(errors='replace')
+
+
 def test_smbcacls():
     """The real admin tool, as the user, WRITE_DAC only (--set-security-
     info=4): refused without the module, works with it."""
-    conf = srv.conf
-    for proto, opts in (('SMB1', ['-m', 'NT1', '--option',
-                                  'client min protocol=NT1']),
-                        ('SMB2', ['-m', 'SMB3'])):
+    # a SID, not a name: smbcacls would look the name up over LSA first,
+    # which has nothing to do with the module and, under valgrind, can
+    # time out
+    acl = 'ACL:%s:ALLOWED/0/READ' % sids['bob']
+    for proto, opts in SMBCACLS:
         for share, expect in (('nomod', False), ('profiles', True)):
-            # a SID, not a name: smbcacls would look the name up over
-            # LSA first, which has nothing to do with the module and,
-            # under valgrind, can time out
-            acl = 'ACL:%s:ALLOWED/0/READ' % sids['bob']
-            r = run_rc(['smbcacls', '-s', conf, '//127.0.0.1/' + share,
-                        'alice/NTUSER.DAT', '-U', 'alice%Alice-pw-1',
-                        '--set-security-info=4', '--add', acl] + opts)
+            rc, out = smbcacls('alice', share, 'alice/NTUSER.DAT', opts,
+                               '--set-security-info=4', '--add', acl)
             R.equal('smbcacls --add as the owner on %s [%s]' %
-                    (share, proto), r[0] == 0, expect)
+                    (share, proto), rc == 0, expect)
             if share == 'nomod':
                 R.check('smbcacls on nomod says ACCESS_DENIED [%s]' %
-                        proto, 'ACCESS_DENIED' in r[1], r[1])
+                        proto, 'ACCESS_DENIED' in out, out)
 
 
 def test_option_defaults():
     """Defaults: grant write_dac only; no profile dirs; no audit."""
-    for proto in PROTOS:
-        R.equal('default grant: WRITE_DAC|WRITE_OWNER refused [%s]' %
-                proto,
-                cli.status('alice', 'profiles', proto, 'alice/NTUSER.DAT',
-                         WRITE_DAC | WRITE_OWNER), DENIED)
-        R.equal('default profile dirs: owner object outside her folder '
-                'granted [%s]' % proto,
-                open_and_set('alice', 'profiles', proto, 'alice2',
-                             WRITE_DAC), (OK, OK))
+    walk((('default grant: WRITE_DAC|WRITE_OWNER refused', 'alice',
+           'profiles', 'alice/NTUSER.DAT', WRITE_DAC | WRITE_OWNER, DENIED),
+          ('default profile dirs: owner object outside her folder granted',
+           'alice', 'profiles', 'alice2', WRITE_DAC, (OK, OK))))
     log = srv.log_text()
     R.check('default audit: [profiles] granted (audit off there)',
             'share [profiles] path [alice/NTUSER.DAT]: granted' in log)
@@ -297,109 +276,85 @@ def test_option_defaults():
 
 def test_profile_dirs():
     """profileacl:profile dirs = %U %U.V2 %U.V6"""
-    for proto in PROTOS:
-        for path in ('alice', 'alice/NTUSER.DAT', 'alice.V2',
-                     'ALICE.v2', 'alice.V6/NTUSER.DAT'):
-            R.equal('profile dirs: owner granted on %s [%s]' %
-                    (path, proto),
-                    open_and_set('alice', 'pdirs', proto, path,
-                                 WRITE_DAC), (OK, OK))
-        for path in ('alice2', 'alice2/x.txt', 'alicefile.txt',
-                     'alice.V5'):
-            R.equal('profile dirs: owner refused outside her folders '
-                    'on %s [%s]' % (path, proto),
-                    cli.status('alice', 'pdirs', proto, path,
-                             WRITE_DAC), DENIED)
-        R.equal('profile dirs: bob refused inside alice\'s folder '
-                '[%s]' % proto,
-                cli.status('bob', 'pdirs', proto, 'alice/shared.txt',
-                         WRITE_DAC), DENIED)
-        R.equal('profile dirs: bob granted in his own folder [%s]' %
-                proto,
-                open_and_set('bob', 'pdirs', proto, 'bob', WRITE_DAC,
-                             sddl='D:(A;OICI;0x001f01ff;;;WD)'), (OK, OK))
+    walk([('profile dirs: owner granted on %s' % path, 'alice', 'pdirs',
+           path, WRITE_DAC, (OK, OK))
+          for path in ('alice', 'alice/NTUSER.DAT', 'alice.V2', 'ALICE.v2',
+                       'alice.V6/NTUSER.DAT')] +
+         [('profile dirs: owner refused outside her folders on %s' % path,
+           'alice', 'pdirs', path, WRITE_DAC, DENIED)
+          for path in ('alice2', 'alice2/x.txt', 'alicefile.txt',
+                       'alice.V5')] +
+         [('profile dirs: bob refused inside alice\'s folder', 'bob',
+           'pdirs', 'alice/shared.txt', WRITE_DAC, DENIED),
+          ('profile dirs: bob granted in his own folder', 'bob', 'pdirs',
+           'bob', WRITE_DAC, (OK, OK), 'D:(A;OICI;0x001f01ff;;;WD)')])
 
 
 def test_profile_dirs_share_root():
     """A "*" or "?" pattern names top-level folders: never the share
     root, even where the requester owns it."""
-    for proto in PROTOS:
-        R.equal('profile dirs "* ?": owner refused on the share root '
-                '[%s]' % proto,
-                cli.status('alice', 'pstar', proto, '', WRITE_DAC), DENIED)
-        R.equal('profile dirs "* ?": owner granted on a top-level object '
-                '[%s]' % proto,
-                open_and_set('alice', 'pstar', proto, 'NTUSER.DAT',
-                             WRITE_DAC), (OK, OK))
+    walk((('profile dirs "* ?": owner refused on the share root', 'alice',
+           'pstar', '', WRITE_DAC, DENIED),
+          ('profile dirs "* ?": owner granted on a top-level object',
+           'alice', 'pstar', 'NTUSER.DAT', WRITE_DAC, (OK, OK))))
 
 
 def test_write_owner():
     """profileacl:grant = write_dac write_owner"""
-    conf = srv.conf
-    for proto, opts in (('SMB1', ['-m', 'NT1', '--option',
-                                  'client min protocol=NT1']),
-                        ('SMB2', ['-m', 'SMB3'])):
+    full = ('ACL:%s:ALLOWED/0/FULL,ACL:S-1-5-18:ALLOWED/0/FULL,'
+            'ACL:%s:ALLOWED/0/READ' % (sids['alice'], sids['bob']))
+    for proto, opts in SMBCACLS:
         R.equal('write_owner: WRITE_OWNER open by the owner [%s]' % proto,
                 cli.status('alice', 'wowner', proto, 'alice/NTUSER.DAT',
-                         WRITE_OWNER), OK)
-        for share, user, path, expect in (
-                ('wowner', 'alice', 'alice/NTUSER.DAT', True),
-                ('profiles', 'alice', 'alice/NTUSER.DAT', False),
-                ('wowner', 'alice', 'alice', True)):
-            r = run_rc(['smbcacls', '-s', conf, '//127.0.0.1/' + share,
-                        path, '-U', '%s%%%s' % (user, PW[user]),
-                        '--add', 'ACL:%s:ALLOWED/0/READ' % sids['bob']] +
-                       opts)
+                           WRITE_OWNER), OK)
+        for share, path, expect in (('wowner', 'alice/NTUSER.DAT', True),
+                                    ('profiles', 'alice/NTUSER.DAT', False),
+                                    ('wowner', 'alice', True)):
             R.equal('smbcacls default --add (WRITE_DAC|WRITE_OWNER) by '
-                    '%s on %s %s [%s]' % (user, share, path, proto),
-                    r[0] == 0, expect)
-        r = run_rc(['smbcacls', '-s', conf, '//127.0.0.1/wowner',
-                    'alice/NTUSER.DAT', '-U', 'alice%' + PW['alice'],
-                    '--set', 'ACL:%s:ALLOWED/0/FULL,'
-                    'ACL:S-1-5-18:ALLOWED/0/FULL,'
-                    'ACL:%s:ALLOWED/0/READ' % (sids['alice'], sids['bob'])]
-                   + opts)
+                    'alice on %s %s [%s]' % (share, path, proto),
+                    smbcacls('alice', share, path, opts, '--add',
+                             'ACL:%s:ALLOWED/0/READ' % sids['bob'])[0] == 0,
+                    expect)
         R.equal('smbcacls default --set by the owner on wowner [%s]' %
-                proto, r[0], 0)
+                proto, smbcacls('alice', 'wowner', 'alice/NTUSER.DAT', opts,
+                                '--set', full)[0], 0)
         # bob, on alice's file whose ACL gives Everyone full control
-        R.equal('control: Full share: bob opens alice\'s file for '
-                'WRITE_DAC|WRITE_OWNER [%s]' % proto,
-                cli.status('bob', 'full', proto, 'alice/shared.txt',
-                         WRITE_DAC | WRITE_OWNER), OK)
-        R.equal('write_owner: bob refused WRITE_DAC|WRITE_OWNER on '
-                'alice\'s file [%s]' % proto,
-                cli.status('bob', 'wowner', proto, 'alice/shared.txt',
-                         WRITE_DAC | WRITE_OWNER), DENIED)
-        R.equal('write_owner: bob refused WRITE_OWNER on alice\'s file '
-                '[%s]' % proto,
-                cli.status('bob', 'wowner', proto, 'alice/shared.txt',
-                         WRITE_OWNER), DENIED)
+        walk((('control: Full share: bob opens alice\'s file for '
+               'WRITE_DAC|WRITE_OWNER', 'bob', 'full', 'alice/shared.txt',
+               WRITE_DAC | WRITE_OWNER, OK),
+              ('write_owner: bob refused WRITE_DAC|WRITE_OWNER on alice\'s '
+               'file', 'bob', 'wowner', 'alice/shared.txt',
+               WRITE_DAC | WRITE_OWNER, DENIED),
+              ('write_owner: bob refused WRITE_OWNER on alice\'s file',
+               'bob', 'wowner', 'alice/shared.txt', WRITE_OWNER, DENIED)),
+             (proto,))
+
+
+def grant_re(share, path):
+    """An audit grant line of alice's: her unix name, the account as
+    DOMAIN\\user and its SID"""
+    return (r'profileacl audit: grant user="alice" '
+            r'account="[A-Z0-9-]+\\alice" sid=%s client=127\.0\.0\.1 '
+            r'share="%s" path="%s" rights=WRITE_DAC$' %
+            (re.escape(sids['alice']), share, re.escape(path)))
 
 
 def test_audit():
     for proto in PROTOS:
-        path = 'alice/audit-%s.txt' % proto
-        got = open_and_set('alice', 'audit', proto, path,
-                           WRITE_DAC | FILE_READ_DATA, FILE_CREATE)
-        R.equal('audit: owner creates and sets DACL [%s]' % proto, got,
-                (OK, OK))
-        ppath = 'alice/plain-%s.txt' % proto
-        R.equal('audit off: owner creates and sets DACL on [profiles] '
-                '[%s]' % proto,
-                open_and_set('alice', 'profiles', proto, ppath,
-                             WRITE_DAC | FILE_READ_DATA, FILE_CREATE),
-                (OK, OK))
+        for share, path, name in (
+                ('audit', 'alice/audit-%s.txt',
+                 'audit: owner creates and sets DACL'),
+                ('profiles', 'alice/plain-%s.txt',
+                 'audit off: owner creates and sets DACL on [profiles]')):
+            R.equal('%s [%s]' % (name, proto),
+                    open_and_set('alice', share, proto, path % proto,
+                                 WRITE_DAC | FILE_READ_DATA, FILE_CREATE),
+                    (OK, OK))
     log = srv.log_text()
     for proto in PROTOS:
         path = 'alice/audit-%s.txt' % proto
-        # the unix name, the account as DOMAIN\user and its SID
         grants = [l for l in log.splitlines()
-                  if re.search(r'profileacl audit: grant user="alice" '
-                               r'account="[A-Z0-9-]+\\alice" '
-                               r'sid=%s client=127\.0\.0\.1 '
-                               r'share="audit" path="%s" rights=WRITE_DAC$'
-                               % (re.escape(sids['alice']),
-                                  re.escape(path)), l)]
+                  if re.search(grant_re('audit', path), l)]
         writes = [l for l in log.splitlines()
                   if 'profileacl audit: write user="alice"' in l and
                   'path="%s" ' % path in l]
@@ -414,6 +369,7 @@ def test_audit():
 
 
 AUDIT_FIELD = re.compile(r' (\w+)=("(?:[^"]*)"|\S+)')
+AUDIT_SHARES = ('"audit"', '"audit_syslog"')
 
 
 def audit_fields(line):
@@ -424,9 +380,6 @@ def audit_fields(line):
     for k, v in AUDIT_FIELD.findall(line.split('profileacl audit: ', 1)[1]):
         out.setdefault(k, []).append(v)
     return out
-
-
-AUDIT_SHARES = ('"audit"', '"audit_syslog"')
 
 
 def audit_foreign(log):
@@ -467,13 +420,12 @@ def test_audit_syslog():
     """profileacl:syslog = yes: the lines go to syslog with the
     facility and priority asked (LOCAL5.NOTICE: <173>), and not to
     smbd's log"""
-    before = syslog.lines(0)
     R.equal('syslog: nothing before the grants', [
-        l for l in before if 'profileacl audit' in l], [])
+        l for l in syslog.lines(0) if 'profileacl audit' in l], [])
     for proto in PROTOS:
-        path = 'alice/syslog-%s.txt' % proto
         R.equal('syslog: owner creates and sets DACL [%s]' % proto,
-                open_and_set('alice', 'audit_syslog', proto, path,
+                open_and_set('alice', 'audit_syslog', proto,
+                             'alice/syslog-%s.txt' % proto,
                              WRITE_DAC | FILE_READ_DATA, FILE_CREATE),
                 (OK, OK))
     got = syslog.lines(10, until=lambda got: sum(
@@ -482,10 +434,7 @@ def test_audit_syslog():
     for proto in PROTOS:
         path = 'alice/syslog-%s.txt' % proto
         grant = [l for l in got if re.search(
-            r'^<173>.*profileacl audit: grant user="alice" '
-            r'account="[A-Z0-9-]+\\alice" sid=%s client=127\.0\.0\.1 '
-            r'share="audit_syslog" path="%s" rights=WRITE_DAC$' % (
-                re.escape(sids['alice']), re.escape(path)), l)]
+            r'^<173>.*' + grant_re('audit_syslog', path), l)]
         write = [l for l in got if l.startswith('<173>') and
                  'profileacl audit: write user="alice"' in l and
                  'path="%s" ' % path in l and ' sd="D:P(' in l]
@@ -504,25 +453,18 @@ def tree_connect_status(user, share, proto):
     is shown to work first, on [profiles], so that only the tree connect
     can refuse it. Anything but an NTSTATUSError is a failure."""
     Client(srv).conn(user, 'profiles', proto)
-    try:
-        Client(srv).conn(user, share, proto)
-    except NTSTATUSError as e:
-        return status_name(e.args[0])
-    return OK
+    return cli.try_(lambda: Client(srv).conn(user, share, proto))
 
 
 def test_bad_values():
-    for share, option in (('bad_right', 'profileacl:grant'),
-                          ('bad_empty', 'profileacl:grant'),
-                          ('bad_name', 'profileacl:grnat'),
-                          ('bad_audit', 'profileacl:audit'),
-                          ('bad_audit_empty', 'profileacl:audit'),
-                          ('bad_syslog', 'profileacl:syslog'),
-                          ('bad_facility', 'profileacl:facility'),
-                          ('bad_priority', 'profileacl:priority'),
-                          ('unused_facility', 'profileacl:facility'),
-                          ('syslog_no_audit', 'profileacl:syslog'),
-                          ('bad_pattern', 'profileacl:profile dirs')):
+    for share, option in (
+            ('bad_right', 'grant'), ('bad_empty', 'grant'),
+            ('bad_name', 'grnat'), ('bad_audit', 'audit'),
+            ('bad_audit_empty', 'audit'), ('bad_syslog', 'syslog'),
+            ('bad_facility', 'facility'), ('bad_priority', 'priority'),
+            ('unused_facility', 'facility'), ('syslog_no_audit', 'syslog'),
+            ('bad_pattern', 'profile dirs')):
+        option = 'profileacl:' + option
         for proto in PROTOS:
             # smbd answers a module's failed connect with
             # NT_STATUS_UNSUCCESSFUL (source3/smbd/smb2_service.c)
@@ -530,17 +472,9 @@ def test_bad_values():
                     (share, proto),
                     tree_connect_status('alice', share, proto),
                     TREE_CONNECT_REFUSED)
-        log = srv.log_text()
         R.check('bad value: log names %s for [%s]' % (option, share),
-                any(share in l and option in l for l in log.splitlines()),
-                option)
-
-
-def run_rc(argv):
-    import subprocess
-    p = subprocess.run(argv, stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT)
-    return p.returncode, p.stdout.decode(errors='replace')
+                any(share in l and option in l
+                    for l in srv.log_text().splitlines()), option)
 
 
 def test_log_and_health():
@@ -557,12 +491,8 @@ def test_log_and_health():
                 for l in log.splitlines() if 'profileacl audit: ' in l))
     R.equal('audit lines only from the shares with profileacl:audit',
             audit_foreign(log), [])
-    fresh = Client(srv)
-    st, fnum = fresh.open('alice', 'profiles', 'SMB2', 'alice/NTUSER.DAT',
-                          FILE_READ_DATA)
-    R.equal('smbd keeps serving', st, OK)
-    if fnum is not None:
-        fresh.close('alice', 'profiles', 'SMB2', fnum)
+    R.equal('smbd keeps serving', Client(srv).status(
+        'alice', 'profiles', 'SMB2', 'alice/NTUSER.DAT', FILE_READ_DATA), OK)
 
 
 # --- the edges: each case against the same path through a Full share
@@ -593,13 +523,9 @@ EDGE_SHARES = {
     'rv_wo': (MOD, 'profileacl:grant = write_owner'),
 }
 USERMAP = os.path.join(ROOT + '-map', 'users.map')
-srv = Server(ROOT, extra_shares=''.join(
-    '\n[%s]\n\tpath = @ROOT@/profiles\n\tread only = no\n'
-    '\tvfs objects = %s\n%s' % (name, s[0], ''.join('\t%s\n' % p
-                                                    for p in s[1:]))
-    for name, s in EDGE_SHARES.items()),
-    extra_global='\tusername map = %s\n\tmap to guest = bad user\n' %
-    USERMAP)
+srv = Server(ROOT, extra_shares=profile_shares(EDGE_SHARES),
+             extra_global='\tusername map = %s\n\tmap to guest = bad user\n' %
+             USERMAP)
 
 
 def setup_edges():
@@ -650,22 +576,18 @@ def ref_case(what, user, share, proto, path, access,
     """An open by USER through SHARE against the same through the Full
     share without the module (same_as_reference)"""
     same_as_reference(what, cli.status(user, share, proto, path, access,
-                                          disposition),
+                                       disposition),
                       cli.status(user, 'rv_full', proto, ref_path or path,
                                  access, disposition))
 
 
-def write_sd(cli, user, share, proto, path, access, sd, secinfo):
+def write_sd(user, share, proto, path, access, sd, secinfo):
     """Open PATH with ACCESS and write SD's SECINFO parts: status"""
     st, fnum = cli.open(user, share, proto, path, access)
     if fnum is None:
         return 'open: ' + st
-    c = cli.conn(user, share, proto)
-    try:
-        c.set_sd(fnum, sd, secinfo)
-        st = OK
-    except NTSTATUSError as e:
-        st = status_name(e.args[0])
+    st = cli.try_(lambda: cli.conn(user, share, proto).set_sd(fnum, sd,
+                                                             secinfo))
     cli.close(user, share, proto, fnum)
     return st
 
@@ -680,8 +602,8 @@ def deny_rows(proto, dacl, rows):
     share without the module gives, which must be OK"""
     def do(user, share, how):
         if how == 'set':
-            return write_sd(cli, user, share, proto, 'alice',
-                            MAXIMUM_ALLOWED, dacl, security.SECINFO_DACL)
+            return write_sd(user, share, proto, 'alice', MAXIMUM_ALLOWED,
+                            dacl, security.SECINFO_DACL)
         return cli.status(user, share, proto, 'alice', how)
     for name, user, share, how, want in rows:
         name = '%s [%s]' % (name, proto)
@@ -700,7 +622,6 @@ def test_share_deny():
     the module cannot see the deny, so it grants nothing there), and a
     deny of GENERIC_ALL (it denies the file rights it stands for)."""
     owner, group, bob = sids['alice'], sids['group'], sids['bob']
-    change = 'S-1-1-0:ALLOWED/0/CHANGE'
     pgroup = primary_group_sid('alice')
     for share, sid, mask in (('rv_deny', 'S-1-1-0', 0x40000),
                              ('rv_deny_wo', 'S-1-1-0', 0x80000),
@@ -709,12 +630,11 @@ def test_share_deny():
                              ('rv_deny_fg', pgroup, 0x40000),
                              ('rv_deny_pg', pgroup, 0x40000),
                              ('rv_deny_gen', 'S-1-1-0', 0x10000000)):
-        srv.set_share_acl(share, '%s:DENIED/0/0x%08x,%s' % (sid, mask,
-                                                           change))
-    dom = security.dom_sid(owner.rsplit('-', 1)[0])
+        srv.set_share_acl(share, '%s:DENIED/0/0x%08x,S-1-1-0:ALLOWED/0/'
+                          'CHANGE' % (sid, mask))
     dacl = security.descriptor.from_sddl(
-        'D:P(A;OICI;0x001f01ff;;;%s)(A;OICI;0x001f01ff;;;SY)' % owner, dom)
-    wd = WRITE_DAC | READ_CONTROL
+        'D:P(A;OICI;0x001f01ff;;;%s)(A;OICI;0x001f01ff;;;SY)' % owner,
+        security.dom_sid(sids['domain']))
     wo = WRITE_OWNER | READ_CONTROL
     every = 'share deny WRITE_DAC to Everyone'
     every_wo = 'share deny WRITE_OWNER to Everyone'
@@ -724,38 +644,38 @@ def test_share_deny():
     no_max = 'no DACL write through MAXIMUM_ALLOWED'
     rows = (
         ('share deny: reference (Full share) lets alice open her folder '
-         'with WRITE_DAC', 'alice', 'rv_full', wd, OK),
-        (every + ': no WRITE_DAC open', 'alice', 'rv_deny', wd, DENIED),
+         'with WRITE_DAC', 'alice', 'rv_full', WD, OK),
+        (every + ': no WRITE_DAC open', 'alice', 'rv_deny', WD, DENIED),
         (every + ': ' + no_max, 'alice', 'rv_deny', 'set', DENIED),
         (every + ': WRITE_OWNER, which it leaves out, is still granted',
          'alice', 'rv_deny', wo, REF),
         (every_wo + ': no WRITE_OWNER open', 'alice', 'rv_deny_wo', wo,
          DENIED),
         (every_wo + ': no WRITE_DAC and WRITE_OWNER open', 'alice',
-         'rv_deny_wo', wd | WRITE_OWNER, DENIED),
+         'rv_deny_wo', WD | WRITE_OWNER, DENIED),
         (every_wo + ': WRITE_DAC is still granted', 'alice', 'rv_deny_wo',
-         wd, REF),
+         WD, REF),
         ('share deny WRITE_DAC to her group %s: no WRITE_DAC open' % group,
-         'alice', 'rv_deny_grp', wd, DENIED),
+         'alice', 'rv_deny_grp', WD, DENIED),
         ('share deny WRITE_DAC to her group: ' + no_max, 'alice',
          'rv_deny_grp', 'set', DENIED),
-        (to_bob + ': alice is still granted', 'alice', 'rv_deny_other', wd,
+        (to_bob + ': alice is still granted', 'alice', 'rv_deny_other', WD,
          REF),
         (to_bob + ': alice writes her DACL through MAXIMUM_ALLOWED',
          'alice', 'rv_deny_other', 'set', REF),
         (to_bob + ': bob gains nothing in her folder', 'bob',
-         'rv_deny_other', wd, DENIED),
+         'rv_deny_other', WD, DENIED),
         ('share deny WRITE_DAC to her primary group %s, no force group: no '
-         'WRITE_DAC open' % pgroup, 'alice', 'rv_deny_pg', wd, DENIED),
+         'WRITE_DAC open' % pgroup, 'alice', 'rv_deny_pg', WD, DENIED),
         ('force group share: alice opens her folder for reading', 'alice',
          'rv_deny_fg', READ_CONTROL, OK),
-        (fg + ': no WRITE_DAC open', 'alice', 'rv_deny_fg', wd, DENIED),
+        (fg + ': no WRITE_DAC open', 'alice', 'rv_deny_fg', WD, DENIED),
         (fg + ': ' + no_max, 'alice', 'rv_deny_fg', 'set', DENIED),
-        (gen + ': no WRITE_DAC open', 'alice', 'rv_deny_gen', wd, DENIED),
+        (gen + ': no WRITE_DAC open', 'alice', 'rv_deny_gen', WD, DENIED),
         (gen + ': ' + no_max, 'alice', 'rv_deny_gen', 'set', DENIED),
         (gen + ': alice still reads', 'alice', 'rv_deny_gen', READ_CONTROL,
          OK))
-    for proto in ('SMB1', 'SMB2'):
+    for proto in PROTOS:
         deny_rows(proto, dacl, rows)
     R.check('force group share: the log says why nothing is granted',
             'share [rv_deny_fg] has "force group"' in srv.log_text())
@@ -772,13 +692,8 @@ def test_log_escapes_names():
     """A name with a newline cannot start a line of log.smbd (which holds
     the audit lines with "syslog = no"): the module's debug lines escape
     the path as the audit does."""
-    name = 'nl\nFORGED-LINE.txt'
-    path = os.path.join(srv.share_root, 'profiles', 'alice', name)
-    with open(path, 'wb') as f:
-        f.write(b'x')
-    pw = pwd.getpwnam('alice')
-    os.chown(path, pw.pw_uid, pw.pw_gid)
-    wd = WRITE_DAC | READ_CONTROL
+    user_file(os.path.join(srv.share_root, 'profiles', 'alice',
+                           'nl\nFORGED-LINE.txt'), 'alice')
     # a client cannot send a newline in a name; smbd lists the file by a
     # mangled name, and resolves that to the name on disk
     mangled = [e['name'] for e in
@@ -788,7 +703,7 @@ def test_log_escapes_names():
             1)
     mangled = 'alice/' + (mangled + ['NL~0000.TXT'])[0]
     ref_case('a name with a newline: WRITE_DAC granted', 'alice',
-             'rv', 'SMB2', mangled, wd)
+             'rv', 'SMB2', mangled, WD)
     log = srv.log_text()
     R.check('a name with a newline: the grant line shows it escaped',
             'nl\\nFORGED-LINE.txt' in log)
@@ -815,9 +730,10 @@ def test_profile_dirs_links():
     refused, the target lies outside her folder; a link outside her
     folders to her file inside them is granted)."""
     top = os.path.join(srv.share_root, 'profiles')
-    cli.conn('alice', 'rv_full', 'SMB2').savefile('alice-elsewhere.txt', b'x')
-    cli.conn('alice', 'rv_full', 'SMB2').savefile('alice/inside.txt', b'x')
-    cli.conn('bob', 'rv_full', 'SMB2').savefile('bob-elsewhere.txt', b'x')
+    for user, path in (('alice', 'alice-elsewhere.txt'),
+                       ('alice', 'alice/inside.txt'),
+                       ('bob', 'bob-elsewhere.txt')):
+        cli.conn(user, 'rv_full', 'SMB2').savefile(path, b'x')
     os.link(os.path.join(top, 'alice-elsewhere.txt'),
             os.path.join(top, 'alice', 'hardlink.txt'))
     os.symlink('../alice-elsewhere.txt',
@@ -826,29 +742,26 @@ def test_profile_dirs_links():
     os.link(os.path.join(top, 'bob-elsewhere.txt'),
             os.path.join(top, 'alice', 'bobs-hardlink.txt'))
     by_target = smbd_version() >= (4, 22)
-    wd = WRITE_DAC | READ_CONTROL
-    for proto in ('SMB1', 'SMB2'):
-        R.equal('links: her file outside her folder, by its own name: '
-                'refused (outside the profile dirs) [%s]' % proto,
-                cli.status('alice', 'rv_dirs', proto, 'alice-elsewhere.txt',
-                           wd), DENIED)
+    for proto in PROTOS:
         ref_case('links: alice/hardlink.txt to her own file '
                  'outside her folder is granted, as documented [%s]' % proto,
-                 'alice', 'rv_dirs', proto, 'alice/hardlink.txt', wd)
+                 'alice', 'rv_dirs', proto, 'alice/hardlink.txt', WD)
         for link, granted in (('alice/symlink.txt', not by_target),
                               ('outlink.txt', by_target)):
-            ref = cli.status('alice', 'rv_full', proto, link, wd)
             R.equal('links: reference (Full share) opens %s [%s]' %
-                    (link, proto), ref, OK)
+                    (link, proto),
+                    cli.status('alice', 'rv_full', proto, link, WD), OK)
             R.equal('links: %s to her own file is %s on this smbd, as '
                     'documented [%s]' %
                     (link, 'granted' if granted else 'refused', proto),
-                    cli.status('alice', 'rv_dirs', proto, link, wd),
+                    cli.status('alice', 'rv_dirs', proto, link, WD),
                     OK if granted else DENIED)
-        R.equal('links: bob\'s file behind a hard link in her folder gives '
-                'alice nothing [%s]' % proto,
-                cli.status('alice', 'rv_dirs', proto,
-                           'alice/bobs-hardlink.txt', wd), DENIED)
+    walk((('links: her file outside her folder, by its own name: refused '
+           '(outside the profile dirs)', 'alice', 'rv_dirs',
+           'alice-elsewhere.txt', WD, DENIED),
+          ('links: bob\'s file behind a hard link in her folder gives '
+           'alice nothing', 'alice', 'rv_dirs', 'alice/bobs-hardlink.txt',
+           WD, DENIED)))
 
 
 def test_profile_dirs_edges():
@@ -858,35 +771,24 @@ def test_profile_dirs_edges():
     substitutes to no pattern for the session (%T, the date and time, has
     slashes), which matches nothing while the other patterns still count,
     before it or after it"""
-    for proto in ('SMB1', 'SMB2'):
-        wd = WRITE_DAC | READ_CONTROL
-        # %U with a space: one pattern, her folder
+    for proto in PROTOS:
         ref_case('%%U with a space: WRITE_DAC on "%s" [%s]' %
                  (SPACE_NAME, proto), SPACE_NAME, 'rv_dirs', proto,
-                 SPACE_NAME, wd)
-        R.equal('%%U with a space: bob gains nothing there [%s]' % proto,
-                cli.status('bob', 'rv_dirs', proto, SPACE_NAME, wd),
-                DENIED)
-        # Unicode case folding of profile dirs
+                 SPACE_NAME, WD)
         ref_case('profile dirs "%s" match "%s" [%s]' %
                  (UNI_PATTERN, UNI_FOLDER, proto), 'alice', 'rv_uni',
-                 proto, UNI_FOLDER, wd)
-        R.equal('profile dirs "%s" do not match "ELODIE" [%s]' %
-                (UNI_PATTERN, proto),
-                cli.status('alice', 'rv_uni', proto, 'ELODIE', wd),
-                DENIED)
-
-        # an anonymous session on a share with profile dirs = %U
+                 proto, UNI_FOLDER, WD)
         got, ref = [cli.try_(lambda sh=sh: cli.conn(
             'anonymous', sh, proto).list('')) for sh in ('rv_dirs',
                                                          'rv_guest')]
         same_as_reference('anonymous session: tree connect and '
                           'listing [%s]' % proto, got, ref)
+    walk((('%U with a space: bob gains nothing there', 'bob', 'rv_dirs',
+           SPACE_NAME, WD, DENIED),
+          ('profile dirs "%s" do not match "ELODIE"' % UNI_PATTERN, 'alice',
+           'rv_uni', 'ELODIE', WD, DENIED)))
 
-    # a pattern that substitutes to no pattern (%T: a date with
-    # slashes): the session connects, that pattern matches nothing,
-    # and the other pattern still counts, before it or after it
-    for proto in ('SMB1', 'SMB2'):
+    for proto in PROTOS:
         for share, dirs in (('rv_home', '"%T" %U'),
                             ('rv_home2', '%U "%T"')):
             st = cli.try_(lambda: cli.conn('alice', share, proto).list(''))
@@ -896,43 +798,33 @@ def test_profile_dirs_edges():
                 continue
             ref_case('profile dirs = %s: %%U still counts '
                      'while %%T gives no pattern [%s]' % (dirs, proto),
-                     'alice', share, proto, 'alice',
-                     WRITE_DAC | READ_CONTROL)
+                     'alice', share, proto, 'alice', WD)
             R.equal('profile dirs = %s: bob gains nothing in her '
                     'folder [%s]' % (dirs, proto),
-                    cli.status('bob', share, proto, 'alice',
-                               WRITE_DAC | READ_CONTROL), DENIED)
+                    cli.status('bob', share, proto, 'alice', WD), DENIED)
     R.check('profile dirs = "%T" %U: the log says why %T matches nothing',
             'pattern "%T" gives "' in srv.log_text())
-
 
 
 def test_granted_handle_carries():
     """What a granted handle carries: a SACL with SYSTEM_SECURITY, a new
     stream on a new base file created by its owner-to-be, and a POSIX ACL
     through a handle granted only WRITE_OWNER (SMB1 unix extensions)"""
-    owner = sids['alice']
-    dom = security.dom_sid(owner.rsplit('-', 1)[0])
-    sddl = 'D:P(A;;0x001f01ff;;;%s)(A;;0x001f01ff;;;SY)' % owner
-    for proto in ('SMB1', 'SMB2'):
-        # a SACL through a granted handle holding SYSTEM_SECURITY
-        sacl = security.descriptor.from_sddl(
-            sddl + 'S:(AU;SA;0x001f01ff;;;WD)', dom)
-        access = WRITE_DAC | READ_CONTROL | SYSTEM_SECURITY
-        secinfo = security.SECINFO_DACL | security.SECINFO_SACL
-        got = write_sd(cli, 'alice', 'rv', proto, 'alice/sacl.txt',
-                       access, sacl, secinfo)
-        ref = write_sd(cli, 'alice', 'rv_full', proto, 'alice/sacl.txt',
-                       access, sacl, secinfo)
+    sacl = security.descriptor.from_sddl(
+        'D:P(A;;0x001f01ff;;;%s)(A;;0x001f01ff;;;SY)'
+        'S:(AU;SA;0x001f01ff;;;WD)' % sids['alice'],
+        security.dom_sid(sids['domain']))
+    access = WD | SYSTEM_SECURITY
+    secinfo = security.SECINFO_DACL | security.SECINFO_SACL
+    for proto in PROTOS:
+        got, ref = [write_sd('alice', share, proto, 'alice/sacl.txt', access,
+                             sacl, secinfo) for share in ('rv', 'rv_full')]
         same_as_reference('DACL and SACL through a handle granted '
                           'WRITE_DAC with SYSTEM_SECURITY [%s]' % proto,
                           got, ref)
         R.equal('bob gains no WRITE_DAC there [%s]' % proto,
-                write_sd(cli, 'bob', 'rv', proto, 'alice/sacl.txt',
-                         WRITE_DAC | READ_CONTROL, sacl,
+                write_sd('bob', 'rv', proto, 'alice/sacl.txt', WD, sacl,
                          security.SECINFO_DACL), 'open: ' + DENIED)
-
-        # a new stream on a new base file, created by its owner-to-be
         ref_case('SEC_RIGHTS_FILE_ALL create of a new stream '
                  'on a new file [%s]' % proto, 'alice', 'rv', proto,
                  'alice/newbase-%s.txt:Stream One' % proto, FILE_ALL,
@@ -943,12 +835,9 @@ def test_granted_handle_carries():
                            'alice/bobbase-%s.txt:s' % proto, FILE_ALL,
                            FILE_CREATE), DENIED)
 
-    # a POSIX ACL through a handle granted only WRITE_OWNER (SMB1)
-    access = WRITE_OWNER | READ_CONTROL
-    got = smb1_posix_setacl_fid('alice', 'rv_wo', 'alice\\posix.txt',
-                                access)
-    ref = smb1_posix_setacl_fid('alice', 'rv_full', 'alice\\posix.txt',
-                                access)
+    got, ref = [smb1_posix_setacl_fid('alice', share, 'alice\\posix.txt',
+                                      WRITE_OWNER | READ_CONTROL)
+                for share in ('rv_wo', 'rv_full')]
     R.equal('POSIX ACL: WRITE_OWNER open on the module\'s share',
             got[0], OK)
     if ref[1] == 'NT_STATUS_INVALID_LEVEL':
@@ -963,55 +852,43 @@ def test_granted_handle_carries():
                     'alice', 'rv_full', 'alice/posix.txt'), OK)
         R.equal('POSIX ACL by path where the module grants WRITE_OWNER '
                 'alone: refused, WRITE_DAC is not granted',
-                smb1_posix_setacl('alice', 'rv_wo',
-                                       'alice/posix.txt'), DENIED)
+                smb1_posix_setacl('alice', 'rv_wo', 'alice/posix.txt'),
+                DENIED)
     else:
         same_as_reference('POSIX ACL through a handle granted only '
                           'WRITE_OWNER', got[1], ref[1])
 
 
-
-
-
 def main():
-    global cli
+    global cli, syslog
     PW[SPACE_UNIX] = PW[SPACE_NAME] = 'Anna-pw-3'
     os.makedirs(os.path.dirname(USERMAP), exist_ok=True)
     with open(USERMAP, 'w') as f:
         f.write('%s = "%s"\n' % (SPACE_UNIX, SPACE_NAME))
-    acls = {'profiles': 'CHANGE', 'nomod': 'CHANGE', 'full': 'FULL',
-            'readacl': 'READ', 'readonly': 'CHANGE', 'posix': 'CHANGE',
-            'posixnomod': 'CHANGE', 'pdirs': 'CHANGE', 'wowner': 'CHANGE',
-            'audit': 'CHANGE', 'audit_syslog': 'CHANGE', 'pstar': 'CHANGE'}
-    acls.update({name: 'CHANGE' for name in EDGE_SHARES},
-                rv_full='FULL', rv_guest='FULL')
+    acls = dict.fromkeys(('profiles', 'nomod', 'readonly', 'posix',
+                          'posixnomod', 'pdirs', 'wowner', 'audit',
+                          'audit_syslog', 'pstar') + tuple(EDGE_SHARES),
+                         'CHANGE')
+    acls.update(full='FULL', readacl='READ', rv_full='FULL', rv_guest='FULL')
     srv.prepare(users=('alice', 'bob', SPACE_UNIX), share_acls=acls)
     # alice may open with SYSTEM_SECURITY (the SACL case)
     run(*server_cmd(['net', 'sam', 'rights', 'grant', 'alice',
                      'SeSecurityPrivilege', '-s', srv.conf]))
-    global syslog
     syslog = SyslogSink(os.path.join(ROOT, 'syslog'))
     srv.start()
     try:
         cli = Client(srv)
         setup_objects()
         setup_edges()
-        for t in (test_profile_dirs_edges, test_profile_dirs_links,
-                  test_granted_handle_carries, test_share_deny,
-                  test_log_escapes_names, test_kb_symptom_and_fix, test_create_asking_write_dac,
-                  test_maximum_allowed, test_other_user_gains_nothing,
-                  test_share_restrictions, test_posix_acls,
-                  test_smbcacls, test_option_defaults, test_profile_dirs,
-                  test_profile_dirs_share_root,
-                  test_write_owner, test_audit, test_audit_syslog,
-                  test_bad_values,
-                  test_log_and_health):
-            print('# %s' % t.__name__)
-            try:
-                t()
-            except Exception as e:  # a crash is a failure, not a stop
-                R.check('%s raised no exception' % t.__name__, False,
-                        repr(e))
+        run_cases(R, (test_profile_dirs_edges, test_profile_dirs_links,
+                      test_granted_handle_carries, test_share_deny,
+                      test_log_escapes_names, test_kb_symptom_and_fix,
+                      test_create_asking_write_dac, test_maximum_allowed,
+                      test_other_user_gains_nothing, test_share_restrictions,
+                      test_posix_acls, test_smbcacls, test_option_defaults,
+                      test_profile_dirs, test_profile_dirs_share_root,
+                      test_write_owner, test_audit, test_audit_syslog,
+                      test_bad_values, test_log_and_health))
     finally:
         cli = None
         srv.stop()

@@ -615,9 +615,7 @@ static void profileacl_lookup_share_denied(struct profileacl_request *r,
 	struct security_descriptor *psd = NULL;
 	struct security_ace ace;
 	size_t sd_size = 0;
-	uint32_t bits[] = {SEC_STD_WRITE_DAC, SEC_STD_WRITE_OWNER};
-	uint32_t granted;
-	size_t i;
+	uint32_t granted = 0;
 
 	r->share_denied = PROFILEACL_GRANTABLE;
 	if (token == NULL || token->num_sids <= PRIMARY_USER_SID_INDEX) {
@@ -645,30 +643,31 @@ static void profileacl_lookup_share_denied(struct profileacl_request *r,
 			service);
 		goto done;
 	}
-	r->share_denied = 0;
-	for (i = 0; i < ARRAY_SIZE(bits); i++) {
-		if (!NT_STATUS_IS_OK(
-			    se_access_check(psd, token, bits[i], &granted))) {
-			r->share_denied |= bits[i];
-		}
+	/*
+	 * As smbd computes the share mask: what the appended allow does not
+	 * bring is denied before it
+	 */
+	if (NT_STATUS_IS_OK(se_access_check(
+		    psd, token, SEC_FLAG_MAXIMUM_ALLOWED, &granted)))
+	{
+		r->share_denied = PROFILEACL_GRANTABLE & ~granted;
 	}
 done:
 	TALLOC_FREE(frame);
 }
 
-static uint32_t profileacl_decide_now(struct vfs_handle_struct *handle,
-				      const struct profileacl_config *config,
-				      const struct smb_filename *smb_fname,
-				      bool may_create,
-				      uint32_t access_mask,
-				      enum profileacl_reason *reason)
+uint32_t profileacl_decide(struct vfs_handle_struct *handle,
+			   const struct profileacl_config *config,
+			   const struct smb_filename *smb_fname,
+			   bool may_create,
+			   uint32_t access_mask,
+			   enum profileacl_reason *reason)
 {
 	struct connection_struct *conn = handle->conn;
 	struct profileacl_facts f = {
 		.conn = conn,
 		.config = config,
 		.smb_fname = smb_fname,
-		.uid = get_current_uid(conn),
 	};
 	struct profileacl_lookup lookup = {
 		.owner = profileacl_lookup_owner,
@@ -683,15 +682,20 @@ static uint32_t profileacl_decide_now(struct vfs_handle_struct *handle,
 		.share_mask = conn->share_access,
 		.grantable = config->grantable,
 		.may_create = may_create,
-		.guest = security_session_user_level(conn->session_info,
-						     NULL) < SECURITY_USER,
-		.root = (f.uid == 0),
-		.read_only = conn->read_only,
-		.forced_user = conn->force_user,
-		.forced_group = conn->force_group_gid != (gid_t)-1,
 	};
 	uint32_t granted;
 
+	if (!profileacl_asks(access_mask, conn->share_access)) {
+		*reason = PROFILEACL_NOT_ASKED;
+		return 0;
+	}
+	f.uid = get_current_uid(conn);
+	r.guest = security_session_user_level(conn->session_info, NULL) <
+		  SECURITY_USER;
+	r.root = (f.uid == 0);
+	r.read_only = conn->read_only;
+	r.forced_user = conn->force_user;
+	r.forced_group = conn->force_group_gid != (gid_t)-1;
 	se_map_generic(&r.access_mask, &file_generic_mapping);
 	granted = profileacl_grant(&r, &lookup, reason);
 	if (*reason != PROFILEACL_NOT_ASKED && *reason != PROFILEACL_NO_CONFIG)
@@ -705,19 +709,4 @@ static uint32_t profileacl_decide_now(struct vfs_handle_struct *handle,
 			 profileacl_reason_str(*reason));
 	}
 	return granted;
-}
-
-uint32_t profileacl_decide(struct vfs_handle_struct *handle,
-			   const struct profileacl_config *config,
-			   const struct smb_filename *smb_fname,
-			   bool may_create,
-			   uint32_t access_mask,
-			   enum profileacl_reason *reason)
-{
-	if (!profileacl_asks(access_mask, handle->conn->share_access)) {
-		*reason = PROFILEACL_NOT_ASKED;
-		return 0;
-	}
-	return profileacl_decide_now(
-		handle, config, smb_fname, may_create, access_mask, reason);
 }

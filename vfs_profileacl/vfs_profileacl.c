@@ -429,10 +429,8 @@ static uint32_t profileacl_rights(vfs_handle_struct *handle,
 	struct profileacl_data *data = NULL;
 
 	*reason = PROFILEACL_NOT_ASKED;
-	if (!profileacl_asks(access_mask, handle->conn->share_access) ||
-	    !SMB_VFS_HANDLE_TEST_DATA(handle))
-	{
-		/* most opens leave here; IPC$ and printers have no data */
+	if (!SMB_VFS_HANDLE_TEST_DATA(handle)) {
+		/* IPC$ and printers */
 		return 0;
 	}
 	SMB_VFS_HANDLE_GET_DATA(handle,
@@ -536,7 +534,7 @@ static NTSTATUS profileacl_create_file(
 			goto fail;
 		}
 		if (!profileacl_keep(handle, *result, 0, granted, "grant")) {
-			status = NT_STATUS_ACCESS_DENIED;
+			status = NT_STATUS_NO_MEMORY;
 			goto fail;
 		}
 		return NT_STATUS_OK;

@@ -5,6 +5,7 @@ Run inside tests/netns-run.sh (private network and mount namespaces), as
 root.
 """
 
+import atexit
 import contextlib
 import glob
 import inspect
@@ -15,7 +16,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 
 from samba import NTSTATUSError
@@ -143,9 +143,31 @@ class SyslogSink:
         self.sock.bind(self.path)
         # as /dev/log is: smbd calls syslog(3) as the connected user
         os.chmod(self.path, 0o666)
-        self.got = []
-        self.lock = threading.Lock()
-        threading.Thread(target=self._drain, daemon=True).start()
+        # A process of its own reads the socket into a file: a unix
+        # datagram socket holds only a few unread datagrams (10 in a new
+        # network namespace), then smbd's syslog(3) blocks, and a thread
+        # of the test would wait for the GIL while a client call that
+        # holds it waits for that smbd. smbd sends its own level 0 and 1
+        # lines too.
+        self.file = self.path + '.got'
+        out = open(self.file, 'wb')
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:
+            self.sock.settimeout(1)
+            while os.getppid() == parent:
+                try:
+                    data = self.sock.recv(65536)
+                except socket.timeout:
+                    continue
+                except OSError:
+                    break
+                out.write(len(data).to_bytes(4, 'little') + data)
+                out.flush()
+            os._exit(0)
+        out.close()
+        self.pid = pid
+        atexit.register(self.stop)
         log = os.path.join(self.dev, 'log')
         # in a Samba root, a /dev/log symlink would resolve here, not in
         # the root: there the tmpfs below is always used
@@ -172,25 +194,31 @@ class SyslogSink:
         run('mount', '--bind', self.path, os.path.join(new, 'log'))
         run('mount', '--move', new, self.dev)
 
-    def _drain(self):
-        # always read: a unix datagram socket holds only a few unread
-        # datagrams, and then smbd's syslog(3) would block (smbd sends
-        # its own level 0 and 1 lines too)
-        while True:
-            try:
-                data = self.sock.recv(65536)
-            except OSError:
-                return
-            with self.lock:
-                self.got.append(data.decode(errors='replace'))
+    def stop(self):
+        """The reading process, by pid"""
+        if self.pid is not None:
+            kill_pids({self.pid}, 5)
+            os.waitpid(self.pid, 0)
+            self.pid = None
+
+    def _got(self):
+        with open(self.file, 'rb') as f:
+            buf = f.read()
+        got, off = [], 0
+        while off + 4 <= len(buf):
+            n = int.from_bytes(buf[off:off + 4], 'little')
+            if off + 4 + n > len(buf):
+                break
+            got.append(buf[off + 4:off + 4 + n].decode(errors='replace'))
+            off += 4 + n
+        return got
 
     def lines(self, wait=2.0, until=None):
         """The datagrams received so far; with UNTIL (a function of the
         list), waits at most WAIT seconds until it holds"""
         deadline = time.time() + wait
         while True:
-            with self.lock:
-                got = list(self.got)
+            got = self._got()
             if until is None or until(got) or time.time() > deadline:
                 return got
             time.sleep(0.1)

@@ -15,6 +15,7 @@ import pwd
 import re
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -859,6 +860,33 @@ def test_granted_handle_carries():
                           'WRITE_OWNER', got[1], ref[1])
 
 
+def test_syslog_sink_drains():
+    """smbd's syslog(3) must never wait for this process: while it holds
+    the GIL, as a client call into the bindings does, a burst of lines
+    (more than a datagram socket holds) still gets through"""
+    sender = subprocess.Popen([
+        sys.executable, '-c',
+        'import socket, sys\n'
+        's = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\n'
+        'for i in range(200):\n'
+        '    s.sendto(b"burst %d" % i, sys.argv[1])\n', syslog.path])
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1000)
+    try:
+        deadline = time.time() + 5
+        while time.time() < deadline:
+            pass  # no call that lets the GIL go
+    finally:
+        sys.setswitchinterval(interval)
+    done = sender.poll() is not None
+    if not done:
+        sender.kill()
+    sender.wait()
+    R.check('the syslog sink takes 200 lines while the test holds the GIL',
+            done and 'burst 199' in syslog.lines(5, until=lambda got:
+                                                 'burst 199' in got))
+
+
 def main():
     global cli, syslog
     PW[SPACE_UNIX] = PW[SPACE_NAME] = 'Anna-pw-3'
@@ -888,7 +916,8 @@ def main():
                       test_posix_acls, test_smbcacls, test_option_defaults,
                       test_profile_dirs, test_profile_dirs_share_root,
                       test_write_owner, test_audit, test_audit_syslog,
-                      test_bad_values, test_log_and_health))
+                      test_bad_values, test_log_and_health,
+                      test_syslog_sink_drains))
     finally:
         cli = None
         srv.stop()

@@ -80,18 +80,6 @@ def parse(out):
     return results
 
 
-def started(out):
-    """subtests smbtorture began ("test: NAME")"""
-    return [l[6:].strip() for l in out.splitlines() if l.startswith('test: ')]
-
-
-def signal_name(rc):
-    try:
-        return signal.Signals(-rc).name
-    except ValueError:
-        return 'signal %d' % -rc
-
-
 def outcomes(tests, rc, out):
     """The results of a process (exit status RC, None when it timed out)
     that ran TESTS, one suite's in order: {test: (result, reason)} for
@@ -100,13 +88,16 @@ def outcomes(tests, rc, out):
     test always gets a result; one that is a suite of several subtests
     gets "NAME=RESULT,NAME=RESULT"."""
     res = parse(out)
-    begun = (started(out) or ['-'])[-1]
+    # the last subtest smbtorture began ("test: NAME")
+    begun = ([l[6:].strip() for l in out.splitlines()
+              if l.startswith('test: ')] or ['-'])[-1]
     died = None
     if rc is None:
         died = 'timeout', 'no result in time'
     elif rc < 0:
-        died = 'crash@' + signal_name(rc), \
-            'smbtorture died (%s) in %s' % (signal_name(rc), begun)
+        sig = {s.value: s.name for s in signal.Signals}.get(
+            -rc, 'signal %d' % -rc)
+        died = 'crash@' + sig, 'smbtorture died (%s) in %s' % (sig, begun)
     if len(tests) == 1:
         short = tests[0].rsplit('.', 1)[-1]
         if died:

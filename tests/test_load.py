@@ -37,18 +37,6 @@ PROBE_BOUND = 32
 PASSWORDS.setdefault('carol', 'Carol-pw-3')
 
 
-def worker(fn):
-    """Run a client; on any failure report it and break the barrier so
-    that nobody waits forever."""
-    def run(root, idx, barrier, out):
-        try:
-            fn(root, idx, barrier, out)
-        except Exception as e:  # reported, not swallowed
-            out.put(('crash', 0, 1, 0, '%s: %r' % (fn.__name__, e)))
-            barrier.abort()
-    return run
-
-
 def loop(barrier, one):
     """ONE(i) WARMUP_OPS times, then as often as it can in two halves of
     SECONDS, each of the three ended at rest: [tries after the warm-up,
@@ -74,34 +62,38 @@ def loop(barrier, one):
     return n
 
 
-def owner(root, idx, barrier, out):
-    user = ('alice', 'bob')[idx % 2]
-    c = Client(Server(root)).conn(user, 'profiles',
-                                  'SMB2' if idx % 4 < 2 else 'SMB1')
-    folder = '%s/c%02d' % (user, idx)
-    sd = profile_folder(c, folder)
-    tries, errors, _, first = loop(barrier, lambda i: profile_sync(
-        c, '%s/f%02d.dat' % (folder, i % 20), sd) or 0)
-    out.put(('owner', tries - errors, errors, 0, first))
-    barrier.wait()
-
-
-def other(root, idx, barrier, out):
-    """carol's tries: 1 for a grant, 0 for the refusal expected
-    (NT_STATUS_ACCESS_DENIED from the WRITE_DAC open, or from setting the
-    DACL through the MAXIMUM_ALLOWED handle); any other error is counted
-    as an error, not as a refusal"""
-    c = Client(Server(root)).conn('carol', 'profiles',
-                                  'SMB2' if idx % 2 else 'SMB1')
-    targets = ('alice/shared.txt', 'bob/shared.txt')
-    fnum = c.create(targets[0], DesiredAccess=READ_CONTROL,
-                    ShareAccess=SHARE_ALL)
-    sd = c.get_sd(fnum, security.SECINFO_DACL)
-    c.close(fnum)
-    tries, errors, grants, first = loop(barrier, lambda i: intruder_try(
-        c, targets[i % 2], i % 4 < 2, sd))
-    out.put(('other', tries + WARMUP_OPS, errors, grants, first))
-    barrier.wait()
+def client(root, idx, barrier, out):
+    """Client IDX: an owner's syncs (the first OWNERS), or carol's tries:
+    1 for a grant, 0 for the refusal expected (NT_STATUS_ACCESS_DENIED
+    from the WRITE_DAC open, or from setting the DACL through the
+    MAXIMUM_ALLOWED handle), any other error an error. On any failure it
+    reports and breaks the barrier, so that nobody waits forever."""
+    kind = 'owner' if idx < OWNERS else 'other'
+    try:
+        cli = Client(Server(root))
+        if kind == 'owner':
+            user = ('alice', 'bob')[idx % 2]
+            c = cli.conn(user, 'profiles', 'SMB2' if idx % 4 < 2 else 'SMB1')
+            folder = '%s/c%02d' % (user, idx)
+            sd = profile_folder(c, folder)
+            tries, errors, _, first = loop(barrier, lambda i: profile_sync(
+                c, '%s/f%02d.dat' % (folder, i % 20), sd) or 0)
+            out.put(('owner', tries - errors, errors, 0, first))
+        else:
+            c = cli.conn('carol', 'profiles',
+                         'SMB2' if (idx - OWNERS) % 2 else 'SMB1')
+            targets = ('alice/shared.txt', 'bob/shared.txt')
+            fnum = c.create(targets[0], DesiredAccess=READ_CONTROL,
+                            ShareAccess=SHARE_ALL)
+            sd = c.get_sd(fnum, security.SECINFO_DACL)
+            c.close(fnum)
+            tries, errors, grants, first = loop(barrier, lambda i: (
+                intruder_try(c, targets[i % 2], i % 4 < 2, sd)))
+            out.put(('other', tries + WARMUP_OPS, errors, grants, first))
+        barrier.wait()
+    except Exception as e:  # reported, not swallowed
+        out.put(('crash', 0, 1, 0, '%s: %r' % (kind, e)))
+        barrier.abort()
 
 
 def at_rest(barrier, timeout=None):
@@ -199,9 +191,8 @@ def main():
         n = OWNERS + OTHERS
         barrier = mp.Barrier(n + 1)
         out = mp.Queue()
-        procs = [mp.Process(target=worker(fn), args=(ROOT, i, barrier, out))
-                 for fn, count in ((owner, OWNERS), (other, OTHERS))
-                 for i in range(count)]
+        procs = [mp.Process(target=client, args=(ROOT, i, barrier, out))
+                 for i in range(n)]
         for p in procs:
             p.start()
         try:

@@ -5,26 +5,27 @@
 # exactly what was installed. Then the same with the Debian package:
 # build, lintian, install, integration suite, purge.
 set -uo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
-
+cd "$(dirname "$0")/.." || exit
 # shellcheck source=tests/lib-check.sh
 . tests/lib-check.sh
 # shellcheck source=tests/lib-suite.sh
 . tests/lib-suite.sh
-# passes by its own exit status and closing line (tests/lib-suite.sh)
+# integration WHAT LOG: the integration suite against the installed
+# module passes by its own exit status and closing line
 integration() {
 	tests/netns-run.sh --installed /usr/bin/python3 \
-		tests/test_integration.py >"$1" 2>&1
-	suite_ok integration "$1" $?
+		tests/test_integration.py >"$2" 2>&1
+	local rc=$?
+	check "integration suite against the $1 module: $(tail -1 "$2")" \
+		"suite_ok integration '$2' $rc"
 }
 
 modulesdir=$(smbd -b | sed -n 's/^ *MODULESDIR: *//p')
 so="$modulesdir/vfs/profileacl.so"
 if [ -e "$so" ]; then
-	echo "FAIL $so exists before the test: remove it first"
-	echo "install: 0 passed, 1 failed"
-	exit 1
+	fail "$so exists before the test: remove it first"
+	summary install
+	exit
 fi
 
 log=$(mktemp -d /tmp/profileacl-install.XXXXXX)
@@ -35,10 +36,7 @@ make install >"$log/install" 2>&1
 check "make install puts profileacl.so in MODULESDIR/vfs" "[ -f '$so' ]"
 man=$(man -w vfs_profileacl 2>/dev/null)
 check "man finds vfs_profileacl(8) ($man)" "[ -n '$man' ]"
-integration "$log/int1"
-ok=$?
-check "integration suite against the installed module: $(tail -1 \
-	"$log/int1")" "[ $ok -eq 0 ]"
+integration installed "$log/int1"
 make uninstall >"$log/uninstall" 2>&1
 check "make uninstall removes profileacl.so" "[ ! -e '$so' ]"
 check "make uninstall removes the man page" "[ ! -e '$man' ]"
@@ -71,10 +69,10 @@ if [ -f "$deb" ]; then
 		"[ $rc -eq 0 ] && grep -qF ' $(basename "$deb")' '$changes'"
 	check "lintian read the package: its override for vfs_profileacl.8 shows" \
 		"grep -q '^O: samba-vfs-profileacl: spare-manual-page' '$log/lintian'"
-	check "lintian: no E: line" "! grep -q '^E:' '$log/lintian'" ||
-		grep '^E:' "$log/lintian"
-	check "lintian: no W: line" "! grep -q '^W:' '$log/lintian'" ||
-		grep '^W:' "$log/lintian"
+	for k in E W; do
+		check "lintian: no $k: line" "! grep -q '^$k:' '$log/lintian'" ||
+			grep "^$k:" "$log/lintian"
+	done
 	check "the package carries profileacl-rebuild and its trigger" \
 		"dpkg-deb -c '$deb' >'$log/contents' &&
 		 grep -q 'usr/sbin/profileacl-rebuild' '$log/contents' &&
@@ -101,15 +99,12 @@ if [ -f "$deb" ]; then
 		"profileacl-rebuild --status >'$log/status' 2>&1"
 	# what a samba update does to the package: dpkg activates its file
 	# trigger on libsmbd-base, and the postinst runs profileacl-rebuild
-	lib=$(ls "$modulesdir"/libsmbd-base-*.so.0 | head -1)
+	for lib in "$modulesdir"/libsmbd-base-*.so.0; do break; done
 	dpkg-trigger --no-await "$lib" >"$log/trigger" 2>&1 &&
 		dpkg --triggers-only samba-vfs-profileacl >>"$log/trigger" 2>&1
 	check "the libsmbd-base file trigger runs profileacl-rebuild ($(basename "$lib"))" \
 		"grep -q 'profileacl-rebuild: the module is current for samba' '$log/trigger'"
-	integration "$log/int2"
-	ok=$?
-	check "integration suite against the packaged module: $(tail -1 \
-		"$log/int2")" "[ $ok -eq 0 ]"
+	integration packaged "$log/int2"
 	dpkg --purge samba-vfs-profileacl >"$log/purge" 2>&1
 	check "dpkg --purge removes the module" "[ ! -e '$so' ]"
 	check "dpkg --purge removes the package" \

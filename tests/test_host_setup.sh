@@ -7,13 +7,12 @@
 # fails or is killed). The same scripts against real apt, in fresh Debian
 # 12 and 13 roots: tests/test_fresh_host.sh.
 set -uo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$(dirname "$0")/.." || exit
 # shellcheck source=tests/lib-check.sh
 . tests/lib-check.sh
 private_net "$@"
 t=$(mktemp -d /tmp/profileacl-hostsetup.XXXXXX)
-trap 'rm -rf "$t"' EXIT
+trap 'kill "${FAKE_MIRROR_PID:-}" 2>/dev/null; rm -rf "$t"' EXIT
 export APT_ETC POLICY_RC
 # shellcheck source=scripts/lib-host.sh
 . scripts/lib-host.sh
@@ -24,6 +23,20 @@ new_etc() {
 	mkdir -p "$APT_ETC/sources.list.d"
 }
 sum_etc() { (cd "$APT_ETC" && find . -type f | sort | xargs md5sum); }
+# twin FORM FILE KIND OTHER WHAT: apt_add_deb_src, run on the sources just
+# written, adds the deb-src twin FILE, a KIND file of ours, and neither the
+# file OTHER (WHAT says so) nor a change to the admin's files
+twin() {
+	local before
+	before=$(sum_etc)
+	added=$(apt_add_deb_src)
+	src="$APT_ETC/sources.list.d/$2"
+	check "$1: the deb-src twin is a $3 file of ours ($added)" \
+		"[ '$added' = '$src' ] && [ -f '$src' ]"
+	check "$1: $5" "[ ! -e '$APT_ETC/sources.list.d/$4' ]"
+	check "$1: the admin's files are unchanged" \
+		"[ \"\$(sum_etc | grep -v debian-src)\" = \"$before\" ]"
+}
 
 # --- deb822, as the trixie installer writes it, but without deb-src
 new_etc d822
@@ -72,11 +85,8 @@ Signed-By:
  mQINBGX
  -----END PGP PUBLIC KEY BLOCK-----
 EOF
-before=$(sum_etc)
-added=$(apt_add_deb_src)
-src="$APT_ETC/sources.list.d/debian-src.sources"
-check "deb822: the deb-src twin is a deb822 file of ours ($added)" \
-	"[ '$added' = '$src' ] && [ -f '$src' ]"
+twin deb822 debian-src.sources deb822 debian-src.list \
+	"no .list file is written for deb822 sources"
 check "deb822: both Debian stanzas and the mirror's get a twin, Types: deb-src" \
 	"[ \$(grep -c '^Types: deb-src$' '$src') -eq 3 ] &&
 	 ! grep -q '^Types: deb$' '$src'"
@@ -91,10 +101,6 @@ check "deb822: the twins keep URIs, Suites, Components and Signed-By" \
 	 [ \$(grep -c '^Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg$' '$src') -eq 2 ]"
 check "deb822: a disabled stanza and another vendor's get none" \
 	"! grep -q 'trixie-backports' '$src' && ! grep -q example '$src'"
-check "deb822: no .list file is written for deb822 sources" \
-	"[ ! -e '$APT_ETC/sources.list.d/debian-src.list' ]"
-check "deb822: the admin's files are unchanged" \
-	"[ \"\$(sum_etc | grep -v debian-src)\" = \"$before\" ]"
 cp "$src" "$t/first"
 added=$(apt_add_deb_src)
 check "deb822: a second run writes nothing" \
@@ -125,11 +131,8 @@ cat >"$APT_ETC/sources.list.d/vendor.list" <<'EOF'
 deb [signed-by=/etc/apt/keyrings/vendor.gpg] https://packages.example.com/apt stable main
 deb [arch=amd64 signed-by=/etc/apt/keyrings/docker.gpg] https://download.docker.com/linux/debian bookworm stable
 EOF
-before=$(sum_etc)
-added=$(apt_add_deb_src)
-src="$APT_ETC/sources.list.d/debian-src.list"
-check "one-line: the deb-src twin is a .list file of ours ($added)" \
-	"[ '$added' = '$src' ] && [ -f '$src' ]"
+twin one-line debian-src.list .list debian-src.sources \
+	"no deb822 file is written"
 check "one-line: a deb-src line for each of the three Debian deb lines" \
 	"[ \$(grep -c '^deb-src ' '$src') -eq 3 ] &&
 	 grep -qx 'deb-src http://deb.debian.org/debian/ bookworm main non-free-firmware' '$src' &&
@@ -138,17 +141,12 @@ check "one-line: [options] are kept" \
 	"grep -qx 'deb-src \\[arch=amd64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg\\] http://deb.debian.org/debian/ bookworm-updates main' '$src'"
 check "one-line: comments and other vendors' lines get none (docker's .../debian too)" \
 	"! grep -q -e cdrom -e example -e docker '$src'"
-check "one-line: no deb822 file is written" \
-	"[ ! -e '$APT_ETC/sources.list.d/debian-src.sources' ]"
-check "one-line: the admin's files are unchanged" \
-	"[ \"\$(sum_etc | grep -v debian-src)\" = \"$before\" ]"
 
 # --- the release table
-printf 'VERSION_CODENAME=bookworm\n' >"$t/os12" && mkdir -p "$t/r12/etc" &&
-	cp "$t/os12" "$t/r12/etc/os-release"
-mkdir -p "$t/r13/etc" "$t/rsid/etc"
-printf 'VERSION_CODENAME=trixie\n' >"$t/r13/etc/os-release"
-printf 'VERSION_CODENAME=forky\n' >"$t/rsid/etc/os-release"
+for r in r12=bookworm r13=trixie rsid=forky; do
+	mkdir -p "$t/${r%=*}/etc"
+	echo "VERSION_CODENAME=${r#*=}" >"$t/${r%=*}/etc/os-release"
+done
 check "Debian 12 and 13 are hosts: bookworm, trixie" \
 	"[ \"\$(host_codename '$t/r12')\" = bookworm ] &&
 	 [ \"\$(host_codename '$t/r13')\" = trixie ]"
@@ -218,12 +216,13 @@ in_pool samba_4.24.8+dfsg-1~bpo13+1_amd64.deb samba_4.24.7+dfsg.orig.tar.xz \
 	samba_4.22.11+dfsg-0+deb13u1.debian.tar.xz \
 	samba_4.22.11+dfsg-0+deb13u1_amd64.deb
 fake_mirror "$t/archive" "$t/http.log"
-trap 'kill "$FAKE_MIRROR_PID" 2>/dev/null; rm -rf "$t"' EXIT
 base="$FAKE_MIRROR/debian"
 check "the fake mirror answers on $FAKE_MIRROR: 200 for a pool file, 404 for another" \
 	"url_exists '$base/pool/main/s/samba/samba_4.24.7+dfsg.orig.tar.xz' &&
 	 ! url_exists '$base/pool/main/s/samba/samba_4.24.8+dfsg.orig.tar.xz'"
 pick() { samba_pick "$1" "$base" amd64 "$t/sources" "$t/packages"; }
+# picks SERIES BUILD WHAT: samba_pick picks BUILD of SERIES
+picks() { pick "$1"; check "$3 ($PICK)" "[ '$PICK' = '$2' ]"; }
 pick 4.24
 check "4.24.8 listed, its source 404: 4.24.7 (in no index) is picked ($PICK)" \
 	"[ '$PICK' = 2:4.24.7+dfsg-1~bpo13+1 ] &&
@@ -241,9 +240,8 @@ check "4.24.7's packages, by the newest's names: samba first, libldb2, samba-com
 	"[ \"\$(sed 's|.*/||' <<<'$debs' | tr '\n' ' ')\" = 'samba_4.24.7+dfsg-1~bpo13+1_amd64.deb libldb2_2.11.0+samba4.24.7+dfsg-1~bpo13+1_amd64.deb samba-common_4.24.7+dfsg-1~bpo13+1_all.deb ' ]"
 rm "$pool/samba_4.24.7+dfsg-1~bpo13+1_amd64.deb"
 in_pool samba_4.24.6+dfsg-1~bpo13+1_amd64.deb
-pick 4.24
-check "4.24.7's binary gone too: 4.24.6, source and binary ($PICK)" \
-	"[ '$PICK' = 2:4.24.6+dfsg-1~bpo13+1 ]"
+picks 4.24 2:4.24.6+dfsg-1~bpo13+1 \
+	"4.24.7's binary gone too: 4.24.6, source and binary"
 in_pool samba_4.24.8+dfsg.orig.tar.xz
 pick 4.24
 check "4.24.8's source back: the newest listed is picked, and said ($PICK_NOTE)" \
@@ -256,9 +254,8 @@ check "no 4.24 source on the mirror: none is picked, rc 1, what is missing said"
 	"[ $rc -eq 1 ] && [ -z '$PICK' ] &&
 	 grep -q 'no build whose source and binaries the mirror serves' <<<\"\$PICK_NOTE\" &&
 	 grep -q '2:4.24.0+dfsg-1~bpo13+1: samba_4.24.0+dfsg.orig.tar.xz samba_4.24.0+dfsg-1~bpo13+1_amd64.deb 404' <<<\"\$PICK_NOTE\""
-pick 4.22
-check "4.22 (Debian source complete): 4.22.11, unchanged ($PICK)" \
-	"[ '$PICK' = 2:4.22.11+dfsg-0+deb13u1 ]"
+picks 4.22 2:4.22.11+dfsg-0+deb13u1 \
+	"4.22 (Debian source complete): 4.22.11, unchanged"
 rm "$pool/samba_4.22.11+dfsg-0+deb13u1.debian.tar.xz"
 in_pool samba_4.22.10+dfsg-0+deb13u1.dsc samba_4.22.10+dfsg.orig.tar.xz \
 	samba_4.22.10+dfsg-0+deb13u1_amd64.deb
@@ -266,9 +263,8 @@ pick 4.22
 check "a Debian source needs all its files: no debian.tar for 4.22.11 or 4.22.10, none picked" \
 	"[ -z '$PICK' ] && grep -q 'samba_4.22.11+dfsg-0+deb13u1.debian.tar.xz 404' <<<\"\$PICK_NOTE\""
 in_pool samba_4.22.10+dfsg-0+deb13u1.debian.tar.xz
-pick 4.22
-check "with 4.22.10's complete: 4.22.10, the point release below ($PICK)" \
-	"[ '$PICK' = 2:4.22.10+dfsg-0+deb13u1 ]"
+picks 4.22 2:4.22.10+dfsg-0+deb13u1 \
+	"with 4.22.10's complete: 4.22.10, the point release below"
 PICK_TIME_LIMIT=0 pick 4.22
 rc=$?
 check "a walk past its time limit (a hanging mirror) stops: none picked, rc 1, said" \
@@ -288,7 +284,6 @@ touch "$POLICY_RC_OLD_STAMP"
 remove_stale_policy_rc >"$t/out"
 check "the policy-rc.d the old set-up left (its stamp beside) is removed, and said" \
 	"[ ! -e '$POLICY_RC' ] && grep -q 'services can start again' '$t/out'"
-cp /dev/null "$POLICY_RC"
 printf '#!/bin/sh\n# mine\nexit 101\n' >"$POLICY_RC"
 remove_stale_policy_rc >/dev/null
 check "an admin's own policy-rc.d is kept" "[ -f '$POLICY_RC' ]"
@@ -306,9 +301,8 @@ check "an install that fails: its status is kept ($rc), policy-rc.d gone" \
 setsid bash -c '. scripts/lib-host.sh; with_services_held sleep 30;
 	echo went-on' >"$t/killed" 2>&1 &
 pid=$!
-for _ in $(seq 50); do [ -e "$POLICY_RC" ] && break; sleep 0.1; done
 held=no
-[ -e "$POLICY_RC" ] && held=yes
+for _ in $(seq 50); do [ -e "$POLICY_RC" ] && held=yes && break; sleep 0.1; done
 kill -TERM -- "-$pid" 2>/dev/null
 wait "$pid"
 rc=$?

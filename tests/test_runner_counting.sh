@@ -8,8 +8,7 @@ set -uo pipefail
 # the crafted tables are judged as a plain make check judges them: the
 # switches of the caller (the fresh Debian 13 root sets both) stay out
 unset PROFILEACL_CHECK_ROOTS PROFILEACL_VALGRIND_SUITES
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$(dirname "$0")/.." || exit
 # shellcheck source=tests/lib-check.sh
 . tests/lib-check.sh
 # shellcheck source=tests/lib-suite.sh
@@ -23,89 +22,80 @@ trap 'rm -rf "$t"' EXIT
 runs() {
 	local table=$1
 	shift
-	tests/run --table "$table" "$@" >"$t/console" 2>&1
+	tests/run --table "$table" "$@" </dev/null >"$t/console" 2>&1
 	rc=$?
 	got=$(tail -1 "$t/console")
 }
-# counts WHAT P F 'SHELL CODE' [MIN [SERVER]]: a table of one row, the
-# suite "fake" known to run MIN checks (1) on SERVER (none) running SHELL
-# CODE; tests/run must end "tests: P passed, F failed" and exit 0 only
-# when F is 0
+# counts, for each line "WHAT | P F [MIN [SERVER]] | CODE" on its input: a
+# table of one row, the suite "fake" known to run MIN checks (1) on SERVER
+# (none) running the shell CODE; tests/run must end "tests: P passed, F
+# failed" and exit 0 only when F is 0. A CODE that touches $FAKE_RAN ran.
+export FAKE_RAN=$t/ran
 counts() {
-	local what=$1 p=$2 f=$3 code=$4 min=${5:-1} server=${6:-none}
-	printf 'fake %s %s check %s\n' "$min" "$server" "$code" >"$t/table"
-	runs "$t/table"
-	check "$what: counted $p passed, $f failed (got '$got', exit $rc)" \
-		"[ '$got' = 'tests: $p passed, $f failed' ] &&
-		 { { [ $f -eq 0 ] && [ $rc -eq 0 ]; } ||
-		   { [ $f -gt 0 ] && [ $rc -ne 0 ]; }; }"
+	local what p f min server code
+	while IFS='|' read -r what p code; do
+		read -r what <<<"$what"
+		read -r p f min server <<<"$p"
+		printf 'fake %s %s check %s\n' "${min:-1}" "${server:-none}" \
+			"${code# }" >"$t/table"
+		runs "$t/table"
+		check "$what: counted $p passed, $f failed (got '$got', exit $rc)" \
+			"[ '$got' = 'tests: $p passed, $f failed' ] &&
+			 { { [ $f -eq 0 ] && [ $rc -eq 0 ]; } ||
+			   { [ $f -gt 0 ] && [ $rc -ne 0 ]; }; }"
+	done
 }
 
-counts "a passing suite" 3 0 \
-	'echo "ok   a"; echo "fake: 3 passed, 0 failed"'
-counts "a failing suite" 2 1 \
-	'echo "FAIL a"; echo "fake: 2 passed, 1 failed"; exit 1'
-counts "an inner suite's line, then death (exit 1)" 0 1 \
-	'echo "ok   x: 5 passed, 0 failed"; echo "x: 5 passed, 0 failed"; exit 1'
+counts <<'EOF'
+a passing suite | 3 0 | echo "ok   a"; echo "fake: 3 passed, 0 failed"
+a failing suite | 2 1 | echo "FAIL a"; echo "fake: 2 passed, 1 failed"; exit 1
+an inner suite's line, then death (exit 1) | 0 1 | echo "ok   x: 5 passed, 0 failed"; echo "x: 5 passed, 0 failed"; exit 1
+EOF
 check "the runner says why it counted the failure" \
 	"grep -q 'fake: its last line is not its own' '$t/console'"
-counts "an inner suite's line last, exit 0" 0 1 \
-	'echo "integration: 158 passed, 0 failed"'
-counts "a name that only ends with the suite's" 0 1 \
-	'echo "notfake: 4 passed, 0 failed"'
-counts "its own line, then a traceback" 0 1 \
-	'echo "fake: 4 passed, 0 failed"; echo "Traceback (most recent call last):"; exit 1'
-counts "its own line, then a blank line" 0 1 \
-	'echo "fake: 4 passed, 0 failed"; echo'
-counts "its own line with no failure, exit 1" 5 1 \
-	'echo "fake: 5 passed, 0 failed"; exit 1'
-counts "its own line, then killed by a signal" 5 1 \
-	'echo "fake: 5 passed, 0 failed"; kill -9 $BASHPID'
-counts "failures reported, exit 0" 4 2 \
-	'echo "fake: 4 passed, 2 failed"'
-counts "skipped: 0 passed, 0 failed, exit 0" 0 1 \
-	'echo "fake: 0 passed, 0 failed"'
-counts "no output, exit 0" 0 1 'true'
-counts "a release in its name" 6 0 \
-	'echo "fake (Samba 4.22): 6 passed, 0 failed"'
-counts "the closing line without a newline" 2 0 \
-	'printf "fake: 2 passed, 0 failed"'
-# a suite known to run 125 checks that stops after one (domain-pdc when
-# testparm refuses the server role: "1 passed, 0 failed", exit 0)
-counts "a short suite: 1 check of the 125 it is known to run, exit 0" 1 1 \
-	'echo "ok   role refused"; echo "fake: 1 passed, 0 failed"' 125
+# a short suite: domain-pdc, known to run 125 checks, when testparm
+# refuses the server role ("1 passed, 0 failed", exit 0)
+counts <<'EOF'
+an inner suite's line last, exit 0 | 0 1 | echo "integration: 158 passed, 0 failed"
+a name that only ends with the suite's | 0 1 | echo "notfake: 4 passed, 0 failed"
+its own line, then a traceback | 0 1 | echo "fake: 4 passed, 0 failed"; echo "Traceback (most recent call last):"; exit 1
+its own line, then a blank line | 0 1 | echo "fake: 4 passed, 0 failed"; echo
+its own line with no failure, exit 1 | 5 1 | echo "fake: 5 passed, 0 failed"; exit 1
+its own line, then killed by a signal | 5 1 | echo "fake: 5 passed, 0 failed"; kill -9 $BASHPID
+failures reported, exit 0 | 4 2 | echo "fake: 4 passed, 2 failed"
+skipped: 0 passed, 0 failed, exit 0 | 0 1 | echo "fake: 0 passed, 0 failed"
+no output, exit 0 | 0 1 | true
+a release in its name | 6 0 | echo "fake (Samba 4.22): 6 passed, 0 failed"
+the closing line without a newline | 2 0 | printf "fake: 2 passed, 0 failed"
+a short suite: 1 check of the 125 it is known to run, exit 0 | 1 1 125 | echo "ok   role refused"; echo "fake: 1 passed, 0 failed"
+EOF
 check "the runner says the suite was short" \
 	"grep -q 'fake: 1 checks, fewer than the 125 it is known to run' '$t/console'"
-counts "a short suite with a failure: 1 more failure" 1 2 \
-	'echo "fake: 1 passed, 1 failed"; exit 1' 5
-counts "exactly the checks it is known to run" 125 0 \
-	'echo "fake: 125 passed, 0 failed"' 125
-counts "more checks than its minimum" 130 0 \
-	'echo "fake: 130 passed, 0 failed"' 125
-counts "a row without a minimum: 1 failure, and it does not run" 0 1 \
-	"touch $t/ran; echo 'fake: 1 passed, 0 failed'" -
+counts <<'EOF'
+a short suite with a failure: 1 more failure | 1 2 5 | echo "fake: 1 passed, 1 failed"; exit 1
+exactly the checks it is known to run | 125 0 125 | echo "fake: 125 passed, 0 failed"
+more checks than its minimum | 130 0 125 | echo "fake: 130 passed, 0 failed"
+a row without a minimum: 1 failure, and it does not run | 0 1 - | touch "$FAKE_RAN"; echo 'fake: 1 passed, 0 failed'
+EOF
 check "the row without a minimum did not run, and the runner says why" \
 	"! [ -e '$t/ran' ] && grep -q 'no minimum count given' '$t/console'"
-counts "a row on a server that does not exist: 1 failure" 0 1 \
-	'echo "fake: 1 passed, 0 failed"' 1 nowhere
-counts "a row on a release root that cannot be set up: 1 failure, not run" \
-	0 1 "touch $t/ran; echo 'fake: 1 passed, 0 failed'" 1 root-9.99
+counts <<'EOF'
+a row on a server that does not exist: 1 failure | 0 1 1 nowhere | echo "fake: 1 passed, 0 failed"
+a row on a release root that cannot be set up: 1 failure, not run | 0 1 1 root-9.99 | touch "$FAKE_RAN"; echo 'fake: 1 passed, 0 failed'
+EOF
 check "the root row did not run, and the runner says why" \
 	"! [ -e '$t/ran' ] && grep -q 'the server root-9.99 could not be set up' \
 '$t/console'"
-counts "a row whose command is not there: 1 failure" 0 1 \
-	'tests/no-such-suite.sh'
-counts "a row's own VAR=value reaches its command" 1 0 \
-	'FAKE_N=1 bash -c '\''echo "fake: $FAKE_N passed, 0 failed"'\'''
 # the table's adapters: a cmocka binary's summary, a command's exit status
-counts "cmocka: its PASSED count" 3 0 \
-	"cmocka fake printf '[==========] 3 test(s) run.\\n[  PASSED  ] 3 test(s).\\n'"
-counts "cmocka: its FAILED count, exit 2" 2 2 \
-	"cmocka fake sh -c 'printf \"[  PASSED  ] 2 test(s).\\n[  FAILED  ] 2 test(s), listed below:\\n\"; exit 2'"
-counts "cmocka: killed before its summary" 0 1 \
-	"cmocka fake sh -c 'kill -SEGV \$\$'"
-counts "verdict: exit 0 is its one check" 1 0 'verdict fake true'
-counts "verdict: exit 1 is its one failure" 0 1 'verdict fake false'
+counts <<'EOF'
+a row whose command is not there: 1 failure | 0 1 | tests/no-such-suite.sh
+a row's own VAR=value reaches its command | 1 0 | FAKE_N=1 bash -c 'echo "fake: $FAKE_N passed, 0 failed"'
+cmocka: its PASSED count | 3 0 | cmocka fake printf '[==========] 3 test(s) run.\n[  PASSED  ] 3 test(s).\n'
+cmocka: its FAILED count, exit 2 | 2 2 | cmocka fake sh -c 'printf "[  PASSED  ] 2 test(s).\n[  FAILED  ] 2 test(s), listed below:\n"; exit 2'
+cmocka: killed before its summary | 0 1 | cmocka fake sh -c 'kill -SEGV $$'
+verdict: exit 0 is its one check | 1 0 | verdict fake true
+verdict: exit 1 is its one failure | 0 1 | verdict fake false
+EOF
 # the name is a literal: "." in samba-4.22 matches only a dot
 echo "samba-4x22: 1 passed, 0 failed" >"$t/dot.log"
 suite_result samba-4.22 "$t/dot.log" 0

@@ -1,4 +1,4 @@
-# Assertions for the shell test scripts (sourced, not run on its own).
+# Assertions for the shell test scripts (sourced).
 #
 #   check "what it shows" 'shell condition'    counts and prints ok/FAIL;
 #                                              its status is the condition's
@@ -7,26 +7,21 @@
 #   summary LABEL                              "LABEL: N passed, N failed",
 #                                              and the status to exit with;
 #                                              no check at all is a failure
-passed=0
-failed=0
+passed=0 failed=0
 check() {
-	if eval "$2"; then
-		echo "ok   $1"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $1"
-		failed=$((failed + 1))
+	eval "$2" || {
+		fail "$1"
 		return 1
-	fi
+	}
+	echo "ok   $1"
+	passed=$((passed + 1))
 }
 fail() {
 	echo "FAIL $1"
 	failed=$((failed + 1))
 }
 summary() {
-	if [ $((passed + failed)) -eq 0 ]; then
-		fail "no check ran"
-	fi
+	[ $((passed + failed)) -gt 0 ] || fail "no check ran"
 	echo "$1: $passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 }
@@ -36,10 +31,8 @@ summary() {
 # own, so that nothing but its own processes reach them, and nothing it
 # starts reaches a real network
 private_net() {
-	if [ "${PROFILEACL_PRIVATE_NET:-}" != 1 ]; then
-		exec unshare --net --fork -- env PROFILEACL_PRIVATE_NET=1 \
-			"$0" "$@"
-	fi
+	[ "${PROFILEACL_PRIVATE_NET:-}" = 1 ] ||
+		exec unshare --net --fork -- env PROFILEACL_PRIVATE_NET=1 "$0" "$@"
 	ip link set lo up
 }
 

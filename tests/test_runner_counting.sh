@@ -30,14 +30,21 @@ runs() {
 # table of one row, the suite "fake" known to run MIN checks (1) on SERVER
 # (none) running the shell CODE; tests/run must end "tests: P passed, F
 # failed" and exit 0 only when F is 0. A CODE that touches $FAKE_RAN ran.
+# A line "= WHAT | CONDITION" checks that run's output, $t/console.
 export FAKE_RAN=$t/ran
 counts() {
-	local what p f min server code
-	while IFS='|' read -r what p code; do
+	local line what rest p f min server
+	while IFS= read -r line; do
+		[[ $line != \#* ]] || continue
+		what=${line%%|*} rest=${line#*| }
 		read -r what <<<"$what"
-		read -r p f min server <<<"$p"
+		if [[ $what == =* ]]; then
+			check "${what#= }" "$rest"
+			continue
+		fi
+		read -r p f min server <<<"${rest%%|*}"
 		printf 'fake %s %s check %s\n' "${min:-1}" "${server:-none}" \
-			"${code# }" >"$t/table"
+			"${rest#*| }" >"$t/table"
 		runs "$t/table"
 		check "$what: counted $p passed, $f failed (got '$got', exit $rc)" \
 			"[ '$got' = 'tests: $p passed, $f failed' ] &&
@@ -50,12 +57,7 @@ counts <<'EOF'
 a passing suite | 3 0 | echo "ok   a"; echo "fake: 3 passed, 0 failed"
 a failing suite | 2 1 | echo "FAIL a"; echo "fake: 2 passed, 1 failed"; exit 1
 an inner suite's line, then death (exit 1) | 0 1 | echo "ok   x: 5 passed, 0 failed"; echo "x: 5 passed, 0 failed"; exit 1
-EOF
-check "the runner says why it counted the failure" \
-	"grep -q 'fake: its last line is not its own' '$t/console'"
-# a short suite: domain-pdc, known to run 125 checks, when testparm
-# refuses the server role ("1 passed, 0 failed", exit 0)
-counts <<'EOF'
+= the runner says why it counted the failure | grep -q 'fake: its last line is not its own' "$t/console"
 an inner suite's line last, exit 0 | 0 1 | echo "integration: 158 passed, 0 failed"
 a name that only ends with the suite's | 0 1 | echo "notfake: 4 passed, 0 failed"
 its own line, then a traceback | 0 1 | echo "fake: 4 passed, 0 failed"; echo "Traceback (most recent call last):"; exit 1
@@ -67,29 +69,21 @@ skipped: 0 passed, 0 failed, exit 0 | 0 1 | echo "fake: 0 passed, 0 failed"
 no output, exit 0 | 0 1 | true
 a release in its name | 6 0 | echo "fake (Samba 4.22): 6 passed, 0 failed"
 the closing line without a newline | 2 0 | printf "fake: 2 passed, 0 failed"
+# a short suite: domain-pdc, known to run 125 checks, when testparm
+# refuses the server role ("1 passed, 0 failed", exit 0)
 a short suite: 1 check of the 125 it is known to run, exit 0 | 1 1 125 | echo "ok   role refused"; echo "fake: 1 passed, 0 failed"
-EOF
-check "the runner says the suite was short" \
-	"grep -q 'fake: 1 checks, fewer than the 125 it is known to run' '$t/console'"
-counts <<'EOF'
+= the runner says the suite was short | grep -q 'fake: 1 checks, fewer than the 125 it is known to run' "$t/console"
 a short suite with a failure: 1 more failure | 1 2 5 | echo "fake: 1 passed, 1 failed"; exit 1
 exactly the checks it is known to run | 125 0 125 | echo "fake: 125 passed, 0 failed"
 more checks than its minimum | 130 0 125 | echo "fake: 130 passed, 0 failed"
 a row without a minimum: 1 failure, and it does not run | 0 1 - | touch "$FAKE_RAN"; echo 'fake: 1 passed, 0 failed'
-EOF
-check "the row without a minimum did not run, and the runner says why" \
-	"! [ -e '$t/ran' ] && grep -q 'no minimum count given' '$t/console'"
-counts <<'EOF'
+= the row without a minimum did not run, and the runner says why | ! [ -e "$FAKE_RAN" ] && grep -q 'no minimum count given' "$t/console"
 a row on a server that does not exist: 1 failure | 0 1 1 nowhere | echo "fake: 1 passed, 0 failed"
 a row on a release root that cannot be set up: 1 failure, not run | 0 1 1 root-9.99 | touch "$FAKE_RAN"; echo 'fake: 1 passed, 0 failed'
-EOF
-check "the root row did not run, and the runner says why" \
-	"! [ -e '$t/ran' ] && grep -q 'the server root-9.99 could not be set up' \
-'$t/console'"
-# the table's adapters: a cmocka binary's summary, a command's exit status
-counts <<'EOF'
+= the root row did not run, and the runner says why | ! [ -e "$FAKE_RAN" ] && grep -q 'the server root-9.99 could not be set up' "$t/console"
 a row whose command is not there: 1 failure | 0 1 | tests/no-such-suite.sh
 a row's own VAR=value reaches its command | 1 0 | FAKE_N=1 bash -c 'echo "fake: $FAKE_N passed, 0 failed"'
+# the table's adapters: a cmocka binary's summary, a command's exit status
 cmocka: its PASSED count | 3 0 | cmocka fake printf '[==========] 3 test(s) run.\n[  PASSED  ] 3 test(s).\n'
 cmocka: its FAILED count, exit 2 | 2 2 | cmocka fake sh -c 'printf "[  PASSED  ] 2 test(s).\n[  FAILED  ] 2 test(s), listed below:\n"; exit 2'
 cmocka: killed before its summary | 0 1 | cmocka fake sh -c 'kill -SEGV $$'

@@ -685,10 +685,6 @@ uint32_t profileacl_decide(struct vfs_handle_struct *handle,
 	};
 	uint32_t granted;
 
-	if (!profileacl_asks(access_mask, conn->share_access)) {
-		*reason = PROFILEACL_NOT_ASKED;
-		return 0;
-	}
 	f.uid = get_current_uid(conn);
 	r.guest = security_session_user_level(conn->session_info, NULL) <
 		  SECURITY_USER;

@@ -123,7 +123,8 @@ static inline bool profileacl_asks(uint32_t access_mask, uint32_t share_mask)
 
 /*
  * The decision for this session and one request on SMB_FNAME, as smbd
- * has stat'ed it (no VALID_STAT: absent; MAY_CREATE: created).
+ * has stat'ed it (no VALID_STAT: absent; MAY_CREATE: created). The
+ * caller asks profileacl_asks() first, or requests MAXIMUM_ALLOWED.
  */
 uint32_t profileacl_decide(struct vfs_handle_struct *handle,
 			   const struct profileacl_config *config,

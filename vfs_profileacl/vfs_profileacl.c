@@ -429,8 +429,10 @@ static uint32_t profileacl_rights(vfs_handle_struct *handle,
 	struct profileacl_data *data = NULL;
 
 	*reason = PROFILEACL_NOT_ASKED;
-	if (!SMB_VFS_HANDLE_TEST_DATA(handle)) {
-		/* IPC$ and printers */
+	if (!profileacl_asks(access_mask, handle->conn->share_access) ||
+	    !SMB_VFS_HANDLE_TEST_DATA(handle))
+	{
+		/* most opens leave here; IPC$ and printers have no data */
 		return 0;
 	}
 	SMB_VFS_HANDLE_GET_DATA(handle,

@@ -10,25 +10,18 @@
 # (/tmp/profileacl-deb-RELEASE).
 set -uo pipefail
 release=${1:?usage: test_deb_root.sh 4.22|4.24}
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
-
+cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=tests/lib-check.sh
 . tests/lib-check.sh
 private_net "$@"
 # shellcheck source=tests/lib-suite.sh
 . tests/lib-suite.sh
 # a set-up that fails is a failure, never a skip
-setup_failed() {
-	fail "$1"
-	summary "deb-$release"
-	exit 1
-}
+setup_failed() { fail "$1"; summary "deb-$release"; exit 1; }
 ready=$(scripts/setup-samba-root.sh "$release" | tail -1) ||
 	setup_failed "the $release root could not be set up"
 R=$(sed -nE 's/.*root ready: ([^,]+),.*/\1/p' <<<"$ready")
-[ -n "$R" ] && [ -d "$R" ] ||
-	setup_failed "no $release root (setup said: $ready)"
+[[ $R && -d $R ]] || setup_failed "no $release root (setup said: $ready)"
 # shellcheck source=scripts/lib-root.sh
 . scripts/lib-root.sh
 samba=$(dpkg-query --admindir="$R/var/lib/dpkg" -W -f='${Version}' samba)
@@ -38,6 +31,26 @@ log=$(mktemp -d /tmp/profileacl-deb.XXXXXX)
 # the test servers' folder (another one beside a running make check)
 servers=${PROFILEACL_DEB_ROOT:-/tmp/profileacl-deb-$release}
 trap 'rm -rf "$log"' EXIT
+
+# suite_check WHAT NAME ROOT-VARIABLE SCRIPT [VAR=VALUE...]: the Python
+# suite NAME against the installed module, its servers under $servers
+suite_check() {
+	local rc
+	env PROFILEACL_SAMBA_ROOT="$R" "$3=$servers" "${@:5}" tests/netns-run.sh \
+		--installed /usr/bin/python3 "$4" >"$log/$2" 2>&1
+	rc=$?
+	check "$1: $(tail -1 "$log/$2")" "suite_ok $2 '$log/$2' $rc"
+}
+# rebuild OUT [VAR=VALUE...]: profileacl-rebuild in the root; sets rc,
+# and line (its FAILED line, echoed)
+rebuild() {
+	PROFILEACL_ROOT_ENV="PROFILEACL_MIRROR=$base ${*:2}" in_root "$R" \
+		profileacl-rebuild >"$log/$1" 2>&1
+	rc=$?
+	line=$(grep -F 'FAILED: ' "$log/$1")
+	echo "     $line"
+}
+in_pool() { local f; for f in "$@"; do echo fake >"$pool/$f"; done; }
 
 # The installed samba's source is not on the mirror (a fake Debian mirror
 # on 127.0.0.1 whose pool has only the point release below it, source
@@ -49,42 +62,31 @@ trap 'rm -rf "$log"' EXIT
 # PROFILEACL_ALLOW_UNVERIFIED=1, fetched with it.
 missing_source() {
 	local running foreign=00112233445566778899aabbccddeeff00112233
-	local low high h p n pool base rc line up fake=/tmp/profileacl-unverified
+	local low high l h pool base rc line up fake=/tmp/profileacl-unverified
 	running=$(readelf -n "$R$modulesdir"/libsmbd-base-*.so.0 |
 		sed -n 's/.*Build ID: *//p' | head -1)
 	cp "$so" "$log/current.so"
-	python3 - "$so" "$running" "$foreign" <<'EOF'
-import sys
-path, old, new = sys.argv[1:]
-data = open(path, 'rb').read()
-assert old.encode() in data, 'no build ID in the module'
-open(path, 'wb').write(data.replace(old.encode(), new.encode()))
-EOF
+	LC_ALL=C sed -i "s/$running/$foreign/g" "$so"
 	# samba X.Y.P-R -> X.Y.(P-1)-R, in the pool with all its source
-	p=${samba#*:}
-	p=${p#*.*.}
-	n=${p%%[!0-9]*}
-	low="${samba%"$p"}$((n - 1))${p#"$n"}"
+	[[ $samba =~ ^([^.]*\.[^.]*\.)([0-9]+)(.*)$ ]]
+	low=${BASH_REMATCH[1]}$((BASH_REMATCH[2] - 1))${BASH_REMATCH[3]}
+	high=${BASH_REMATCH[1]}$((BASH_REMATCH[2] + 1))${BASH_REMATCH[3]}
+	l=${low#*:} h=${high#*:} up=${samba#*:}
+	up=${up%-*}
 	pool="$log/mirror/debian/pool/main/s/samba"
 	mkdir -p "$pool"
-	for f in "samba_${low#*:}.dsc" "samba_$(sed 's/-[^-]*$//' <<<"${low#*:}").orig.tar.xz" \
-		"samba_${low#*:}.debian.tar.xz" "samba_${low#*:}_amd64.deb"; do
-		echo fake >"$pool/$f"
-	done
+	in_pool "samba_$l.dsc" "samba_${l%-*}.orig.tar.xz" "samba_$l.debian.tar.xz" \
+		"samba_${l}_amd64.deb"
 	fake_mirror "$log/mirror" "$log/http.log"
 	# an interrupted run leaves neither the mirror nor the stale module
 	trap 'kill "$FAKE_MIRROR_PID" 2>/dev/null; cp "$log/current.so" "$so"
 		rm -rf "$log" "$R/tmp/profileacl-unverified"' EXIT
 	base="$FAKE_MIRROR/debian"
-	PROFILEACL_ROOT_ENV="PROFILEACL_MIRROR=$base" in_root "$R" \
-		profileacl-rebuild >"$log/rebuild" 2>&1
-	rc=$?
-	line=$(grep -F 'FAILED: ' "$log/rebuild")
-	echo "     $line"
+	rebuild rebuild
 	check "source 404: profileacl-rebuild fails (rc $rc) with one line" \
 		"[ $rc -eq 1 ] && [ \$(grep -c 'FAILED' '$log/rebuild') -eq 1 ]"
 	check "that line says what is missing: samba $samba's source on $base" \
-		"grep -qF 'FAILED: the source of samba $samba is not on the mirror ($base: samba_$(sed 's/-[^-]*$//' <<<"${samba#*:}")' <<<\"\$line\" &&
+		"grep -qF 'FAILED: the source of samba $samba is not on the mirror ($base: samba_$up' <<<\"\$line\" &&
 		 grep -qF ' 404)' <<<\"\$line\""
 	check "and what the admin can do: wait, another mirror, or samba $low" \
 		"grep -qF 'wait until the mirror serves it' <<<\"\$line\" &&
@@ -97,24 +99,14 @@ EOF
 	check "profileacl-rebuild --status: stale" \
 		"! in_root '$R' profileacl-rebuild --status >'$log/status' 2>&1 &&
 		 grep -q 'stale: smbd refuses to load it' '$log/status'"
-	PROFILEACL_SAMBA_ROOT=$R PROFILEACL_GUARD_ROOT=$servers \
-		PROFILEACL_GUARD_BUILT_FOR=$foreign tests/netns-run.sh --installed \
-		/usr/bin/python3 tests/test_load_guard.py >"$log/guard" 2>&1
-	rc=$?
-	check "smbd refuses to load the stale module: $(tail -1 "$log/guard")" \
-		"suite_ok load-guard '$log/guard' $rc"
+	suite_check "smbd refuses to load the stale module" load-guard \
+		PROFILEACL_GUARD_ROOT tests/test_load_guard.py \
+		PROFILEACL_GUARD_BUILT_FOR=$foreign
 
 	# samba's source in the pool, and an index (apt-cache showsrc, faked
 	# in the root) that lists only the point release above it
-	high="${samba%"$p"}$((n + 1))${p#"$n"}"
-	up=${samba#*:}
-	up=${up%-*}
-	for f in "samba_${samba#*:}.dsc" "samba_$up.orig.tar.xz" \
-		"samba_${samba#*:}.debian.tar.xz"; do
-		echo fake >"$pool/$f"
-	done
+	in_pool "samba_${samba#*:}.dsc" "samba_$up.orig.tar.xz" "samba_${samba#*:}.debian.tar.xz"
 	mkdir -p "$R$fake"
-	h=${high#*:}
 	printf 'Package: samba\nVersion: %s\nDirectory: pool/main/s/samba\nChecksums-Sha256:\n %064d 1 samba_%s.dsc\n %064d 2 samba_%s.orig.tar.xz\n %064d 3 samba_%s.debian.tar.xz\n\n' \
 		"$high" 1 "$h" 2 "${h%-*}" 3 "$h" >"$R$fake/sources"
 	# shellcheck disable=SC2016
@@ -127,11 +119,7 @@ EOF
 		tail -n +"$(($(wc -l <"$log/http.log.1") + 1))" "$log/http.log" |
 			sed 's/%2[bB]/+/g'
 	}
-	PROFILEACL_ROOT_ENV="PATH=$fake:/usr/sbin:/usr/bin:/sbin:/bin PROFILEACL_MIRROR=$base" \
-		in_root "$R" profileacl-rebuild >"$log/unverified" 2>&1
-	rc=$?
-	line=$(grep -F 'FAILED: ' "$log/unverified")
-	echo "     $line"
+	rebuild unverified "PATH=$fake:/usr/sbin:/usr/bin:/sbin:/bin"
 	check "source in no signed index: refused (rc $rc) in one line" \
 		"[ $rc -eq 1 ] && [ \$(grep -c 'FAILED' '$log/unverified') -eq 1 ] &&
 		 grep -qF 'FAILED: samba $samba is in no signed index, so its source ($base:' <<<\"\$line\""
@@ -143,10 +131,7 @@ EOF
 		"! fetched | grep -F 'GET /debian/pool/main/s/samba/samba_$up.orig' >/dev/null &&
 		 grep -qF '$foreign' '$so' &&
 		 ! in_root '$R' profileacl-rebuild --status >/dev/null 2>&1"
-	PROFILEACL_ROOT_ENV="PATH=$fake:/usr/sbin:/usr/bin:/sbin:/bin PROFILEACL_MIRROR=$base PROFILEACL_ALLOW_UNVERIFIED=1" \
-		in_root "$R" profileacl-rebuild >"$log/allowed" 2>&1
-	rc=$?
-	echo "     $(grep -F 'FAILED: ' "$log/allowed")"
+	rebuild allowed "PATH=$fake:/usr/sbin:/usr/bin:/sbin:/bin" PROFILEACL_ALLOW_UNVERIFIED=1
 	check "with PROFILEACL_ALLOW_UNVERIFIED=1 it is fetched, and logged as unchecked" \
 		"! grep -q 'UNVERIFIED\|no signed index' '$log/allowed' &&
 		 fetched | grep -F '\"GET /debian/pool/main/s/samba/samba_$up.orig.tar.xz HTTP/1.1\" 200' >/dev/null &&
@@ -159,28 +144,20 @@ EOF
 	trap 'rm -rf "$log"' EXIT
 }
 
-deb=$(scripts/build-deb.sh "$release" 2>"$log/build.err" |
-	grep -v dbgsym | tail -1)
-check "the $release package builds in its root: $(basename "${deb:-none}")" \
-	"[ -f '$deb' ]"
+deb=$(scripts/build-deb.sh "$release" 2>"$log/build.err" | grep -v dbgsym | tail -1)
+check "the $release package builds in its root: $(basename "${deb:-none}")" "[ -f '$deb' ]"
 if [ -f "$deb" ]; then
 	check "its version names samba $samba" \
 		"dpkg-deb -f '$deb' Version | grep -qF \"+samba\$(tr -- - + <<<'${samba#*:}')\""
 	series=$(cut -d. -f1-2 <<<"$samba")
 	want="samba (>= $series~), samba (<< ${series%.*}.$((${series##*.} + 1))~)"
-	check "it depends on the samba series: $want" \
-		"dpkg-deb -f '$deb' Depends | grep -qF '$want'"
+	check "it depends on the samba series: $want" "dpkg-deb -f '$deb' Depends | grep -qF '$want'"
 	cp "$deb" "$R/tmp/"
 	in_root "$R" dpkg -i "/tmp/$(basename "$deb")" >"$log/dpkg-i" 2>&1
 	check "dpkg -i installs $so" "[ -f '$so' ]"
-	check "dpkg -i installs the man page" \
-		"[ -f '$R/usr/share/man/man8/vfs_profileacl.8.gz' ]"
-	PROFILEACL_SAMBA_ROOT=$R PROFILEACL_TEST_ROOT=$servers \
-		tests/netns-run.sh --installed /usr/bin/python3 \
-		tests/test_integration.py >"$log/int" 2>&1
-	rc=$?
-	check "integration suite against the packaged module: $(tail -1 \
-		"$log/int")" "suite_ok integration '$log/int' $rc"
+	check "dpkg -i installs the man page" "[ -f '$R/usr/share/man/man8/vfs_profileacl.8.gz' ]"
+	suite_check "integration suite against the packaged module" integration \
+		PROFILEACL_TEST_ROOT tests/test_integration.py
 	missing_source
 	in_root "$R" dpkg --purge samba-vfs-profileacl >"$log/purge" 2>&1
 	check "dpkg --purge removes the module" "[ ! -e '$so' ]"

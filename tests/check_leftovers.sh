@@ -10,16 +10,14 @@
 #   tests/check_leftovers.sh --self [PREFIX]   first shows that the check
 #                                              finds one
 set -uo pipefail
-
+# shellcheck source=tests/lib-check.sh
+. "$(dirname "$0")/lib-check.sh"
 self=no
-if [ "${1:-}" = --self ]; then
-	self=yes
-	shift
-fi
+[ "${1:-}" != --self ] || { self=yes && shift; }
 prefix=${1:-/tmp/profileacl-}
+# shellcheck disable=SC2001,SC2016 # the prefix as a literal in the pattern
 pattern="(smbd|samba-dcerpcd|rpcd_[a-z]+|ctdbd)( .*)? (-s |--configfile=)$(
 	sed 's/[][\.*^$()+?{}|]/\\&/g' <<<"$prefix")"
-
 # the matching processes; fails when ps does, so that an empty answer
 # always means none
 leftovers() {
@@ -28,43 +26,27 @@ leftovers() {
 	grep -E -- "$pattern" <<<"$procs" | grep -v -e grep -e check_leftovers
 	return 0
 }
-
-passed=0
-failed=0
 if [ $self = yes ]; then
 	# a stand-in with a test server's command line must be found
 	bash -c 'sleep 30; :' smbd -s "${prefix}selftest/smb.conf" 2>/dev/null &
 	decoy=$!
 	sleep 0.2
-	if leftovers | grep -q "^ *$decoy "; then
-		passed=$((passed + 1))
-		echo "ok   the check finds a leftover server (pid $decoy)"
-	else
-		failed=$((failed + 1))
-		echo "FAIL the check missed a leftover server (pid $decoy)"
-	fi
+	check "the check finds a leftover server (pid $decoy)" \
+		"leftovers | grep -q '^ *$decoy '"
 	# its sleep first, then itself
 	pkill -P "$decoy" sleep 2>/dev/null
 	kill "$decoy" 2>/dev/null
 	wait "$decoy" 2>/dev/null
 fi
 # servers just stopped may still be exiting: give them 10 s
-left=""
 for _ in $(seq 50); do
 	left=$(leftovers) || break
 	[ -z "$left" ] && break
 	sleep 0.2
 done
 if ! leftovers >/dev/null; then
-	failed=$((failed + 1))
-	echo "FAIL ps failed: the processes could not be listed"
-elif [ -z "$left" ]; then
-	passed=$((passed + 1))
-	echo "ok   no test server process left (${prefix}*)"
+	fail "ps failed: the processes could not be listed"
 else
-	failed=$((failed + 1))
-	echo "FAIL test server processes left:"
-	echo "$left"
+	check "no test server process left (${prefix}*)" "[ -z \"\$left\" ]" || echo "$left"
 fi
-echo "leftovers: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary leftovers

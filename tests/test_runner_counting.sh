@@ -95,6 +95,13 @@ echo "samba-4x22: 1 passed, 0 failed" >"$t/dot.log"
 suite_result samba-4.22 "$t/dot.log" 0
 check "a suite name is matched literally (samba-4.22 is not samba-4x22)" \
 	"[ $suite_failed -eq 1 ]"
+# a caller's minimum of 0 (or no number) does not make a skip a pass
+echo "skipped: 0 passed, 0 failed" >"$t/skip.log"
+for min in 0 x; do
+	suite_result skipped "$t/skip.log" 0 "$min"
+	check "0 passed, 0 failed is a failure with a minimum of '$min'" \
+		"[ $suite_failed -eq 1 ]"
+done
 
 # rows add up, and the options select rows
 cat >"$t/table" <<'EOF'

@@ -154,17 +154,18 @@ class SyslogSink:
         parent = os.getpid()
         pid = os.fork()
         if pid == 0:
-            self.sock.settimeout(1)
-            while os.getppid() == parent:
-                try:
-                    data = self.sock.recv(65536)
-                except socket.timeout:
-                    continue
-                except OSError:
-                    break
-                out.write(len(data).to_bytes(4, 'little') + data)
-                out.flush()
-            os._exit(0)
+            # never back into the test: the child ends here, come what may
+            try:
+                self.sock.settimeout(1)
+                while os.getppid() == parent:
+                    try:
+                        data = self.sock.recv(65536)
+                    except socket.timeout:
+                        continue
+                    out.write(len(data).to_bytes(4, 'little') + data)
+                    out.flush()
+            finally:
+                os._exit(0)
         out.close()
         self.pid = pid
         atexit.register(self.stop)

@@ -13,47 +13,31 @@ import shutil
 import sys
 import tempfile
 
-
 # memcheck's error reports (leak records are counted apart)
 ERROR_KINDS = ('Invalid ', 'Conditional jump', 'Use of uninitialised',
                'Syscall param', 'Mismatched free', 'Source and destination',
                'Argument ')
-
-
-def blocks(text):
-    """memcheck reports, one per blank-line separated block"""
-    cur = []
-    for line in text.splitlines():
-        body = re.sub(r'^==\d+== ?', '', line)
-        if body.strip() == '':
-            if cur:
-                yield cur
-            cur = []
-        else:
-            cur.append(body)
-    if cur:
-        yield cur
+MODULE_FRAMES = ('profileacl.so', 'vfs_profileacl', 'profileacl_core')
 
 
 def scan(vdir):
     """(smbd processes, memory errors in all, errors with a profileacl
     frame, leaks from the module) of the memcheck logs in VDIR"""
-    logs = sorted(glob.glob(os.path.join(vdir, '*.log')))
-    errors = 0
-    leaks = 0
-    memory_errors = 0
-    processes = 0
-    for log in logs:
+    processes = memory_errors = errors = leaks = 0
+    for log in sorted(glob.glob(os.path.join(vdir, '*.log'))):
         with open(log, errors='replace') as f:
             text = f.read()
         if 'Memcheck' not in text:
             continue
         processes += 1
-        for b in blocks(text):
-            if b[0].startswith(ERROR_KINDS):
-                memory_errors += 1
-            if not any('profileacl.so' in l or 'vfs_profileacl' in l
-                       or 'profileacl_core' in l for l in b):
+        # one report per blank-line separated block
+        body = re.sub(r'^==\d+== ?', '', text, flags=re.M)
+        for b in re.split(r'\n\s*\n', body):
+            b = [l for l in b.splitlines() if l.strip()]
+            if not b:
+                continue
+            memory_errors += b[0].startswith(ERROR_KINDS)
+            if not any(m in l for l in b for m in MODULE_FRAMES):
                 continue
             if 'definitely lost' in b[0] or 'indirectly lost' in b[0]:
                 leaks += 1
@@ -75,12 +59,12 @@ def self_test():
     that kind, and a log whose error and leak are not the module's must
     pass"""
     data = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'data')
-    passed = failed = 0
-    for name, want, what in (
-            ('vg-error.log', (1, 0), 'a module error alone is rejected'),
-            ('vg-leak.log', (0, 1), 'a module leak alone is rejected'),
-            ('vg-clean.log', (0, 0), 'an error and a leak with no module '
-             'frame are not the module\'s: accepted')):
+    cases = (('vg-error.log', (1, 0), 'a module error alone is rejected'),
+             ('vg-leak.log', (0, 1), 'a module leak alone is rejected'),
+             ('vg-clean.log', (0, 0), 'an error and a leak with no module '
+              'frame are not the module\'s: accepted'))
+    failed = 0
+    for name, want, what in cases:
         with tempfile.TemporaryDirectory(prefix='profileacl-vgself.') as d:
             shutil.copy(os.path.join(data, name), d)
             processes, _, errors, leaks = scan(d)
@@ -88,9 +72,8 @@ def self_test():
             accepted(processes, errors, leaks) == (want == (0, 0))
         print('%s %s (%s: %d module errors, %d module leaks)' %
               ('ok  ' if ok else 'FAIL', what, name, errors, leaks))
-        passed += ok
         failed += not ok
-    print('valgrind-check: %d passed, %d failed' % (passed, failed))
+    print('valgrind-check: %d passed, %d failed' % (len(cases) - failed, failed))
     return 0 if failed == 0 else 1
 
 
@@ -102,8 +85,7 @@ def main():
           '%d with a profileacl frame; leaks from the module: %d' %
           (processes, memory_errors, errors, leaks))
     ok = accepted(processes, errors, leaks)
-    print('valgrind: %d passed, %d failed' % (1 if ok else 0,
-                                             0 if ok else 1))
+    print('valgrind: %d passed, %d failed' % (ok, not ok))
     return 0 if ok else 1
 
 

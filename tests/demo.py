@@ -25,40 +25,32 @@ from harness import (Client, Server, FILE_CREATE, FILE_DIRECTORY_FILE,
 
 ROOT = os.environ.get('PROFILEACL_DEMO_ROOT', '/tmp/profileacl-demo')
 SMB1 = ['-m', 'NT1', '--option=client min protocol=NT1']
+# the DACL Windows 2000 writes: the user and SYSTEM, full control
+ACL = 'ACL:alice:ALLOWED/0/FULL,ACL:S-1-5-18:ALLOWED/0/FULL'
 
 
 def step(argv):
-    p = subprocess.run(argv, stdout=subprocess.PIPE,
+    """OK, the first NT status the client printed, or its exit status"""
+    p = subprocess.run(argv + SMB1, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT)
     out = p.stdout.decode(errors='replace')
     if p.returncode == 0 and 'NT_STATUS_' not in out:
         return 'OK'
-    for word in out.split():
-        if word.startswith('NT_STATUS_'):
-            return word.rstrip('.,:')
-    return 'failed (exit %d)' % p.returncode
+    return next((w.rstrip('.,:') for w in out.split()
+                 if w.startswith('NT_STATUS_')),
+                'failed (exit %d)' % p.returncode)
 
 
 def logoff(srv, share):
-    user = 'alice%' + PASSWORDS['alice']
-    unc = '//127.0.0.1/' + share
-    ntuser = os.path.join(ROOT, 'NTUSER.DAT')
-    # the DACL Windows 2000 writes: the user and SYSTEM, full control
-    acl = 'ACL:alice:ALLOWED/0/FULL,ACL:S-1-5-18:ALLOWED/0/FULL'
-
-    def cacls(path):
-        return (['smbcacls', '-s', srv.conf, unc, path, '-U', user,
-                 '--set-security-info=4', '--set', acl] + SMB1)
-
-    return [
+    unc, user = '//127.0.0.1/' + share, 'alice%' + PASSWORDS['alice']
+    put = 'cd alice; put %s NTUSER.DAT' % os.path.join(ROOT, 'NTUSER.DAT')
+    cacls = ['smbcacls', '-s', srv.conf, unc, '-U', user,
+             '--set-security-info=4', '--set', ACL]
+    return [(name, step(argv)) for name, argv in (
         ('upload NTUSER.DAT',
-         step(['smbclient', '-s', srv.conf, unc, '-U', user] + SMB1 +
-              ['-c', 'cd alice; put %s NTUSER.DAT' % ntuser])),
-        ('set DACL of alice\\NTUSER.DAT',
-         step(cacls('alice/NTUSER.DAT'))),
-        ('set DACL of alice\\ (folder)',
-         step(cacls('alice'))),
-    ]
+         ['smbclient', '-s', srv.conf, unc, '-U', user, '-c', put]),
+        ('set DACL of alice\\NTUSER.DAT', cacls + ['alice/NTUSER.DAT']),
+        ('set DACL of alice\\ (folder)', cacls + ['alice']))]
 
 
 def main():
@@ -82,26 +74,20 @@ def main():
     finally:
         srv.stop()
 
-    print()
-    print('Windows 2000-style logoff of alice over SMB1, share ACL Change')
-    print()
     fmt = '%-32s %-26s %s'
+    print('\nWindows 2000-style logoff of alice over SMB1, share ACL Change\n')
     print(fmt % ('step', 'without profileacl', 'with profileacl'))
     print(fmt % ('-' * 32, '-' * 26, '-' * 26))
     for (name, a), (_, b) in zip(without, with_mod):
         print(fmt % (name, a, b))
-    print()
-    grants = [line.strip() for line in srv.log_text().splitlines()
-              if 'granted' in line and 'profileacl' in line]
-    print('smbd log (%s):' % srv.log)
-    for g in grants:
-        print('  ' + g)
-
+    print('\nsmbd log (%s):' % srv.log)
+    for line in srv.log_text().splitlines():
+        if 'granted' in line and 'profileacl' in line:
+            print('  ' + line.strip())
     symptom = (without[0][1] == 'OK' and
                all(r == 'NT_STATUS_ACCESS_DENIED' for _, r in without[1:]))
     fixed = all(r == 'OK' for _, r in with_mod)
-    print()
-    print('KB Q255113 symptom without the module: %s' %
+    print('\nKB Q255113 symptom without the module: %s' %
           ('reproduced' if symptom else 'NOT reproduced'))
     print('profile sync with the module: %s' %
           ('works' if fixed else 'FAILS'))

@@ -16,11 +16,10 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
     __file__))))
 
-from harness import (Client, Cluster, NODES, Results, Server,  # noqa: E402
-                     FILE_WRITE_DATA,
-                     FILE_READ_DATA, MAXIMUM_ALLOWED, READ_CONTROL,
+from harness import (Client, Cluster, NODES, NTUSER, Results,  # noqa: E402
+                     Server, FILE_WRITE_DATA, FILE_READ_DATA, MAXIMUM_ALLOWED,
                      WRITE_DAC, PASSWORDS, profile_folder, profile_sync,
-                     intruder_try, set_dacl_on, status_name,
+                     profile_shares, intruder_try, set_dacl_on, run_cases,
                      descendants, kill_pids)
 from samba import NTSTATUSError  # noqa: E402
 from samba.dcerpc import security  # noqa: E402
@@ -33,93 +32,58 @@ ROUNDS = int(os.environ.get('PROFILEACL_STORM_ROUNDS', '2'))
 OK = 'NT_STATUS_OK'
 DENIED = 'NT_STATUS_ACCESS_DENIED'
 PASSWORDS.setdefault('carol', 'Carol-pw-3')
-
-
-def node_client(cluster, i):
-    return Client(cluster.nodes[i])
-
-
-def dacl_of(c, path):
-    fnum = c.create(path, DesiredAccess=READ_CONTROL, ShareAccess=7)
-    try:
-        return c.get_sd(fnum, security.SECINFO_DACL).as_sddl()
-    finally:
-        c.close(fnum)
-
-
-def sddl_norm(sddl, sid):
-    """SDDL as this client's Samba renders it (4.22 writes FA where 4.17
-    writes 0x001f01ff)"""
-    return security.descriptor.from_sddl(sddl, sid).as_sddl()
+# the storm's shares: A, the module on Change, and B, Full without it
+SHARES = (('profiles', 'A: Change + module'), ('full', 'B: Full, no module'))
 
 
 def test_sync_across_nodes(R, cl):
-    n1, n2 = node_client(cl, 0), node_client(cl, 1)
+    n = [Client(node) for node in cl.nodes]
     for proto in ('SMB1', 'SMB2'):
-        a1 = n1.conn('alice', 'profiles', proto)
+        a1 = n[0].conn('alice', 'profiles', proto)
         folder = 'alice-%s' % proto
         a1.mkdir(folder)
-        a1.savefile(folder + '/NTUSER.DAT', b'regf' + b'\0' * 4092)
-        fnum = a1.create(folder, DesiredAccess=READ_CONTROL)
-        sid = a1.get_sd(fnum, 1).owner_sid
-        a1.close(fnum)
-        first = ('D:P(A;OICI;0x001f01ff;;;%s)(A;OICI;0x001f01ff;;;SY)' %
-                 sid)
-        second = ('D:P(A;OICI;0x001f01ff;;;%s)(A;OICI;0x001200a9;;;SY)' %
-                  sid)
-        a2 = n2.conn('alice', 'profiles', proto)
+        a1.savefile(folder + '/NTUSER.DAT', NTUSER)
+        sid = n[0].get_sd('alice', 'profiles', proto, folder).owner_sid
+        first, second = ('D:P(A;OICI;0x001f01ff;;;%s)(A;OICI;%s;;;SY)' %
+                         (sid, sy) for sy in ('0x001f01ff', '0x001200a9'))
+        tag = ' [%s]' % proto
+
+        def dacl(i, path):
+            return n[i].dacl_of('alice', 'profiles', proto, path)
         for path in (folder, folder + '/NTUSER.DAT'):
-            R.equal('node 1: alice sets the DACL of %s [%s]' % (path, proto),
-                    set_dacl_on(a1, path, first), (OK, OK))
-            R.equal('node 2 reads back exactly that DACL (%s) [%s]' %
-                    (path, proto), dacl_of(a2, path), dacl_of(a1, path))
-            R.equal('... which is the one node 1 set [%s]' % proto,
-                    dacl_of(a2, path), sddl_norm(first, sid))
-            R.equal('node 2: alice sets another DACL of %s [%s]' %
-                    (path, proto), set_dacl_on(a2, path, second), (OK, OK))
-            R.equal('node 1 reads back node 2\'s DACL (%s) [%s]' %
-                    (path, proto), dacl_of(a1, path), dacl_of(a2, path))
-            R.equal('... which is node 2\'s, not the first [%s]' % proto,
-                    dacl_of(a1, path), sddl_norm(second, sid))
-        for i, c in enumerate((n1, n2)):
-            b = c.conn('bob', 'profiles', proto)
+            # one node writes, the other reads back that DACL, rendered as
+            # this client's Samba renders it (4.22 writes FA where 4.17
+            # writes 0x001f01ff)
+            for w, r, sddl, names in (
+                    (0, 1, first, ('node 1: alice sets the DACL of %s',
+                                   'node 2 reads back exactly that DACL (%s)',
+                                   '... which is the one node 1 set')),
+                    (1, 0, second, ('node 2: alice sets another DACL of %s',
+                                    'node 1 reads back node 2\'s DACL (%s)',
+                                    '... which is node 2\'s, not the first'))):
+                R.equal(names[0] % path + tag, set_dacl_on(
+                    n[w].conn('alice', 'profiles', proto), path, sddl),
+                    (OK, OK))
+                R.equal(names[1] % path + tag, dacl(r, path), dacl(w, path))
+                R.equal(names[2] + tag, dacl(r, path),
+                        security.descriptor.from_sddl(sddl, sid).as_sddl())
+        for i, c in enumerate(n):
             for path in (folder, folder + '/NTUSER.DAT'):
-                try:
-                    fnum = b.create(path, DesiredAccess=WRITE_DAC,
-                                    ShareAccess=7)
-                    b.close(fnum)
-                    st = OK
-                except NTSTATUSError as e:
-                    st = status_name(e.args[0])
                 # refused for lack of access, not for any other reason
-                R.equal('node %d: bob gets no WRITE_DAC on %s [%s]' %
-                        (i + 1, path, proto), st, DENIED)
-                st = max_allowed_set(b, path, first, sid)
+                R.equal('node %d: bob gets no WRITE_DAC on %s%s' %
+                        (i + 1, path, tag),
+                        c.status('bob', 'profiles', proto, path, WRITE_DAC),
+                        DENIED)
+                o, s = set_dacl_on(c.conn('bob', 'profiles', proto), path,
+                                   first, MAXIMUM_ALLOWED)
+                st = 'open:' + o if s is None else s
                 R.check('node %d: bob cannot set the DACL of %s through '
-                        'MAXIMUM_ALLOWED (%s) [%s]' % (i + 1, path, st,
-                                                       proto),
+                        'MAXIMUM_ALLOWED (%s)%s' % (i + 1, path, st, tag),
                         st in (DENIED, 'open:' + DENIED))
 
 
-def max_allowed_set(c, path, sddl, sid):
-    """Open asking MAXIMUM_ALLOWED and set the DACL: the status of the
-    first step that failed, or OK"""
-    try:
-        fnum = c.create(path, DesiredAccess=MAXIMUM_ALLOWED, ShareAccess=7)
-    except NTSTATUSError as e:
-        return 'open:' + status_name(e.args[0])
-    try:
-        c.set_sd(fnum, security.descriptor.from_sddl(sddl, sid),
-                 security.SECINFO_DACL)
-        return OK
-    except NTSTATUSError as e:
-        return status_name(e.args[0])
-    finally:
-        c.close(fnum)
-
-
 def test_share_mode_across_nodes(R, cl):
-    n1, n2 = node_client(cl, 0), node_client(cl, 1)
+    n1, n2 = Client(cl.nodes[0]), Client(cl.nodes[1])
     a1 = n1.conn('alice', 'profiles', 'SMB2')
     a1.mkdir('alice-lock')
     a1.savefile('alice-lock/NTUSER.DAT', b'regf')
@@ -128,90 +92,63 @@ def test_share_mode_across_nodes(R, cl):
                      DesiredAccess=WRITE_DAC | FILE_READ_DATA,
                      ShareAccess=1)
     try:
-        a2 = n2.conn('alice', 'profiles', 'SMB2')
-        try:
-            f2 = a2.create('alice-lock/NTUSER.DAT',
-                           DesiredAccess=FILE_WRITE_DATA, ShareAccess=7)
-            a2.close(f2)
-            st = OK
-        except NTSTATUSError as e:
-            st = status_name(e.args[0])
         R.equal('a granted open on node 1 holds its share mode against '
-                'a write open on node 2', st, 'NT_STATUS_SHARING_VIOLATION')
+                'a write open on node 2', n2.status(
+                    'alice', 'profiles', 'SMB2', 'alice-lock/NTUSER.DAT',
+                    FILE_WRITE_DATA), 'NT_STATUS_SHARING_VIOLATION')
     finally:
         a1.close(fnum)
+    R.equal('... and node 2 may write once node 1 closed it', n2.status(
+        'alice', 'profiles', 'SMB2', 'alice-lock/NTUSER.DAT',
+        FILE_WRITE_DATA), OK)
+
+
+def storm_client(kind, node_root, host, idx, share, out):
+    """One client of the storm for SECONDS: an owner (alice or bob, SMB1
+    or SMB2) syncing her profile on SHARE, or carol trying WRITE_DAC and
+    MAXIMUM_ALLOWED on their files. Puts (kind, host, tries, errors,
+    grants); a refusal is NT_STATUS_ACCESS_DENIED from the step that must
+    refuse, any other error is an error"""
     try:
-        f2 = a2.create('alice-lock/NTUSER.DAT',
-                       DesiredAccess=FILE_WRITE_DATA, ShareAccess=7)
-        a2.close(f2)
-        st = OK
-    except NTSTATUSError as e:
-        st = status_name(e.args[0])
-    R.equal('... and node 2 may write once node 1 closed it', st, OK)
+        cli = Client(Server(node_root, host=host))
+        if kind == 'owner':
+            user = ('alice', 'bob')[idx % 2]
+            c = cli.conn(user, share, 'SMB2' if idx % 4 < 2 else 'SMB1')
+            folder = '%s/s%s-%02d' % (user, host.rsplit('.', 1)[1], idx)
+            sd = profile_folder(c, folder)
 
-
-# --- the storm ----------------------------------------------------------
-
-def storm_owner(node_root, host, idx, share, seconds, out):
-    try:
-        srv = Server(node_root, host=host)
-        user = ('alice', 'bob')[idx % 2]
-        c = Client(srv).conn(user, share, 'SMB2' if idx % 4 < 2 else 'SMB1')
-        folder = '%s/s%s-%02d' % (user, host.rsplit('.', 1)[1], idx)
-        sd = profile_folder(c, folder)
-        ops = errors = 0
-        deadline = time.time() + seconds
-        i = 0
-        while time.time() < deadline and i < 10000000:
-            try:
+            def step(i):
                 profile_sync(c, '%s/f%02d.dat' % (folder, i % 20), sd)
-                ops += 1
-            except NTSTATUSError:
-                errors += 1
-            i += 1
-        out.put(('owner', host, ops, errors, 0))
-    except Exception as e:  # reported, not swallowed
-        out.put(('crash', host, 0, 1, repr(e)))
+                return 0
+        else:
+            proto = 'SMB2' if idx % 2 else 'SMB1'
+            c = cli.conn('carol', 'profiles', proto)
+            targets = ('alice/shared.txt', 'bob/shared.txt')
+            sd = cli.get_sd('carol', 'profiles', proto, targets[0],
+                            security.SECINFO_DACL)
 
-
-def storm_other(node_root, host, idx, seconds, out):
-    try:
-        srv = Server(node_root, host=host)
-        c = Client(srv).conn('carol', 'profiles', 'SMB2' if idx % 2 else
-                             'SMB1')
-        targets = ('alice/shared.txt', 'bob/shared.txt')
-        fnum = c.create(targets[0], DesiredAccess=READ_CONTROL,
-                        ShareAccess=7)
-        sd = c.get_sd(fnum, security.SECINFO_DACL)
-        c.close(fnum)
-        attempts = grants = errors = 0
-        deadline = time.time() + seconds
-        i = 0
-        while time.time() < deadline and i < 10000000:
-            attempts += 1
-            # a refusal is NT_STATUS_ACCESS_DENIED from the step that
-            # must refuse; any other error is an error
+            def step(i):
+                return intruder_try(c, targets[i % 2], i % 2, sd)
+        tries = errors = grants = 0
+        deadline = time.time() + SECONDS
+        while time.time() < deadline and tries < 10000000:
             try:
-                grants += intruder_try(c, targets[i % 2], i % 2, sd)
+                grants += step(tries)
             except NTSTATUSError:
                 errors += 1
-            i += 1
-        out.put(('other', host, attempts, errors, grants))
-    except Exception as e:
+            tries += 1
+        out.put((kind, host, tries, errors, grants))
+    except Exception as e:  # reported, not swallowed
         out.put(('crash', host, 0, 1, repr(e)))
 
 
 def storm_phase(cl, share):
     out = mp.Queue()
-    procs = []
-    for n, host in enumerate(NODES):
-        root = cl.nodes[n].root
-        for i in range(PER_NODE):
-            procs.append(mp.Process(target=storm_owner, args=(
-                root, host, i, share, SECONDS, out)))
-        for i in range(OTHERS_PER_NODE):
-            procs.append(mp.Process(target=storm_other, args=(
-                root, host, i, SECONDS, out)))
+    procs = [mp.Process(target=storm_client, args=(
+        kind, cl.nodes[n].root, host, i, share, out))
+        for n, host in enumerate(NODES)
+        for kind, count in (('owner', PER_NODE), ('other', OTHERS_PER_NODE))
+        for i in range(count)]
     for p in procs:
         p.start()
     results = [out.get(timeout=SECONDS + 300) for _ in procs]
@@ -221,48 +158,38 @@ def storm_phase(cl, share):
 
 
 def test_storm(R, cl):
-    setup = node_client(cl, 0)
+    setup = Client(cl.nodes[0])
     setup.make_shared_files('full')
     setup.drop()
-
-    totals = {('profiles', h): [0, 0.0] for h in NODES}
-    totals.update({('full', h): [0, 0.0] for h in NODES})
-    owner_errors = {'profiles': 0, 'full': 0}
+    ops = {(share, h): 0 for share, _ in SHARES for h in NODES}
+    owner_errors = {share: 0 for share, _ in SHARES}
     grants = attempts = other_errors = 0
     crashes = []
     # A and B alternate, so that drift on the machine hits both
     for rnd in range(ROUNDS):
-        for share in ('profiles', 'full'):
-            results = storm_phase(cl, share)
-            for kind, host, n, err, g in results:
+        for share, _ in SHARES:
+            for kind, host, n, err, g in storm_phase(cl, share):
                 if kind == 'crash':
                     crashes.append(g)
                 elif kind == 'owner':
-                    totals[(share, host)][0] += n
+                    ops[(share, host)] += n - err
                     owner_errors[share] += err
                 else:
                     attempts += n
                     grants += g
                     other_errors += err
-            for h in NODES:
-                totals[(share, h)][1] += SECONDS
     print('storm: %d owners per node (alice and bob, SMB1 and SMB2), %d '
           'others per node (carol), %d rounds of %.0f s per share' %
           (PER_NODE, OTHERS_PER_NODE, ROUNDS, SECONDS))
-    rate = {}
-    for share in ('profiles', 'full'):
-        for h in NODES:
-            ops, secs = totals[(share, h)]
-            rate[(share, h)] = ops / secs
-        rate[(share, 'total')] = sum(rate[(share, h)] for h in NODES)
+    rate = {k: v / (ROUNDS * SECONDS) for k, v in ops.items()}
     print('storm:                     node 1    node 2    total')
-    for share, label in (('profiles', 'A: Change + module'),
-                         ('full', 'B: Full, no module')):
+    for share, label in SHARES:
+        rate[(share, 'total')] = sum(rate[(share, h)] for h in NODES)
         print('storm: %-20s %8.0f  %8.0f  %8.0f ops/s' %
               (label, rate[(share, NODES[0])], rate[(share, NODES[1])],
                rate[(share, 'total')]))
-    ratio = rate[('profiles', 'total')] / max(rate[('full', 'total')], 1)
-    print('storm: ratio A/B (module / no module): %.3f' % ratio)
+    print('storm: ratio A/B (module / no module): %.3f' %
+          (rate[('profiles', 'total')] / max(rate[('full', 'total')], 1)))
     print('storm: others %d attempts, %d grants, %d errors (not '
           'NT_STATUS_ACCESS_DENIED)' % (attempts, grants, other_errors))
     print('storm: both nodes share this machine\'s 2 cores: node scaling '
@@ -282,9 +209,7 @@ def test_storm(R, cl):
 
 def main():
     R = Results()
-    shares = '\n[full]\n\tpath = @ROOT@/profiles\n\tread only = no\n' \
-             '\tvfs objects = acl_xattr\n'
-    cl = Cluster(ROOT, extra_shares=shares,
+    cl = Cluster(ROOT, extra_shares=profile_shares({'full': ('acl_xattr',)}),
                  extra_global='\tlog level = 1 profileacl:3\n')
     # another root's cluster (a Debian root's make check) runs its nodes
     # with the same smb.conf paths, in its own /tmp
@@ -300,14 +225,8 @@ def main():
         for i in range(len(NODES)):
             R.check('node %d: CTDB sees both nodes healthy' % (i + 1),
                     cl.ctdb(i, 'nodestatus', 'all').returncode == 0)
-        for t in (test_sync_across_nodes, test_share_mode_across_nodes,
-                  test_storm):
-            print('# %s' % t.__name__)
-            try:
-                t(R, cl)
-            except Exception as e:  # a crash is a failure, not a stop
-                R.check('%s raised no exception' % t.__name__, False,
-                        repr(e))
+        run_cases(R, (test_sync_across_nodes, test_share_mode_across_nodes,
+                      test_storm), R, cl)
         for i, n in enumerate(cl.nodes):
             log = n.log_text()
             R.check('node %d: no panic' % (i + 1), 'PANIC' not in log)

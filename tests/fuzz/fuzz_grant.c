@@ -7,15 +7,21 @@
 #include "smbd/smbd.h"
 #include "profileacl_core.h"
 
+/* a broken promise is a crash: libFuzzer keeps the input */
+static void promise(bool held)
+{
+	if (!held) {
+		abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct profileacl_request r;
 	enum profileacl_reason reason;
-	uint32_t w[5];
+	uint32_t w[5], granted, mapped;
 	uint8_t flags;
-	uint32_t granted;
-	uint32_t mapped;
 
 	if (size < sizeof(w) + 2) {
 		return 0;
@@ -44,54 +50,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the glue maps generic rights first (se_map_generic) */
 	granted = profileacl_grant(&r, NULL, &reason);
 	mapped = r.access_mask;
-
-	/* only WRITE_DAC/WRITE_OWNER, only what is configured, only new */
-	if (granted & ~(r.grantable & PROFILEACL_GRANTABLE)) {
-		abort();
-	}
-	if (granted & r.share_mask) {
-		abort();
-	}
-	/* never a right a deny ACE of the share ACL refuses */
-	if (granted & r.share_denied) {
-		abort();
-	}
-	if ((granted != 0) != (reason == PROFILEACL_GRANTED)) {
-		abort();
-	}
-	if (granted != 0) {
-		/* never for these */
-		if (r.guest || r.read_only || r.forced_user ||
-		    r.forced_group || r.outside_profile || r.root)
-		{
-			abort();
-		}
-		/* a new object that will be another's (inherit owner) */
-		if (r.object == PROFILEACL_OBJ_ABSENT && r.inherit_owner &&
-		    r.parent != PROFILEACL_OBJ_OWN)
-		{
-			abort();
-		}
-		if (r.object != PROFILEACL_OBJ_OWN &&
-		    r.object != PROFILEACL_OBJ_ABSENT) {
-			abort();
-		}
-		if ((r.share_mask & PROFILEACL_SHARE_WRITE) !=
-		    PROFILEACL_SHARE_WRITE) {
-			abort();
-		}
-		/* asked for it, explicitly or by MAXIMUM_ALLOWED */
-		if (!(mapped & SEC_FLAG_MAXIMUM_ALLOWED) &&
-		    (granted & ~mapped) != 0) {
-			abort();
-		}
-		/* an absent object is granted only when the open creates it */
-		if (r.object == PROFILEACL_OBJ_ABSENT && !r.may_create) {
-			abort();
-		}
-	}
-
 	(void)profileacl_reason_str(reason);
 	(void)profileacl_rights_str(granted);
+
+	/* only WRITE_DAC/WRITE_OWNER, only what is configured, only new */
+	promise(!(granted & ~(r.grantable & PROFILEACL_GRANTABLE)));
+	promise(!(granted & r.share_mask));
+	/* never a right a deny ACE of the share ACL refuses */
+	promise(!(granted & r.share_denied));
+	promise((granted != 0) == (reason == PROFILEACL_GRANTED));
+	if (granted == 0) {
+		return 0;
+	}
+	/* never for these */
+	promise(!(r.guest || r.read_only || r.forced_user || r.forced_group ||
+		  r.outside_profile || r.root));
+	/* a new object that will be another's (inherit owner) */
+	promise(!(r.object == PROFILEACL_OBJ_ABSENT && r.inherit_owner &&
+		  r.parent != PROFILEACL_OBJ_OWN));
+	promise(r.object == PROFILEACL_OBJ_OWN ||
+		r.object == PROFILEACL_OBJ_ABSENT);
+	promise((r.share_mask & PROFILEACL_SHARE_WRITE) ==
+		PROFILEACL_SHARE_WRITE);
+	/* asked for it, explicitly or by MAXIMUM_ALLOWED */
+	promise((mapped & SEC_FLAG_MAXIMUM_ALLOWED) || !(granted & ~mapped));
+	/* an absent object is granted only when the open creates it */
+	promise(r.object != PROFILEACL_OBJ_ABSENT || r.may_create);
 	return 0;
 }

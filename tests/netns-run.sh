@@ -13,35 +13,29 @@
 # bind mount lets "vfs objects = profileacl" find the module under test
 # without touching the system's module directory.
 set -euo pipefail
-
-if [ "${PROFILEACL_IN_NETNS:-}" != 1 ]; then
-	exec unshare --mount --net --fork -- \
-		env PROFILEACL_IN_NETNS=1 "$0" "$@"
-fi
-
+[ "${PROFILEACL_IN_NETNS:-}" = 1 ] ||
+	exec unshare --mount --net --fork -- env PROFILEACL_IN_NETNS=1 "$0" "$@"
+die() { echo "netns-run: $*" >&2; exit 1; }
 module=$1
 shift
 if [ "$module" != --installed ]; then
 	module=$(readlink -f "$module")
-	[ -f "$module" ] ||
-		{ echo "netns-run: no module at $module" >&2; exit 1; }
+	[ -f "$module" ] || die "no module at $module"
 fi
 
 mount --make-rprivate /
 ip link set lo up
 # a second loopback address: the second node of a test cluster
 ip addr add 127.0.0.2/8 dev lo
-
 # smbd listens on a high port only. smbcacls and Samba's Python client
 # always dial 445 (source3/libsmb/smbsock_connect.c), so inside this
 # namespace loopback connections to 445 are redirected to that port.
-port=${PROFILEACL_PORT:-44445}
 nft add table ip profileacl
 nft add chain ip profileacl output '{ type nat hook output priority -100; }'
 for addr in 127.0.0.1 127.0.0.2; do
 	# dnat, not redirect: a redirect would send 127.0.0.2 to 127.0.0.1
 	nft add rule ip profileacl output ip daddr $addr tcp dport 445 \
-		dnat to "$addr:$port"
+		dnat to "$addr:${PROFILEACL_PORT:-44445}"
 done
 
 # PROFILEACL_SAMBA_ROOT: a root holding another Samba (scripts/
@@ -52,15 +46,10 @@ if [ -n "$R" ]; then
 	mount -t proc proc "$R/proc"
 	mount --rbind /dev "$R/dev"
 	mount --bind /tmp "$R/tmp"
-	modulesdir=$(chroot "$R" smbd -b | sed -n 's/^ *MODULESDIR: *//p')
-else
-	modulesdir=$(smbd -b | sed -n 's/^ *MODULESDIR: *//p')
 fi
-vfsdir="$R$modulesdir/vfs"
+vfsdir="$R$(${R:+chroot "$R"} smbd -b | sed -n 's/^ *MODULESDIR: *//p')/vfs"
 if [ "$module" = --installed ]; then
-	[ -f "$vfsdir/profileacl.so" ] ||
-		{ echo "netns-run: $vfsdir/profileacl.so not installed" >&2;
-		  exit 1; }
+	[ -f "$vfsdir/profileacl.so" ] || die "$vfsdir/profileacl.so not installed"
 	exec "$@"
 fi
 # A tmpfs over the module directory, seen only in this mount namespace,
@@ -73,8 +62,5 @@ cp -a "$stock/." "$vfsdir/"
 rm -rf "$stock"
 cp "$module" "$vfsdir/profileacl.so"
 # the test-only fault injection module, built beside it
-if [ -f "$(dirname "$module")/pa_faultinject.so" ]; then
-	cp "$(dirname "$module")/pa_faultinject.so" "$vfsdir/"
-fi
-
+[ ! -f "${module%/*}/pa_faultinject.so" ] || cp "${module%/*}/pa_faultinject.so" "$vfsdir/"
 exec "$@"

@@ -6,10 +6,10 @@ The client stack is impacket (Debian's python3-impacket), not Samba's,
 so these tests also check the server against a second implementation.
 """
 
-import os
 import struct
 import uuid
 
+from impacket import smb as smb1
 from impacket import smb3
 from impacket import smb3structs as s3
 from impacket.smb3 import SessionError
@@ -21,6 +21,17 @@ OPLOCK_BATCH = s3.SMB2_OPLOCK_LEVEL_BATCH
 FILE_ACCESS_INFORMATION = 8
 SECINFO_DACL = 4
 DH2_FLAG_PERSISTENT = 2
+DACL_INFO = dict(infoType=s3.SMB2_0_INFO_SECURITY, fileInfoClass=0,
+                 additionalInformation=SECINFO_DACL)
+
+
+def _status(fn, errors):
+    """the status name of fn() raising ERRORS, or NT_STATUS_OK"""
+    try:
+        fn()
+    except errors as e:
+        return status_name(e.get_error_code())
+    return 'NT_STATUS_OK'
 
 
 def _context(name, data):
@@ -28,15 +39,12 @@ def _context(name, data):
     name_b = name.encode()
     head = struct.pack('<LHHHHL', 0, 16, len(name_b), 0,
                        24 if data else 0, len(data))
-    body = name_b + b'\0' * (8 - len(name_b) % 8 if len(name_b) % 8
-                             else 0)
-    return head + body + data
+    return head + name_b + b'\0' * (-len(name_b) % 8) + data
 
 
 def _contexts(buf):
     """{name: data} of a create response's context chain"""
-    out = {}
-    off = 0
+    out, off = {}, 0
     while off < len(buf):
         nxt, noff, nlen, _, doff, dlen = struct.unpack_from('<LHHHHL',
                                                            buf, off)
@@ -56,20 +64,19 @@ class DurableRequest:
         self.kind = kind
         self.timeout_ms = timeout_ms
         self.guid = uuid.uuid4().bytes_le
+        self.flags = DH2_FLAG_PERSISTENT if kind == 'persistent' else 0
 
     def query(self):
         if self.kind == 'v1':
             return _context('DHnQ', b'\0' * 16)
-        flags = DH2_FLAG_PERSISTENT if self.kind == 'persistent' else 0
-        return _context('DH2Q', struct.pack('<LL8s16s', self.timeout_ms, flags,
-                                            b'\0' * 8, self.guid))
+        return _context('DH2Q', struct.pack('<LL8s16s', self.timeout_ms,
+                                            self.flags, b'\0' * 8, self.guid))
 
     def reconnect(self, file_id):
         if self.kind == 'v1':
             return _context('DHnC', file_id)
-        flags = DH2_FLAG_PERSISTENT if self.kind == 'persistent' else 0
         return _context('DH2C', file_id + self.guid +
-                        struct.pack('<L', flags))
+                        struct.pack('<L', self.flags))
 
     def granted(self, contexts):
         return ('DHnQ' if self.kind == 'v1' else 'DH2Q') in contexts
@@ -95,29 +102,23 @@ class Session:
                oplock=s3.SMB2_OPLOCK_LEVEL_NONE, context=b''):
         """(status name, file id or None, {response context: data})"""
         c = self.conn
-        req = s3.SMB2Create()
-        req['SecurityFlags'] = 0
-        req['RequestedOplockLevel'] = oplock
-        req['ImpersonationLevel'] = s3.SMB2_IL_IMPERSONATION
-        req['DesiredAccess'] = access
-        req['FileAttributes'] = 0
-        req['ShareAccess'] = 7
-        req['CreateDisposition'] = disposition
-        req['CreateOptions'] = options
         name = path.replace('/', '\\').encode('utf-16le')
-        req['NameLength'] = len(name)
-        req['Buffer'] = name or b'\0'
+        req = s3.SMB2Create()
+        for k, v in (('SecurityFlags', 0), ('RequestedOplockLevel', oplock),
+                     ('ImpersonationLevel', s3.SMB2_IL_IMPERSONATION),
+                     ('DesiredAccess', access), ('FileAttributes', 0),
+                     ('ShareAccess', 7), ('CreateDisposition', disposition),
+                     ('CreateOptions', options), ('NameLength', len(name)),
+                     ('Buffer', name or b'\0'), ('CreateContextsOffset', 0),
+                     ('CreateContextsLength', 0)):
+            req[k] = v
         if context:
-            base = 64 + s3.SMB2Create.SIZE
-            off = base + len(req['Buffer'])
+            # the contexts start 8-aligned after the name
+            off = 64 + s3.SMB2Create.SIZE + len(req['Buffer'])
             pad = (8 - off % 8) % 8
-            req['Buffer'] += b'\0' * pad
+            req['Buffer'] += b'\0' * pad + context
             req['CreateContextsOffset'] = off + pad
             req['CreateContextsLength'] = len(context)
-            req['Buffer'] += context
-        else:
-            req['CreateContextsOffset'] = 0
-            req['CreateContextsLength'] = 0
         packet = c.SMB_PACKET()
         packet['Command'] = s3.SMB2_CREATE
         packet['TreeID'] = self.tid
@@ -140,21 +141,12 @@ class Session:
         return struct.unpack('<L', blob[:4])[0]
 
     def get_dacl(self, fid):
-        return self.conn.queryInfo(self.tid, fid,
-                                   infoType=s3.SMB2_0_INFO_SECURITY,
-                                   fileInfoClass=0,
-                                   additionalInformation=SECINFO_DACL)
+        return self.conn.queryInfo(self.tid, fid, **DACL_INFO)
 
     def set_dacl(self, fid, blob):
         """status name of writing the DACL blob back"""
-        try:
-            self.conn.setInfo(self.tid, fid, inputBlob=blob,
-                              infoType=s3.SMB2_0_INFO_SECURITY,
-                              fileInfoClass=0,
-                              additionalInformation=SECINFO_DACL)
-        except SessionError as e:
-            return status_name(e.get_error_code())
-        return 'NT_STATUS_OK'
+        return _status(lambda: self.conn.setInfo(
+            self.tid, fid, inputBlob=blob, **DACL_INFO), SessionError)
 
     def close(self, fid):
         try:
@@ -178,20 +170,13 @@ def sd_context(sd_blob):
     return _context('SecD', sd_blob)
 
 
-def random_name(prefix):
-    return '%s-%s.txt' % (prefix, os.urandom(4).hex())
-
-
 # SMB1 unix extensions (MS-CIFS, CIFS UNIX extensions)
-TRANS2_SET_FS_INFORMATION = 0x0004
-TRANS2_SET_PATH_INFORMATION = 0x0006
-TRANS2_SET_FILE_INFORMATION = 0x0008
-SMB_SET_CIFS_UNIX_INFO = 0x0200
-SMB_SET_POSIX_ACL = 0x0204
-CIFS_UNIX_POSIX_ACLS_CAP = 0x2
-CIFS_UNIX_POSIX_PATHNAMES_CAP = 0x10
-SMB_POSIX_ACL_USER_OBJ, SMB_POSIX_ACL_GROUP_OBJ = 0x01, 0x04
-SMB_POSIX_ACL_OTHER = 0x20
+TRANS2_SET_FS_INFORMATION, TRANS2_SET_PATH_INFORMATION, \
+    TRANS2_SET_FILE_INFORMATION = 0x0004, 0x0006, 0x0008
+SMB_SET_CIFS_UNIX_INFO, SMB_SET_POSIX_ACL = 0x0200, 0x0204
+CIFS_UNIX_POSIX_ACLS_CAP, CIFS_UNIX_POSIX_PATHNAMES_CAP = 0x2, 0x10
+SMB_POSIX_ACL_USER_OBJ, SMB_POSIX_ACL_GROUP_OBJ, SMB_POSIX_ACL_OTHER = \
+    0x01, 0x04, 0x20
 
 
 class Smb1Unix:
@@ -199,8 +184,6 @@ class Smb1Unix:
     SMB_SET_POSIX_ACL, by path or through an open handle."""
 
     def __init__(self, user, share, host='127.0.0.1'):
-        from impacket import smb as smb1
-        self.smb1 = smb1
         self.c = smb1.SMB(host, host, sess_port=PORT, timeout=30)
         self.c.login(user, PASSWORDS[user])
         self.tid = self.c.tree_connect_andx('\\\\%s\\%s' % (host, share))
@@ -209,12 +192,8 @@ class Smb1Unix:
     def trans2(self, setup, param, data):
         """status name of one TRANS2 request"""
         self.c.send_trans2(self.tid, setup, '\x00', param, data)
-        try:
-            self.c.recvSMB().isValidAnswer(
-                self.smb1.SMB.SMB_COM_TRANSACTION2)
-        except self.smb1.SessionError as e:
-            return status_name(e.get_error_code())
-        return 'NT_STATUS_OK'
+        return _status(lambda: self.c.recvSMB().isValidAnswer(
+            smb1.SMB.SMB_COM_TRANSACTION2), smb1.SessionError)
 
     def posix(self):
         """Negotiate POSIX ACLs and POSIX path names: status name"""
@@ -228,7 +207,7 @@ class Smb1Unix:
         try:
             fid = self.c.nt_create_andx(self.tid, path, accessMask=access,
                                         shareAccessMode=7, disposition=1)
-        except self.smb1.SessionError as e:
+        except smb1.SessionError as e:
             return status_name(e.get_error_code()), None
         return 'NT_STATUS_OK', fid
 

@@ -51,6 +51,8 @@ rebuild() {
 	echo "     $line"
 }
 in_pool() { local f; for f in "$@"; do echo fake >"$pool/$f"; done; }
+# says TEXT WORDS...: TEXT holds each of WORDS
+says() { local w; for w in "${@:2}"; do [[ $1 == *"$w"* ]] || return 1; done; }
 
 # The installed samba's source is not on the mirror (a fake Debian mirror
 # on 127.0.0.1 whose pool has only the point release below it, source
@@ -86,12 +88,10 @@ missing_source() {
 	check "source 404: profileacl-rebuild fails (rc $rc) with one line" \
 		"[ $rc -eq 1 ] && [ \$(grep -c 'FAILED' '$log/rebuild') -eq 1 ]"
 	check "that line says what is missing: samba $samba's source on $base" \
-		"grep -qF 'FAILED: the source of samba $samba is not on the mirror ($base: samba_$up' <<<\"\$line\" &&
-		 grep -qF ' 404)' <<<\"\$line\""
+		"says \"\$line\" ' 404)' 'FAILED: the source of samba $samba is not on the mirror ($base: samba_$up'"
 	check "and what the admin can do: wait, another mirror, or samba $low" \
-		"grep -qF 'wait until the mirror serves it' <<<\"\$line\" &&
-		 grep -qF 'PROFILEACL_MIRROR=URL' <<<\"\$line\" &&
-		 grep -qF 'or install samba $low, whose source it serves' <<<\"\$line\""
+		"says \"\$line\" 'wait until the mirror serves it' 'PROFILEACL_MIRROR=URL' \
+			'or install samba $low, whose source it serves'"
 	check "the stale module stays in place, untouched" \
 		"grep -q 'stays in place and refuses to load' '$log/rebuild' &&
 		 ! cmp -s '$so' '$log/current.so' &&
@@ -122,11 +122,10 @@ missing_source() {
 	rebuild unverified "PATH=$fake:/usr/sbin:/usr/bin:/sbin:/bin"
 	check "source in no signed index: refused (rc $rc) in one line" \
 		"[ $rc -eq 1 ] && [ \$(grep -c 'FAILED' '$log/unverified') -eq 1 ] &&
-		 grep -qF 'FAILED: samba $samba is in no signed index, so its source ($base:' <<<\"\$line\""
+		 says \"\$line\" 'FAILED: samba $samba is in no signed index, so its source ($base:'"
 	check "that line names the file, the risk and the opt-in" \
-		"grep -qF 'samba_$up.orig.tar.xz' <<<\"\$line\" &&
-		 grep -qF 'with root on this host' <<<\"\$line\" &&
-		 grep -qF 'run again with PROFILEACL_ALLOW_UNVERIFIED=1' <<<\"\$line\""
+		"says \"\$line\" 'samba_$up.orig.tar.xz' 'with root on this host' \
+			'run again with PROFILEACL_ALLOW_UNVERIFIED=1'"
 	check "nothing of it was fetched (HEAD only), the stale module stays" \
 		"! fetched | grep -F 'GET /debian/pool/main/s/samba/samba_$up.orig' >/dev/null &&
 		 grep -qF '$foreign' '$so' &&
@@ -137,8 +136,7 @@ missing_source() {
 		 fetched | grep -F '\"GET /debian/pool/main/s/samba/samba_$up.orig.tar.xz HTTP/1.1\" 200' >/dev/null &&
 		 grep -qF 'PROFILEACL_ALLOW_UNVERIFIED=1: samba $samba is in no index: checked against nothing but its name' \
 			'$R/var/log/samba-vfs-profileacl-rebuild.log'"
-	kill "$FAKE_MIRROR_PID"
-	wait "$FAKE_MIRROR_PID" 2>/dev/null
+	kill "$FAKE_MIRROR_PID" && wait "$FAKE_MIRROR_PID" 2>/dev/null
 	rm -rf "$R$fake" "$R/var/cache/samba-vfs-profileacl"/samba_*
 	cp "$log/current.so" "$so"
 	trap 'rm -rf "$log"' EXIT

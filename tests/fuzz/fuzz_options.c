@@ -65,8 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf = NULL;
 	const char *words[MAX_WORDS + 1];
-	size_t nwords = 0;
-	size_t i;
+	size_t nwords = 0, i;
 
 	if (size == 0 || size > 4096) {
 		return 0;
@@ -121,10 +120,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *account = words[1];
 		char *out = profileacl_subst_account(NULL, raw, account);
 		size_t n = 0;
-		const char *u = NULL;
+		const char *u = raw;
 
-		for (u = strstr(raw, "%U"); u != NULL; u = strstr(u + 2, "%U"))
-		{
+		for (; (u = strstr(u, "%U")) != NULL; u += 2) {
 			n++;
 		}
 		promise(out == NULL || n == 0 ||

@@ -23,7 +23,6 @@ import glob
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -31,38 +30,27 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import (Client, Server, PASSWORDS, PORT, FILE_OPEN,
-                     READ_CONTROL, WRITE_DAC, alive, conf_pids,
-                     descendants)
+from harness import (Client, Server, PASSWORDS, PORT, FILE_OPEN, WRITE_DAC,
+                     descendants, kill_pids, profile_folder, profile_shares)
 from samba.dcerpc import security
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 ROOT = os.environ.get('PROFILEACL_BENCH_ROOT', '/tmp/profileacl-bench')
 ROUNDS = int(os.environ.get('PROFILEACL_BENCH_ROUNDS', '7'))
 SECONDS = int(os.environ.get('PROFILEACL_BENCH_SECONDS', '4'))
-FILE_READ_ATTRIBUTES = 0x80
 # Client and server on separate cores, so that they do not steal each
 # other's time slices: less noise between rounds.
 SERVER_CPU, CLIENT_CPU = ('1', '0') if os.cpu_count() > 1 else ('0', '0')
-
-SHARES = '''
-[bench_mod]
-	path = @ROOT@/profiles
-	read only = no
-	vfs objects = profileacl acl_xattr
-
-[bench_nomod]
-	path = @ROOT@/profiles
-	read only = no
-	vfs objects = acl_xattr
-
-[bench_full]
-	path = @ROOT@/profiles
-	read only = no
-	vfs objects = acl_xattr
-'''
+SHARES = profile_shares({'bench_mod': ('profileacl acl_xattr',),
+                         'bench_nomod': ('acl_xattr',),
+                         'bench_full': ('acl_xattr',)})
 ACLS = {'bench_mod': 'CHANGE', 'bench_nomod': 'CHANGE',
         'bench_full': 'FULL'}
+# the sequences counted per operation (sync, share): the common path with
+# and without the module on Change, profile sync with it on Change and
+# without it on Full
+SEQUENCES = ((False, 'bench_mod'), (False, 'bench_nomod'),
+             (True, 'bench_mod'), (True, 'bench_full'))
 
 
 def new_server(name):
@@ -78,45 +66,10 @@ def tracer_of(pid):
     """the pid tracing pid (strace), or 0"""
     try:
         with open('/proc/%d/status' % pid) as f:
-            for line in f:
-                if line.startswith('TracerPid:'):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def smbd_pid(srv):
-    """smbd's own pid: the process the harness started, or, when that is
-    a tracer (strace -ff), the first of its descendants it traces"""
-    tree = [srv.proc.pid] + sorted(descendants(srv.proc.pid))
-    for pid in tree:
-        if tracer_of(pid) == srv.proc.pid:
-            return pid
-    return srv.proc.pid
-
-
-def wait_gone(pids, timeout):
-    """the pids still running after timeout s"""
-    deadline = time.time() + timeout
-    while True:
-        pids = {p for p in pids if alive(p)}
-        if not pids or time.time() > deadline:
-            return pids
-        time.sleep(0.1)
-
-
-def signal_until_gone(pids, timeout):
-    """SIGTERM, then SIGKILL after timeout s"""
-    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 10)):
-        for pid in pids:
-            try:
-                os.kill(pid, sig)
-            except ProcessLookupError:
-                pass
-        pids = wait_gone(pids, wait)
-        if not pids:
-            return
+            return int(re.search(r'^TracerPid:\s*(\d+)', f.read(),
+                                 re.M).group(1))
+    except (OSError, AttributeError):
+        return 0
 
 
 def stop(srv):
@@ -128,19 +81,21 @@ def stop(srv):
     is killed)."""
     if srv.proc is None:
         return
-    smbd = smbd_pid(srv)
-    tree = {srv.proc.pid, smbd} | descendants(srv.proc.pid)
+    # smbd's own pid: under strace -ff the first descendant it traces
+    tree = [srv.proc.pid] + sorted(descendants(srv.proc.pid))
+    smbd = next((p for p in tree if tracer_of(p) == srv.proc.pid),
+                srv.proc.pid)
     if smbd != srv.proc.pid:
-        signal_until_gone({smbd}, 120)
+        kill_pids({smbd}, 120)
         try:
             srv.proc.wait(30)
         except subprocess.TimeoutExpired:
             pass
     srv.stop_proc()
     srv.stop_helpers()
-    left = wait_gone(tree | conf_pids(srv.conf), 10)
+    left = srv.leftovers(set(tree))
     if left:
-        signal_until_gone(left, 10)
+        kill_pids(left, 10)
         raise RuntimeError('processes of %s were left running (killed): %s'
                            % (srv.conf, sorted(left)))
 
@@ -170,70 +125,36 @@ def common_path_round(share):
     return float(m.group(1))
 
 
-def profile_sync_round(cli, share):
-    """ops/s of open(WRITE_DAC) + set DACL + close by the owner"""
-    c = cli.conn('alice', share, 'SMB2')
-    sid = c.get_sd(c.create('alice/f1.txt', DesiredAccess=READ_CONTROL),
-                   1).owner_sid
-    sd = security.descriptor.from_sddl(
-        'D:P(A;;0x001f01ff;;;%s)(A;;0x001f01ff;;;SY)' % sid, sid)
-    n = 0
-    deadline = time.time() + SECONDS
+def owner_ops(c, sync, n, seconds=None):
+    """N operations (at most SECONDS) by the owner over connection C, ops/s:
+    with SYNC a profile sync (open WRITE_DAC, set the DACL, close), else an
+    open of an existing file asking no WRITE_DAC and a close"""
+    sd = profile_folder(c, 'alice') if sync else None
     start = time.time()
-    while time.time() < deadline and n < 1000000:
-        fnum = c.create('alice/f%d.txt' % (1 + n % 7),
-                        DesiredAccess=WRITE_DAC, CreateDisposition=FILE_OPEN)
-        c.set_sd(fnum, sd, security.SECINFO_DACL)
+    i = 0
+    while i < n and (seconds is None or time.time() < start + seconds):
+        fnum = c.create('alice/f%d.txt' % ((1 + i % 7) if sync else i % 8),
+                        DesiredAccess=WRITE_DAC if sync else
+                        security.SEC_FILE_READ_ATTRIBUTE,
+                        CreateDisposition=FILE_OPEN)
+        if sync:
+            c.set_sd(fnum, sd, security.SECINFO_DACL)
         c.close(fnum)
-        n += 1
-    return n / (time.time() - start)
+        i += 1
+    return i / (time.time() - start)
 
 
 def rounds(fn, a, b):
-    """Alternate A and B, ROUNDS each, starting with a warm-up of each."""
+    """Alternate A and B, ROUNDS each, starting with a warm-up of each:
+    the (median, min, max) of each"""
     fn(a)
     fn(b)
     res = {a: [], b: []}
     for i in range(ROUNDS):
-        order = (a, b) if i % 2 == 0 else (b, a)
-        for s in order:
+        for s in (a, b) if i % 2 == 0 else (b, a):
             res[s].append(fn(s))
-    return res
-
-
-def stats(values):
-    return (statistics.median(values), min(values), max(values))
-
-
-def open_sequence(srv, share, n):
-    """One connection, n opens of existing files asking no WRITE_DAC."""
-    cli = Client(srv)
-    c = cli.conn('alice', share, 'SMB2')
-    for i in range(n):
-        fnum = c.create('alice/f%d.txt' % (i % 8),
-                        DesiredAccess=FILE_READ_ATTRIBUTES,
-                        CreateDisposition=FILE_OPEN)
-        c.close(fnum)
-    cli.drop()
-    del c
-
-
-def sync_sequence(srv, share, n):
-    """One connection, n profile-sync operations by the owner."""
-    cli = Client(srv)
-    c = cli.conn('alice', share, 'SMB2')
-    fnum = c.create('alice/f1.txt', DesiredAccess=READ_CONTROL)
-    sid = c.get_sd(fnum, 1).owner_sid
-    c.close(fnum)
-    sd = security.descriptor.from_sddl(
-        'D:P(A;;0x001f01ff;;;%s)(A;;0x001f01ff;;;SY)' % sid, sid)
-    for i in range(n):
-        fnum = c.create('alice/f%d.txt' % (1 + i % 7),
-                        DesiredAccess=WRITE_DAC, CreateDisposition=FILE_OPEN)
-        c.set_sd(fnum, sd, security.SECINFO_DACL)
-        c.close(fnum)
-    cli.drop()
-    del c
+    return {s: (statistics.median(v), min(v), max(v))
+            for s, v in res.items()}
 
 
 def settle(srv, baseline):
@@ -243,20 +164,6 @@ def settle(srv, baseline):
         if time.time() > deadline:
             raise RuntimeError('smbd children did not exit')
         time.sleep(0.2)
-
-
-def per_child(tool_dir, pattern, value_fn, srv, share, n, baseline, seq):
-    """Run one sequence; the value of the child process that served it:
-    the one process that came and went during the sequence."""
-    before = set(glob.glob(os.path.join(tool_dir, pattern)))
-    seq(srv, share, n)
-    settle(srv, baseline)
-    new = set(glob.glob(os.path.join(tool_dir, pattern))) - before
-    vals = [value_fn(f) for f in new]
-    if len(vals) != 1 or vals[0] is None:
-        raise RuntimeError('expected one complete %s output for %s, got '
-                           '%r' % (pattern, share, sorted(new)))
-    return vals[0]
 
 
 def callgrind_total(path):
@@ -277,40 +184,47 @@ def strace_count(path):
 
 
 def per_open(tool, prefix, pattern, value_fn, n1=100, n2=300):
-    """Per operation, from the difference of n2 and n1 operations: the
-    common path (open/close, module vs none on Change) and profile sync
-    (module on Change vs none on Full), each twice."""
+    """Per operation, from the difference of n2 and n1 operations, for
+    each of SEQUENCES, each twice (AGAIN 0 and 1) to show the figure is
+    repeatable: {(sync, share, again): value}"""
     srv = new_server('bench-' + tool)
-    tool_dir = os.path.join(ROOT, 'out-' + tool)
-    shutil.rmtree(tool_dir, ignore_errors=True)
-    os.makedirs(tool_dir)
-    srv.start(argv_prefix=prefix(tool_dir))
+    outs = os.path.join(ROOT, 'out-' + tool, pattern)
+    shutil.rmtree(os.path.dirname(outs), ignore_errors=True)
+    os.makedirs(os.path.dirname(outs))
+    srv.start(argv_prefix=prefix(os.path.dirname(outs)))
+
+    def per_child(sync, share, n):
+        """N operations over a connection of their own: the value of the
+        child process that served them, the one process that came and
+        went meanwhile"""
+        before = set(glob.glob(outs))
+        cli = Client(srv)
+        owner_ops(cli.conn('alice', share, 'SMB2'), sync, n)
+        cli.drop()
+        settle(srv, baseline)
+        new = set(glob.glob(outs)) - before
+        vals = [value_fn(f) for f in new]
+        if len(vals) != 1 or vals[0] is None:
+            raise RuntimeError('expected one complete %s output for %s, '
+                               'got %r' % (pattern, share, sorted(new)))
+        return vals[0]
     try:
         time.sleep(2)
         baseline = descendants(srv.proc.pid)
         make_files(srv)
         settle(srv, baseline)
         result = {}
-        # twice, to show the figure is repeatable
-        for suffix in ('', ' (again)'):
-            for seq, share in ((open_sequence, 'bench_mod'),
-                               (open_sequence, 'bench_nomod'),
-                               (sync_sequence, 'bench_mod'),
-                               (sync_sequence, 'bench_full')):
-                v1 = per_child(tool_dir, pattern, value_fn, srv, share, n1,
-                               baseline, seq)
-                v2 = per_child(tool_dir, pattern, value_fn, srv, share, n2,
-                               baseline, seq)
-                key = '%s %s%s' % (seq.__name__, share, suffix)
-                result[key] = (v2 - v1) / (n2 - n1)
+        for again in (0, 1):
+            for sync, share in SEQUENCES:
+                v1, v2 = (per_child(sync, share, n) for n in (n1, n2))
+                result[(sync, share, again)] = (v2 - v1) / (n2 - n1)
+        return result
     finally:
         stop(srv)
-    return result
 
 
 def main():
-    if os.path.exists(ROOT):
-        shutil.rmtree(ROOT)
+    shutil.rmtree(ROOT, ignore_errors=True)
     os.makedirs(ROOT)
 
     # 1 and 2: throughput, one smbd, alternating rounds
@@ -321,14 +235,16 @@ def main():
         make_files(srv)
         common = rounds(common_path_round, 'bench_mod', 'bench_nomod')
         cli = Client(srv)
-        sync = rounds(lambda s: profile_sync_round(cli, s),
-                      'bench_mod', 'bench_full')
+
+        def sync_round(share):
+            return owner_ops(cli.conn('alice', share, 'SMB2'), True,
+                             1000000, SECONDS)
+        sync = rounds(sync_round, 'bench_mod', 'bench_full')
         # the same with every grant logged (log level = 1 profileacl:3)
         subprocess.run(['smbcontrol', '-s', srv.conf, 'smbd', 'debug',
                         '1 profileacl:3'], check=True)
         time.sleep(1)
-        sync_logged = rounds(lambda s: profile_sync_round(cli, s),
-                             'bench_mod', 'bench_full')
+        sync_logged = rounds(sync_round, 'bench_mod', 'bench_full')
         cli.drop()
         granted = srv.log_text().count('granted WRITE_DAC')
     finally:
@@ -344,33 +260,17 @@ def main():
                   lambda d: ['strace', '-ff', '-q', '-o', '%s/st' % d],
                   'st.*', strace_count)
 
-    c_mod, c_nomod = stats(common['bench_mod']), stats(common['bench_nomod'])
-    s_mod, s_full = stats(sync['bench_mod']), stats(sync['bench_full'])
-    l_mod = stats(sync_logged['bench_mod'])
-    l_full = stats(sync_logged['bench_full'])
-    common_ratio = c_mod[0] / c_nomod[0]
-    sync_ratio = s_mod[0] / s_full[0]
-    logged_ratio = l_mod[0] / l_full[0]
-    o_mod, o_nomod = 'open_sequence bench_mod', 'open_sequence bench_nomod'
-    y_mod, y_full = 'sync_sequence bench_mod', 'sync_sequence bench_full'
-    ir_ratio = ir[o_mod] / ir[o_nomod]
-    ir_ratio2 = ir[o_mod + ' (again)'] / ir[o_nomod + ' (again)']
-    sc_diff = sc[o_mod] - sc[o_nomod]
-
-    rows = [
-        ('common path: open/close, no WRITE_DAC (4 conns)',
-         'Change + profileacl', c_mod, 'Change, no module', c_nomod,
-         common_ratio),
-        ('profile sync: open WRITE_DAC, set DACL, close',
-         'Change + profileacl', s_mod, 'Full, no module', s_full,
-         sync_ratio),
-        ('profile sync, every grant logged (profileacl:3)',
-         'Change + profileacl', l_mod, 'Full, no module', l_full,
-         logged_ratio),
-    ]
-    ir_ok = ir_ratio <= 1.002 and ir_ratio2 <= 1.002
-    sc_ok = abs(sc_diff) < 0.005
-    sync_sc_ok = sc[y_mod] - sc[y_full] <= 1.005
+    common_ratio = common['bench_mod'][0] / common['bench_nomod'][0]
+    sync_ratio = sync['bench_mod'][0] / sync['bench_full'][0]
+    o_mod, o_nomod = (False, 'bench_mod', 0), (False, 'bench_nomod', 0)
+    o_mod2, o_nomod2 = (False, 'bench_mod', 1), (False, 'bench_nomod', 1)
+    y_mod, y_full = (True, 'bench_mod', 0), (True, 'bench_full', 0)
+    # the targets: met or MISSED
+    ok = {'ir': ir[o_mod] / ir[o_nomod] <= 1.002 and
+          ir[o_mod2] / ir[o_nomod2] <= 1.002,
+          'sc': abs(sc[o_mod] - sc[o_nomod]) < 0.005,
+          'sync_sc': sc[y_mod] - sc[y_full] <= 1.005}
+    met = {k: 'met' if v else 'MISSED' for k, v in ok.items()}
     md = ['# vfs_profileacl benchmark', '',
           'Made by `make bench` (scripts/benchmark.sh) on %s, %d cores '
           '(smbd on one, the clients on the other), smbd %s, logging as '
@@ -383,25 +283,35 @@ def main():
           '| workload | A | A ops/s median (min-max) | B | '
           'B ops/s median (min-max) | A/B |',
           '| --- | --- | --- | --- | --- | --- |']
-    for name, an, a, bn, b, r in rows:
-        md.append('| %s | %s | %.0f (%.0f-%.0f) | %s | %.0f (%.0f-%.0f) '
-                  '| %.4f |' % (name, an, a[0], a[1], a[2], bn, b[0], b[1],
-                                b[2], r))
+    for name, got, bn, bshare in (
+            ('common path: open/close, no WRITE_DAC (4 conns)', common,
+             'Change, no module', 'bench_nomod'),
+            ('profile sync: open WRITE_DAC, set DACL, close', sync,
+             'Full, no module', 'bench_full'),
+            ('profile sync, every grant logged (profileacl:3)', sync_logged,
+             'Full, no module', 'bench_full')):
+        a, b = got['bench_mod'], got[bshare]
+        md.append('| %s | Change + profileacl | %.0f (%.0f-%.0f) | %s | '
+                  '%.0f (%.0f-%.0f) | %.4f |' % ((name,) + a + (bn,) + b +
+                                                 (a[0] / b[0],)))
     md += ['',
            '| per operation, smbd child (callgrind / strace, 200 ops) | '
            'with profileacl | without | ratio or difference |',
-           '| --- | --- | --- | --- |',
-           '| common path: instructions per open | %.0f | %.0f | %.5f |' % (
-               ir[o_mod], ir[o_nomod], ir_ratio),
-           '| common path: instructions, second run | %.0f | %.0f | %.5f |'
-           % (ir[o_mod + ' (again)'], ir[o_nomod + ' (again)'], ir_ratio2),
-           '| common path: system calls per open | %.2f | %.2f | %+.2f |' % (
-               sc[o_mod], sc[o_nomod], sc_diff),
-           '| profile sync (vs Full): instructions per op | %.0f | %.0f | '
-           '%.5f |' % (ir[y_mod], ir[y_full], ir[y_mod] / ir[y_full]),
-           '| profile sync (vs Full): system calls per op | %.2f | %.2f | '
-           '%+.2f |' % (sc[y_mod], sc[y_full], sc[y_mod] - sc[y_full]),
-           '',
+           '| --- | --- | --- | --- |']
+    # instructions as a ratio, system calls as a difference
+    for name, d, a, b in (
+            ('common path: instructions per open', ir, o_mod, o_nomod),
+            ('common path: instructions, second run', ir, o_mod2, o_nomod2),
+            ('common path: system calls per open', sc, o_mod, o_nomod),
+            ('profile sync (vs Full): instructions per op', ir, y_mod,
+             y_full),
+            ('profile sync (vs Full): system calls per op', sc, y_mod,
+             y_full)):
+        md.append(('| %s | %.0f | %.0f | %.5f |' % (
+            name, d[a], d[b], d[a] / d[b])) if d is ir else
+            ('| %s | %.2f | %.2f | %+.2f |' % (
+                name, d[a], d[b], d[a] - d[b])))
+    md += ['',
            'A granted open costs the fstat of the opened handle that '
            'checks its owner and the two fcntl calls of the share ACL '
            'read (the share_info.tdb chain lock), made for each decision '
@@ -419,20 +329,20 @@ def main():
            'call more than Full (%s). Throughput is reported, not judged: '
            'on this machine its noise between rounds is larger than the '
            'difference (common path A/B %.4f, profile sync A/B %.4f).' % (
-               'met' if ir_ok else 'MISSED',
-               'met' if sc_ok else 'MISSED',
-               'met' if sync_sc_ok else 'MISSED',
-               common_ratio, sync_ratio),
+               met['ir'], met['sc'], met['sync_sc'], common_ratio,
+               sync_ratio),
            '', '![benchmark](benchmark.png)', '']
     with open(os.path.join(TOP, 'docs', 'benchmark.md'), 'w') as f:
         f.write('\n'.join(md))
 
     dat = os.path.join(ROOT, 'bench.dat')
     with open(dat, 'w') as f:
-        f.write('"profileacl\\n(Change)" %f %f %f\n' % c_mod)
-        f.write('"no module\\n(Change)" %f %f %f\n\n\n' % c_nomod)
-        f.write('"profileacl\\n(Change)" %f %f %f\n' % s_mod)
-        f.write('"no module\\n(Full)" %f %f %f\n' % s_full)
+        f.write(('"profileacl\\n(Change)" %f %f %f\n'
+                 '"no module\\n(Change)" %f %f %f\n\n\n'
+                 '"profileacl\\n(Change)" %f %f %f\n'
+                 '"no module\\n(Full)" %f %f %f\n') %
+                (common['bench_mod'] + common['bench_nomod'] +
+                 sync['bench_mod'] + sync['bench_full']))
     png = os.path.join(TOP, 'docs', 'benchmark.png')
     panel = ('set title "%s" noenhanced\n'
              'plot "{dat}" index %d using 0:2:xtic(1) with boxes '
@@ -452,9 +362,9 @@ def main():
         'unset multiplot\n').replace('{dat}', dat).encode())
 
     print('\n'.join(md))
-    ok = ir_ok and sc_ok and sync_sc_ok
-    print('benchmark: targets %s' % ('met' if ok else 'MISSED'))
-    return 0 if ok else 1
+    print('benchmark: targets %s' % ('met' if all(ok.values()) else
+                                     'MISSED'))
+    return 0 if all(ok.values()) else 1
 
 
 if __name__ == '__main__':

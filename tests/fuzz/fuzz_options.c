@@ -23,12 +23,9 @@ static void promise(bool held)
 /* Reference: the obvious recursive matcher, on short inputs only */
 static int ref_match(const char *p, const char *n, size_t nlen)
 {
-	if (*p == '\0') {
-		return nlen == 0;
-	}
-	if (*p == '*') {
-		size_t i;
+	size_t i;
 
+	if (*p == '*') {
 		for (i = 0; i <= nlen; i++) {
 			if (ref_match(p + 1, n + i, nlen - i)) {
 				return 1;
@@ -36,14 +33,12 @@ static int ref_match(const char *p, const char *n, size_t nlen)
 		}
 		return 0;
 	}
-	if (nlen == 0) {
-		return 0;
+	if (*p == '\0' || nlen == 0) {
+		return *p == '\0' && nlen == 0;
 	}
-	if (*p == '?' ||
-	    tolower((unsigned char)*p) == tolower((unsigned char)*n)) {
-		return ref_match(p + 1, n + 1, nlen - 1);
-	}
-	return 0;
+	return (*p == '?' ||
+		tolower((unsigned char)*p) == tolower((unsigned char)*n)) &&
+	       ref_match(p + 1, n + 1, nlen - 1);
 }
 
 /* whether the reference can judge s: ASCII, at most max_stars stars */

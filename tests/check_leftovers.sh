@@ -5,10 +5,8 @@
 # 10 s is left over. Run at the end of make check, make demo and make
 # bench.
 #
-#   tests/check_leftovers.sh [PREFIX]          the check, "leftovers: N
-#                                              passed, N failed"
-#   tests/check_leftovers.sh --self [PREFIX]   first shows that the check
-#                                              finds one
+#   tests/check_leftovers.sh [--self] [PREFIX]   --self: first shows that
+#                                                the check finds one
 set -uo pipefail
 # shellcheck source=tests/lib-check.sh
 . "$(dirname "$0")/lib-check.sh"

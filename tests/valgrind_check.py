@@ -73,7 +73,8 @@ def self_test():
         print('%s %s (%s: %d module errors, %d module leaks)' %
               ('ok  ' if ok else 'FAIL', what, name, errors, leaks))
         failed += not ok
-    print('valgrind-check: %d passed, %d failed' % (len(cases) - failed, failed))
+    print('valgrind-check: %d passed, %d failed' %
+          (len(cases) - failed, failed))
     return 0 if failed == 0 else 1
 
 

@@ -6,8 +6,8 @@
 #
 #   tests/test_deb_root.sh 4.22|4.24
 #
-# PROFILEACL_DEB_ROOT=DIR: the test servers' folder
-# (/tmp/profileacl-deb-RELEASE).
+# PROFILEACL_DEB_ROOT=DIR: the test servers' folder, another one beside
+# a running make check (/tmp/profileacl-deb-RELEASE).
 set -uo pipefail
 release=${1:?usage: test_deb_root.sh 4.22|4.24}
 cd "$(dirname "$0")/.." || exit 1
@@ -28,7 +28,6 @@ samba=$(dpkg-query --admindir="$R/var/lib/dpkg" -W -f='${Version}' samba)
 modulesdir=$(chroot "$R" smbd -b | sed -n 's/^ *MODULESDIR: *//p')
 so="$R$modulesdir/vfs/profileacl.so"
 log=$(mktemp -d /tmp/profileacl-deb.XXXXXX)
-# the test servers' folder (another one beside a running make check)
 servers=${PROFILEACL_DEB_ROOT:-/tmp/profileacl-deb-$release}
 trap 'rm -rf "$log"' EXIT
 
@@ -64,7 +63,7 @@ says() { local w; for w in "${@:2}"; do [[ $1 == *"$w"* ]] || return 1; done; }
 # PROFILEACL_ALLOW_UNVERIFIED=1, fetched with it.
 missing_source() {
 	local running foreign=00112233445566778899aabbccddeeff00112233
-	local low high l h pool base rc line up fake=/tmp/profileacl-unverified
+	local low high l h pool base rc line up since fake=/tmp/profileacl-unverified
 	running=$(readelf -n "$R$modulesdir"/libsmbd-base-*.so.0 |
 		sed -n 's/.*Build ID: *//p' | head -1)
 	cp "$so" "$log/current.so"
@@ -113,12 +112,9 @@ missing_source() {
 	printf '#!/bin/sh\n[ "$1 $2" = "showsrc samba" ] && exec cat %s/sources\nexec /usr/bin/apt-cache "$@"\n' \
 		"$fake" >"$R$fake/apt-cache"
 	chmod 755 "$R$fake/apt-cache"
-	cp "$log/http.log" "$log/http.log.1"
+	since=$(wc -l <"$log/http.log")
 	# the requests since, with apt's %2b for + decoded
-	fetched() {
-		tail -n +"$(($(wc -l <"$log/http.log.1") + 1))" "$log/http.log" |
-			sed 's/%2[bB]/+/g'
-	}
+	fetched() { tail -n +$((since + 1)) "$log/http.log" | sed 's/%2[bB]/+/g'; }
 	rebuild unverified "PATH=$fake:/usr/sbin:/usr/bin:/sbin:/bin"
 	check "source in no signed index: refused (rc $rc) in one line" \
 		"[ $rc -eq 1 ] && [ \$(grep -c 'FAILED' '$log/unverified') -eq 1 ] &&

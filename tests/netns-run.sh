@@ -9,9 +9,7 @@
 # (make install, or the Debian package), with no tmpfs and no path tricks.
 #
 # The namespaces give the tests a loopback interface of their own, so the
-# test smbd is reachable from nothing but the processes started here; the
-# bind mount lets "vfs objects = profileacl" find the module under test
-# without touching the system's module directory.
+# test smbd is reachable from nothing but the processes started here.
 set -euo pipefail
 [ "${PROFILEACL_IN_NETNS:-}" = 1 ] ||
 	exec unshare --mount --net --fork -- env PROFILEACL_IN_NETNS=1 "$0" "$@"

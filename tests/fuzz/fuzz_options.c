@@ -2,8 +2,8 @@
  * libFuzzer harness: the profile dirs patterns and matcher of vfs_profileacl,
  * checked against a plain reference matcher.
  *
- * Input: NUL-separated strings. The first picks the function family,
- * the rest are its arguments.
+ * Input: NUL-separated strings: a pattern, then a name (also the account
+ * for %U); all of them are the list of profile dirs.
  */
 
 #include "includes.h"

@@ -629,6 +629,11 @@ static void test_decide_share_acl(void **state _UNUSED_)
 		{"D:(D;;WD;;;S-1-5-21-1-2-3-513)(A;;0x001301ff;;;WD)", 0},
 		{"D:(D;;WD;;;S-1-5-21-1-2-3-1001)(A;;0x001301ff;;;WD)", WDAC},
 		{"D:(A;;0x001301ff;;;WD)(D;;WD;;;WD)", 0},
+		/* an allow of GENERIC_ALL before it takes nothing from a deny
+		 */
+		{"D:(A;;GA;;;" ALICE_SID ")(D;;WD;;;" ALICE_SID
+		 ")(A;;0x001301ff;;;WD)",
+		 0},
 		{NULL, 0},
 	};
 	size_t i;

@@ -598,11 +598,12 @@ static void profileacl_lookup_dirs(struct profileacl_request *r,
  * The grantable rights a deny ACE of the share ACL refuses this session.
  * smbd's access check answers, on the share's descriptor with an allow
  * of the grantable rights for the user appended: a right still refused
- * is denied before it. Generic rights count as the file rights they
- * stand for (smbd's share check reads them unmapped; the stricter
- * reading). Read for each decision: a deny added to the share ACL later
- * changes no share mask, so smbd keeps the tree, and the module must see
- * it at once. No descriptor: everything is refused.
+ * is denied before it. Generic rights in a deny count as the file
+ * rights they stand for; in an allow they stay unmapped, as smbd's share
+ * check reads them, so that an allow of GENERIC_ALL cannot cancel a
+ * later deny (the stricter reading, both ways). Read for each decision: a deny
+ * added to the share ACL later changes no share mask, so smbd keeps the tree,
+ * and the module must see it at once. No descriptor: everything is refused.
  */
 static void profileacl_lookup_share_denied(struct profileacl_request *r,
 					   void *private_data)
@@ -616,6 +617,7 @@ static void profileacl_lookup_share_denied(struct profileacl_request *r,
 	struct security_ace ace;
 	size_t sd_size = 0;
 	uint32_t granted = 0;
+	uint32_t i;
 
 	r->share_denied = PROFILEACL_GRANTABLE;
 	if (token == NULL || token->num_sids <= PRIMARY_USER_SID_INDEX) {
@@ -632,7 +634,15 @@ static void profileacl_lookup_share_denied(struct profileacl_request *r,
 			    service);
 		goto done;
 	}
-	security_acl_map_generic(psd->dacl, &file_generic_mapping);
+	for (i = 0; psd->dacl != NULL && i < psd->dacl->num_aces; i++) {
+		struct security_ace *a = &psd->dacl->aces[i];
+
+		if (a->type != SEC_ACE_TYPE_ACCESS_ALLOWED &&
+		    a->type != SEC_ACE_TYPE_ACCESS_ALLOWED_OBJECT)
+		{
+			se_map_generic(&a->access_mask, &file_generic_mapping);
+		}
+	}
 	init_sec_ace(&ace,
 		     &token->sids[PRIMARY_USER_SID_INDEX],
 		     SEC_ACE_TYPE_ACCESS_ALLOWED,
@@ -644,8 +654,9 @@ static void profileacl_lookup_share_denied(struct profileacl_request *r,
 		goto done;
 	}
 	/*
-	 * As smbd computes the share mask: what the appended allow does not
-	 * bring is denied before it
+	 * MAXIMUM_ALLOWED, as smbd asks for the share mask (through
+	 * se_file_access_check(), whose privileges smbd adds to the mask
+	 * anyway): what the appended allow does not bring is denied before it
 	 */
 	if (NT_STATUS_IS_OK(se_access_check(
 		    psd, token, SEC_FLAG_MAXIMUM_ALLOWED, &granted)))

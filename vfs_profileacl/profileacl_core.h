@@ -123,8 +123,9 @@ static inline bool profileacl_asks(uint32_t access_mask, uint32_t share_mask)
 
 /*
  * The decision for this session and one request on SMB_FNAME, as smbd
- * has stat'ed it (no VALID_STAT: absent; MAY_CREATE: created). The
- * caller asks profileacl_asks() first, or requests MAXIMUM_ALLOWED.
+ * has stat'ed it (no VALID_STAT: absent; MAY_CREATE: created). It
+ * answers NOT_ASKED by itself; profileacl_asks() is only the cheap test
+ * a caller on the path of every open makes first.
  */
 uint32_t profileacl_decide(struct vfs_handle_struct *handle,
 			   const struct profileacl_config *config,

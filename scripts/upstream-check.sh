@@ -211,37 +211,9 @@ case "$SAMBA/" in
 *) inside=/build/check ;;
 esac
 
-if [ -n "$bench" ]; then
-	[ -x "$SAMBA/bin/default/source3/smbd/smbd" ] ||
-		die "$SAMBA is not built"
-	cp "$top/upstream/bench.py" "$R/tmp/pacl-series-bench.py"
-	in_root "$R" sh -c 'command -v strace >/dev/null ||
-		apt-get -o DPkg::Lock::Timeout=600 install -y -qq strace' \
-		>"$log/apt.log" 2>&1 || die "cannot install strace in the root"
-	# as root (smbd must be), in a network namespace of its own
-	unshare --mount --pid --net --fork -- bash -c '
-		set -e
-		R=$1 S=$2 inside=$3
-		mount --make-rprivate /
-		mount --bind "$R" "$R"
-		if [ "$inside" = /build/check ]; then
-			mkdir -p "$R/build/check"
-			mount --bind "$S" "$R/build/check"
-		fi
-		mount -t proc proc "$R/proc"
-		mount --rbind /dev "$R/dev"
-		mount -t tmpfs -o mode=1777 tmpfs "$R/dev/shm"
-		ip link set lo up
-		chroot "$R" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-			HOME=/root LANG=C.UTF-8 \
-			python3 /tmp/pacl-series-bench.py "$inside"
-	' bench "$R" "$SAMBA" "$inside"
-	exit
-fi
-
-# run_in_tree CMD: CMD as the build user, in the tree inside the root,
-# in a network namespace of its own with lo up and /dev/shm mounted
-# (what selftest needs)
+# run_in_tree CMD: CMD as the build user (or RUN_AS), in the tree inside
+# the root, in a network namespace of its own with lo up and /dev/shm
+# mounted (what selftest needs)
 run_in_tree() {
 	unshare --mount --pid --net --fork -- bash -c '
 		set -e
@@ -261,8 +233,23 @@ run_in_tree() {
 			HOME=/tmp LANG=C.UTF-8 PYTHONHASHSEED=1 \
 			setpriv --reuid="$uid" --regid="$uid" --init-groups \
 			nice -n 10 sh -c "cd $inside && $*"
-	' run_in_tree "$R" "$SAMBA" "$uid" "$inside" "$@"
+	' run_in_tree "$R" "$SAMBA" "${RUN_AS:-$uid}" "$inside" "$@"
 }
+
+if [ -n "$bench" ]; then
+	[ -x "$SAMBA/bin/default/source3/smbd/smbd" ] ||
+		die "$SAMBA is not built"
+	cp "$top/upstream/bench.py" "$R/tmp/pacl-series-bench.py"
+	cp "$top/tests/measure.py" "$R/tmp/measure.py" ||
+		die "cannot copy the bench into the root"
+	in_root "$R" sh -c 'command -v strace >/dev/null ||
+		apt-get -o DPkg::Lock::Timeout=600 install -y -qq strace' \
+		>"$log/apt.log" 2>&1 || die "cannot install strace in the root"
+	# as root: smbd must be
+	RUN_AS=0 run_in_tree "python3 /tmp/pacl-series-bench.py $inside"
+	exit
+fi
+
 
 # 3. configure (developer warnings) and build
 conf="--enable-selftest --enable-developer --without-ad-dc"

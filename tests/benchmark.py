@@ -32,6 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import (Client, Server, PASSWORDS, PORT, FILE_OPEN, WRITE_DAC,
                      descendants, kill_pids, profile_folder, profile_shares)
+from measure import callgrind_total, strace_count
 from samba.dcerpc import security
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
@@ -164,23 +165,6 @@ def settle(srv, baseline):
         if time.time() > deadline:
             raise RuntimeError('smbd children did not exit')
         time.sleep(0.2)
-
-
-def callgrind_total(path):
-    with open(path, errors='replace') as f:
-        text = f.read()
-    m = re.search(r'^totals: (\d+)', text, re.M) or \
-        re.search(r'^summary: (\d+)', text, re.M)
-    return int(m.group(1)) if m else None
-
-
-def strace_count(path):
-    # a child still running has an incomplete trace: wait for its exit
-    with open(path, errors='replace') as f:
-        lines = f.read().splitlines()
-    if not lines or '+++ exited' not in lines[-1]:
-        return None
-    return sum(1 for l in lines if re.match(r'^[a-z_0-9]+\(', l))
 
 
 def per_open(tool, prefix, pattern, value_fn, n1=100, n2=300):

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 
+from measure import descendants
 from samba import NTSTATUSError
 import samba.ntstatus
 from samba.credentials import (Credentials, DONT_USE_KERBEROS,
@@ -223,25 +224,6 @@ class SyslogSink:
             if until is None or until(got) or time.time() > deadline:
                 return got
             time.sleep(0.1)
-
-
-def descendants(pid):
-    """pids of all processes below pid (smbd's children, for example)"""
-    children = {}
-    for stat in glob.glob('/proc/[0-9]*/stat'):
-        try:
-            with open(stat) as f:
-                fields = f.read().rsplit(')', 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(
-            int(stat.split('/')[2]))
-    out, todo = set(), [pid]
-    while todo:
-        for c in children.get(todo.pop(), []):
-            out.add(c)
-            todo.append(c)
-    return out
 
 
 def pids_with_arg(arg):

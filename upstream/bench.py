@@ -18,7 +18,6 @@ there. Prints a markdown table and "bench: targets met" or "MISSED".
 
 import glob
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -28,6 +27,10 @@ import time
 TREE = sys.argv[1]
 BIN = os.path.join(TREE, 'bin')
 sys.path.insert(0, os.path.join(BIN, 'python'))
+# tests/measure.py, copied next to this script
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from measure import callgrind_total, descendants, strace_count  # noqa: E402
 
 from samba.samba3 import libsmb_samba_internal as libsmb  # noqa: E402
 from samba.samba3 import param as s3param  # noqa: E402
@@ -138,39 +141,6 @@ def sync_sequence(share, n):
                      CreateDisposition=libsmb.FILE_OPEN)
         c.set_sd(f, sd, security.SECINFO_DACL)
         c.close(f)
-
-
-def strace_count(path):
-    with open(path, errors='replace') as f:
-        lines = f.read().splitlines()
-    if not lines or '+++ exited' not in lines[-1]:
-        return None
-    return sum(1 for line in lines if re.match(r'^[a-z_0-9]+\(', line))
-
-
-def callgrind_total(path):
-    # "totals:" ends a complete dump
-    with open(path, errors='replace') as f:
-        m = re.search(r'^totals: (\d+)', f.read(), re.M)
-    return int(m.group(1)) if m else None
-
-
-def descendants(pid):
-    children = {}
-    for stat in glob.glob('/proc/[0-9]*/stat'):
-        try:
-            with open(stat) as f:
-                fields = f.read().rsplit(')', 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(
-            int(stat.split('/')[2]))
-    found, todo = set(), [pid]
-    while todo:
-        for c in children.get(todo.pop(), []):
-            found.add(c)
-            todo.append(c)
-    return found
 
 
 def settle(smbd, baseline):

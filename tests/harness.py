@@ -818,10 +818,12 @@ def smb2_open(user, share, dialect, path, access, req=None, fid=None):
         st, got, _ = s.create(path, access, FILE_OPEN)
     else:
         st, got, _ = s.reconnect(path, access, req, fid)
-    yield s, st, got
-    if got is not None:
-        s.close(got)
-    s.logoff()
+    try:
+        yield s, st, got
+    finally:
+        if got is not None:
+            s.close(got)
+        s.logoff()
 
 
 # --- the domain servers: an AD DC, a member joined to it, a classic PDC

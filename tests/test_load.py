@@ -217,6 +217,9 @@ def main():
         finally:
             for p in procs:
                 p.join(60)
+                if p.is_alive():
+                    p.kill()
+                    p.join()
 
         def first(kind):
             errs = [r[4] for r in results if r[0] == kind and r[4]]

@@ -235,12 +235,15 @@ def main():
             R.check('node %d: smbd uses the clustered locking.tdb' % (i + 1),
                     b'locking.tdb' in cl.ctdb(i, 'getdbmap').stdout)
     finally:
-        stopped = cl.stop()
+        stopped = set()
+        try:
+            stopped = cl.stop()
+        finally:
+            outlived = decoy.poll() is None and decoy.pid not in stopped
+            kill_pids({decoy.pid} | descendants(decoy.pid), 5)
+            decoy.wait()
     R.check('a server of another root with the same smb.conf path '
-            'outlives our stop', decoy.poll() is None and
-            decoy.pid not in stopped)
-    kill_pids({decoy.pid} | descendants(decoy.pid), 5)
-    decoy.wait()
+            'outlives our stop', outlived)
     R.equal('no process of the cluster is left', sorted(cl.leftovers(stopped)),
             [])
     return R.summary('cluster')

@@ -750,8 +750,10 @@ static NTSTATUS profileacl_durable_reconnect(struct vfs_handle_struct *handle,
 fail:
 	/*
 	 * The smbXsrv_open is the caller's: detach it first, as vfs_default
-	 * does on its own failures (durable.c), or file_free() frees it. An
-	 * error close also removes the share mode entry: the handle is gone.
+	 * detaches it on its own failures (durable.c), or file_free() frees
+	 * it. vfs_default then only frees its fsp; this handle is open and
+	 * in the share mode entry, so it gets an error close, which also
+	 * removes the entry: the handle is gone.
 	 */
 	data_blob_free(new_cookie);
 	op->compat = NULL;

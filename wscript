@@ -195,21 +195,20 @@ def configure(conf):
     conf.env.SAMBA_MODULESDIR = modulesdir
     conf.msg('smbd MODULESDIR', modulesdir)
 
-    # The unit tests run the module, glue included, against the samba
-    # libraries smbd loads it with: libsmbd-base and what it needs.
-    if not conf.env.MODULE_ONLY:
-        libdir = os.path.dirname(modulesdir.rstrip('/'))
-        smbd_base = sorted(glob.glob(os.path.join(
-            root, modulesdir.lstrip('/'), 'libsmbd-base-*.so.0')))
-        if not smbd_base:
-            conf.fatal('no libsmbd-base-*.so.0 in %s' % modulesdir)
-        conf.env.LINKFLAGS_SAMBALIBS = [
-            '-Wl,--no-as-needed', '-Wl,--copy-dt-needed-entries',
-            os.path.join(modulesdir, os.path.basename(smbd_base[0])),
-            os.path.join(libdir, 'libsamba-util.so.0'),
-            os.path.join(libdir, 'libsamba-errors.so.1'),
-            '-Wl,-rpath,%s' % modulesdir]
-        conf.msg('unit tests link', ' '.join(conf.env.LINKFLAGS_SAMBALIBS))
+    # The unit tests and profileacl-decide run the module's code against
+    # the samba libraries smbd loads it with: libsmbd-base and its needs.
+    libdir = os.path.dirname(modulesdir.rstrip('/'))
+    smbd_base = sorted(glob.glob(os.path.join(
+        root, modulesdir.lstrip('/'), 'libsmbd-base-*.so.0')))
+    if not smbd_base:
+        conf.fatal('no libsmbd-base-*.so.0 in %s' % modulesdir)
+    conf.env.LINKFLAGS_SAMBALIBS = [
+        '-Wl,--no-as-needed', '-Wl,--copy-dt-needed-entries',
+        os.path.join(modulesdir, os.path.basename(smbd_base[0])),
+        os.path.join(libdir, 'libsamba-util.so.0'),
+        os.path.join(libdir, 'libsamba-errors.so.1'),
+        '-Wl,-rpath,%s' % modulesdir]
+    conf.msg('smbd\'s libraries', ' '.join(conf.env.LINKFLAGS_SAMBALIBS))
 
     # The load guard: the module runs only in the samba build whose
     # libsmbd-base has this build ID (vfs_profileacl.c)
@@ -231,6 +230,8 @@ def configure(conf):
         'PROFILEACL_REBUILD_COMMAND="%s"' % rebuild.replace('"', "'"),
     ]
     conf.env.MANDIR = os.path.join(conf.env.PREFIX, 'share', 'man')
+    conf.env.LIBEXECDIR = os.path.join(conf.env.PREFIX, 'libexec',
+                                       'samba-vfs-profileacl')
     conf.msg('man pages go to', conf.env.MANDIR)
 
 
@@ -248,6 +249,21 @@ def build(bld):
         includes=['vfs_profileacl'],
         use=['SAMBA', 'TALLOC', 'GUARD'],
         install_path=os.path.join(bld.env.SAMBA_MODULESDIR, 'vfs'))
+
+    # profileacl-check asks it, from the checkout's build/ or installed
+    bld(features='c cprogram',
+        source=['vfs_profileacl/profileacl_decide.c',
+                'vfs_profileacl/profileacl_loadguard.c'],
+        target='profileacl-decide',
+        includes=['vfs_profileacl'],
+        use=['SAMBA', 'TALLOC', 'GUARD', 'SAMBALIBS'],
+        install_path='${LIBEXECDIR}')
+    bld(features='subst',
+        source='scripts/profileacl-check',
+        target='profileacl-check',
+        LIBEXECDIR=bld.env.LIBEXECDIR,
+        chmod=0o755,
+        install_path='${PREFIX}/sbin')
 
     if bld.env.MODULE_ONLY:
         return

@@ -137,6 +137,7 @@ static NTSTATUS decide_session(int snum,
 {
 	struct auth_session_info *session_info = NULL;
 	struct connection_struct *conn = NULL;
+	bool admin = false;
 	NTSTATUS status;
 
 	status = make_session_info_from_username(talloc_tos(),
@@ -158,13 +159,26 @@ static NTSTATUS decide_session(int snum,
 	if (!NT_STATUS_IS_OK(status)) {
 		return status;
 	}
-	if (token_contains_name_in_list(
+#if SMB_VFS_INTERFACE_VERSION >= 50
+	if (!token_contains_name_in_list(
 		    conn->session_info->unix_info->unix_name,
 		    conn->session_info->info->domain_name,
 		    NULL,
 		    conn->session_info->security_token,
-		    lp_admin_users(snum)))
+		    lp_admin_users(snum),
+		    &admin))
 	{
+		return NT_STATUS_NO_MEMORY;
+	}
+#else
+	admin = token_contains_name_in_list(
+		conn->session_info->unix_info->unix_name,
+		conn->session_info->info->domain_name,
+		NULL,
+		conn->session_info->security_token,
+		lp_admin_users(snum));
+#endif
+	if (admin) {
 		conn->session_info->unix_token->uid = sec_initial_uid();
 	}
 	if (!become_user_without_service_by_session(conn, conn->session_info))
@@ -236,11 +250,19 @@ static int decide_user(int snum, const char *user, int n, const char **paths)
 					    absent,
 					    config->grantable,
 					    &reason);
-		printf("\"share_mask\": %" PRIu32 ", \"read_only\": %s, "
-		       "\"absent\": %s, ",
+		/* the share mask alone may hold them already */
+		printf("\"allowed\": %s, \"share_mask\": %" PRIu32 ", "
+		       "\"read_only\": %s, \"absent\": %s, ",
+		       ((c->conn->share_access | granted) &
+			config->grantable) == config->grantable
+			       ? "true"
+			       : "false",
 		       c->conn->share_access,
 		       c->conn->read_only ? "true" : "false",
 		       absent ? "true" : "false");
+		json_str("asked",
+			 profileacl_rights_str(config->grantable),
+			 false);
 		json_str("status", "NT_STATUS_OK", false);
 		json_str("granted",
 			 granted != 0 ? profileacl_rights_str(granted) : "",
@@ -340,11 +362,12 @@ int main(int argc, const char **argv)
 	smb_init_locale();
 	sec_init();
 	setup_logging("profileacl-decide", DEBUG_STDERR);
-	lp_set_cmdline("log level", "0");
 	if (!lp_load_with_registry_shares(conf)) {
 		fprintf(stderr, "cannot load %s\n", conf);
 		return 2;
 	}
+	/* errors only: why a share or a module is refused */
+	debug_parse_levels("0");
 	snum = lp_servicenumber(argv[2]);
 	if (snum < 0) {
 		fprintf(stderr, "no share [%s] in %s\n", argv[2], conf);

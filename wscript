@@ -7,7 +7,8 @@
 #   /usr/bin/python3 samba-src/current/buildtools/bin/waf configure build
 #
 # Outputs: build/profileacl.so, build/test_vfs_profileacl,
-# build/vfs_profileacl.8, build/profileacl-rebuild.8
+# build/vfs_profileacl.8, build/profileacl-rebuild.8,
+# build/profileacl-check and build/profileacl-decide, build/profileacl-check.8
 
 import glob
 import os
@@ -286,6 +287,11 @@ def build(bld):
     bld(rule='${XSLTPROC} --nonet --xinclude -o ${TGT} ${MAN_XSL} ${SRC}',
         source='docs/vfs_profileacl.8.xml',
         target='vfs_profileacl.8',
+        install_path='${MANDIR}/man8')
+
+    bld(rule='${XSLTPROC} --nonet --xinclude -o ${TGT} ${MAN_XSL} ${SRC}',
+        source='docs/profileacl-check.8.xml',
+        target='profileacl-check.8',
         install_path='${MANDIR}/man8')
 
     # profileacl-rebuild comes with the Debian package alone, and its

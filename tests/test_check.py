@@ -8,6 +8,7 @@ root.
 
 import json
 import os
+import pty
 import pwd
 import re
 import subprocess
@@ -56,6 +57,7 @@ CRAFTED = {
     'c_link': (PA, CHANGE, [], ['content-not-owned', 'fix-refused-link']),
     'c_sync': (PA, CHANGE, [], ['folder-not-owned', 'content-not-owned']),
     'c_pdirs': (PA, CHANGE, ['profileacl:profile dirs = %U %U.V6'], []),
+    'c_valid': (PA, CHANGE, ['valid users = alice'], []),
 }
 # what each share needs besides the healthy folders, and its options
 LIMIT = {'c_limit': ['--limit', '3']}
@@ -278,6 +280,26 @@ def main():
                 u, path, share, a['granted'] or a['reason']),
                 (granted, st == 0), (real == OK, real == OK))
         R.equal('--user: both answers were seen', seen, {True, False})
+        st, out, _ = tool(conf, '--user', 'bob', 'bob', 'c_valid')
+        R.check('--user: a user smbd refuses the share is not granted',
+                st == 1 and 'smbd refuses bob the share' in out and
+                cli.try_(lambda: cli.conn('bob', 'c_valid', 'SMB2')) ==
+                'NT_STATUS_ACCESS_DENIED', out)
+        st, out, _ = tool(conf, '--user', 'alice', 'alice/../bob', 'c_ok')
+        R.check('--user: a path out of the share is not asked (exit 2)',
+                st == 2 and 'PATH_SYNTAX_BAD' in out, out)
+        st, out, _ = tool(conf, '--user', 'nosuchaccount', 'alice', 'c_ok')
+        R.check('--user: no such account: exit 2', st == 2, out)
+        # the progress line, on a terminal only
+        master, slave = pty.openpty()
+        p = subprocess.run([TOOL, '-s', conf, 'c_ok'], stderr=slave,
+                           stdout=subprocess.PIPE, text=True, timeout=600)
+        os.close(slave)
+        progress = os.read(master, 4096).decode(errors='replace')
+        os.close(master)
+        R.check('a terminal sees the progress line',
+                p.returncode == 0 and
+                'checked 2 profile folders' in progress, progress)
         st, out, _ = tool(conf, '--user', 'alice', 'c_ok')
         R.equal('--user NAME: her own folder, granted',
                 (st, out.strip()),

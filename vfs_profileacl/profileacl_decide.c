@@ -188,6 +188,26 @@ static NTSTATUS decide_session(int snum,
 	return NT_STATUS_OK;
 }
 
+static bool decide_name_ok(const char *path)
+{
+	const char *p = path;
+	size_t len;
+
+	if (path == NULL || *path == '/' || *path == '\0') {
+		return false;
+	}
+	while (*p != '\0') {
+		len = strcspn(p, "/");
+		if (len == 0 || (len == 2 && strncmp(p, "..", 2) == 0) ||
+		    (len == 1 && *p == '.'))
+		{
+			return false;
+		}
+		p += len + (p[len] == '/');
+	}
+	return true;
+}
+
 static int decide_user(int snum, const char *user, int n, const char **paths)
 {
 	struct conn_struct_tos *c = NULL;
@@ -223,14 +243,20 @@ static int decide_user(int snum, const char *user, int n, const char **paths)
 					     paths[i],
 					     "\\",
 					     "/");
-		status = synthetic_pathref(talloc_tos(),
-					   c->conn->cwd_fsp,
-					   path,
-					   NULL,
-					   NULL,
-					   0,
-					   0,
-					   &fname);
+		/* a name as smbd hands it to the module: in the share */
+		status = decide_name_ok(path)
+				 ? NT_STATUS_OK
+				 : NT_STATUS_OBJECT_PATH_SYNTAX_BAD;
+		if (NT_STATUS_IS_OK(status)) {
+			status = synthetic_pathref(talloc_tos(),
+						   c->conn->cwd_fsp,
+						   path,
+						   NULL,
+						   NULL,
+						   0,
+						   0,
+						   &fname);
+		}
 		absent = NT_STATUS_EQUAL(status,
 					 NT_STATUS_OBJECT_NAME_NOT_FOUND);
 		if (absent) {

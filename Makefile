@@ -36,6 +36,10 @@ demo:
 bench:
 	scripts/benchmark.sh
 
+# profileacl-check's walk against find (docs/benchmark-check.md)
+bench-check: all
+	tests/netns-run.sh build/profileacl.so /usr/bin/python3 tests/bench_check.py
+
 install: all
 	$(WAF) install
 

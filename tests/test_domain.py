@@ -2,12 +2,14 @@
 """A domain profile server: the Samba AD DC of tests/harness.py (DC)
 serving the profile share itself, or with "member" the file server
 joined to it (Member), with domain users, NTLM and Kerberos, over SMB1,
-SMB 2.1 and SMB 3. What each checks: docs/testing.md, "Domain profile
+SMB 2.1 and SMB 3; on the member, profileacl-check with winbind
+accounts too. What each checks: docs/testing.md, "Domain profile
 servers". Runs inside tests/netns-run.sh; everything it starts is
 stopped by pid.
 """
 
 import itertools
+import json
 import os
 import re
 import subprocess
@@ -18,9 +20,10 @@ import traceback
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import (DC, DELETE, DENIED, FILE_WRITE_DATA, GENERIC_ALL,
-                     MAXIMUM_ALLOWED, OK, PROTOS, READ_CONTROL, WRITE_DAC,
-                     WRITE_OWNER, Member, Results, owner_checks,
-                     policy_dacl, status_name)
+                     MAXIMUM_ALLOWED, OK, PROTOS, READ_CONTROL, TESTS,
+                     WRITE_DAC, WRITE_OWNER, Member, Results,
+                     ensure_unix_user, owner_checks, policy_dacl,
+                     profile_folder, profile_sync, status_name, user_file)
 
 from samba import NTSTATUSError
 from samba.dcerpc import security
@@ -61,6 +64,15 @@ MATRIX_ACCESS = {'WRITE_DAC': WRITE_DAC, 'WRITE_OWNER': WRITE_OWNER,
 MATRIX_OBJECTS = {'alice.V6': 'alice', 'alice.V6/NTUSER.DAT': 'alice',
                   'alice.V6/admin.txt': 'root', 'alice.old': 'alice',
                   'bob.V6': 'bob', 'bob.V6/NTUSER.DAT': 'bob'}
+TOOL = os.path.join(TESTS, '..', 'build', 'profileacl-check')
+# profileacl-check on the member: the domain user whose profile folder
+# root pre-creates, and a folder that names no account
+PLANTED, NOBODY = 'carol smith.V2', 'nosuch.V6'
+# --user: (user, path) against a real open; the users have no local
+# namesake, the paths are the owner's, the other's and nobody's
+USER_CASES = [(u, p) for u in ('carol smith', 'jürgen') for p in (
+    PLANTED, PLANTED + '/NTUSER.MAN', 'jürgen.V6', 'jürgen.V6/NTUSER.DAT',
+    NOBODY, u + '.V6/new.txt')]
 
 
 def admin_tools(R, dc):
@@ -155,6 +167,7 @@ def run_member(R, member):
     if wait_ready(R, cl):
         set_root_acl(R, member, cl, 'rid')
         run_member_checks(R, member, cl)
+        check_tool(R, member, cl)
         run_autorid_checks(R, member)
 
 
@@ -327,6 +340,8 @@ def set_root_acl(R, member, cl, tag):
     the guide's smbcacls command, and read back"""
     domsid = member.run('wbinfo', '--name-to-sid',
                         '%s\\alice' % DOMAIN).split()[0].rsplit('-', 1)[0]
+    # the guide's "install -d -o root -g root -m 1733" before the ACL
+    os.chmod(member.share, 0o1733)
     out = subprocess.run(
         ['smbcacls', '-s', cl.client_conf,
          '//%s/profiles-admin' % Member.FQDN, '',
@@ -347,6 +362,173 @@ def set_root_acl(R, member, cl, tag):
                                       security.dom_sid(domsid)).as_sddl()))
     R.equal('%s: ... and the root has those ACEs (read back)' % tag, got,
             want)
+
+
+def tool(member, *args):
+    """(exit status, JSON document or text, stderr) of profileacl-check,
+    run as root in the member's mount namespace: its NSS asks winbind"""
+    p = subprocess.run(member.enter(TOOL, '-s', member.conf, *args),
+                       capture_output=True, text=True, timeout=600)
+    out = p.stdout
+    if '--json' in args:
+        try:
+            out = json.loads(out)
+        except ValueError:
+            out = {'problems': [{'code': 'no JSON: ' + p.stderr[-300:],
+                                 'path': '', 'account': '', 'owner': '',
+                                 'consequence': ''}],
+                   'answers': [{'status': 'no JSON: ' + p.stderr[-300:]}],
+                   'changes': None, 'folders': None}
+    return p.returncode, out, p.stderr
+
+
+def problems(doc, names=None):
+    """(code, folder, account, owner) of each problem, sorted; with NAMES
+    only those on the folders so named"""
+    return sorted((p['code'], os.path.basename(p['path']), p['account'],
+                   p['owner']) for p in doc['problems']
+                  if names is None or os.path.basename(p['path']) in names)
+
+
+def owners(top):
+    """{path under TOP: owner uid} of everything under it"""
+    got = {}
+    for d, dirs, files in os.walk(top):
+        for n in dirs + files:
+            p = os.path.join(d, n)
+            got[os.path.relpath(p, top)] = os.lstat(p).st_uid
+    return got
+
+
+def sync_planted(cl, proto):
+    """carol smith's logoff in PLANTED, as in tests/test_check.py: the
+    failing step's status, or OK"""
+    c = cl.conn('carol smith', 'profiles', proto, fresh=True)
+    try:
+        sd = profile_folder(c, PLANTED)
+    except NTSTATUSError as e:
+        return 'the folder: ' + status_name(e.args[0])
+    try:
+        profile_sync(c, PLANTED + '/NTUSER.MAN', sd)
+    except NTSTATUSError as e:
+        return status_name(e.args[0])
+    return OK
+
+
+def check_tool(R, member, cl):
+    """profileacl-check on the member's [profiles] with winbind accounts,
+    which NSS names PROFILES\\user: the share the checks above made is
+    healthy; a folder root pre-created for a domain user, and one naming
+    no account, are reported; --fix makes that user's logoff pass;
+    --user answers as smbd does on a real open. Local users alice and bob
+    exist beside the domain's, as on a server that had them before its
+    join: a profile folder is still the domain account's, whose logon
+    smbd maps to PROFILES\\alice before alice"""
+    share = member.share
+    for u in ('alice', 'bob'):
+        ensure_unix_user(u)
+    # the deny matrix's objects: the admin removes them
+    os.unlink(os.path.join(share, 'alice.V6', 'admin.txt'))
+    os.rmdir(os.path.join(share, 'alice.old'))
+    st, doc, _ = tool(member, '--json', 'profiles')
+    healthy = problems(doc)
+    R.equal('tool: the member\'s share (the guide\'s root, each domain '
+            'user\'s own folders): --json lists nothing', healthy, [])
+    R.equal('tool: ... exit status 0', st, 0)
+    R.equal('tool: ... 8 profile folders checked', doc['folders'], 8)
+
+    who = '%s\\carol smith' % DOMAIN
+    pw = member.run('getent', 'passwd', who).split(':')
+    top = os.path.join(share, PLANTED)
+    os.mkdir(top)
+    os.chmod(top, 0o777)
+    os.chmod(user_file(os.path.join(top, 'NTUSER.MAN'), 'root'), 0o666)
+    os.mkdir(os.path.join(share, NOBODY))
+    st, doc, _ = tool(member, '--json', 'profiles')
+    R.equal('tool: %s pre-created by root with a root-owned file, for %s '
+            '(as NSS names it); %s' % (PLANTED, pw[0], NOBODY),
+            problems(doc, (PLANTED, NOBODY)),
+            [('content-not-owned', PLANTED, pw[0], 'root'),
+             ('folder-not-owned', PLANTED, pw[0], 'root'),
+             ('no-account', NOBODY, '', '')])
+    R.equal('tool: ... exit status 1', st, 1)
+    R.equal('tool: ... and nothing else than on the healthy share',
+            [p for p in problems(doc) if p[1] not in (PLANTED, NOBODY)],
+            healthy)
+    said = {p['code']: p['consequence'] for p in doc['problems']
+            if p['path'] == top}
+    R.check('tool: folder-not-owned says "%s is owned by root: %s\'s '
+            'logoff will fail"' % (PLANTED, pw[0]),
+            said.get('folder-not-owned', '').startswith(
+                "%s is owned by root: %s's logoff will fail" %
+                (PLANTED, pw[0])), said)
+    R.check('tool: content-not-owned names the root-owned file',
+            PLANTED + '/NTUSER.MAN' in said.get('content-not-owned', ''),
+            said)
+    for proto in SMB13:
+        R.equal('tool: before --fix, %s\'s logoff fails [%s]' %
+                (pw[0], proto), sync_planted(cl, proto), DENIED)
+
+    before = owners(share)
+    st, out, _ = tool(member, '--fix', 'profiles')
+    R.equal('--fix: prints each change, the planted ones only',
+            sorted(l.split(' (was ')[0] for l in out.splitlines()
+                   if l.startswith('chown ')),
+            ['chown %s %s' % (pw[0], top),
+             'chown %s %s/NTUSER.MAN' % (pw[0], top)])
+    st, doc, _ = tool(member, '--json', '--fix', 'profiles')
+    R.equal('--fix twice: the second changes nothing', doc['changes'], [])
+    changed = {p: (uid, owners(share).get(p)) for p, uid in before.items()
+               if owners(share).get(p) != uid}
+    R.equal('--fix: %s and its file are %s\'s (uid %s), nothing else '
+            'changed owner' % (PLANTED, pw[0], pw[2]), changed,
+            {PLANTED: (0, int(pw[2])),
+             PLANTED + '/NTUSER.MAN': (0, int(pw[2]))})
+    R.equal('--fix: %s is left to root and reported' % NOBODY,
+            (os.stat(os.path.join(share, NOBODY)).st_uid,
+             problems(doc, (PLANTED, NOBODY))),
+            (0, [('no-account', NOBODY, '', '')]))
+    # what a wrong --fix gave away goes back: the checks below need each
+    # user's own folders
+    for p, (uid, _) in changed.items():
+        if not p.startswith(PLANTED):
+            os.chown(os.path.join(share, p), uid, -1,
+                     follow_symlinks=False)
+    for proto in SMB13:
+        R.equal('tool: after --fix, %s\'s logoff passes [%s]' %
+                (pw[0], proto), sync_planted(cl, proto), OK)
+
+    # --user: the module's answer against a real open through smbd
+    seen = set()
+    for user, path in USER_CASES:
+        name = '%s\\%s' % (DOMAIN, user)
+        st, doc, _ = tool(member, '--json', '--user', name, path,
+                          'profiles')
+        a = doc['answers'][0] if doc['answers'] else {}
+        real = cl.status(user, 'profiles', 'SMB3', path,
+                         WRITE_DAC | READ_CONTROL,
+                         1 if os.path.lexists(os.path.join(share, path))
+                         else 2)
+        seen.add(a.get('allowed'))
+        R.equal('--user %s %s: %s, as smbd (%s)' % (
+            name, path, a.get('granted') or a.get('reason') or
+            a.get('status'), real), (a.get('allowed'), st == 0),
+            (real == OK, real == OK))
+    R.equal('--user: both answers were seen', seen, {True, False})
+    answer = lambda r: (r[0], [(a.get('path'), a.get('allowed'),
+                                a.get('reason')) for a in r[1]['answers']])
+    R.equal('--user "carol smith" (the logon\'s name) answers as --user '
+            '"%s"' % who,
+            answer(tool(member, '--json', '--user', 'carol smith', PLANTED,
+                        'profiles')),
+            answer(tool(member, '--json', '--user', who, PLANTED,
+                        'profiles')))
+    st, doc, _ = tool(member, '--json', '--user', who, 'profiles')
+    R.equal('--user %s: her folders, each granted' % who,
+            (st, sorted((a.get('path'), a.get('allowed'))
+                        for a in doc['answers'])),
+            (0, [('carol smith', True), (PLANTED, True),
+                 ('carol smith.V6', True)]))
 
 
 # the owner's DACL write on alice.V2 under autorid: check, user, share,

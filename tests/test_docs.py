@@ -2,10 +2,14 @@
 """The docs tell the truth about the code they describe, in facts, not
 headings: the options the module reads (from its C at test time), make
 targets, long forms, links and paths, the README's length and smb.conf
-snippet, the guide's smb.conf, the man page, the install commands.
+snippet, the guide's smb.conf, the man page, the install commands;
+profileacl-check's problem codes, options, exit statuses and JSON keys
+(from its code) in its man page and the guide, and what the README,
+docs/security.md and docs/testing.md say of it.
 Run by tests/run (tests/suites); ends "docs: N passed, N failed".
 """
 
+import ast
 import glob
 import os
 import re
@@ -327,5 +331,296 @@ for name, ok in (
     check(name, ok)
 check('no doc names the old set-up script as a command to run', not stale,
       stale)
+
+# --- profileacl-check: its problem codes, options, exit statuses and
+# output keys, read from its code (scripts/profileacl-check, and
+# profileacl-decide's C for --user's answers), against its man page, the
+# guide's section, the README, docs/security.md and docs/testing.md
+
+TOOL = 'scripts/profileacl-check'
+tool_tree = ast.parse(read(TOOL))
+tool_funcs = [n for n in ast.walk(tool_tree) if isinstance(n, ast.FunctionDef)]
+
+
+def values(func, node, seen=()):
+    """the strings expression NODE of function FUNC can be: a literal, or
+    a name bound in FUNC by an assignment or a for loop over a list of
+    tuples; None where that cannot be told"""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return {node.value}
+    if not isinstance(node, ast.Name) or node.id in seen:
+        return None
+    name, found = node.id, set()
+
+    def bind(target, value):
+        if isinstance(target, ast.Name) and target.id == name:
+            return values(func, value, seen + (name,))
+        if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) \
+                and len(target.elts) == len(value.elts):
+            got = set()
+            for t, v in zip(target.elts, value.elts):
+                b = bind(t, v)
+                if b is None:
+                    return None
+                got |= b
+            return got
+        return set()
+
+    for n in ast.walk(func):
+        if isinstance(n, ast.Assign):
+            for t in n.targets:
+                b = bind(t, n.value)
+                if b is None:
+                    return None
+                found |= b
+        elif isinstance(n, ast.For) and isinstance(n.target, ast.Tuple):
+            names = [e.id if isinstance(e, ast.Name) else None
+                     for e in n.target.elts]
+            if name not in names:
+                continue
+            i, rows = names.index(name), n.iter
+            if isinstance(rows, ast.Name):
+                rows = next((a.value for a in ast.walk(func)
+                             if isinstance(a, ast.Assign) and
+                             any(isinstance(t, ast.Name) and
+                                 t.id == rows.id for t in a.targets)), None)
+            if not isinstance(rows, (ast.List, ast.Tuple)):
+                return None
+            for row in rows.elts:
+                if not isinstance(row, ast.Tuple) or len(row.elts) <= i:
+                    return None
+                b = values(func, row.elts[i], seen + (name,))
+                if b is None:
+                    return None
+                found |= b
+    return found or None
+
+
+codes, unresolved = set(), []
+for func in tool_funcs:
+    for call in ast.walk(func):
+        if isinstance(call, ast.Call) and \
+                isinstance(call.func, ast.Attribute) and \
+                call.func.attr == 'problem':
+            arg = call.args[2] if len(call.args) > 2 else next(
+                (k.value for k in call.keywords if k.arg == 'code'), None)
+            got = values(func, arg) if arg is not None else None
+            if got is None:
+                unresolved.append('%s: line %d' % (func.name, call.lineno))
+            else:
+                codes |= got
+codes = sorted(codes)
+check('profileacl-check emits its problem codes through problem() (%d: '
+      '%s)' % (len(codes), ', '.join(codes)), len(codes) >= 10)
+check('every problem() call of profileacl-check names its code as a '
+      'string, or a name bound to strings', not unresolved, unresolved)
+
+check_man = read('docs/profileacl-check.8.xml')
+
+
+def refsect(xml, title):
+    m = re.search(r'<refsect1>\s*<title>%s</title>(.*?)</refsect1>' %
+                  re.escape(title), xml, re.S)
+    return m.group(1) if m else ''
+
+
+def terms(xml):
+    return [re.sub(r'<[^>]+>|\s+', lambda m: ' ' if m.group(0).strip() == ''
+                   else '', t).strip()
+            for t in re.findall(r'<term>(.*?)</term>', xml, re.S)]
+
+
+man_codes = terms(refsect(check_man, 'PROBLEM CODES'))
+check('profileacl-check(8) PROBLEM CODES lists every code the tool emits',
+      not set(codes) - set(man_codes), sorted(set(codes) - set(man_codes)))
+check('profileacl-check(8) PROBLEM CODES lists only codes the tool emits, '
+      'each once', not set(man_codes) - set(codes) and
+      len(man_codes) == len(set(man_codes)),
+      (sorted(set(man_codes) - set(codes)), man_codes))
+
+# the guide's section, up to the next section
+section = re.search(r'^## \d+\. Check a profile share\n(.*?)(?=^## )', guide,
+                    re.M | re.S)
+section = section.group(1) if section else ''
+guide_codes = {c for c in re.findall(r'`([a-z]+(?:-[a-z]+)+)`', section)
+               if c not in ('profileacl-check', 'profileacl-decide',
+                            'profileacl-rebuild')}
+check('the guide\'s "Check a profile share" names every problem code',
+      not set(codes) - guide_codes, sorted(set(codes) - guide_codes))
+check('the guide\'s "Check a profile share" names only codes the tool '
+      'emits', not guide_codes - set(codes), sorted(guide_codes - set(codes)))
+
+# the options, from its argparse
+options, metavars, defaults = [], {}, {}
+for call in ast.walk(tool_tree):
+    if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
+            and call.func.attr == 'add_argument':
+        forms = [a.value for a in call.args if isinstance(a, ast.Constant)
+                 and a.value.startswith('-')]
+        if not forms:
+            continue
+        kw = {k.arg: k.value for k in call.keywords}
+        options.append(forms)
+        if isinstance(kw.get('metavar'), ast.Constant):
+            metavars[forms[0]] = kw['metavar'].value
+        if isinstance(kw.get('default'), ast.Constant) and \
+                kw['default'].value not in (None, False):
+            defaults[forms[0]] = kw['default'].value
+check('profileacl-check has options (%d: %s)' % (len(options), ', '.join(
+    '/'.join(f) for f in options)), len(options) >= 4)
+opt_terms = terms(refsect(check_man, 'OPTIONS'))
+entries = dict(re.findall(r'<term>(.*?)</term>\s*<listitem>(.*?)</listitem>',
+                          refsect(check_man, 'OPTIONS'), re.S))
+
+
+def named(form, text):
+    return re.search(r'(?<![\w-])%s(?![\w-])' % re.escape(form), text)
+
+
+for forms in options:
+    term = next((t for t in opt_terms if named(forms[0], t)), None)
+    check('profileacl-check(8) OPTIONS has %s (%s)' % (
+        ', '.join(forms), term), term is not None and
+        all(named(f, term) for f in forms) and
+        (forms[0] not in metavars or metavars[forms[0]] in term))
+    if forms[0] in defaults:
+        body = next((re.sub(r'<[^>]+>', '', b) for t, b in entries.items()
+                     if named(forms[0], re.sub(r'<[^>]+>', '', t))), '')
+        check('profileacl-check(8) gives the default of %s, %s' %
+              (forms[0], defaults[forms[0]]),
+              str(defaults[forms[0]]) in body)
+known_forms = {f for forms in options for f in forms}
+stray = sorted({f for t in opt_terms for f in re.findall(
+    r'(?<![\w-])--?[a-z][\w-]*', t)} - known_forms)
+check('profileacl-check(8) OPTIONS names only options the tool has',
+      not stray, stray)
+synopsis = re.sub(r'<[^>]+>', ' ', re.search(
+    r'<refsynopsisdiv>(.*?)</refsynopsisdiv>', check_man, re.S).group(1))
+stray = sorted(set(re.findall(r'(?<![\w-])--?[a-z][\w-]*', synopsis)) -
+               known_forms)
+check('profileacl-check(8) SYNOPSIS shows every option and no other',
+      all(any(named(f, synopsis) for f in forms) for forms in options) and
+      not stray, stray)
+
+# the exit statuses: the integers main() and report_user() return
+statuses = set()
+for func in tool_funcs:
+    if func.name in ('main', 'report_user'):
+        for r in ast.walk(func):
+            if isinstance(r, ast.Return) and r.value is not None:
+                statuses |= {n.value for n in ast.walk(r.value)
+                             if isinstance(n, ast.Constant) and
+                             type(n.value) is int}
+statuses |= {c.args[0].value for c in ast.walk(tool_tree)
+             if isinstance(c, ast.Call) and
+             isinstance(c.func, ast.Attribute) and c.func.attr == 'exit' and
+             c.args and isinstance(c.args[0], ast.Constant)}
+man_statuses = {int(t) for t in terms(refsect(check_man, 'EXIT STATUS'))
+                if t.isdigit()}
+check('profileacl-check(8) EXIT STATUS lists the statuses the tool returns '
+      '(%s)' % sorted(statuses), statuses == man_statuses == {0, 1, 2},
+      (sorted(statuses), sorted(man_statuses)))
+
+# the keys of --json: the report's document and each problem, and
+# --user's answers (profileacl-decide's JSON, with the share added)
+keys = set()
+for func in tool_funcs:
+    for d in ast.walk(func):
+        if isinstance(d, ast.Dict) and func.name in ('problem', 'report'):
+            keys |= {k.value for k in d.keys if isinstance(k, ast.Constant)}
+decide_c = read('vfs_profileacl/profileacl_decide.c')
+user_c = re.search(r'\nstatic int decide_user\(.*?\n}\n', decide_c, re.S)
+answer_keys = set(re.findall(r'json_str\(\s*"(\w+)"', user_c.group(0)) +
+                  re.findall(r'\\"(\w+)\\": ', user_c.group(0))) \
+    if user_c else set()
+answer_keys |= {n.slice.value for n in ast.walk(tool_tree)
+                if isinstance(n, ast.Subscript) and
+                isinstance(n.ctx, ast.Store) and
+                isinstance(n.slice, ast.Constant)}
+output = refsect(check_man, 'OUTPUT')
+missing = sorted(k for k in keys | answer_keys
+                 if '<literal>%s</literal>' % k not in output)
+check('profileacl-check(8) OUTPUT names every key of --json (%d) and of '
+      '--user\'s answers (%d)' % (len(keys), len(answer_keys)),
+      len(keys) >= 10 and len(answer_keys) >= 5 and not missing, missing)
+
+# the examples of output are in the tool's format: its summary line, and
+# each problem's first line with a code it emits
+summary = [c.left.value for c in ast.walk(tool_tree)
+           if isinstance(c, ast.BinOp) and isinstance(c.op, ast.Mod) and
+           isinstance(c.left, ast.Constant) and
+           str(c.left.value).endswith(' checked')]
+summary_re = re.escape(summary[0]).replace(r'%d', r'\d+').replace(
+    r'%s', r'.*?') if len(summary) == 1 else r'(?!)'
+for doc, text in (('profileacl-check(8)', check_man),
+                  ('the guide\'s section', section)):
+    lines = [ln.strip() for ln in text.split('\n')]
+    firsts = [re.match(r'\[(\w+)\] ([a-z-]+) /', ln) for ln in lines]
+    firsts = [m.group(2) for m in firsts if m]
+    sums = [ln for ln in lines if re.match(r'\d+ problems?\b', ln)]
+    check('%s shows the tool\'s output: its summary lines (%d), and '
+          'problems with codes it emits (%s)' % (doc, len(sums),
+                                                  ', '.join(firsts)),
+          sums and all(re.fullmatch(summary_re, ln) for ln in sums) and
+          firsts and set(firsts) <= set(codes), (summary_re, sums, firsts))
+check('the guide\'s "Check a profile share" runs profileacl-check, --fix '
+      'and --user as commands',
+      all(re.search(r'^(    |    # )profileacl-check\b.*%s' % o, section,
+                    re.M) for o in ('', '--fix', '--user')))
+
+# where it runs from and where it is installed
+wscript = read('wscript')
+check('the README names profileacl-check, build/profileacl-check after '
+      'make, and links its man page',
+      '`build/profileacl-check`' in readme and 'after `make`' in readme and
+      '](docs/profileacl-check.8.xml)' in readme and
+      re.search(r"source='scripts/profileacl-check',\s*target="
+                r"'profileacl-check'", wscript) is not None)
+libexec = re.search(r"LIBEXECDIR = os\.path\.join\(conf\.env\.PREFIX, "
+                    r"'libexec',\s*'([\w-]+)'\)", wscript)
+check('profileacl-check(8) FILES names profileacl-decide where the package '
+      '(PREFIX /usr) installs it',
+      libexec is not None and '--prefix=/usr' in read('debian/rules') and
+      '<filename>/usr/libexec/%s/profileacl-decide</filename>' %
+      libexec.group(1) in refsect(check_man, 'FILES'))
+
+# docs/security.md: what --fix's walk does holds in the tool, and the
+# tests it names are test_check.py's
+sec = re.search(r'^## profileacl-check --fix\n(.*?)(?=^## )',
+                read('docs/security.md'), re.M | re.S)
+sec = re.sub(r'\s+', ' ', sec.group(1)) if sec else ''
+src = read(TOOL)
+check('docs/security.md describes --fix\'s walk as the tool does it: '
+      'O_NOFOLLOW opens by dir_fd, chown by dir_fd without following, '
+      'hard links refused',
+      all(x in sec for x in ('O_NOFOLLOW', 'dir_fd', 'follow_symlinks=False',
+                             'fix-refused-link')) and
+      re.search(r'os\.open\([^)]*O_NOFOLLOW[^)]*dir_fd=', src, re.S) and
+      re.search(r'os\.chown\([^)]*dir_fd=\w+,\s*follow_symlinks=False\)',
+                src, re.S) and
+      re.search(r'st_nlink > 1', src) is not None)
+test_check = {n.value for n in ast.walk(ast.parse(read('tests/test_check.py')))
+              if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+named_tests = re.findall(r'"((?:\[c_\w+\]|--fix)[^"]*)"', sec)
+missing = [t for t in named_tests if t not in test_check]
+check('docs/security.md names tests of tests/test_check.py (%d)' %
+      len(named_tests), len(named_tests) >= 3 and not missing, missing)
+
+# docs/testing.md gives the check row's count
+suites = read('tests/suites')
+row = re.search(r'^check\s+(\d+)\s', suites, re.M)
+check('docs/testing.md gives the check suite\'s count, its row\'s minimum '
+      '(%s)' % (row.group(1) if row else None),
+      row is not None and re.search(
+          r'## profileacl-check\n.*?\b%s\s+checks' % row.group(1),
+          read('docs/testing.md'), re.S) is not None)
+out = subprocess.run(['man', '-l', os.path.join(TOP, 'build',
+                                                'profileacl-check.8')],
+                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                     env=dict(os.environ, MANWIDTH='80')).stdout.decode()
+check('build/profileacl-check.8 renders, with no DocBook tags left',
+      'PROBLEM CODES' in out and all(c in out for c in codes) and
+      re.search(r'</?[a-z]+', out) is None,
+      re.findall(r'</?[a-z]+', out)[:5])
 
 sys.exit(R.summary('docs'))

@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import (DC, DELETE, DENIED, FILE_WRITE_DATA, GENERIC_ALL,
                      MAXIMUM_ALLOWED, OK, PROTOS, READ_CONTROL, TESTS,
-                     WRITE_DAC, WRITE_OWNER, Member, Results,
+                     WRITE_DAC, WRITE_OWNER, Daemons, Member, Results,
                      ensure_unix_user, owner_checks, policy_dacl,
                      profile_folder, profile_sync, status_name, user_file)
 
@@ -168,6 +168,7 @@ def run_member(R, member):
         set_root_acl(R, member, cl, 'rid')
         run_member_checks(R, member, cl)
         check_tool(R, member, cl)
+        check_tool_default_domain(R, member)
         run_autorid_checks(R, member)
 
 
@@ -498,23 +499,7 @@ def check_tool(R, member, cl):
         R.equal('tool: after --fix, %s\'s logoff passes [%s]' %
                 (pw[0], proto), sync_planted(cl, proto), OK)
 
-    # --user: the module's answer against a real open through smbd
-    seen = set()
-    for user, path in USER_CASES:
-        name = '%s\\%s' % (DOMAIN, user)
-        st, doc, _ = tool(member, '--json', '--user', name, path,
-                          'profiles')
-        a = doc['answers'][0] if doc['answers'] else {}
-        real = cl.status(user, 'profiles', 'SMB3', path,
-                         WRITE_DAC | READ_CONTROL,
-                         1 if os.path.lexists(os.path.join(share, path))
-                         else 2)
-        seen.add(a.get('allowed'))
-        R.equal('--user %s %s: %s, as smbd (%s)' % (
-            name, path, a.get('granted') or a.get('reason') or
-            a.get('status'), real), (a.get('allowed'), st == 0),
-            (real == OK, real == OK))
-    R.equal('--user: both answers were seen', seen, {True, False})
+    user_answers(R, member, cl, DOMAIN + '\\%s', '')
     answer = lambda r: (r[0], [(a.get('path'), a.get('allowed'),
                                 a.get('reason')) for a in r[1]['answers']])
     R.equal('--user "carol smith" (the logon\'s name) answers as --user '
@@ -523,12 +508,61 @@ def check_tool(R, member, cl):
                         'profiles')),
             answer(tool(member, '--json', '--user', who, PLANTED,
                         'profiles')))
-    st, doc, _ = tool(member, '--json', '--user', who, 'profiles')
-    R.equal('--user %s: her folders, each granted' % who,
-            (st, sorted((a.get('path'), a.get('allowed'))
-                        for a in doc['answers'])),
-            (0, [('carol smith', True), (PLANTED, True),
-                 ('carol smith.V6', True)]))
+
+
+def user_answers(R, member, cl, form, tag):
+    """--user FORM % user on each of USER_CASES against a real open
+    through smbd, and with no path: her folders"""
+    seen = set()
+    for user, path in USER_CASES:
+        st, doc, _ = tool(member, '--json', '--user', form % user, path,
+                          'profiles')
+        a = doc['answers'][0] if doc['answers'] else {}
+        real = cl.status(user, 'profiles', 'SMB3', path,
+                         WRITE_DAC | READ_CONTROL,
+                         1 if os.path.lexists(os.path.join(member.share,
+                                                           path)) else 2)
+        seen.add(a.get('allowed'))
+        R.equal('%s--user %s %s: %s, as smbd (%s)' % (
+            tag, form % user, path, a.get('granted') or a.get('reason') or
+            a.get('status'), real), (a.get('allowed'), st == 0),
+            (real == OK, real == OK))
+    R.check('%s--user: both answers were seen' % tag,
+            {True, False} <= seen, seen)
+    st, doc, _ = tool(member, '--json', '--user', form % 'carol smith',
+                      'profiles')
+    R.equal('%s--user %s: her folders, each granted' % (
+        tag, form % 'carol smith'),
+        (st, sorted((a.get('path'), a.get('allowed'))
+                    for a in doc['answers'])),
+        (0, [('carol smith', True), (PLANTED, True),
+             ('carol smith.V6', True)]))
+
+
+def check_tool_default_domain(R, member):
+    """The same member with "winbind use default domain = yes": NSS
+    names a domain user as she logs on (carol smith), and the tool too"""
+    Daemons.stop(member)
+    with open(member.conf) as f:
+        text = f.read()
+    with open(member.conf, 'w') as f:
+        f.write(text.replace('winbind use default domain = no',
+                             'winbind use default domain = yes'))
+    member.start()
+    cl = member.clients()
+    if not wait_ready(R, cl):
+        return
+    pw = member.run('getent', 'passwd', '%s\\carol smith' % DOMAIN)
+    R.equal('default domain: NSS names PROFILES\\carol smith "carol smith"',
+            pw.split(':')[0], 'carol smith')
+    top = os.path.join(member.share, PLANTED)
+    os.chown(top, 0, -1)
+    st, doc, _ = tool(member, '--json', 'profiles')
+    R.equal('default domain: %s, root\'s again, is reported for "carol '
+            'smith"' % PLANTED, problems(doc, (PLANTED,)),
+            [('folder-not-owned', PLANTED, 'carol smith', 'root')])
+    os.chown(top, int(pw.split(':')[2]), -1)
+    user_answers(R, member, cl, '%s', 'default domain: ')
 
 
 # the owner's DACL write on alice.V2 under autorid: check, user, share,

@@ -8,16 +8,18 @@ root.
 
 import json
 import os
-import pty
 import pwd
 import re
+import shlex
+import shutil
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import (Client, Results, Server, READ_CONTROL, SAMBA_ROOT,
-                     SHARE_ACLS, TESTS, WRITE_DAC, ensure_unix_user,
+                     SHARE_ACLS, TESTS, WRITE_DAC, WRITE_OWNER,
+                     ensure_unix_user,
                      server_cmd,
                      profile_folder, profile_sync, user_file)
 from samba import NTSTATUSError
@@ -47,6 +49,7 @@ CRAFTED = {
                 ['guest-only', 'guest-ok']),
     'c_gok': (PA, CHANGE, ['guest ok = yes'], ['guest-ok']),
     'c_open': (PA, CHANGE, [], ['share-root-open']),
+    'c_unusable': (PA + ' nosuchmodule', CHANGE, [], ['share-unusable']),
     'c_missing': (PA, CHANGE, [], ['share-root-missing']),
     'c_owner': (PA, CHANGE, [], ['folder-not-owned']),
     'c_content': (PA, CHANGE, [], ['content-not-owned']),
@@ -54,14 +57,44 @@ CRAFTED = {
     'c_ambig': (PA, CHANGE, ['profileacl:profile dirs = %U*'],
                 ['ambiguous-account']),
     'c_limit': (PA, CHANGE, [], ['walk-limited']),
-    'c_link': (PA, CHANGE, [], ['content-not-owned', 'fix-refused-link']),
+    # alice's and bob's folders each hold a link of the one file
+    'c_link': (PA, CHANGE, [], ['content-not-owned', 'content-not-owned',
+                                'fix-refused-link', 'fix-refused-link']),
     'c_sync': (PA, CHANGE, [], ['folder-not-owned', 'content-not-owned']),
     'c_pdirs': (PA, CHANGE, ['profileacl:profile dirs = %U %U.V6'], []),
     'c_valid': (PA, CHANGE, ['valid users = alice'], []),
+    'c_admin': (PA, CHANGE, ['admin users = alice'], ['admin-users']),
+    'c_wlist': (PA, CHANGE, ['read only = yes', 'write list = alice bob'],
+                []),
+    'c_wo': (PA, CHANGE, ['profileacl:grant = write_dac write_owner'], []),
+    # bob made alice.V6 before her first logon: --fix gives nothing away
+    'c_squat': (PA, CHANGE, [], ['content-not-owned', 'fix-refused-owner',
+                                 'fix-refused-owner', 'folder-not-owned']),
+    'c_unread': (PA, CHANGE, [], ['walk-error']),
 }
-# what each share needs besides the healthy folders, and its options
-LIMIT = {'c_limit': ['--limit', '3']}
-FIX = {'c_link': ['--fix']}
+# the options a share is checked with
+ARGS = {'c_limit': ['--limit', '3'], 'c_link': ['--fix'],
+        'c_squat': ['--fix'], 'c_noacct': ['--fix'], 'c_ambig': ['--fix']}
+
+
+def owners(top):
+    """Each entry under TOP: its owner, group and mode"""
+    out = {}
+    for d, dirs, files in os.walk(top):
+        for n in dirs + files + ['.']:
+            st = os.lstat(os.path.join(d, n))
+            out[os.path.join(d, n)] = (st.st_uid, st.st_gid, st.st_mode)
+    return out
+
+
+def found(top, path):
+    """Is PATH under TOP, its names matched in any case, as smbd does?"""
+    for name in path.split('/'):
+        match = [n for n in os.listdir(top) if n.lower() == name.lower()]
+        if not match:
+            return False
+        top = os.path.join(top, match[0])
+    return True
 
 
 def path_of(name):
@@ -72,10 +105,13 @@ def uid(user):
     return pwd.getpwnam(user).pw_uid
 
 
-def tool(conf, *args, user=None):
+NO_DAC = ['setpriv', '--bounding-set=-dac_override,-dac_read_search']
+
+
+def tool(conf, *args, user=None, pre=()):
     """(exit status, stdout, stderr) of profileacl-check"""
     pre = ['setpriv', '--reuid=%d' % uid(user), '--regid=%d' % uid(user),
-           '--clear-groups'] if user else []
+           '--clear-groups'] if user else list(pre)
     p = subprocess.run(pre + [TOOL, '-s', conf] + list(args),
                        capture_output=True, text=True, timeout=600)
     return p.returncode, p.stdout, p.stderr
@@ -88,7 +124,7 @@ def craft(name):
     if name == 'c_missing':
         return
     os.makedirs(top)
-    os.chmod(top, 0o1777 if name == 'c_open' else 0o1733)
+    os.chmod(top, 0o0777 if name == 'c_open' else 0o1733)
     for u in ('alice', 'bob'):
         os.mkdir(os.path.join(top, u))
         os.chown(os.path.join(top, u), uid(u), -1)
@@ -104,21 +140,44 @@ def craft(name):
         os.chmod(f, 0o666)
     if name == 'c_noacct':
         os.mkdir(os.path.join(top, 'nosuchaccount'))
+        user_file(os.path.join(top, 'nosuchaccount', 'x'), 'root')
+    if name == 'c_ok':
+        # Windows' suffix, in another case
+        os.mkdir(os.path.join(top, 'Alice.V2'))
+        os.chown(os.path.join(top, 'Alice.V2'), uid('alice'), -1)
+    if name == 'c_squat':
+        d = os.path.join(top, 'alice.V6')
+        os.mkdir(d)
+        os.chown(d, uid('bob'), -1)
+        user_file(os.path.join(d, 'NTUSER.DAT'), 'bob')
+    if name == 'c_unread':
+        # a folder root cannot read, as on a FUSE mount: its mode 000,
+        # read by a root without DAC override (NO_DAC below)
+        os.mkdir(os.path.join(top, 'bob', 'cache'))
+        os.chown(os.path.join(top, 'bob', 'cache'), uid('bob'), -1)
+        os.chmod(os.path.join(top, 'bob', 'cache'), 0)
     if name == 'c_ambig':
         os.mkdir(os.path.join(top, 'alice2'))
+        user_file(os.path.join(top, 'alice2', 'x'), 'root')
     if name == 'c_limit':
         for i in range(5):
             user_file(os.path.join(top, 'bob', 'f%d' % i), 'bob')
     if name == 'c_link':
-        # bob's file, linked into alice's folder
-        os.link(os.path.join(top, 'bob', 'NTUSER.DAT'),
+        # a file of root's in bob's folder, linked into alice's, and a
+        # symlink (root's) to another of bob's
+        user_file(os.path.join(top, 'bob', 'restored'), 'root')
+        os.link(os.path.join(top, 'bob', 'restored'),
                 os.path.join(top, 'alice', 'bobs'))
+        os.symlink('../bob/NTUSER.DAT', os.path.join(top, 'alice', 'sym'))
 
 
 def stale_module():
     """Swap the module smbd loads (tests/netns-run.sh's copy) for one
     built for another libsmbd-base build, by rename (a running smbd keeps
     its own); returns the function that swaps it back"""
+    if os.environ.get('PROFILEACL_IN_NETNS') != '1':
+        raise RuntimeError('only in tests/netns-run.sh: the module '
+                           'folder there is a copy')
     out = subprocess.run(server_cmd(['smbd', '-b']), capture_output=True,
                          text=True).stdout
     vfs = (SAMBA_ROOT or '') + re.search(r'MODULESDIR:\s*(\S+)',
@@ -154,12 +213,14 @@ def main():
         cli = Client(srv)
         conf = srv.conf
 
-        # each share alone: its codes, and nothing else
+        # each share alone: its codes, and nothing else; without --fix
+        # nothing changes
+        before = {n: owners(path_of(n)) for n in CRAFTED}
         for n, s in CRAFTED.items():
             back = stale_module() if n == 'c_stale' else None
             try:
-                st, out, err = tool(conf, '--json', *(
-                    LIMIT.get(n, []) + FIX.get(n, []) + [n]))
+                st, out, err = tool(conf, '--json', *(ARGS.get(n, []) + [n]),
+                                    pre=NO_DAC if n == 'c_unread' else ())
             finally:
                 if back:
                     back()
@@ -169,21 +230,30 @@ def main():
                 doc = {'problems': [{'code': 'no JSON: ' + err[-200:]}]}
             codes = sorted(p['code'] for p in doc['problems'])
             want = sorted(s[3])
-            if n == 'c_link':
-                # --fix gives alice nothing of bob's: the link is refused,
-                # and stays reported
-                want = ['content-not-owned', 'fix-refused-link']
             R.equal('[%s] reports %s' % (n, want or 'nothing'), codes, want)
             R.equal('[%s] exit status' % n, st, 1 if want else 0)
-            R.check('[%s] each problem names share, path, account, owner, '
-                    'code, consequence, suggestion' % n,
-                    all(set(p) == {'share', 'path', 'account', 'owner',
-                                   'code', 'consequence', 'suggestion'} and
-                        p['share'] == n and p['consequence']
-                        for p in doc['problems']), err[-300:])
-        R.equal('[c_link] bob keeps his linked file',
-                os.stat(os.path.join(path_of('c_link'), 'bob',
-                                     'NTUSER.DAT')).st_uid, uid('bob'))
+            if want:
+                R.check('[%s] each problem names share, path, account, '
+                        'owner, code, consequence, suggestion' % n,
+                        all(set(p) == {'share', 'path', 'account', 'owner',
+                                       'code', 'consequence',
+                                       'suggestion'} and
+                            p['share'] == n and p['consequence'] and
+                            p['suggestion'] and p['path']
+                            for p in doc['problems']), doc['problems'])
+        R.equal('without --fix nothing changes (owner, group, mode of each '
+                'entry)', [n for n in CRAFTED if before[n] !=
+                           owners(path_of(n)) and n not in
+                           ('c_link', 'c_squat')], [])
+        R.equal('[c_squat] --fix leaves bob\'s alice.V6 bob\'s',
+                before['c_squat'], owners(path_of('c_squat')))
+        R.equal('[c_link] --fix gives alice neither the linked file nor '
+                'the symlink\'s target',
+                [os.stat(os.path.join(path_of('c_link'), 'bob', f)).st_uid
+                 for f in ('restored', 'NTUSER.DAT')], [0, uid('bob')])
+        R.equal('[c_link] the symlink itself is alice\'s now',
+                os.lstat(os.path.join(path_of('c_link'), 'alice',
+                                      'sym')).st_uid, uid('alice'))
         owner = [p for p in json.loads(tool(conf, '--json', 'c_owner')[1])[
             'problems']]
         R.check('[c_owner] says the consequence in the admin\'s words',
@@ -195,13 +265,17 @@ def main():
         st, out, _ = tool(conf, 'c_ok')
         R.equal('table: a healthy share exits 0', st, 0)
         R.check('table: a healthy share says "0 problems"',
-                out.startswith('0 problems; 2 profile folders'), out)
+                out.startswith('0 problems; 3 profile folders'), out)
         st, out, _ = tool(conf, 'c_owner')
         R.check('table: a problem gives its code, consequence and fix',
                 st == 1 and 'folder-not-owned' in out and
                 'fix: profileacl-check --fix c_owner' in out, out)
-        R.equal('no such share: exit 2', tool(conf, 'c_nosuch')[0], 2)
-        R.equal('not root: exit 2', tool(conf, 'c_ok', user='bob')[0], 2)
+        st, _, err = tool(conf, 'c_nosuch')
+        R.check('no such share: exit 2, and says so',
+                st == 2 and 'no share [c_nosuch]' in err, err)
+        st, _, err = tool(conf, 'c_ok', user='bob')
+        R.check('not root: exit 2, and says so',
+                st == 2 and 'run it as root' in err, err)
         alone = os.path.join(ROOT, 'alone')
         os.makedirs(alone)
         with open(TOOL) as f:
@@ -212,20 +286,28 @@ def main():
         p = subprocess.run([os.path.join(alone, 'profileacl-check'), '-s',
                             conf, 'c_ok'], capture_output=True, text=True)
         R.check('no profileacl-decide: exit 2, and says so',
-                p.returncode == 2 and 'profileacl-decide' in p.stderr,
+                p.returncode == 2 and 'profileacl-decide is not installed'
+                in p.stderr, p.stderr)
+        # root runs no helper someone else could have written
+        shutil.copy(os.path.join(os.path.dirname(TOOL),
+                                 'profileacl-decide'), alone)
+        os.chown(alone, uid('bob'), -1)
+        p = subprocess.run([os.path.join(alone, 'profileacl-check'), '-s',
+                            conf, 'c_ok'], capture_output=True, text=True)
+        R.check('a helper in a folder of bob\'s: exit 2, not run',
+                p.returncode == 2 and 'not root\'s alone' in p.stderr,
                 p.stderr)
 
         # a logoff that fails before --fix and passes after
         for proto in ('SMB1', 'SMB2'):
             c = cli.conn('alice', 'c_sync', proto)
             sd = profile_folder(c, 'alice.V6')
-            try:
-                profile_sync(c, 'alice.V6/NTUSER.MAN', sd)
-                got = OK
-            except NTSTATUSError as e:
-                got = e.args[1] if len(e.args) > 1 else str(e)
-            R.check('[c_sync] before --fix alice\'s sync fails [%s]' % proto,
-                    got != OK, got)
+            got = cli.try_(lambda: profile_sync(c, 'alice.V6/NTUSER.MAN',
+                                                sd))
+            R.equal('[c_sync] before --fix alice\'s sync is refused '
+                    '[%s]' % proto, got, 'NT_STATUS_ACCESS_DENIED')
+        bobs = {k: v for k, v in owners(path_of('c_sync')).items()
+                if '/alice.V6' not in k}
         st, out, _ = tool(conf, '--fix', 'c_sync')
         R.equal('--fix: exit 0 once fixed', st, 0)
         R.equal('--fix: prints each change',
@@ -247,20 +329,28 @@ def main():
                 got = str(e)
             R.equal('[c_sync] after --fix alice\'s sync passes [%s]' % proto,
                     got, OK)
-        R.check('--fix leaves bob\'s folder alone',
-                os.stat(os.path.join(path_of('c_sync'), 'bob')).st_uid ==
-                uid('bob'))
+        R.equal('--fix changes nothing outside alice.V6',
+                [k for k, v in owners(path_of('c_sync')).items()
+                 if '/alice.V6' not in k and bobs.get(k) != v], [])
 
         # --user: the module's answer against a real open through smbd
         cli.make_shared_files('c_ok')
         cli.make_shared_files('c_pdirs')
+        cli.make_shared_files('c_wo')
         os.mkdir(os.path.join(path_of('c_pdirs'), 'other'))
         user_file(os.path.join(path_of('c_pdirs'), 'other', 'a'), 'alice')
         cases = [(s, u, p) for s in ('c_ok', 'c_pdirs')
                  for u in ('alice', 'bob')
                  for p in ('alice/shared.txt', 'bob/shared.txt', 'alice',
                            'bob', '%s/new.txt' % u)] + \
-            [('c_pdirs', 'alice', 'other/a'), ('c_full', 'bob', 'bob')]
+            [('c_pdirs', 'alice', 'other/a'), ('c_full', 'bob', 'bob'),
+             ('c_ok', 'alice', 'alice/SHARED.TXT'),
+             ('c_ok', 'bob', 'alice/SHARED.TXT'),
+             ('c_wo', 'alice', 'alice/shared.txt'),
+             ('c_wo', 'bob', 'alice/shared.txt')] + \
+            [(s, 'alice', 'alice/NTUSER.DAT')
+             for s in ('c_deny', 'c_ro', 'c_fuser', 'c_fgroup', 'c_admin',
+                       'c_wlist')]
         seen = set()
         for share, u, path in cases:
             st, out, err = tool(conf, '--json', '--user', u, path, share)
@@ -270,14 +360,16 @@ def main():
                 R.check('--user %s %s [%s] answers' % (u, path, share),
                         False, err[-300:])
                 continue
-            exists = os.path.exists(os.path.join(path_of(share), path))
+            exists = found(path_of(share), path)
             real = cli.status(u, share, 'SMB2', path,
-                              WRITE_DAC | READ_CONTROL,
+                              WRITE_DAC | READ_CONTROL |
+                              (WRITE_OWNER if share == 'c_wo' else 0),
                               1 if exists else 2)
-            granted = a['allowed']
+            granted = a.get('allowed')
             seen.add(granted)
-            R.equal('--user %s %s [%s]: %s, as smbd' % (
-                u, path, share, a['granted'] or a['reason']),
+            R.equal('--user %s %s [%s]: %s, as smbd (%s)' % (
+                u, path, share, a.get('granted') or a.get('reason') or
+                a['status'], real),
                 (granted, st == 0), (real == OK, real == OK))
         R.equal('--user: both answers were seen', seen, {True, False})
         st, out, _ = tool(conf, '--user', 'bob', 'bob', 'c_valid')
@@ -289,21 +381,21 @@ def main():
         R.check('--user: a path out of the share is not asked (exit 2)',
                 st == 2 and 'PATH_SYNTAX_BAD' in out, out)
         st, out, _ = tool(conf, '--user', 'nosuchaccount', 'alice', 'c_ok')
-        R.check('--user: no such account: exit 2', st == 2, out)
-        # the progress line, on a terminal only
-        master, slave = pty.openpty()
-        p = subprocess.run([TOOL, '-s', conf, 'c_ok'], stderr=slave,
-                           stdout=subprocess.PIPE, text=True, timeout=600)
-        os.close(slave)
-        progress = os.read(master, 4096).decode(errors='replace')
-        os.close(master)
+        R.check('--user: no such account: exit 2, and says so',
+                st == 2 and 'NO_SUCH_USER' in out, out)
+        # the progress line, on a terminal only (script(1) gives one)
+        p = subprocess.run(['script', '-qec', ' '.join(
+            shlex.quote(w) for w in (TOOL, '-s', conf, 'c_ok')),
+            '/dev/null'], capture_output=True, text=True, timeout=600)
+        progress = p.stdout
         R.check('a terminal sees the progress line',
                 p.returncode == 0 and
-                'checked 2 profile folders' in progress, progress)
+                'checked 3 profile folders, ' in progress, progress)
         st, out, _ = tool(conf, '--user', 'alice', 'c_ok')
         R.equal('--user NAME: her own folder, granted',
                 (st, out.strip()),
-                (0, '[c_ok] alice, alice: granted WRITE_DAC'))
+                (0, '[c_ok] Alice.V2, alice: granted WRITE_DAC\n'
+                 '[c_ok] alice, alice: granted WRITE_DAC'))
     finally:
         srv.stop()
     return R.summary('check')

@@ -52,7 +52,10 @@ static void json_str(const char *key, const char *s, bool last)
 	printf("\"%s", last ? "}\n" : ", ");
 }
 
-/* The share's stack, connected as SESSION_INFO, as smbd connects it */
+/*
+ * The share's stack, connected as SESSION_INFO, as smbd connects it, its
+ * path substituted for the user set_current_user_info() names
+ */
 static NTSTATUS decide_connect(int snum,
 			       const struct auth_session_info *session_info,
 			       struct conn_struct_tos **c)
@@ -72,15 +75,23 @@ static NTSTATUS decide_connect(int snum,
 		return status;
 	}
 	file_init((*c)->conn->sconn);
-	(*c)->conn->force_user = *lp_force_user(talloc_tos(), lp_sub, snum) !=
-				 '\0';
-	/* a marker only: the module asks whether a group is forced */
-	(*c)->conn->force_group_gid = (*lp_force_group(talloc_tos(),
-						       lp_sub,
-						       snum) != '\0')
-					      ? 0
-					      : (gid_t)-1;
+	(*c)->conn->force_group_gid = (gid_t)-1;
 	return NT_STATUS_OK;
+}
+
+static NTSTATUS decide_system_connect(int snum, struct conn_struct_tos **c)
+{
+	struct auth_session_info *session_info = NULL;
+	NTSTATUS status;
+
+	status = init_system_session_info(talloc_tos());
+	if (NT_STATUS_IS_OK(status)) {
+		status = make_session_info_system(talloc_tos(), &session_info);
+	}
+	if (NT_STATUS_IS_OK(status)) {
+		status = decide_connect(snum, session_info, c);
+	}
+	return status;
 }
 
 static struct profileacl_config *decide_config(struct connection_struct *conn)
@@ -98,46 +109,63 @@ static struct profileacl_config *decide_config(struct connection_struct *conn)
 	return config;
 }
 
+/*
+ * Does the module load and connect? And the share ACL, each ACE with
+ * its SID as a string (no alias to resolve against a domain).
+ */
 static int decide_share(int snum)
 {
 	const char *service = lp_const_servicename(snum);
-	struct auth_session_info *session_info = NULL;
 	struct conn_struct_tos *c = NULL;
 	struct security_descriptor *psd = NULL;
-	char *sddl = NULL;
+	struct dom_sid_buf buf;
 	size_t size = 0;
+	uint32_t i;
 	NTSTATUS status;
 
-	status = init_system_session_info(talloc_tos());
-	if (NT_STATUS_IS_OK(status)) {
-		status = make_session_info_system(talloc_tos(), &session_info);
-	}
-	if (NT_STATUS_IS_OK(status)) {
-		status = decide_connect(snum, session_info, &c);
-	}
+	status = decide_system_connect(snum, &c);
 	psd = get_share_security(talloc_tos(), service, &size);
-	if (psd != NULL) {
-		sddl = sddl_encode(talloc_tos(), psd, get_global_sam_sid());
+	if (psd == NULL) {
+		fprintf(stderr,
+			"no share security descriptor for [%s]\n",
+			service);
+		return 2;
 	}
-	printf("{\"loads\": %s, ", NT_STATUS_IS_OK(status) ? "true" : "false");
+	printf("{\"loads\": %s, \"dacl\": %s, \"aces\": [",
+	       NT_STATUS_IS_OK(status) ? "true" : "false",
+	       psd->dacl != NULL ? "true" : "false");
+	for (i = 0; psd->dacl != NULL && i < psd->dacl->num_aces; i++) {
+		struct security_ace *a = &psd->dacl->aces[i];
+
+		printf("%s{\"type\": %d, \"flags\": %d, \"mask\": %" PRIu32
+		       ", \"sid\": \"%s\"}",
+		       i > 0 ? ", " : "",
+		       (int)a->type,
+		       (int)a->flags,
+		       a->access_mask,
+		       dom_sid_str_buf(&a->trustee, &buf));
+	}
+	printf("], ");
 	json_str("share", service, false);
-	json_str("status", nt_errstr(status), false);
-	json_str("share_acl", sddl, true);
-	return (sddl != NULL) ? 0 : 2;
+	json_str("status", nt_errstr(status), true);
+	return 0;
 }
 
 /*
- * The session smbd would give USER on the share: the share mask and
- * "read only" for its token, root's uid for an admin user, as
- * check_user_ok() does.
+ * The session smbd would give USER on the share, with the names smbd
+ * takes from the logon: the account name without its domain. The share
+ * mask, "read only", admin users and the forced user and group come
+ * from smbd's own check_user_ok(), through becoming the user.
  */
 static NTSTATUS decide_session(int snum,
 			       const char *user,
 			       struct conn_struct_tos **c)
 {
 	struct auth_session_info *session_info = NULL;
+	struct auth_user_info *info = NULL;
 	struct connection_struct *conn = NULL;
-	bool admin = false;
+	const char *sep = lp_winbind_separator();
+	char *name = NULL;
 	NTSTATUS status;
 
 	status = make_session_info_from_username(talloc_tos(),
@@ -147,42 +175,40 @@ static NTSTATUS decide_session(int snum,
 	if (!NT_STATUS_IS_OK(status)) {
 		return status;
 	}
+	info = session_info->info;
+	name = strchr(info->account_name, sep != NULL ? *sep : '\\');
+	if (name != NULL) {
+		info->domain_name = talloc_strndup(info,
+						   info->account_name,
+						   name - info->account_name);
+		info->account_name = talloc_strdup(info, name + 1);
+		if (info->domain_name == NULL || info->account_name == NULL) {
+			return NT_STATUS_NO_MEMORY;
+		}
+	}
+	set_current_user_info(info->account_name,
+			      session_info->unix_info->unix_name,
+			      info->domain_name);
 	status = decide_connect(snum, session_info, c);
 	if (!NT_STATUS_IS_OK(status)) {
 		return status;
 	}
 	conn = (*c)->conn;
+	/* what smbd's tree connect starts from: the share's own setting */
+	conn->read_only = lp_read_only(snum);
+	status = set_conn_force_user_group(conn, snum);
+	if (!NT_STATUS_IS_OK(status)) {
+		return status;
+	}
+	/* check_user_ok() refuses alike, without saying why */
 	status = check_user_share_access(conn,
-					 conn->session_info,
+					 session_info,
 					 &conn->share_access,
 					 &conn->read_only);
 	if (!NT_STATUS_IS_OK(status)) {
 		return status;
 	}
-#if SMB_VFS_INTERFACE_VERSION >= 50
-	if (!token_contains_name_in_list(
-		    conn->session_info->unix_info->unix_name,
-		    conn->session_info->info->domain_name,
-		    NULL,
-		    conn->session_info->security_token,
-		    lp_admin_users(snum),
-		    &admin))
-	{
-		return NT_STATUS_NO_MEMORY;
-	}
-#else
-	admin = token_contains_name_in_list(
-		conn->session_info->unix_info->unix_name,
-		conn->session_info->info->domain_name,
-		NULL,
-		conn->session_info->security_token,
-		lp_admin_users(snum));
-#endif
-	if (admin) {
-		conn->session_info->unix_token->uid = sec_initial_uid();
-	}
-	if (!become_user_without_service_by_session(conn, conn->session_info))
-	{
+	if (!become_user_without_service_by_session(conn, session_info)) {
 		return NT_STATUS_ACCESS_DENIED;
 	}
 	return NT_STATUS_OK;
@@ -208,21 +234,29 @@ static bool decide_name_ok(const char *path)
 	return true;
 }
 
+/*
+ * One answer per path: the name looked up as smbd looks up a client's
+ * (case, mangled names, streams), then the module's decision for it
+ */
 static int decide_user(int snum, const char *user, int n, const char **paths)
 {
 	struct conn_struct_tos *c = NULL;
 	struct profileacl_config *config = NULL;
 	struct vfs_handle_struct handle = {0};
+	struct files_struct *dirfsp = NULL;
 	struct smb_filename *fname = NULL;
 	enum profileacl_reason reason;
 	uint32_t granted;
 	bool absent;
+	bool became;
 	char *path = NULL;
+	NTSTATUS session;
 	NTSTATUS status;
 	int i;
 
-	status = decide_session(snum, user, &c);
-	if (NT_STATUS_IS_OK(status)) {
+	session = decide_session(snum, user, &c);
+	became = NT_STATUS_IS_OK(session);
+	if (became) {
 		config = decide_config(c->conn);
 		handle.conn = c->conn;
 	}
@@ -230,12 +264,13 @@ static int decide_user(int snum, const char *user, int n, const char **paths)
 		printf("{");
 		json_str("user", user, false);
 		json_str("path", paths[i], false);
-		if (!NT_STATUS_IS_OK(status) || config == NULL) {
+		if (!NT_STATUS_IS_OK(session) || config == NULL) {
 			json_str("status",
-				 NT_STATUS_IS_OK(status)
+				 NT_STATUS_IS_OK(session)
 					 ? "the module refuses "
-					   "the share's options"
-					 : nt_errstr(status),
+					   "the share's "
+					   "options"
+					 : nt_errstr(session),
 				 true);
 			continue;
 		}
@@ -243,33 +278,31 @@ static int decide_user(int snum, const char *user, int n, const char **paths)
 					     paths[i],
 					     "\\",
 					     "/");
-		/* a name as smbd hands it to the module: in the share */
-		status = decide_name_ok(path)
-				 ? NT_STATUS_OK
-				 : NT_STATUS_OBJECT_PATH_SYNTAX_BAD;
-		if (NT_STATUS_IS_OK(status)) {
-			status = synthetic_pathref(talloc_tos(),
-						   c->conn->cwd_fsp,
-						   path,
-						   NULL,
-						   NULL,
-						   0,
-						   0,
-						   &fname);
-		}
-		absent = NT_STATUS_EQUAL(status,
-					 NT_STATUS_OBJECT_NAME_NOT_FOUND);
-		if (absent) {
-			fname = synthetic_smb_fname(
-				talloc_tos(), path, NULL, NULL, 0, 0);
-			status = (fname != NULL) ? NT_STATUS_OK
-						 : NT_STATUS_NO_MEMORY;
-		}
-		if (!NT_STATUS_IS_OK(status)) {
-			json_str("status", nt_errstr(status), true);
-			status = NT_STATUS_OK;
+		if (!decide_name_ok(path)) {
+			json_str("status",
+				 "NT_STATUS_OBJECT_PATH_SYNTAX_BAD",
+				 true);
+			TALLOC_FREE(path);
 			continue;
 		}
+		status = filename_convert_dirfsp(
+			talloc_tos(), c->conn, path, 0, 0, &dirfsp, &fname);
+		TALLOC_FREE(path);
+		if (!NT_STATUS_IS_OK(status)) {
+			/* smbd fails the open alike, before the module */
+			printf("\"allowed\": false, ");
+			json_str("status", "NT_STATUS_OK", false);
+			json_str("granted", "", false);
+			json_str(
+				"reason",
+				talloc_asprintf(talloc_tos(),
+						"smbd cannot look the name up "
+						"for this user: %s",
+						nt_errstr(status)),
+				true);
+			continue;
+		}
+		absent = !VALID_STAT(fname->st);
 		granted = profileacl_decide(&handle,
 					    config,
 					    fname,
@@ -296,13 +329,19 @@ static int decide_user(int snum, const char *user, int n, const char **paths)
 		json_str("reason", profileacl_reason_str(reason), true);
 		TALLOC_FREE(fname);
 	}
-	return NT_STATUS_IS_OK(status) && config != NULL ? 0 : 2;
+	if (became) {
+		unbecome_user_without_service();
+	}
+	return 0;
 }
 
-/* The module's own profile dirs matching, one line of stdin at a time */
+/*
+ * The module's own profile dirs matching, one ACCOUNT<tab>FOLDER line of
+ * stdin at a time. Each account gets names of its own: smbd's
+ * substitution caches the last ones by pointer.
+ */
 static int decide_match(int snum)
 {
-	struct auth_session_info *session_info = NULL;
 	struct conn_struct_tos *c = NULL;
 	struct profileacl_config *config = NULL;
 	struct smb_filename fname = {0};
@@ -310,20 +349,19 @@ static int decide_match(int snum)
 	struct profileacl_request r = {0};
 	char line[1024];
 	char *tab = NULL;
+	char *account = NULL;
 	NTSTATUS status;
 
-	status = init_system_session_info(talloc_tos());
-	if (NT_STATUS_IS_OK(status)) {
-		status = make_session_info_system(talloc_tos(), &session_info);
-	}
-	if (NT_STATUS_IS_OK(status)) {
-		status = decide_connect(snum, session_info, &c);
-	}
-	if (!NT_STATUS_IS_OK(status) ||
-	    (config = decide_config(c->conn)) == NULL) {
+	status = decide_system_connect(snum, &c);
+	if (!NT_STATUS_IS_OK(status)) {
 		fprintf(stderr,
-			"cannot connect to the share: %s\n",
+			"cannot connect the share: %s\n",
 			nt_errstr(status));
+		return 2;
+	}
+	config = decide_config(c->conn);
+	if (config == NULL) {
+		fprintf(stderr, "the module refuses the share's options\n");
 		return 2;
 	}
 	f.conn = c->conn;
@@ -332,12 +370,17 @@ static int decide_match(int snum)
 		line[strcspn(line, "\n")] = '\0';
 		tab = strchr(line, '\t');
 		if (tab == NULL) {
+			fprintf(stderr, "a line without a tab\n");
 			return 2;
 		}
 		*tab = '\0';
+		account = talloc_strdup(c, line);
 		fname.base_name = tab + 1;
-		c->conn->session_info->info->account_name = line;
-		set_current_user_info(line, line, "");
+		if (account == NULL) {
+			return 2;
+		}
+		c->conn->session_info->info->account_name = account;
+		set_current_user_info(account, account, "");
 		r.outside_profile = false;
 		if (config->profile_dirs != NULL) {
 			profileacl_lookup_dirs(&r, &f);
@@ -349,6 +392,7 @@ static int decide_match(int snum)
 
 int main(int argc, const char **argv)
 {
+	TALLOC_CTX *frame = NULL;
 	const char *conf = get_dyn_CONFIGFILE();
 	char running[2 * 64 + 1];
 	int snum;
@@ -359,7 +403,10 @@ int main(int argc, const char **argv)
 		argv += 2;
 		argc -= 2;
 	}
-	if (argc < 3 || (strcmp(argv[1], "user") == 0 && argc < 5)) {
+	if (argc < 3 ||
+	    (strcmp(argv[1], "share") != 0 && strcmp(argv[1], "match") != 0 &&
+	     (strcmp(argv[1], "user") != 0 || argc < 5)))
+	{
 		fprintf(stderr,
 			"usage: profileacl-decide [-s CONF] share SHARE\n"
 			"       profileacl-decide [-s CONF] user SHARE USER "
@@ -384,28 +431,31 @@ int main(int argc, const char **argv)
 		return 2;
 	}
 
-	talloc_stackframe();
+	frame = talloc_stackframe();
 	smb_init_locale();
 	sec_init();
 	setup_logging("profileacl-decide", DEBUG_STDERR);
 	if (!lp_load_with_registry_shares(conf)) {
 		fprintf(stderr, "cannot load %s\n", conf);
+		TALLOC_FREE(frame);
 		return 2;
 	}
 	/* errors only: why a share or a module is refused */
 	debug_parse_levels("0");
+	/* name lookups use the mangling method, as in smbd */
+	mangle_reset_cache();
 	snum = lp_servicenumber(argv[2]);
 	if (snum < 0) {
 		fprintf(stderr, "no share [%s] in %s\n", argv[2], conf);
-		return 2;
-	}
-	if (strcmp(argv[1], "share") == 0) {
+	} else if (strcmp(argv[1], "share") == 0) {
 		ret = decide_share(snum);
 	} else if (strcmp(argv[1], "user") == 0) {
 		ret = decide_user(snum, argv[3], argc - 4, argv + 4);
-	} else if (strcmp(argv[1], "match") == 0) {
+	} else {
 		ret = decide_match(snum);
 	}
 	fflush(stdout);
+	/* the connection's destructor disconnects the stack */
+	TALLOC_FREE(frame);
 	return ret;
 }

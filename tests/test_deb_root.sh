@@ -2,7 +2,8 @@
 # The Debian package for another Samba release: build it inside that
 # release's root, install it there with dpkg, run the integration suite
 # against the installed module (the root's smbd loads it from its own
-# MODULESDIR, no tmpfs), and purge it.
+# MODULESDIR, no tmpfs), check that profileacl-check and its helper run
+# there, and purge it.
 #
 #   tests/test_deb_root.sh 4.22|4.24
 #
@@ -50,6 +51,22 @@ rebuild() {
 	echo "     $line"
 }
 in_pool() { local f; for f in "$@"; do echo fake >"$pool/$f"; done; }
+# profileacl-check in the root on a profile share of its own: it asks its
+# helper, built for this samba, which connects the share with the
+# installed module; it checks (exit 0 or 1) rather than exit 2
+tool_runs_helper() {
+	local d=/tmp/profileacl-check-deb rc
+	mkdir -p "$R$d/share" "$R$d/var"
+	printf '[global]\n\tlock directory = %s\n\tstate directory = %s\n\tcache directory = %s\n\tpid directory = %s\n\tncalrpc dir = %s\n\tprivate dir = %s\n[profiles]\n\tpath = %s/share\n\tvfs objects = profileacl\n' \
+		"$d/var" "$d/var" "$d/var" "$d/var" "$d/var" "$d/var" "$d" >"$R$d/smb.conf"
+	in_root "$R" profileacl-check -s "$d/smb.conf" >"$log/check" 2>&1
+	rc=$?
+	check "profileacl-check runs its helper there (rc $rc)" \
+		"[ $rc -le 1 ] && ! grep -q 'cannot check' '$log/check' &&
+		 grep -q 'on \[profiles\] checked' '$log/check' && ! grep -q bad-options '$log/check'" ||
+		sed 's/^/     /' "$log/check"
+	rm -rf "${R:?}$d"
+}
 # says TEXT WORDS...: TEXT holds each of WORDS
 says() { local w; for w in "${@:2}"; do [[ $1 == *"$w"* ]] || return 1; done; }
 
@@ -146,10 +163,23 @@ if [ -f "$deb" ]; then
 	series=$(cut -d. -f1-2 <<<"$samba")
 	want="samba (>= $series~), samba (<< ${series%.*}.$((${series##*.} + 1))~)"
 	check "it depends on the samba series: $want" "dpkg-deb -f '$deb' Depends | grep -qF '$want'"
+	dpkg-deb -c "$deb" >"$log/contents"
+	tool=usr/sbin/profileacl-check
+	helper=usr/libexec/samba-vfs-profileacl/profileacl-decide
+	page=usr/share/man/man8/profileacl-check.8.gz
+	check "it carries /$tool, /$helper and /$page" \
+		"grep -q ' \./$tool\$' '$log/contents' && grep -q ' \./$helper\$' '$log/contents' &&
+		 grep -q ' \./$page\$' '$log/contents'"
 	cp "$deb" "$R/tmp/"
 	in_root "$R" dpkg -i "/tmp/$(basename "$deb")" >"$log/dpkg-i" 2>&1
 	check "dpkg -i installs $so" "[ -f '$so' ]"
 	check "dpkg -i installs the man page" "[ -f '$R/usr/share/man/man8/vfs_profileacl.8.gz' ]"
+	check "and the three files of profileacl-check" \
+		"[ -x '$R/$tool' ] && [ -x '$R/$helper' ] && [ -f '$R/$page' ]"
+	check "profileacl-check --help runs there (python3-samba)" \
+		"in_root '$R' profileacl-check --help >'$log/help' 2>&1 &&
+		 grep -q '^usage: profileacl-check' '$log/help'"
+	tool_runs_helper
 	suite_check "integration suite against the packaged module" integration \
 		PROFILEACL_TEST_ROOT tests/test_integration.py
 	missing_source

@@ -521,22 +521,48 @@ check('profileacl-check(8) EXIT STATUS lists the statuses the tool returns '
       '(%s)' % sorted(statuses), statuses == man_statuses == {0, 1, 2},
       (sorted(statuses), sorted(man_statuses)))
 
-# the keys of --json: the report's document and each problem, and
-# --user's answers (profileacl-decide's JSON, with the share added)
+
+# the keys of --json: of each document json.dump() prints (the report,
+# --user's answers, the error's) and of each problem (the dict problem()
+# records); --user's answers are profileacl-decide's JSON, with the keys
+# the tool sets on each answer it loads (not those of its other dicts)
+def dict_keys(node):
+    return {k.value for k in node.keys if isinstance(k, ast.Constant)}
+
+
+def calls(node, name):
+    """the calls under NODE of a function or method named NAME"""
+    return [c for c in ast.walk(node) if isinstance(c, ast.Call) and
+            (getattr(c.func, 'attr', None) or
+             getattr(c.func, 'id', None)) == name]
+
+
 keys = set()
+for call in calls(tool_tree, 'dump'):
+    if call.args and isinstance(call.args[0], ast.Dict):
+        keys |= dict_keys(call.args[0])
 for func in tool_funcs:
-    for d in ast.walk(func):
-        if isinstance(d, ast.Dict) and func.name in ('problem', 'report'):
-            keys |= {k.value for k in d.keys if isinstance(k, ast.Constant)}
+    if func.name == 'problem':
+        for d in ast.walk(func):
+            if isinstance(d, ast.Dict):
+                keys |= dict_keys(d)
 decide_c = read('vfs_profileacl/profileacl_decide.c')
 user_c = re.search(r'\nstatic int decide_user\(.*?\n}\n', decide_c, re.S)
 answer_keys = set(re.findall(r'json_str\(\s*"(\w+)"', user_c.group(0)) +
                   re.findall(r'\\"(\w+)\\": ', user_c.group(0))) \
     if user_c else set()
-answer_keys |= {n.slice.value for n in ast.walk(tool_tree)
-                if isinstance(n, ast.Subscript) and
-                isinstance(n.ctx, ast.Store) and
-                isinstance(n.slice, ast.Constant)}
+for func in tool_funcs:
+    loaded = {t.id for a in ast.walk(func) if isinstance(a, ast.Assign) and
+              calls(a.value, 'loads')
+              for t in a.targets if isinstance(t, ast.Name)}
+    items = {f.target.id for f in ast.walk(func)
+             if isinstance(f, ast.For) and isinstance(f.target, ast.Name) and
+             isinstance(f.iter, ast.Name) and f.iter.id in loaded}
+    answer_keys |= {n.slice.value for n in ast.walk(func)
+                    if isinstance(n, ast.Subscript) and
+                    isinstance(n.ctx, ast.Store) and
+                    isinstance(n.value, ast.Name) and n.value.id in items and
+                    isinstance(n.slice, ast.Constant)}
 output = refsect(check_man, 'OUTPUT')
 missing = sorted(k for k in keys | answer_keys
                  if '<literal>%s</literal>' % k not in output)
@@ -590,15 +616,60 @@ sec = re.search(r'^## profileacl-check --fix\n(.*?)(?=^## )',
                 read('docs/security.md'), re.M | re.S)
 sec = re.sub(r'\s+', ' ', sec.group(1)) if sec else ''
 src = read(TOOL)
+
+
+def names_in(node):
+    return {n.attr if isinstance(n, ast.Attribute) else n.id
+            for n in ast.walk(node)
+            if isinstance(n, (ast.Name, ast.Attribute))}
+
+
+def on(func, name, fd):
+    """the lines of FUNC's calls of NAME with FD as the first argument"""
+    return [c.lineno for c in calls(func, name) if c.args and
+            isinstance(c.args[0], ast.Name) and c.args[0].id == fd]
+
+
+# the functions that change what their first argument, a handle, is:
+# fchownat(fd, "", ..., AT_EMPTY_PATH)
+on_handle = {f.name for f in tool_funcs if f.args.args and any(
+    len(c.args) > 1 and isinstance(c.args[0], ast.Name) and
+    c.args[0].id == f.args.args[0].arg and
+    isinstance(c.args[1], ast.Constant) and c.args[1].value in ('', b'') and
+    'AT_EMPTY_PATH' in names_in(c) for c in calls(f, 'fchownat'))}
+# in one function: a handle opened O_PATH|O_NOFOLLOW by dir_fd, read by
+# fstat, then changed by one of those
+one_handle = set()
+for func in tool_funcs:
+    for a in ast.walk(func):
+        if isinstance(a, ast.Assign) and len(a.targets) == 1 and \
+                isinstance(a.targets[0], ast.Name) and any(
+                    {'O_PATH', 'O_NOFOLLOW'} <= names_in(c) and
+                    any(k.arg == 'dir_fd' for k in c.keywords)
+                    for c in calls(a.value, 'open')):
+            fd = a.targets[0].id
+            stats = on(func, 'fstat', fd)
+            changes = [n for f in on_handle for n in on(func, f, fd)]
+            if stats and changes and min(stats) < min(changes):
+                one_handle.add(func.name)
+named_calls = sorted(set(re.findall(r'`os\.(\w+)', sec)))
 check('docs/security.md describes --fix\'s walk as the tool does it: '
-      'O_NOFOLLOW opens by dir_fd, chown by dir_fd without following, '
-      'hard links refused',
-      all(x in sec for x in ('O_NOFOLLOW', 'dir_fd', 'follow_symlinks=False',
-                             'fix-refused-link')) and
-      re.search(r'os\.open\([^)]*O_NOFOLLOW[^)]*dir_fd=', src, re.S) and
-      re.search(r'os\.chown\([^)]*dir_fd=\w+,\s*follow_symlinks=False\)',
-                src, re.S) and
-      re.search(r'st_nlink > 1', src) is not None)
+      'os.fwalk on one file system, each entry opened O_PATH|O_NOFOLLOW '
+      'by dir_fd, fstat and fchownat(AT_EMPTY_PATH) on that one handle '
+      '(%s), no chown by name, hard links and others\' entries refused; '
+      'the os calls it names (%s) are the tool\'s' %
+      (', '.join(sorted(one_handle)), ', '.join(named_calls)),
+      all(x in sec for x in ('os.fwalk', 'O_PATH', 'O_NOFOLLOW', 'dir_fd',
+                             'fstat', 'fchownat', 'AT_EMPTY_PATH',
+                             'fix-refused-link', 'fix-refused-owner',
+                             'walk-error')) and
+      calls(tool_tree, 'fwalk') and
+      re.search(r'\.st_dev\s*!=', src) is not None and one_handle and
+      not calls(tool_tree, 'chown') and not calls(tool_tree, 'lchown') and
+      re.search(r'st_nlink > 1', src) is not None and
+      all(calls(tool_tree, n) for n in named_calls),
+      (sorted(one_handle), [n for n in named_calls
+                            if not calls(tool_tree, n)]))
 test_check = {n.value for n in ast.walk(ast.parse(read('tests/test_check.py')))
               if isinstance(n, ast.Constant) and isinstance(n.value, str)}
 named_tests = re.findall(r'"((?:\[c_\w+\]|--fix)[^"]*)"', sec)

@@ -224,6 +224,7 @@ def run_checks(R, dc, cl):
             cl.set_dacl('alice', 'profiles', 'SMB3', 'alice.old',
                         policy_dacl(sids['alice'])), (DENIED, None))
     admins_and_audit(R, cl, sids, dc, '', 'domain: ')
+    check_tool(R, dc, cl)
 
 
 def first_logoff(R, cl, made, uploaded):
@@ -365,10 +366,16 @@ def set_root_acl(R, member, cl, tag):
             want)
 
 
-def tool(member, *args):
+def where(server, *argv):
+    """ARGV as run where SERVER's NSS asks its winbind: in the member's
+    mount namespace, or here for the DC"""
+    return server.enter(*argv) if isinstance(server, Member) else list(argv)
+
+
+def tool(server, *args):
     """(exit status, JSON document or text, stderr) of profileacl-check,
-    run as root in the member's mount namespace: its NSS asks winbind"""
-    p = subprocess.run(member.enter(TOOL, '-s', member.conf, *args),
+    run as root on SERVER"""
+    p = subprocess.run(where(server, TOOL, '-s', server.conf, *args),
                        capture_output=True, text=True, timeout=600)
     out = p.stdout
     if '--json' in args:
@@ -416,36 +423,39 @@ def sync_planted(cl, proto):
     return OK
 
 
-def check_tool(R, member, cl):
-    """profileacl-check on the member's [profiles] with winbind accounts,
-    which NSS names PROFILES\\user: the share the checks above made is
-    healthy; a folder root pre-created for a domain user, and one naming
-    no account, are reported; --fix makes that user's logoff pass;
-    --user answers as smbd does on a real open. Local users alice and bob
-    exist beside the domain's, as on a server that had them before its
-    join: a profile folder is still the domain account's, whose logon
-    smbd maps to PROFILES\\alice before alice"""
-    share = member.share
+def check_tool(R, server, cl):
+    """profileacl-check on the DC's or the member's [profiles] with
+    winbind accounts, which NSS names PROFILES\\user: the share the checks
+    above made is healthy; a folder root pre-created for a domain user,
+    and one naming no account, are reported; --fix makes that user's
+    logoff pass; --user answers as smbd does on a real open. Local users
+    alice and bob exist beside the domain's, as on a server that had
+    them before: a profile folder is still the domain account's, the
+    account smbd gives a domain logon"""
+    share = server.share
     for u in ('alice', 'bob'):
         ensure_unix_user(u)
-    # the deny matrix's objects: the admin removes them
-    os.unlink(os.path.join(share, 'alice.V6', 'admin.txt'))
+    # what the checks above made outside the users' own: the admin
+    # removes it
+    if isinstance(server, Member):
+        os.unlink(os.path.join(share, 'alice.V6', 'admin.txt'))
     os.rmdir(os.path.join(share, 'alice.old'))
-    st, doc, _ = tool(member, '--json', 'profiles')
+    st, doc, _ = tool(server, '--json', 'profiles')
     healthy = problems(doc)
-    R.equal('tool: the member\'s share (the guide\'s root, each domain '
-            'user\'s own folders): --json lists nothing', healthy, [])
+    R.equal('tool: the share (the guide\'s root, each domain user\'s own '
+            'folders): --json lists nothing', healthy, [])
     R.equal('tool: ... exit status 0', st, 0)
     R.equal('tool: ... 8 profile folders checked', doc['folders'], 8)
 
     who = '%s\\carol smith' % DOMAIN
-    pw = member.run('getent', 'passwd', who).split(':')
+    pw = subprocess.run(where(server, 'getent', 'passwd', who),
+                        stdout=subprocess.PIPE, text=True).stdout.split(':')
     top = os.path.join(share, PLANTED)
     os.mkdir(top)
     os.chmod(top, 0o777)
     os.chmod(user_file(os.path.join(top, 'NTUSER.MAN'), 'root'), 0o666)
     os.mkdir(os.path.join(share, NOBODY))
-    st, doc, _ = tool(member, '--json', 'profiles')
+    st, doc, _ = tool(server, '--json', 'profiles')
     R.equal('tool: %s pre-created by root with a root-owned file, for %s '
             '(as NSS names it); %s' % (PLANTED, pw[0], NOBODY),
             problems(doc, (PLANTED, NOBODY)),
@@ -471,13 +481,13 @@ def check_tool(R, member, cl):
                 (pw[0], proto), sync_planted(cl, proto), DENIED)
 
     before = owners(share)
-    st, out, _ = tool(member, '--fix', 'profiles')
+    st, out, _ = tool(server, '--fix', 'profiles')
     R.equal('--fix: prints each change, the planted ones only',
             sorted(l.split(' (was ')[0] for l in out.splitlines()
                    if l.startswith('chown ')),
             ['chown %s %s' % (pw[0], top),
              'chown %s %s/NTUSER.MAN' % (pw[0], top)])
-    st, doc, _ = tool(member, '--json', '--fix', 'profiles')
+    st, doc, _ = tool(server, '--json', '--fix', 'profiles')
     R.equal('--fix twice: the second changes nothing', doc['changes'], [])
     changed = {p: (uid, owners(share).get(p)) for p, uid in before.items()
                if owners(share).get(p) != uid}
@@ -499,28 +509,28 @@ def check_tool(R, member, cl):
         R.equal('tool: after --fix, %s\'s logoff passes [%s]' %
                 (pw[0], proto), sync_planted(cl, proto), OK)
 
-    user_answers(R, member, cl, DOMAIN + '\\%s', '')
+    user_answers(R, server, cl, DOMAIN + '\\%s', '')
     answer = lambda r: (r[0], [(a.get('path'), a.get('allowed'),
                                 a.get('reason')) for a in r[1]['answers']])
     R.equal('--user "carol smith" (the logon\'s name) answers as --user '
             '"%s"' % who,
-            answer(tool(member, '--json', '--user', 'carol smith', PLANTED,
+            answer(tool(server, '--json', '--user', 'carol smith', PLANTED,
                         'profiles')),
-            answer(tool(member, '--json', '--user', who, PLANTED,
+            answer(tool(server, '--json', '--user', who, PLANTED,
                         'profiles')))
 
 
-def user_answers(R, member, cl, form, tag):
+def user_answers(R, server, cl, form, tag):
     """--user FORM % user on each of USER_CASES against a real open
     through smbd, and with no path: her folders"""
     seen = set()
     for user, path in USER_CASES:
-        st, doc, _ = tool(member, '--json', '--user', form % user, path,
+        st, doc, _ = tool(server, '--json', '--user', form % user, path,
                           'profiles')
         a = doc['answers'][0] if doc['answers'] else {}
         real = cl.status(user, 'profiles', 'SMB3', path,
                          WRITE_DAC | READ_CONTROL,
-                         1 if os.path.lexists(os.path.join(member.share,
+                         1 if os.path.lexists(os.path.join(server.share,
                                                            path)) else 2)
         seen.add(a.get('allowed'))
         R.equal('%s--user %s %s: %s, as smbd (%s)' % (
@@ -529,7 +539,7 @@ def user_answers(R, member, cl, form, tag):
             (real == OK, real == OK))
     R.check('%s--user: both answers were seen' % tag,
             {True, False} <= seen, seen)
-    st, doc, _ = tool(member, '--json', '--user', form % 'carol smith',
+    st, doc, _ = tool(server, '--json', '--user', form % 'carol smith',
                       'profiles')
     R.equal('%s--user %s: her folders, each granted' % (
         tag, form % 'carol smith'),

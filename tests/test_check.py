@@ -380,9 +380,9 @@ def main():
         st, out, _ = tool(conf, '--user', 'alice', 'alice/../bob', 'c_ok')
         R.check('--user: a path out of the share is not asked (exit 2)',
                 st == 2 and 'PATH_SYNTAX_BAD' in out, out)
-        st, out, _ = tool(conf, '--user', 'nosuchaccount', 'alice', 'c_ok')
+        st, out, err = tool(conf, '--user', 'nosuchaccount', 'alice', 'c_ok')
         R.check('--user: no such account: exit 2, and says so',
-                st == 2 and 'NO_SUCH_USER' in out, out)
+                st == 2 and 'nosuchaccount is no account' in err, err)
         # the progress line, on a terminal only (script(1) gives one)
         p = subprocess.run(['script', '-qec', ' '.join(
             shlex.quote(w) for w in (TOOL, '-s', conf, 'c_ok')),

@@ -31,6 +31,7 @@
 #include "profileacl_core.c"
 #include "vfs_profileacl.c"
 
+#include "system/passwd.h"
 #include "messages.h"
 #include "lib/global_contexts.h"
 #include "source3/lib/substitute.h"
@@ -164,16 +165,36 @@ static NTSTATUS decide_session(int snum,
 	struct auth_session_info *session_info = NULL;
 	struct auth_user_info *info = NULL;
 	struct connection_struct *conn = NULL;
+	struct passwd *pwd = NULL;
 	const char *sep = lp_winbind_separator();
 	char *name = NULL;
 	NTSTATUS status;
 
+	pwd = Get_Pwnam_alloc(talloc_tos(), user);
+	if (pwd == NULL) {
+		return NT_STATUS_NO_SUCH_USER;
+	}
 	status = make_session_info_from_username(talloc_tos(),
 						 user,
 						 lp_guest_only(snum),
 						 &session_info);
 	if (!NT_STATUS_IS_OK(status)) {
 		return status;
+	}
+	/*
+	 * The token is built from the account's SID; a name of this
+	 * server's own SAM (an AD DC) is looked up again, and may find a
+	 * local namesake. A logon would act as NSS's uid: not asked then.
+	 */
+	if (session_info->unix_token->uid != pwd->pw_uid) {
+		fprintf(stderr,
+			"%s: the session's uid is %u, the account's %u (a "
+			"local "
+			"account of the same name): not asked\n",
+			user,
+			(unsigned)session_info->unix_token->uid,
+			(unsigned)pwd->pw_uid);
+		return NT_STATUS_INVALID_ACCOUNT_NAME;
 	}
 	info = session_info->info;
 	name = strchr(info->account_name, sep != NULL ? *sep : '\\');

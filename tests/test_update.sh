@@ -13,6 +13,8 @@
 #  3. Back to +deb12u2 with the source reachable, then "apt-get upgrade" to
 #     +deb12u4: the dpkg trigger rebuilds the module with no manual step,
 #     nothing is held back, and the profile sync works again.
+#  In each, profileacl-check's helper profileacl-decide follows the
+#  module: it runs where the module loads and refuses where it does not.
 #  4. The module built for +deb12u2, copied in by hand, refuses to load.
 #
 # Prints the rebuild times; ends with "update: N passed, N failed". A set-up
@@ -83,6 +85,23 @@ rebuild_time() {
 	sed -n 's/.*profileacl-rebuild: done in \([0-9]*\) s.*/\1/p' "$1" |
 		tail -1
 }
+# tool_check OUT CMD [ARGS...]: CMD -s CONF ARGS in the root, CONF with a
+# profile share of its own; sets rc (profileacl-check: 0 or 1, its helper
+# ran; 2, it could not check)
+tool_check() {
+	local d=/tmp/profileacl-update-check out=$1
+	shift
+	mkdir -p "$R$d/share" "$R$d/var"
+	printf '[global]\n\tlock directory = %s\n\tstate directory = %s\n\tcache directory = %s\n\tpid directory = %s\n\tncalrpc dir = %s\n\tprivate dir = %s\n[profiles]\n\tpath = %s/share\n\tvfs objects = profileacl\n' \
+		"$d/var" "$d/var" "$d/var" "$d/var" "$d/var" "$d/var" "$d" >"$R$d/smb.conf"
+	in_root "$R" "$1" -s "$d/smb.conf" "${@:2}" >"$out" 2>&1
+	rc=$?
+	rm -rf "${R:?}$d"
+}
+tool_ran() {
+	[ "$rc" -le 1 ] && ! grep -q 'cannot check' "$1" &&
+		grep -q 'on \[profiles\] checked' "$1"
+}
 modulesdir=/usr/lib/x86_64-linux-gnu/samba
 module="$R$modulesdir/vfs/profileacl.so"
 build_id() {
@@ -96,12 +115,16 @@ if ! make_root "$R" bookworm "bookworm bookworm-updates" \
 	fail "debootstrap made no bookworm root (samba-src/debootstrap-bookworm.log)"
 	finish
 fi
-if [ ! -f "$R/.profileacl-update-root" ]; then
+# python3-samba: profileacl-check needs it, and with it installed first
+# the package's dependency on it does not upgrade samba
+if [ ! -f "$R/.profileacl-update-root" ] ||
+   ! dpkg-query --admindir="$R/var/lib/dpkg" -W -f='${Status}' python3-samba \
+	2>/dev/null | grep -q 'ok installed'; then
 	echo "-- preparing the bookworm root (once)"
 	if ! in_root "$R" apt-get update -qq ||
 	   ! in_root "$R" apt-get install -y -qq --no-install-recommends \
 		-t bookworm-updates samba samba-vfs-modules smbclient acl attr \
-		>/dev/null ||
+		python3-samba >/dev/null ||
 	   ! in_root "$R" apt-get build-dep -y -qq samba >/dev/null; then
 		fail "the bookworm root could not be prepared (apt-get in $R)"
 		finish
@@ -136,6 +159,9 @@ check "profileacl-rebuild --status: current" \
 integration "$log/int1"
 ok=$?
 check "a profile sync works on $U2: $(tail -1 "$log/int1")" "[ $ok -eq 0 ]"
+tool_check "$log/tool1" profileacl-check
+check "profileacl-decide, rebuilt with it, runs on $U2 (profileacl-check rc $rc)" \
+	"tool_ran '$log/tool1'" || sed 's/^/     /' "$log/tool1"
 cp "$module" "$log/profileacl-u2.so"
 
 # --- 2. the rebuild cannot run (no source): the upgrade still completes
@@ -159,6 +185,14 @@ ok=$?
 check "the stale module refuses to load, the share refuses connections" \
 	"[ $ok -eq 0 ]"
 grep -E '^(ok|FAIL)' "$log/guard1" | sed 's/^/     /'
+# profileacl-check finds the stale module first; its helper, asked
+# directly, refuses as well
+tool_check "$log/tool2" /usr/libexec/samba-vfs-profileacl/profileacl-decide \
+	share profiles
+check "the stale profileacl-decide refuses to run, exit 2 (rc $rc)" \
+	"[ $rc -eq 2 ] &&
+	 grep -qF 'profileacl-decide was built for samba $U2, not the installed one; rebuild it: profileacl-rebuild' '$log/tool2'" ||
+	sed 's/^/     /' "$log/tool2"
 
 # --- 3. back to +deb12u2, source reachable; then the real upgrade
 deb_src on || fail "apt-get update in the root (deb-src on)"
@@ -181,6 +215,9 @@ integration "$log/int2"
 ok=$?
 check "the profile sync works again on $U4: $(tail -1 "$log/int2")" \
 	"[ $ok -eq 0 ]"
+tool_check "$log/tool3" profileacl-check
+check "the trigger's rebuild made profileacl-decide current: it runs on $U4 (rc $rc)" \
+	"tool_ran '$log/tool3'" || sed 's/^/     /' "$log/tool3"
 
 # --- 4. the module for the other build, copied in by hand
 cp "$module" "$log/profileacl-u4.so"

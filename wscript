@@ -15,7 +15,7 @@ import os
 import re
 import subprocess
 
-from waflib import Logs
+from waflib import Build, Logs
 
 APPNAME = 'vfs_profileacl'
 VERSION = '0.1.0'
@@ -37,6 +37,20 @@ SAMBA_DEFINES = ['_SAMBA_BUILD_=4', 'HAVE_CONFIG_H=1', '_GNU_SOURCE=1',
 WARN_CFLAGS = ['-Wall', '-Wextra', '-Werror', '-Wshadow',
                '-Wstrict-prototypes', '-Wmissing-prototypes',
                '-Wpointer-arith', '-Wcast-align', '-Wwrite-strings']
+
+
+def _rm_own_dirs(self, tgt):
+    '''waf's uninstall removes every folder it leaves empty, the
+    system's own too (/usr/local/sbin): remove only the project's'''
+    d = os.path.dirname(tgt)
+    if os.path.basename(d) == 'samba-vfs-profileacl':
+        try:
+            os.rmdir(d)
+        except OSError:
+            pass
+
+
+Build.inst.rm_empty_dirs = _rm_own_dirs
 
 
 def options(opt):

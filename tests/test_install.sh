@@ -86,6 +86,9 @@ check "make uninstall removes profileacl.so" "[ ! -e '$so' ]"
 check "make uninstall removes the man page" "[ ! -e '$man' ]"
 check "make uninstall removes profileacl-check, its helper and its page" \
 	"[ ! -e '$tool' ] && [ ! -e '$helper' ] && [ ! -e '$man_check' ]"
+check "make uninstall leaves the system's folders, empty or not" \
+	"[ -d '$prefix/sbin' ] && [ -d '$prefix/share/man/man8' ] &&
+	 [ ! -e '$prefix/libexec/samba-vfs-profileacl' ]"
 dest="$log/destdir"
 DESTDIR="$dest" make install >/dev/null 2>&1
 check "DESTDIR is honoured" "[ -f '$dest$so' ] && [ ! -e '$so' ]"

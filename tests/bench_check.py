@@ -25,6 +25,7 @@ most twice find's (%u), 1 it is not, 2 the run failed. Run by
 """
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -33,6 +34,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import textwrap
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -123,6 +125,29 @@ def build_tree(path, n, files):
             os.close(d)
 
 
+def snapshot(root):
+    """A copy of the built tool and its helper, side by side as the tool
+    looks for it: every run measures the same build, whatever make does
+    in the checkout meanwhile"""
+    bin_dir = os.path.join(root, 'bin')
+    os.makedirs(bin_dir, mode=0o755)
+    for name in ('profileacl-check', 'profileacl-decide'):
+        shutil.copy2(os.path.join(os.path.dirname(TOOL), name), bin_dir)
+    return os.path.join(bin_dir, 'profileacl-check')
+
+
+def version():
+    """The checkout's commit, and whether the tool's source differs"""
+    git = ['git', '-C', TOP]
+    head = subprocess.run(git + ['rev-parse', '--short', 'HEAD'],
+                          capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(git + ['diff', '--quiet', 'HEAD', '--',
+                                  'scripts/profileacl-check']).returncode
+    return 'the checkout at %s%s' % (
+        head or '?', ' (scripts/profileacl-check changed in the work tree)'
+        if dirty else '')
+
+
 def timed(argv, out=subprocess.DEVNULL):
     """(wall seconds, CPU seconds of it and its children, the process)"""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -145,7 +170,7 @@ def machine():
     with open('/proc/meminfo') as f:
         mem = int(f.readline().split()[1]) // 1024 // 1024
     smbd = subprocess.run(['smbd', '-V'], capture_output=True,
-                          text=True).stdout.strip()
+                          text=True).stdout.strip().replace('Version', 'Samba')
     find = subprocess.run(['find', '--version'], capture_output=True,
                           text=True).stdout.split('\n')[0]
     return '%d cores (%s), %d GiB RAM, Linux %s, Python %s, %s, %s' % (
@@ -167,13 +192,15 @@ def main():
     if args.folders < 30 or args.files < 10 or args.rounds < 1:
         ap.error('at least 30 folders, 10 files and 1 round')
     root = os.path.abspath(args.root)
+    built = version()
+    date = time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())
     tree = os.path.join(root, 'tree')
     entries = args.folders * (1 + len(SUBDIRS) + args.files)
     need = entries + 10000
     st = os.statvfs(os.path.dirname(root))
     if st.f_favail < 2 * need:
-        raise RuntimeError('%s has %d free inodes, the tree needs %d' %
-                           (os.path.dirname(root), st.f_favail, entries))
+        raise RuntimeError('%s has %d free inodes, the bench wants %d' %
+                           (os.path.dirname(root), st.f_favail, 2 * need))
 
     srv = Server(os.path.join(root, 'server'), extra_shares=(
         '\n[%s]\n\tpath = %s\n\tread only = no\n'
@@ -183,22 +210,22 @@ def main():
         shutil.rmtree(root)
     try:
         srv.prepare(users=(), share_acls={SHARE: 'CHANGE'})
+        tool = snapshot(root)
+        with open(tool, 'rb') as f:
+            built += ', sha256 %s' % hashlib.sha256(f.read()).hexdigest()[:12]
         undo = add_accounts(root, args.folders)
-        fs0 = os.statvfs(root)
         start = time.monotonic()
         build_tree(tree, args.folders, args.files)
         subprocess.run(['sync', '-f', tree], check=True)
         build = time.monotonic() - start
-        fs1 = os.statvfs(root)
         du = int(subprocess.run(['du', '-sB1', tree], capture_output=True,
                                 text=True, check=True).stdout.split()[0])
-        used = (fs0.f_bfree - fs1.f_bfree) * fs1.f_frsize
         print('tree: %d entries in %.1f s, du %.1f MB' %
               (entries, build, du / 1e6), flush=True)
 
         runs = {
             'find %u': ['find', tree, '-printf', '%u\n'],
-            'tool': [TOOL, '-s', srv.conf, '--json', SHARE],
+            'tool': [tool, '-s', srv.conf, '--json', SHARE],
             'find %U': ['find', tree, '-printf', '%U\n'],
         }
         # warm-up, which also shows each counts what the tree holds: the
@@ -246,83 +273,92 @@ def main():
         subprocess.run(['rm', '-rf', root])
         print('removed %s in %.1f s' % (root, time.monotonic() - start))
 
+    run = {'date': date, 'built': built, 'folders': args.folders,
+           'files': args.files, 'entries': entries, 'build': build,
+           'du': du, 'res': res, 'load': load}
+    ok, line = write(run, args.out)
+    print(line)
+    return 0 if ok else 1
+
+
+def fill(text):
+    return textwrap.fill(' '.join(text.split()), 76,
+                         break_on_hyphens=False) + '\n'
+
+
+def write(run, out):
+    """docs/benchmark-check.md from RUN's figures: (target met, a line)"""
+    res, n = run['res'], run['folders']
     med = {k: statistics.median(w for w, _ in v) for k, v in res.items()}
     cpu = {k: statistics.median(c for _, c in v) for k, v in res.items()}
     ratio = med['tool'] / med['find %u']
     ratio_u = med['tool'] / med['find %U']
     ok = ratio <= 2
-    write(args, entries, build, du, used, res, med, cpu, ratio, ratio_u,
-          ok, load)
-    print('median: find %%u %.2f s, tool %.2f s, find %%U %.2f s; '
-          'tool/find %%u %.2f, tool/find %%U %.2f: %s' % (
-              med['find %u'], med['tool'], med['find %U'], ratio, ratio_u,
-              'target met' if ok else 'TARGET MISSED'))
-    return 0 if ok else 1
-
-
-def write(args, entries, build, du, used, res, med, cpu, ratio, ratio_u,
-          ok, load):
-    n, k = args.folders, args.files
-    rows = ''.join('| %d | %.2f (%.2f) | %.2f (%.2f) | %.2f (%.2f) |\n' % (
-        (r + 1,) + res['find %u'][r] + res['tool'][r] + res['find %U'][r])
-        for r in range(args.rounds))
-    names = '''find %u spends most of its time on the names: it looks up each
-file's owner through NSS, with no cache of its own, and with `files` each
-lookup reads `/etc/passwd` up to the account's line. The tool reads the
-accounts once (`getpwall`) and compares uids. `%U` shows the walk alone.
-'''
-    text = f'''# profileacl-check benchmark
-
-Made by `make bench-check` (`tests/bench_check.py`) on {
-time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.
-
-**Tree.** One share of {n:,} profile folders, each named for an account
-of its own and owned by it, with {k} files of that account: a tenth in
-the folder, the rest in `AppData`, `AppData/Roaming` and `Documents`;
-{entries + 1:,} entries in all, on ext4 on the machine's disk. {
-len(bad_folders(n)[0])} folders are owned by root and {
-len(bad_folders(n)[1])} hold a file of root's: the tool reports those {
-sum(map(len, bad_folders(n)))} problems and nothing else (checked on the
-warm-up run). The {n:,} accounts are in a copy of `/etc/passwd` and
-`/etc/group`, bind-mounted in the bench's private mount namespace (NSS
-`files`, as a server without winbind has them).
-Built in {build:.0f} s; it took {du / 1e6:.0f} MB (du; {
-used / 1e6:.0f} MB by the file system's free count, which other work on
-the machine moves too) and {entries + 1:,} inodes, its peak: the runs
-write nothing to it. Removed at the end.
-
-**Machine.** {machine()}. The machine is shared with other sessions
-running test suites; the load average (1 min) was {
-', '.join('%.1f' % l for l in load)} at the start and after each round.
-
-**Method.** The three commands below run alternately in each round (the
-order reversed every other round), so load from other work affects them
-alike, after one warm-up run of the tool and of `find -printf '%U'`: the
-page cache is warm for all of them, not dropped (dropping it would slow
-every other session on the machine). Each is timed whole, from start to
-exit, output to /dev/null; CPU is user and system time of it and its
-children.
-
-- find %u: `find TREE -printf '%u\\n'`, the issue's reference
+    by_root, root_file = bad_folders(n)
+    rows = ''.join(
+        '| %d | %.2f (%.2f) | %.2f (%.2f) | %.2f (%.2f) |\n' % (
+            (r + 1,) + tuple(res['find %u'][r]) + tuple(res['tool'][r]) +
+            tuple(res['find %U'][r])) for r in range(len(res['tool'])))
+    rows += '| **median** | **%.2f** (%.2f) | **%.2f** (%.2f) | ' \
+        '**%.2f** (%.2f) |\n' % (med['find %u'], cpu['find %u'],
+                                 med['tool'], cpu['tool'], med['find %U'],
+                                 cpu['find %U'])
+    text = '# profileacl-check benchmark\n\n' + '\n'.join([
+        fill(f'''Made by `make bench-check` (`tests/bench_check.py`) on
+             {run['date']}. The tool: build/ as made from {run['built']};
+             the bench runs a copy of it and its helper, so every run
+             measures that build.'''),
+        fill(f'''**Tree.** One share of {n:,} profile folders, each named
+             for an account of its own and owned by it, with {run['files']}
+             files of that account: a tenth in the folder, the rest in
+             `AppData`, `AppData/Roaming` and `Documents`;
+             {run['entries'] + 1:,} entries in all, on ext4 on the
+             machine's disk. {len(by_root)} folders are owned by root and
+             {len(root_file)} hold a file of root's: the tool reports those
+             {len(by_root) + len(root_file)} problems and nothing else, and
+             counts every folder and file (checked on its warm-up run). The
+             {n:,} accounts are in a copy of `/etc/passwd` and `/etc/group`
+             bind-mounted in the bench's private mount namespace (NSS
+             `files`, as on a server without winbind or sssd). Built in
+             {run['build']:.0f} s; it took {run['du'] / 1e6:.0f} MB (du) and
+             {run['entries'] + 1:,} inodes, its peak: the runs write nothing
+             to it. Removed at the end.'''),
+        fill(f'''**Machine.** {machine()}. The machine is shared with
+             other sessions running test suites; the load average (1 min)
+             was {', '.join('%.1f' % l for l in run['load'])} at the start
+             and after each round.'''),
+        fill('''**Method.** The three commands below run alternately in
+             each round, in the same run (the order reversed every other
+             round), so load from other work affects them alike. Before the
+             rounds the tool and `find -printf '%U'` run once each: the page
+             cache is warm for all of them, not dropped (dropping it would
+             slow every other session on the machine). Each is timed whole,
+             from start to exit, output to /dev/null; CPU is the user and
+             system time of it and its children.'''),
+        f'''- find %u: `find TREE -printf '%u\\n'`, the issue's reference
 - tool: `profileacl-check -s CONF --json {SHARE}`, everything it does:
   loadparm, profileacl-decide for the share and for the {n:,} (account,
   folder) pairs, the walk, the report
 - find %U: `find TREE -printf '%U\\n'`, the same walk without the
   owner's name
-
-| round | find %u, s (CPU) | tool, s (CPU) | find %U, s (CPU) |
-|---|---|---|---|
-{rows}| **median** | **{med['find %u']:.2f}** ({cpu['find %u']:.2f}) | **{
-med['tool']:.2f}** ({cpu['tool']:.2f}) | **{med['find %U']:.2f}** ({
-cpu['find %U']:.2f}) |
-
-**Ratio.** The tool's median is {ratio:.2f} times find's (`%u`): the
-target, at most 2, is {'met' if ok else 'missed'}. Against `find -printf
-'%U'` it is {ratio_u:.2f} times.
-
-{names if med['find %u'] > 2 * med['find %U'] else ''}'''
-    with open(args.out, 'w') as f:
+''',
+        '| round | find %u, s (CPU) | tool, s (CPU) | find %U, s (CPU) |\n'
+        '|---|---|---|---|\n' + rows,
+        fill(f'''**Ratio.** The tool's median is {ratio:.2f} times find's
+             (`%u`): the target, at most 2, is
+             {'met' if ok else 'missed'}. Against `find -printf '%U'` it is
+             {ratio_u:.2f} times.''')] + ([fill('''find %u spends most of
+             its time on the names: it looks up each file's owner through
+             NSS, with no cache of its own, and with `files` each lookup
+             reads `/etc/passwd` up to the account's line. `%U` shows the
+             walk alone.''')] if med['find %u'] > 2 * med['find %U']
+                                   else []))
+    with open(out, 'w') as f:
         f.write(text)
+    return ok, ('median: find %%u %.2f s, tool %.2f s, find %%U %.2f s; '
+                'tool/find %%u %.2f, tool/find %%U %.2f: %s' % (
+                    med['find %u'], med['tool'], med['find %U'], ratio,
+                    ratio_u, 'target met' if ok else 'TARGET MISSED'))
 
 
 if __name__ == '__main__':

@@ -49,7 +49,8 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all configure setup setup-testbox check demo bench install uninstall clean
+.PHONY: all configure setup setup-testbox check demo bench bench-check install \
+	uninstall clean
 
 # the upstream series (upstream/) on a samba git tree: git am on a new
 # branch, configure, build, the module's tests through make test

@@ -31,6 +31,7 @@ import itertools
 import os
 import pwd
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -253,7 +254,13 @@ def durable_outcome(user, share, kind, dialect, path, access, disposition):
     s.drop()
     r = Session(user, share, dialect, host=DURABLE_HOSTS[1])
     try:
-        st2, fid2, _ = r.reconnect(path, access, req, fid, disposition)
+        # until the old connection's smbd has seen it go, a durable
+        # handle is still connected there, and a reconnect finds none
+        for _ in range(10 if durable else 1):
+            st2, fid2, _ = r.reconnect(path, access, req, fid, disposition)
+            if st2 != 'NT_STATUS_OBJECT_NAME_NOT_FOUND':
+                break
+            time.sleep(0.2)
         after, wrote = None, '-'
         if fid2 is not None:
             after = 'WD' if r.access(fid2) & WRITE_DAC else 'noWD'

@@ -9,8 +9,8 @@
  *   profileacl-decide [-s CONF] user SHARE USER PATH...
  *   profileacl-decide [-s CONF] match SHARE   (stdin: ACCOUNT<tab>FOLDER)
  *
- * One JSON object per line on stdout, smbd's log lines on stderr. Exit
- * status: 0 answered, 2 could not ask.
+ * One answer per line on stdout (a JSON object; for match 1 or 0),
+ * smbd's log lines on stderr. Exit status: 0 answered, 2 could not ask.
  *
  * Copyright (C) 2026 The vfs_profileacl authors
  *

@@ -256,30 +256,79 @@ static bool decide_name_ok(const char *path)
 }
 
 /*
- * One answer per path: the name looked up as smbd looks up a client's
- * (case, mangled names, streams), then the module's decision for it
+ * The rest of one answer for IN: the name looked up as smbd looks up a
+ * client's (case, mangled names, streams), then the module's decision.
+ * Its own frame: the lookup leaves a handle on the folder there too.
  */
-static int decide_user(int snum, const char *user, int n, const char **paths)
+static void decide_path(struct connection_struct *conn,
+			const struct profileacl_config *config,
+			const char *in)
 {
-	struct conn_struct_tos *c = NULL;
-	struct profileacl_config *config = NULL;
-	struct vfs_handle_struct handle = {0};
+	TALLOC_CTX *frame = talloc_stackframe();
+	struct vfs_handle_struct handle = {.conn = conn};
 	struct files_struct *dirfsp = NULL;
 	struct smb_filename *fname = NULL;
 	enum profileacl_reason reason;
 	uint32_t granted;
 	bool absent;
-	bool became;
-	char *path = NULL;
-	NTSTATUS session;
+	char *path = talloc_all_string_sub(frame, in, "\\", "/");
 	NTSTATUS status;
+
+	if (!decide_name_ok(path)) {
+		json_str("status", "NT_STATUS_OBJECT_PATH_SYNTAX_BAD", true);
+		goto done;
+	}
+	status = filename_convert_dirfsp(
+		frame, conn, path, 0, 0, &dirfsp, &fname);
+	if (!NT_STATUS_IS_OK(status)) {
+		/* smbd fails the open alike, before the module */
+		printf("\"allowed\": false, ");
+		json_str("status", "NT_STATUS_OK", false);
+		json_str("granted", "", false);
+		json_str("reason",
+			 talloc_asprintf(frame,
+					 "smbd cannot look the name up for "
+					 "this user: %s",
+					 nt_errstr(status)),
+			 true);
+		goto done;
+	}
+	absent = !VALID_STAT(fname->st);
+	granted = profileacl_decide(
+		&handle, config, fname, absent, config->grantable, &reason);
+	/* the share mask alone may hold them already */
+	printf("\"allowed\": %s, \"share_mask\": %" PRIu32 ", "
+	       "\"read_only\": %s, \"absent\": %s, ",
+	       ((conn->share_access | granted) & config->grantable) ==
+			       config->grantable
+		       ? "true"
+		       : "false",
+	       conn->share_access,
+	       conn->read_only ? "true" : "false",
+	       absent ? "true" : "false");
+	json_str("asked", profileacl_rights_str(config->grantable), false);
+	json_str("status", "NT_STATUS_OK", false);
+	json_str("granted",
+		 granted != 0 ? profileacl_rights_str(granted) : "",
+		 false);
+	json_str("reason", profileacl_reason_str(reason), true);
+done:
+	TALLOC_FREE(frame);
+}
+
+/* One answer per path, as USER smbd would connect the share */
+static int decide_user(int snum, const char *user, int n, const char **paths)
+{
+	struct conn_struct_tos *c = NULL;
+	struct profileacl_config *config = NULL;
+	bool became;
+	NTSTATUS session;
 	int i;
 
 	session = decide_session(snum, user, &c);
 	became = NT_STATUS_IS_OK(session);
 	if (became) {
 		config = decide_config(c->conn);
-		handle.conn = c->conn;
 	}
 	for (i = 0; i < n; i++) {
 		printf("{");
@@ -295,60 +344,7 @@ static int decide_user(int snum, const char *user, int n, const char **paths)
 				 true);
 			continue;
 		}
-		path = talloc_all_string_sub(talloc_tos(),
-					     paths[i],
-					     "\\",
-					     "/");
-		if (!decide_name_ok(path)) {
-			json_str("status",
-				 "NT_STATUS_OBJECT_PATH_SYNTAX_BAD",
-				 true);
-			TALLOC_FREE(path);
-			continue;
-		}
-		status = filename_convert_dirfsp(
-			talloc_tos(), c->conn, path, 0, 0, &dirfsp, &fname);
-		TALLOC_FREE(path);
-		if (!NT_STATUS_IS_OK(status)) {
-			/* smbd fails the open alike, before the module */
-			printf("\"allowed\": false, ");
-			json_str("status", "NT_STATUS_OK", false);
-			json_str("granted", "", false);
-			json_str(
-				"reason",
-				talloc_asprintf(talloc_tos(),
-						"smbd cannot look the name up "
-						"for this user: %s",
-						nt_errstr(status)),
-				true);
-			continue;
-		}
-		absent = !VALID_STAT(fname->st);
-		granted = profileacl_decide(&handle,
-					    config,
-					    fname,
-					    absent,
-					    config->grantable,
-					    &reason);
-		/* the share mask alone may hold them already */
-		printf("\"allowed\": %s, \"share_mask\": %" PRIu32 ", "
-		       "\"read_only\": %s, \"absent\": %s, ",
-		       ((c->conn->share_access | granted) &
-			config->grantable) == config->grantable
-			       ? "true"
-			       : "false",
-		       c->conn->share_access,
-		       c->conn->read_only ? "true" : "false",
-		       absent ? "true" : "false");
-		json_str("asked",
-			 profileacl_rights_str(config->grantable),
-			 false);
-		json_str("status", "NT_STATUS_OK", false);
-		json_str("granted",
-			 granted != 0 ? profileacl_rights_str(granted) : "",
-			 false);
-		json_str("reason", profileacl_reason_str(reason), true);
-		TALLOC_FREE(fname);
+		decide_path(c->conn, config, paths[i]);
 	}
 	if (became) {
 		unbecome_user_without_service();

@@ -547,10 +547,11 @@ for func in tool_funcs:
             if isinstance(d, ast.Dict):
                 keys |= dict_keys(d)
 decide_c = read('vfs_profileacl/profileacl_decide.c')
-user_c = re.search(r'\nstatic int decide_user\(.*?\n}\n', decide_c, re.S)
-answer_keys = set(re.findall(r'json_str\(\s*"(\w+)"', user_c.group(0)) +
-                  re.findall(r'\\"(\w+)\\": ', user_c.group(0))) \
-    if user_c else set()
+# an answer is written by decide_user() and, per path, decide_path()
+user_c = ''.join(m.group(0) for m in re.finditer(
+    r'\nstatic \w+ decide_(?:user|path)\(.*?\n}\n', decide_c, re.S))
+answer_keys = set(re.findall(r'json_str\(\s*"(\w+)"', user_c) +
+                  re.findall(r'\\"(\w+)\\": ', user_c))
 for func in tool_funcs:
     loaded = {t.id for a in ast.walk(func) if isinstance(a, ast.Assign) and
               calls(a.value, 'loads')

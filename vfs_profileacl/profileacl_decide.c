@@ -76,7 +76,6 @@ static NTSTATUS decide_connect(int snum,
 		return status;
 	}
 	file_init((*c)->conn->sconn);
-	(*c)->conn->force_group_gid = (gid_t)-1;
 	return NT_STATUS_OK;
 }
 
@@ -95,15 +94,14 @@ static NTSTATUS decide_system_connect(int snum, struct conn_struct_tos **c)
 	return status;
 }
 
+/* The options, as the module's connect (which smbd ran) accepted them */
 static struct profileacl_config *decide_config(struct connection_struct *conn)
 {
 	struct profileacl_config *config = talloc_zero(
 		conn, struct profileacl_config);
-	struct profileacl_data data = {0};
 
 	if (config == NULL ||
-	    !profileacl_config_load(conn, profileacl_audit_options, config) ||
-	    !profileacl_audit_config(SNUM(conn), &data))
+	    !profileacl_config_load(conn, profileacl_audit_options, config))
 	{
 		TALLOC_FREE(config);
 	}
@@ -221,14 +219,7 @@ static NTSTATUS decide_session(int snum,
 	if (!NT_STATUS_IS_OK(status)) {
 		return status;
 	}
-	/* check_user_ok() refuses alike, without saying why */
-	status = check_user_share_access(conn,
-					 session_info,
-					 &conn->share_access,
-					 &conn->read_only);
-	if (!NT_STATUS_IS_OK(status)) {
-		return status;
-	}
+	/* check_user_ok() fails only where the share refuses the user */
 	if (!become_user_without_service_by_session(conn, session_info)) {
 		return NT_STATUS_ACCESS_DENIED;
 	}
@@ -367,6 +358,7 @@ static int decide_match(int snum)
 	char line[1024];
 	char *tab = NULL;
 	char *account = NULL;
+	char *last = NULL;
 	NTSTATUS status;
 
 	status = decide_system_connect(snum, &c);
@@ -391,6 +383,7 @@ static int decide_match(int snum)
 			return 2;
 		}
 		*tab = '\0';
+		/* a new pointer while the last is alive: never the same */
 		account = talloc_strdup(c, line);
 		fname.base_name = tab + 1;
 		if (account == NULL) {
@@ -398,6 +391,8 @@ static int decide_match(int snum)
 		}
 		c->conn->session_info->info->account_name = account;
 		set_current_user_info(account, account, "");
+		TALLOC_FREE(last);
+		last = account;
 		r.outside_profile = false;
 		if (config->profile_dirs != NULL) {
 			profileacl_lookup_dirs(&r, &f);

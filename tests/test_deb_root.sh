@@ -63,7 +63,8 @@ tool_runs_helper() {
 	rc=$?
 	check "profileacl-check runs its helper there (rc $rc)" \
 		"[ $rc -le 1 ] && ! grep -q 'cannot check' '$log/check' &&
-		 grep -q 'on \[profiles\] checked' '$log/check' && ! grep -q bad-options '$log/check'" ||
+		 grep -q 'on \[profiles\] checked' '$log/check' &&
+		 ! grep -qE '\] (bad-options|module-stale|share-unusable|fake-perms) ' '$log/check'" ||
 		sed 's/^/     /' "$log/check"
 	rm -rf "${R:?}$d"
 }

@@ -47,8 +47,9 @@ printf '[profiles]\n\tpath = %s\n\tvfs objects = profileacl\n' \
 	"$log/share" >>"$log/profile.conf"
 # check_tool WHAT TOOL: TOOL says there is nothing to check without a
 # profile share, and with one it asks its helper, which connects the
-# share with the installed module (a module smbd cannot load would be a
-# bad-options problem): it checks (exit 0 or 1) rather than exit 2
+# share with the installed module (a module smbd cannot load is a
+# bad-options, module-stale, share-unusable or fake-perms problem): it
+# checks (exit 0 or 1) rather than exit 2
 check_tool() {
 	local rc
 	"$2" -s "$log/plain.conf" >"$log/tool-plain" 2>&1
@@ -60,7 +61,7 @@ check_tool() {
 	check "the $1 profileacl-check runs its helper on [profiles] (rc $rc)" \
 		"[ $rc -le 1 ] && ! grep -q 'cannot check' '$log/tool-profile' &&
 		 grep -q 'on \[profiles\] checked' '$log/tool-profile' &&
-		 ! grep -q 'bad-options' '$log/tool-profile'" ||
+		 ! grep -qE '\] (bad-options|module-stale|share-unusable|fake-perms) ' '$log/tool-profile'" ||
 		sed 's/^/     /' "$log/tool-profile"
 }
 

@@ -100,7 +100,8 @@ tool_check() {
 }
 tool_ran() {
 	[ "$rc" -le 1 ] && ! grep -q 'cannot check' "$1" &&
-		grep -q 'on \[profiles\] checked' "$1"
+		grep -q 'on \[profiles\] checked' "$1" &&
+		! grep -qE '\] (bad-options|module-stale|share-unusable|fake-perms) ' "$1"
 }
 modulesdir=/usr/lib/x86_64-linux-gnu/samba
 module="$R$modulesdir/vfs/profileacl.so"

@@ -52,3 +52,12 @@ fake_mirror() {
 	FAKE_MIRROR="http://127.0.0.1:${port:-0}"
 	[ -n "$port" ]
 }
+
+# tool_checked RC LOG: profileacl-check, which exited RC and wrote LOG,
+# asked its helper about [profiles] and checked it (exit 0 or 1), the
+# module loading there (no code for a module or share it could not use)
+tool_checked() {
+	[ "$1" -le 1 ] && ! grep -q 'cannot check' "$2" &&
+		grep -q 'on \[profiles\] checked' "$2" &&
+		! grep -qE '\] (bad-options|module-stale|share-unusable|fake-perms) ' "$2"
+}

@@ -62,9 +62,7 @@ tool_runs_helper() {
 	in_root "$R" profileacl-check -s "$d/smb.conf" >"$log/check" 2>&1
 	rc=$?
 	check "profileacl-check runs its helper there (rc $rc)" \
-		"[ $rc -le 1 ] && ! grep -q 'cannot check' '$log/check' &&
-		 grep -q 'on \[profiles\] checked' '$log/check' &&
-		 ! grep -qE '\] (bad-options|module-stale|share-unusable|fake-perms) ' '$log/check'" ||
+		"tool_checked $rc '$log/check'" ||
 		sed 's/^/     /' "$log/check"
 	rm -rf "${R:?}$d"
 }

@@ -54,7 +54,7 @@ check_suite() {
 memcheck_suite() {
 	check_suite "$1 under memcheck" "$2" "$3" tests/netns-run.sh "$so" /usr/bin/python3 "${@:4}"
 }
-memcheck_suite "the integration suite" integration 314 tests/test_integration.py
+memcheck_suite "the integration suite" integration 321 tests/test_integration.py
 # durable reconnects, among them the failed cookie wrap's error path
 memcheck_suite "the durable suite" durable 61 tests/test_durable.py
 if [ $short = no ]; then

@@ -478,6 +478,34 @@ def test_bad_values():
                     for l in srv.log_text().splitlines()), option)
 
 
+def test_bad_global_name():
+    """lp_parm_*() falls back to [global]: a misspelt option there refuses
+    the share too (each new smbd child reloads the changed smb.conf)"""
+    with open(srv.conf) as f:
+        text = f.read()
+    for option in ('profileacl:grnat', 'profileacl:profile dir'):
+        start = srv.log_size()
+        with open(srv.conf, 'w') as f:
+            f.write(text + '\n[global]\n\t%s = alice\n' % option)
+        try:
+            for proto in PROTOS:
+                R.equal('[global] %s: [nomod] serves, [profiles] is '
+                        'refused [%s]' % (option, proto),
+                        [cli.try_(lambda: Client(srv).conn('alice', share,
+                                                           proto))
+                         for share in ('nomod', 'profiles')],
+                        ['NT_STATUS_OK', TREE_CONNECT_REFUSED])
+            # lp_wi_scan_global_parametrics() hands names without blanks
+            R.check('[global] %s: the log names it and [global]' % option,
+                    'unknown option "%s" in [global]' % option.replace(
+                        ' ', '') in srv.log_since(start))
+        finally:
+            with open(srv.conf, 'w') as f:
+                f.write(text)
+    R.equal('[global] restored: [profiles] serves again',
+            tree_connect_status('alice', 'profiles', 'SMB2'), 'NT_STATUS_OK')
+
+
 def test_log_and_health():
     log = srv.log_text()
     R.check('smbd logged no panic', 'PANIC' not in log and
@@ -916,7 +944,8 @@ def main():
                       test_posix_acls, test_smbcacls, test_option_defaults,
                       test_profile_dirs, test_profile_dirs_share_root,
                       test_write_owner, test_audit, test_audit_syslog,
-                      test_bad_values, test_log_and_health,
+                      test_bad_values, test_bad_global_name,
+                      test_log_and_health,
                       test_syslog_sink_drains))
     finally:
         cli = None

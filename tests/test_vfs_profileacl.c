@@ -745,6 +745,13 @@ static void test_config(void **state _UNUSED_)
 		{"vfs objects = /usr/lib/vfs/FAKE_PERMS.so profileacl"},
 		{"vfs objects = fake_perms2 profileacl", WDAC},
 		{"vfs objects = /fake_perms/acl_xattr.so profileacl", WDAC},
+		{"vfs objects = fake_acls:x profileacl"},
+		{"vfs objects = fake_aclsy profileacl", WDAC},
+		/* lp_parm_*() falls back to [global] */
+		{"[global]\nprofileacl:grnat = write_dac"},
+		{"[global]\nprofileacl:profile dir = alice"},
+		{"[global]\nprofileacl:ProfileDirs = alice", WDAC},
+		{"[global]\nprofileaclx:grnat = write_dac", WDAC},
 	};
 	uint32_t grantable;
 	size_t i;

@@ -270,22 +270,30 @@ bool profileacl_in_dirs(const char *path, const char *const *made, size_t n)
 }
 
 /*
- * Modules whose stat says nothing of who owns a file: with one of them
- * in the stack ownership cannot be decided. An entry loads a module as
- * "name", "name:param" or "/path/name.so".
+ * Modules whose stat reports an owner of their own making: with one of
+ * them in the stack ownership cannot be decided. An entry loads a module
+ * as "name", "name:param" or "/path/name.so".
  */
 static bool profileacl_stack_ok(int snum)
 {
+	const char *const fakes[] = {"fake_perms", "fake_acls"};
 	const char **objects = lp_vfs_objects(snum);
 	const char *name = NULL;
 	size_t i;
+	size_t k;
+	size_t len;
 
 	for (i = 0; objects != NULL && objects[i] != NULL; i++) {
 		name = strrchr(objects[i], '/');
 		name = (name != NULL) ? name + 1 : objects[i];
-		if (strncasecmp_m(name, "fake_perms", 10) == 0 &&
-		    (name[10] == '\0' || name[10] == ':' || name[10] == '.'))
-		{
+		for (k = 0; k < ARRAY_SIZE(fakes); k++) {
+			len = strlen(fakes[k]);
+			if (strncasecmp_m(name, fakes[k], len) != 0 ||
+			    (name[len] != '\0' && name[len] != ':' &&
+			     name[len] != '.'))
+			{
+				continue;
+			}
 			DBG_ERR("share [%s]: \"vfs objects\" holds %s, whose "
 				"stat reports no real owner\n",
 				lp_const_servicename(snum),
@@ -296,17 +304,61 @@ static bool profileacl_stack_ok(int snum)
 	return true;
 }
 
+struct profileacl_names {
+	int snum;
+	const char *const *options;
+	bool ok;
+};
+
+/* NAME, after "profileacl:" in section WHERE, is an option of the module */
+static bool profileacl_name_known(const struct profileacl_names *n,
+				  const char *where,
+				  const char *name)
+{
+	size_t i;
+
+	if (strwicmp(name, "grant") == 0 ||
+	    strwicmp(name, "profile dirs") == 0) {
+		return true;
+	}
+	for (i = 0; n->options != NULL && n->options[i] != NULL; i++) {
+		if (strwicmp(name, n->options[i]) == 0) {
+			return true;
+		}
+	}
+	DBG_ERR("share [%s]: unknown option \"" PROFILEACL_MODULE_NAME
+		":%s\" in [%s]\n",
+		lp_const_servicename(n->snum),
+		name,
+		where);
+	return false;
+}
+
+static bool profileacl_global_name(const char *key,
+				   regmatch_t matches[],
+				   void *private_data)
+{
+	struct profileacl_names *n = private_data;
+
+	n->ok = profileacl_name_known(n, GLOBAL_NAME, key + matches[1].rm_so);
+	return !n->ok;
+}
+
 /*
  * A misspelt option must not leave its default in force unnoticed: a
- * "profileacl:" option the module does not know refuses the share.
+ * "profileacl:" option the module does not know, in the share or in
+ * [global] (which lp_parm_*() falls back to), refuses the share.
  */
 static bool profileacl_names_ok(int snum, const char *const *options)
 {
 	struct loadparm_service *svc = lp_servicebynum(snum);
 	struct parmlist_entry *opt = NULL;
 	size_t plen = strlen(PROFILEACL_MODULE_NAME ":");
-	const char *name = NULL;
-	size_t i;
+	struct profileacl_names n = {
+		.snum = snum,
+		.options = options,
+		.ok = true,
+	};
 
 	if (svc == NULL) {
 		return false;
@@ -314,27 +366,26 @@ static bool profileacl_names_ok(int snum, const char *const *options)
 	for (opt = svc->param_opt; opt != NULL; opt = opt->next) {
 		if (strncasecmp_m(opt->key,
 				  PROFILEACL_MODULE_NAME ":",
-				  plen) != 0) {
-			continue;
-		}
-		name = opt->key + plen;
-		if (strwicmp(name, "grant") == 0 ||
-		    strwicmp(name, "profile dirs") == 0) {
-			continue;
-		}
-		for (i = 0; options != NULL && options[i] != NULL; i++) {
-			if (strwicmp(name, options[i]) == 0) {
-				break;
-			}
-		}
-		if (options == NULL || options[i] == NULL) {
-			DBG_ERR("share [%s]: unknown option \"%s\"\n",
-				lp_const_servicename(snum),
-				opt->key);
+				  plen) == 0 &&
+		    !profileacl_name_known(&n,
+					   lp_const_servicename(snum),
+					   opt->key + plen))
+		{
 			return false;
 		}
 	}
-	return true;
+	if (lp_wi_scan_global_parametrics("^" PROFILEACL_MODULE_NAME
+					  ":\\(.*\\)$",
+					  2,
+					  profileacl_global_name,
+					  &n) != 0)
+	{
+		DBG_ERR("share [%s]: [global] cannot be scanned for "
+			"\"profileacl:\" options\n",
+			lp_const_servicename(snum));
+		return false;
+	}
+	return n.ok;
 }
 
 bool profileacl_config_load(struct connection_struct *conn,
@@ -539,6 +590,12 @@ static char *profileacl_dir_pattern(TALLOC_CTX *mem_ctx,
 			raw,
 			profileacl_name_dbg(pattern));
 		TALLOC_FREE(pattern);
+	} else if (pattern != NULL) {
+		DBG_INFO("pattern \"%s\" is \"%s\" for this session (%%U: "
+			 "%s)\n",
+			 raw,
+			 profileacl_name_dbg(pattern),
+			 account_u ? "account name" : "smbd's");
 	}
 	return pattern;
 }
@@ -556,7 +613,6 @@ static void profileacl_lookup_dirs(struct profileacl_request *r,
 	size_t n = str_list_length((const char *const *)dirs);
 	char **made = talloc_zero_array(talloc_tos(), char *, 2 * n);
 	size_t i;
-	size_t k;
 
 	r->outside_profile = true;
 	if (made == NULL) {
@@ -575,18 +631,6 @@ static void profileacl_lookup_dirs(struct profileacl_request *r,
 							 f->conn,
 							 dirs[i],
 							 false);
-		for (k = 2 * i; k < 2 * i + 2; k++) {
-			if (made[k] == NULL) {
-				continue;
-			}
-			DBG_INFO("share [%s]: \"profileacl:profile dirs\" "
-				 "pattern \"%s\" is \"%s\" for this session "
-				 "(%%U: %s)\n",
-				 lp_const_servicename(SNUM(f->conn)),
-				 dirs[i],
-				 profileacl_name_dbg(made[k]),
-				 (k == 2 * i) ? "account name" : "smbd's");
-		}
 	}
 	r->outside_profile = !profileacl_in_dirs(f->smb_fname->base_name,
 						 (const char *const *)made,

@@ -89,19 +89,6 @@ static const struct enum_list profileacl_priorities[] = {
 	{-1, NULL},
 };
 
-/* smb.conf's own boolean names, so that a bad value is told, not taken */
-static const struct enum_list profileacl_booleans[] = {
-	{true, "yes"},
-	{true, "true"},
-	{true, "on"},
-	{true, "1"},
-	{false, "no"},
-	{false, "false"},
-	{false, "off"},
-	{false, "0"},
-	{-1, NULL},
-};
-
 /* The options of this module beyond the core's */
 static const char *const profileacl_audit_options[] = {
 	"audit",
@@ -112,32 +99,40 @@ static const char *const profileacl_audit_options[] = {
 };
 
 /*
- * One audit option, read as vfs_full_audit reads its own: a value not in
- * LIST refuses the tree connect, never a silent default, and so does an
- * empty one, which lp_parm_enum() alone would take as the default.
- * *VALUE is left alone when the option is not set.
+ * One audit option: a boolean (LIST NULL, read by set_boolean() as
+ * lp_parm_bool() reads it) or a value of LIST (as vfs_full_audit reads
+ * its own). A bad or empty value refuses the tree connect, never a
+ * silent default. *VALUE is left alone when the option is not set.
  */
-static bool profileacl_parm_enum(int snum,
-				 const char *option,
-				 const struct enum_list *list,
-				 int *value)
+static bool profileacl_parm(int snum,
+			    const char *option,
+			    const struct enum_list *list,
+			    int *value)
 {
 	const char *v = lp_parm_const_string(snum,
 					     PROFILEACL_MODULE_NAME,
 					     option,
 					     NULL);
+	bool b;
 
 	if (v == NULL) {
 		return true;
 	}
-	*value = lp_parm_enum(snum, PROFILEACL_MODULE_NAME, option, list, -1);
-	if (*value == -1) {
-		DBG_ERR("share [%s]: bad value of \"profileacl:%s\"\n",
-			lp_const_servicename(snum),
-			option);
-		return false;
+	if (list == NULL && set_boolean(v, &b)) {
+		*value = b;
+		return true;
 	}
-	return true;
+	if (list != NULL) {
+		*value = lp_parm_enum(
+			snum, PROFILEACL_MODULE_NAME, option, list, -1);
+		if (*value != -1) {
+			return true;
+		}
+	}
+	DBG_ERR("share [%s]: bad value of \"profileacl:%s\"\n",
+		lp_const_servicename(snum),
+		option);
+	return false;
 }
 
 static bool profileacl_audit_config(int snum, struct profileacl_data *data)
@@ -147,13 +142,11 @@ static bool profileacl_audit_config(int snum, struct profileacl_data *data)
 	int facility = -2;
 	int priority = -2;
 
-	if (!profileacl_parm_enum(
-		    snum, "audit", profileacl_booleans, &audit) ||
-	    !profileacl_parm_enum(
-		    snum, "syslog", profileacl_booleans, &to_syslog) ||
-	    !profileacl_parm_enum(
+	if (!profileacl_parm(snum, "audit", NULL, &audit) ||
+	    !profileacl_parm(snum, "syslog", NULL, &to_syslog) ||
+	    !profileacl_parm(
 		    snum, "facility", profileacl_facilities, &facility) ||
-	    !profileacl_parm_enum(
+	    !profileacl_parm(
 		    snum, "priority", profileacl_priorities, &priority))
 	{
 		return false;

@@ -510,11 +510,8 @@ static NTSTATUS profileacl_create_file(
 					  in_blobs,
 					  out_blobs);
 	conn->share_access = saved_share_access;
-	if (pinfo != NULL) {
-		*pinfo = info;
-	}
 	if (granted == 0 || !NT_STATUS_IS_OK(status) || *result == NULL) {
-		return status;
+		goto out;
 	}
 
 	if (!profileacl_handle_owned(handle, *result)) {
@@ -532,12 +529,12 @@ static NTSTATUS profileacl_create_file(
 			status = NT_STATUS_NO_MEMORY;
 			goto fail;
 		}
-		return NT_STATUS_OK;
+		goto out;
 	}
 	granted &= (*result)->access_mask;
 	if (granted == 0) {
 		/* the file's own ACL gave none of it */
-		return NT_STATUS_OK;
+		goto out;
 	}
 	if (!profileacl_keep(handle, *result, granted, 0, "grant")) {
 		status = NT_STATUS_NO_MEMORY;
@@ -548,7 +545,7 @@ static NTSTATUS profileacl_create_file(
 	SMB_VFS_HANDLE_GET_DATA(handle,
 				data,
 				struct profileacl_data,
-				return NT_STATUS_OK);
+				goto out);
 	if (data->audit && sd != NULL && info == FILE_WAS_CREATED &&
 	    lp_nt_acl_support(SNUM(conn)) && !is_named_stream(smb_fname) &&
 	    (get_sec_info(sd) & (SECINFO_OWNER | SECINFO_GROUP | SECINFO_DACL |
@@ -562,7 +559,12 @@ static NTSTATUS profileacl_create_file(
 				    sd,
 				    NT_STATUS_OK);
 	}
-	return NT_STATUS_OK;
+out:
+	/* only for an open the module lets stand, as vfs_default sets it */
+	if (pinfo != NULL) {
+		*pinfo = info;
+	}
+	return status;
 
 fail:
 	close_file_free(req, result, ERROR_CLOSE);

@@ -258,8 +258,7 @@ def build(bld):
 
     bld(features='c cshlib',
         source=['vfs_profileacl/vfs_profileacl.c',
-                'vfs_profileacl/profileacl_core.c',
-                'vfs_profileacl/profileacl_loadguard.c'],
+                'vfs_profileacl/profileacl_core.c'],
         target='profileacl',
         includes=['vfs_profileacl'],
         use=['SAMBA', 'TALLOC', 'GUARD'],
@@ -267,8 +266,7 @@ def build(bld):
 
     # profileacl-check asks it, from the checkout's build/ or installed
     bld(features='c cprogram',
-        source=['vfs_profileacl/profileacl_decide.c',
-                'vfs_profileacl/profileacl_loadguard.c'],
+        source=['vfs_profileacl/profileacl_decide.c'],
         target='profileacl-decide',
         includes=['vfs_profileacl'],
         use=['SAMBA', 'TALLOC', 'GUARD', 'SAMBALIBS'],
@@ -291,8 +289,7 @@ def build(bld):
         install_path=None)
 
     bld(features='c cprogram',
-        source=['tests/test_vfs_profileacl.c',
-                'vfs_profileacl/profileacl_loadguard.c'],
+        source=['tests/test_vfs_profileacl.c'],
         target='test_vfs_profileacl',
         includes=['vfs_profileacl'],
         use=['SAMBA', 'TALLOC', 'GUARD', 'CMOCKA', 'SAMBALIBS'],

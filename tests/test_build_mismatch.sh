@@ -25,10 +25,14 @@ check "configure stops on a version mismatch, naming both versions" \
 check "no module was produced" "[ ! -e '$scratch/out/profileacl.so' ]"
 # an interface version the module was not checked against (4.25 and
 # later) stops the compile, naming the checked ones; the checked ones pass
+# (the module's own check, cut from its source)
+sed -n '/^#if SMB_VFS_INTERFACE_VERSION/,/^#endif/p' \
+	vfs_profileacl/vfs_profileacl.c >"$scratch/check.c"
+check "the module checks the interface version" \
+	"grep -q '#error' '$scratch/check.c'"
 for v in 47 50 52 53; do
-	printf '#include "profileacl_loadguard.h"\n' |
-		gcc -DSMB_VFS_INTERFACE_VERSION=$v -Ivfs_profileacl \
-			-fsyntax-only -x c - >"$scratch/cc" 2>&1
+	gcc -DSMB_VFS_INTERFACE_VERSION=$v -fsyntax-only "$scratch/check.c" \
+		>"$scratch/cc" 2>&1
 	rc=$?
 	if [ $v = 53 ]; then
 		check "interface $v (unchecked) stops the compile" \

@@ -26,8 +26,9 @@
  * smbd cannot do for a module outside its tree is done here: the owner
  * is checked again on the opened handle (a name may be replaced between
  * smbd's stat and the open), a durable reconnect, which restores the
- * access mask without create_file, decides again, and every write
- * through a grant can be audited.
+ * access mask without create_file, decides again, every write through
+ * a grant can be audited, and the module refuses to load into another
+ * samba build than its own.
  */
 
 #include "includes.h"
@@ -40,8 +41,17 @@
 #include "lib/util/util_str_escape.h"
 #include "libcli/security/sddl.h"
 #include "passdb/machine_sid.h"
+#include <link.h>
 #include "profileacl_core.h"
-#include "profileacl_loadguard.h"
+
+/*
+ * Every smbd interface the module uses has the same shape in these
+ * releases; another has not been checked, and the build stops.
+ */
+#if SMB_VFS_INTERFACE_VERSION != 47 && SMB_VFS_INTERFACE_VERSION != 50 && \
+	SMB_VFS_INTERFACE_VERSION != 52
+#error "vfs_profileacl is checked against SMB_VFS_INTERFACE_VERSION 47 (Samba 4.17), 50 (4.22) and 52 (4.24) only"
+#endif
 
 /* as nfs4_acls.c and open.c declare it */
 extern const struct generic_mapping file_generic_mapping;
@@ -812,6 +822,159 @@ static struct vfs_fn_pointers vfs_profileacl_fns = {
 	.durable_reconnect_fn = profileacl_durable_reconnect,
 };
 
+/*
+ * The load guard. smbd checks only SMB_VFS_INTERFACE_VERSION, but its internal
+ * structures (connection_struct, files_struct, ...) are not stable
+ * between builds of one release. A module built out of Samba's tree
+ * therefore runs only in the exact samba build it was compiled against,
+ * told apart by the GNU build ID of libsmbd-base. An in-tree module does
+ * not need any of this.
+ */
+
+/* What the running process's libsmbd-base says of its build */
+enum profileacl_build {
+	PROFILEACL_BUILD_MATCH = 0,
+	PROFILEACL_BUILD_OTHER,	 /* another build ID */
+	PROFILEACL_BUILD_NO_ID,	 /* libsmbd-base has no build ID */
+	PROFILEACL_BUILD_NO_LIB, /* libsmbd-base is not loaded */
+};
+
+/* libsmbd-base-samba4.so.0 (4.17), libsmbd-base-private-samba.so.0 (4.2x) */
+#define PROFILEACL_SMBD_BASE "/libsmbd-base-"
+
+/* An ELF note: namesz, descsz, type (host order), name, desc (4-aligned) */
+#define PROFILEACL_NT_GNU_BUILD_ID 3
+
+static uint32_t note_word(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/*
+ * The GNU build ID (NT_GNU_BUILD_ID) in a run of ELF notes (a PT_NOTE
+ * segment), as lower-case hex into hex[hexsize]. false when the notes
+ * hold none, are malformed, or the ID does not fit.
+ */
+static bool profileacl_gnu_build_id(const uint8_t *notes,
+				    size_t len,
+				    char *hex,
+				    size_t hexsize)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t off = 0;
+
+	if (notes == NULL || hex == NULL) {
+		return false;
+	}
+	while (len - off >= 12) {
+		uint32_t namesz = note_word(notes + off);
+		uint32_t descsz = note_word(notes + off + 4);
+		uint32_t type = note_word(notes + off + 8);
+		size_t name_off = off + 12;
+		size_t desc_off;
+		size_t next;
+		size_t i;
+
+		/* sizes rounded up to 4, each checked against what is left */
+		if (namesz > len || descsz > len) {
+			return false;
+		}
+		desc_off = name_off + ((namesz + 3) & ~(size_t)3);
+		next = desc_off + ((descsz + 3) & ~(size_t)3);
+		if (desc_off > len || next > len) {
+			return false;
+		}
+		if (type == PROFILEACL_NT_GNU_BUILD_ID && namesz == 4 &&
+		    memcmp(notes + name_off, "GNU", 4) == 0)
+		{
+			if (descsz == 0 || 2 * (size_t)descsz + 1 > hexsize) {
+				return false;
+			}
+			for (i = 0; i < descsz; i++) {
+				hex[2 * i] = digits[notes[desc_off + i] >> 4];
+				hex[2 * i + 1] =
+					digits[notes[desc_off + i] & 15];
+			}
+			hex[2 * descsz] = '\0';
+			return true;
+		}
+		off = next;
+	}
+	return false;
+}
+
+struct profileacl_build_state {
+	char *hex;
+	size_t size;
+	bool lib_found;
+	bool id_found;
+};
+
+static int profileacl_find_build_id(struct dl_phdr_info *info,
+				    size_t size,
+				    void *private_data)
+{
+	struct profileacl_build_state *state = private_data;
+	ElfW(Half) i;
+
+	(void)size;
+	if (info->dlpi_name == NULL ||
+	    strstr(info->dlpi_name, PROFILEACL_SMBD_BASE) == NULL)
+	{
+		return 0;
+	}
+	state->lib_found = true;
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+
+		if (ph->p_type != PT_NOTE) {
+			continue;
+		}
+		if (profileacl_gnu_build_id((const uint8_t *)(info->dlpi_addr +
+							      ph->p_vaddr),
+					    ph->p_memsz,
+					    state->hex,
+					    state->size))
+		{
+			state->id_found = true;
+			break;
+		}
+	}
+	return 1;
+}
+
+/*
+ * Compare the build ID of the loaded libsmbd-base with EXPECTED; the
+ * running one goes to running[size] ("" when there is none).
+ */
+static enum profileacl_build profileacl_check_build(const char *expected,
+						    char *running,
+						    size_t size)
+{
+	struct profileacl_build_state state = {
+		.hex = running,
+		.size = size,
+	};
+
+	if (size == 0) {
+		return PROFILEACL_BUILD_NO_ID;
+	}
+	running[0] = '\0';
+	dl_iterate_phdr(profileacl_find_build_id, &state);
+	if (!state.lib_found) {
+		return PROFILEACL_BUILD_NO_LIB;
+	}
+	if (!state.id_found) {
+		running[0] = '\0';
+		return PROFILEACL_BUILD_NO_ID;
+	}
+	return strcmp(running, expected) == 0 ? PROFILEACL_BUILD_MATCH
+					      : PROFILEACL_BUILD_OTHER;
+}
+
 #ifndef PROFILEACL_SAMBA_BUILD_ID
 #error "PROFILEACL_SAMBA_BUILD_ID is set by the build (wscript)"
 #endif
@@ -833,7 +996,6 @@ NTSTATUS samba_init_module(TALLOC_CTX *ctx _UNUSED_)
 	enum profileacl_build build;
 	NTSTATUS status;
 
-	/* The load guard (profileacl_loadguard.h) */
 	build = profileacl_check_build(PROFILEACL_SAMBA_BUILD_ID,
 				       running,
 				       sizeof(running));

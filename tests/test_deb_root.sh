@@ -33,13 +33,15 @@ servers=${PROFILEACL_DEB_ROOT:-/tmp/profileacl-deb-$release}
 trap 'rm -rf "$log"' EXIT
 
 # suite_check WHAT NAME ROOT-VARIABLE SCRIPT [VAR=VALUE...]: the Python
-# suite NAME against the installed module, its servers under $servers
+# suite NAME against the installed module, its servers under $servers,
+# with its row's count for the root's samba
 suite_check() {
 	local rc
 	env PROFILEACL_SAMBA_ROOT="$R" "$3=$servers" "${@:5}" tests/netns-run.sh \
 		--installed /usr/bin/python3 "$4" >"$log/$2" 2>&1
 	rc=$?
-	check "$1: $(tail -1 "$log/$2")" "suite_ok $2 '$log/$2' $rc"
+	check "$1: $(tail -1 "$log/$2")" \
+		"suite_ok $2 '$log/$2' $rc '$(suite_min "$2" "$samba")'"
 }
 # rebuild OUT [VAR=VALUE...]: profileacl-rebuild in the root; sets rc,
 # and line (its FAILED line, echoed)

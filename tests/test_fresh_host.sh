@@ -215,8 +215,10 @@ else
 		tests/test_integration.py >"$log/int" 2>&1
 	rc=$?
 	took
+	min=$(suite_min integration "$(dpkg-query --admindir="$R/var/lib/dpkg" \
+		-W -f='${Version}' samba)")
 	check "integration suite against the installed module: $(tail -1 "$log/int")" \
-		"suite_ok integration '$log/int' $rc"
+		"suite_ok integration '$log/int' $rc '$min'"
 fi
 echo "     fresh $mode host, from debootstrap to the end: $(($(date +%s) - total_start)) s"
 finish

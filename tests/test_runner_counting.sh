@@ -92,7 +92,7 @@ verdict: exit 1 is its one failure | 0 1 | verdict fake false
 EOF
 # the name is a literal: "." in samba-4.22 matches only a dot
 echo "samba-4x22: 1 passed, 0 failed" >"$t/dot.log"
-suite_result samba-4.22 "$t/dot.log" 0
+suite_result samba-4.22 "$t/dot.log" 0 1
 check "a suite name is matched literally (samba-4.22 is not samba-4x22)" \
 	"[ $suite_failed -eq 1 ]"
 # a caller's minimum of 0 (or no number) does not make a skip a pass
@@ -102,6 +102,43 @@ for min in 0 x; do
 	check "0 passed, 0 failed is a failure with a minimum of '$min'" \
 		"[ $suite_failed -eq 1 ]"
 done
+# a suite run inside a check (test_install.sh's integration) gets no
+# minimum of its own: none given is a failure, not a minimum of 1
+echo "fake: 3 passed, 0 failed" >"$t/nomin.log"
+suite_result fake "$t/nomin.log" 0
+check "no minimum given: a failure, and why ($suite_why)" \
+	"[ $suite_failed -eq 1 ] && [[ '$suite_why' == *'no count of checks'* ]]"
+
+# suite_min: an inner suite's minimum from the table, by the samba it
+# ran against: its root row for a release with one, else its host row
+cat >"$t/mins" <<'EOF'
+fake  7  host       check  true
+fake  9  root-4.22  root   true
+fake  8  host       long   true
+fake2 5  root-4.24  root   true
+EOF
+for case in "4.22 9" "2:4.22.11+dfsg-0+deb13u1 9" "4.17 7" \
+	"2:4.17.12+dfsg-0+deb12u4 7" "4.24 7"; do
+	read -r v want <<<"$case"
+	check "suite_min fake $v: $want (got '$(suite_min fake "$v" "$t/mins")')" \
+		"[ \"\$(suite_min fake '$v' '$t/mins')\" = $want ]"
+done
+check "suite_min of a suite with no row for the release, nor on host: none, status 1" \
+	"! suite_min fake2 4.22 '$t/mins' >'$t/min' && ! [ -s '$t/min' ] &&
+	 ! suite_min nosuch 4.17 '$t/mins' >'$t/min' && ! [ -s '$t/min' ]"
+# ... read from tests/suites, the rows tests/run reads: integration on
+# host is 4.17's (no 4.17 root), on root-R R's
+while read -r _ min server _; do
+	rel=4.17
+	[ "$server" = host ] || rel=${server#root-}
+	check "suite_min integration $rel is tests/run's $server row's min, $min" \
+		"[ \"\$(suite_min integration $rel)\" = '$min' ]"
+done < <(tests/run --list --tag check integration)
+# an inner integration run that stopped early fails by that count
+echo "integration: 10 passed, 0 failed" >"$t/int.log"
+check "an inner integration run of 10 checks fails by its row's count" \
+	"! suite_ok integration '$t/int.log' 0 \"\$(suite_min integration 4.17)\" &&
+	 [[ \$suite_why == '10 checks, fewer than the '* ]]"
 
 # rows add up, and the options select rows
 cat >"$t/table" <<'EOF'

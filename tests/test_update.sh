@@ -67,19 +67,21 @@ to_u2() {
 	# shellcheck disable=SC2086
 	in_root "$R" apt-get install -y -q --allow-downgrades $want >"$1" 2>&1
 }
-# the suites below pass by their own exit status and closing line
-# (tests/lib-suite.sh)
+# the suites below pass by their own exit status and closing line, with
+# their rows' counts for the root's samba (tests/lib-suite.sh)
 integration() {
 	PROFILEACL_SAMBA_ROOT=$R PROFILEACL_TEST_ROOT=/tmp/profileacl-update \
 		tests/netns-run.sh --installed /usr/bin/python3 \
 		tests/test_integration.py >"$1" 2>&1
-	suite_ok integration "$1" $?
+	local rc=$?
+	suite_ok integration "$1" $rc "$(suite_min integration "$(samba_version)")"
 }
 guard() {
 	PROFILEACL_SAMBA_ROOT=$R PROFILEACL_GUARD_ROOT=/tmp/profileacl-update \
 		PROFILEACL_GUARD_BUILT_FOR=$1 tests/netns-run.sh --installed \
 		/usr/bin/python3 tests/test_load_guard.py >"$2" 2>&1
-	suite_ok load-guard "$2" $?
+	local rc=$?
+	suite_ok load-guard "$2" $rc "$(suite_min load-guard "$(samba_version)")"
 }
 rebuild_time() {
 	sed -n 's/.*profileacl-rebuild: done in \([0-9]*\) s.*/\1/p' "$1" |

@@ -140,6 +140,34 @@ check "an inner integration run of 10 checks fails by its row's count" \
 	"! suite_ok integration '$t/int.log' 0 \"\$(suite_min integration 4.17)\" &&
 	 [[ \$suite_why == '10 checks, fewer than the '* ]]"
 
+# a row past its time limit is stopped, every process of it, one in a
+# session of its own (as a test server's smbd) too, and counted failed
+cat >"$t/table" <<'EOF'
+fake 1 none check setsid sleep 60 & echo $! >"$FAKE_RAN"; sleep 60; echo "fake: 1 passed, 0 failed"
+EOF
+rm -f "$FAKE_RAN"
+start=$SECONDS
+PROFILEACL_ROW_SECONDS=1 runs "$t/table"
+took=$((SECONDS - start))
+check "a row past its time limit (1 s): 1 failure (got '$got', exit $rc, $took s)" \
+	"[ '$got' = 'tests: 0 passed, 1 failed' ] && [ $rc -ne 0 ] && [ $took -lt 30 ]"
+check "the runner says the row was stopped at its limit" \
+	"grep -q '^FAIL fake: stopped after 1 s, its time limit (PROFILEACL_ROW_SECONDS)' '$t/console'"
+# alive: PID runs (a zombie no longer does)
+alive() { ps -o stat= -p "$1" | grep -q '^[^Z]'; }
+check "its process in a session of its own is stopped (pid $(cat "$FAKE_RAN" 2>/dev/null))" \
+	"[ -s '$FAKE_RAN' ] && ! alive \"\$(cat '$FAKE_RAN')\""
+# within its limit a row counts as ever, and the limit's timer is gone
+printf 'fake 1 none check echo "fake: 1 passed, 0 failed"\n' >"$t/table"
+PROFILEACL_ROW_SECONDS=3597 runs "$t/table"
+check "a row within its limit: counted as ever (got '$got'), no timer left" \
+	"[ '$got' = 'tests: 1 passed, 0 failed' ] &&
+	 ! ps -eo args= | grep -qx 'sleep 3597'"
+PROFILEACL_ROW_SECONDS=1h runs "$t/table"
+check "a time limit that is not a count of seconds: the row is refused (got '$got')" \
+	"[ '$got' = 'tests: 0 passed, 1 failed' ] &&
+	 grep -q 'PROFILEACL_ROW_SECONDS=.1h. is not a count of seconds' '$t/console'"
+
 # rows add up, and the options select rows
 cat >"$t/table" <<'EOF'
 # a comment, then a blank line

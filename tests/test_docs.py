@@ -19,6 +19,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import Results
+from samba.dcerpc import security
 
 TOP = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                     '..'))
@@ -305,12 +306,26 @@ check('man page mentions KB Q255113', 'Q255113' in out)
 code = '\n'.join(code_text('README.md', readme))
 stale = [d for d in MARKDOWN if re.search(r'^\s+scripts/setup-debian\.sh',
                                           read(d), re.M)]
+# the symptom's masks as the README gives them, against Samba's: WRITE_DAC,
+# the share ACL Change (sharesec's CHANGE, source3/lib/util_sd.c) and the
+# share's mask in smbd's log line
+masks = [int(m.group(1), 16) if m else None for m in (
+    re.search(r'WRITE_DAC \((0x[0-9A-Fa-f]{8})\)', readme),
+    re.search(r'share ACL Change\s+\((0x[0-9A-Fa-f]{8})\)', readme),
+    re.search(r'rejected by share access mask\[(0x[0-9A-Fa-f]{8})\]', readme))]
+change = (security.SEC_RIGHTS_DIR_READ | security.SEC_STD_DELETE |
+          security.SEC_DIR_DELETE_CHILD | security.SEC_RIGHTS_DIR_WRITE |
+          security.SEC_DIR_TRAVERSE)
 for name, ok in (
         ('the README names the symptom: KB Q255113, Userenv event 1000, '
-         'Change 0x001301FF without WRITE_DAC 0x00040000',
-         all(s in readme for s in ('Q255113', 'event 1000', '0x001301FF',
-                                   '0x00040000')) and
-         0x001301FF & 0x00040000 == 0),
+         'and Samba\'s masks: WRITE_DAC 0x%08X, Change 0x%08X without it, '
+         'in smbd\'s log line (README: %s)' % (
+             security.SEC_STD_WRITE_DAC, change,
+             ', '.join('0x%08X' % m if m is not None else 'none'
+                       for m in masks)),
+         'Q255113' in readme and 'event 1000' in readme and
+         masks == [security.SEC_STD_WRITE_DAC, change, change] and
+         not change & security.SEC_STD_WRITE_DAC),
         ('the README names the prerequisites: make and git, as root',
          'apt-get install -y make git' in code and 'as root' in readme),
         ('the README names the supported hosts, Debian 12 and 13',

@@ -57,7 +57,8 @@ def main():
                 st = status_name(e.args[0])
             # a module that does not load fails smbd's vfs_init, which
             # smbd answers with NT_STATUS_BAD_NETWORK_NAME
-            # (source3/smbd/smb2_service.c)
+            # (source3/smbd/smb2_service.c); with no tree there is no
+            # open, so this is what shows the stale module grants nothing
             R.equal('the share with the stale module refuses the tree '
                     'connect [%s]' % proto, st, 'NT_STATUS_BAD_NETWORK_NAME')
         log = srv.log_text()
@@ -70,8 +71,6 @@ def main():
                 'runs libsmbd-base build id %s' % running in log)
         R.check('the log gives the command that rebuilds it',
                 'rebuilt for the running samba: ' in log)
-        R.check('the stale module granted nothing',
-                'granted WRITE_DAC' not in log)
         R.check('smbd logged no panic', 'PANIC' not in log)
     finally:
         srv.stop()

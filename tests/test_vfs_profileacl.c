@@ -745,8 +745,6 @@ static void test_config(void **state _UNUSED_)
 		{"vfs objects = /usr/lib/vfs/FAKE_PERMS.so profileacl"},
 		{"vfs objects = fake_perms2 profileacl", WDAC},
 		{"vfs objects = /fake_perms/acl_xattr.so profileacl", WDAC},
-		{"vfs objects = fake_acls:x profileacl"},
-		{"vfs objects = fake_aclsy profileacl", WDAC},
 		/* lp_parm_*() falls back to [global] */
 		{"[global]\nprofileacl:grnat = write_dac"},
 		{"[global]\nprofileacl:profile dir = alice"},

@@ -745,6 +745,10 @@ static void test_config(void **state _UNUSED_)
 		{"vfs objects = /usr/lib/vfs/FAKE_PERMS.so profileacl"},
 		{"vfs objects = fake_perms2 profileacl", WDAC},
 		{"vfs objects = /fake_perms/acl_xattr.so profileacl", WDAC},
+		/* lp_parm_*() reads "profile acl:" as "profileacl:" */
+		{"profile acl:profile dir = alice"},
+		{"profileacl :grnat = write_dac"},
+		{"Profile ACL:profile dirs = alice", WDAC},
 		/* lp_parm_*() falls back to [global] */
 		{"[global]\nprofileacl:grnat = write_dac"},
 		{"[global]\nprofileacl:profile dir = alice"},

@@ -345,9 +345,12 @@ static bool profileacl_global_name(const char *key,
  */
 static bool profileacl_names_ok(int snum, const char *const *options)
 {
+	const char *service = lp_const_servicename(snum);
 	struct loadparm_service *svc = lp_servicebynum(snum);
 	struct parmlist_entry *opt = NULL;
-	size_t plen = strlen(PROFILEACL_MODULE_NAME ":");
+	const char *colon = NULL;
+	char *type = NULL;
+	bool ours;
 	struct profileacl_names n = {
 		.snum = snum,
 		.options = options,
@@ -355,16 +358,25 @@ static bool profileacl_names_ok(int snum, const char *const *options)
 	};
 
 	if (svc == NULL) {
+		DBG_ERR("share [%s]: no such service\n", service);
 		return false;
 	}
 	for (opt = svc->param_opt; opt != NULL; opt = opt->next) {
-		if (strncasecmp_m(opt->key,
-				  PROFILEACL_MODULE_NAME ":",
-				  plen) == 0 &&
-		    !profileacl_name_known(&n,
-					   lp_const_servicename(snum),
-					   opt->key + plen))
-		{
+		colon = strchr(opt->key, ':');
+		if (colon == NULL) {
+			continue;
+		}
+		type = talloc_strndup(talloc_tos(),
+				      opt->key,
+				      colon - opt->key);
+		if (type == NULL) {
+			DBG_ERR("share [%s]: no memory\n", service);
+			return false;
+		}
+		/* as lp_parm_*() finds it: strwicmp() skips case and blanks */
+		ours = strwicmp(type, PROFILEACL_MODULE_NAME) == 0;
+		TALLOC_FREE(type);
+		if (ours && !profileacl_name_known(&n, service, colon + 1)) {
 			return false;
 		}
 	}
@@ -376,7 +388,7 @@ static bool profileacl_names_ok(int snum, const char *const *options)
 	{
 		DBG_ERR("share [%s]: [global] cannot be scanned for "
 			"\"profileacl:\" options\n",
-			lp_const_servicename(snum));
+			service);
 		return false;
 	}
 	return n.ok;
@@ -585,8 +597,9 @@ static char *profileacl_dir_pattern(TALLOC_CTX *mem_ctx,
 			profileacl_name_dbg(pattern));
 		TALLOC_FREE(pattern);
 	} else if (pattern != NULL) {
-		DBG_INFO("pattern \"%s\" is \"%s\" for this session (%%U: "
-			 "%s)\n",
+		DBG_INFO("share [%s]: \"profileacl:profile dirs\" pattern "
+			 "\"%s\" is \"%s\" for this session (%%U: %s)\n",
+			 lp_const_servicename(SNUM(conn)),
 			 raw,
 			 profileacl_name_dbg(pattern),
 			 account_u ? "account name" : "smbd's");

@@ -41,6 +41,7 @@
 #include "lib/util/util_str_escape.h"
 #include "libcli/security/sddl.h"
 #include "passdb/machine_sid.h"
+/* dl_iterate_phdr(): the load guard reads libsmbd-base's build ID */
 #include <link.h>
 #include "profileacl_core.h"
 
@@ -570,8 +571,8 @@ static NTSTATUS profileacl_create_file(
 				    NT_STATUS_OK);
 	}
 out:
-	/* only for an open the module lets stand, as vfs_default sets it */
-	if (pinfo != NULL) {
+	/* only for an open that stands, as vfs_default sets it */
+	if (NT_STATUS_IS_OK(status) && pinfo != NULL) {
 		*pinfo = info;
 	}
 	return status;

@@ -21,7 +21,8 @@
 #                                   dpkg's version): the min of its row
 #                                   on root-4.22 in TABLE (tests/suites),
 #                                   else of its row on host; nothing, and
-#                                   status 1, when it has neither
+#                                   status 1, when it has neither or
+#                                   SAMBA is no version
 tests_passed=0 tests_failed=0
 
 suite_result() {
@@ -58,6 +59,8 @@ suite_min() {
 	local rel=${2#*:}
 	# a release with no root row, this machine's (4.17), has the host's
 	rel=$(cut -d. -f1-2 <<<"$rel")
+	# no samba version (a failed dpkg-query): no count, not the host's
+	[[ $rel =~ ^[0-9]+\.[0-9]+$ ]] || return 1
 	awk -v name="$1" -v root="root-$rel" '
 		/^[[:space:]]*(#|$)/ { next }
 		$1 == name && $3 == root && r == "" { r = $2 }

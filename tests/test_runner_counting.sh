@@ -126,6 +126,9 @@ done
 check "suite_min of a suite with no row for the release, nor on host: none, status 1" \
 	"! suite_min fake2 4.22 '$t/mins' >'$t/min' && ! [ -s '$t/min' ] &&
 	 ! suite_min nosuch 4.17 '$t/mins' >'$t/min' && ! [ -s '$t/min' ]"
+check "suite_min for no samba version (an empty one, 'x'): none, status 1" \
+	"! suite_min fake '' '$t/mins' >'$t/min' && ! [ -s '$t/min' ] &&
+	 ! suite_min fake x '$t/mins' >'$t/min' && ! [ -s '$t/min' ]"
 # ... read from tests/suites, the rows tests/run reads: integration on
 # host is 4.17's (no 4.17 root), on root-R R's
 while read -r _ min server _; do
@@ -141,11 +144,12 @@ check "an inner integration run of 10 checks fails by its row's count" \
 	 [[ \$suite_why == '10 checks, fewer than the '* ]]"
 
 # a row past its time limit is stopped, every process of it, one in a
-# session of its own (as a test server's smbd) too, and counted failed
+# session of its own (as a test server's smbd) too, one that ignores
+# SIGTERM too, and counted failed
 cat >"$t/table" <<'EOF'
-fake 1 none check setsid sleep 60 & echo $! >"$FAKE_RAN"; sleep 60; echo "fake: 1 passed, 0 failed"
+fake 1 none check setsid sleep 60 & echo $! >"$FAKE_RAN"; (trap '' TERM; exec sleep 61) & echo $! >"$FAKE_RAN.term"; sleep 60; echo "fake: 1 passed, 0 failed"
 EOF
-rm -f "$FAKE_RAN"
+rm -f "$FAKE_RAN" "$FAKE_RAN.term"
 start=$SECONDS
 PROFILEACL_ROW_SECONDS=1 runs "$t/table"
 took=$((SECONDS - start))
@@ -157,6 +161,8 @@ check "the runner says the row was stopped at its limit" \
 alive() { ps -o stat= -p "$1" | grep -q '^[^Z]'; }
 check "its process in a session of its own is stopped (pid $(cat "$FAKE_RAN" 2>/dev/null))" \
 	"[ -s '$FAKE_RAN' ] && ! alive \"\$(cat '$FAKE_RAN')\""
+check "its process that ignores SIGTERM is killed (pid $(cat "$FAKE_RAN.term" 2>/dev/null))" \
+	"[ -s '$FAKE_RAN.term' ] && ! alive \"\$(cat '$FAKE_RAN.term')\""
 # within its limit a row counts as ever, and the limit's timer is gone
 printf 'fake 1 none check echo "fake: 1 passed, 0 failed"\n' >"$t/table"
 PROFILEACL_ROW_SECONDS=3597 runs "$t/table"

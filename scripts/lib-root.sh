@@ -21,13 +21,36 @@ in_root() {
 	' in_root "$@"
 }
 
+# test_root_dpkg ROOT: dpkg in the test root ROOT skips its fsync calls
+# (force-unsafe-io, as Debian's Docker images have it), and man-db
+# builds no apropos index (man-db/auto-update false; man finds a page by
+# its path without it). Called before debootstrap, the dpkg setting
+# holds for the base system too; after it, also the man-db answer.
+# Neither changes ROOT's apt sources, policy-rc.d or packages:
+# docs/testing.md.
+test_root_dpkg() {
+	local R=$1
+	mkdir -p "$R/etc/dpkg/dpkg.cfg.d"
+	echo force-unsafe-io >"$R/etc/dpkg/dpkg.cfg.d/profileacl-test-root"
+	[ -x "$R/usr/bin/debconf-set-selections" ] || return 0
+	# the trigger reads this file; postinst makes it from the answer
+	rm -f "$R/var/lib/man-db/auto-update"
+	echo 'man-db man-db/auto-update boolean false' |
+		in_root "$R" debconf-set-selections
+}
+
 # make_root ROOT DIST "SUITES" LOG: a minimal Debian root (debootstrap),
-# with deb and deb-src entries for SUITES;
+# with deb and deb-src entries for SUITES and test_root_dpkg's settings;
 # done once (a stamp), later calls return at once. The mirror is this
 # machine's, or PROFILEACL_DEBIAN_MIRROR.
 make_root() {
 	local R=$1 dist=$2 suites=$3 log=$4 mirror
-	[ -f "$R/.profileacl-debootstrap" ] && return 0
+	if [ -f "$R/.profileacl-debootstrap" ]; then
+		# a root made before these settings gets them too
+		[ -f "$R/etc/dpkg/dpkg.cfg.d/profileacl-test-root" ] ||
+			test_root_dpkg "$R"
+		return 0
+	fi
 	mirror=${PROFILEACL_DEBIAN_MIRROR:-$(sed -n 's/^URIs: *//p' \
 		/etc/apt/sources.list.d/debian.sources | head -1)}
 	mirror=${mirror:-http://deb.debian.org/debian}
@@ -36,10 +59,12 @@ make_root() {
 			>/dev/null
 	rm -rf "$R"
 	mkdir -p "$R"
+	test_root_dpkg "$R"
 	debootstrap --variant=minbase "$dist" "$R" "$mirror" >"$log" 2>&1 || {
 		tail -20 "$log" >&2
 		return 1
 	}
+	test_root_dpkg "$R" || return 1
 	# no policy-rc.d: in a root with no init system, invoke-rc.d
 	# starts no service anyway ("No init system and policy-rc.d
 	# missing! Defaulting to block.")

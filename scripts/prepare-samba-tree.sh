@@ -226,8 +226,8 @@ if [ "$mode" = --headers-only ]; then
 	# the generated headers profileacl.so includes (gcc -M on 4.17,
 	# 4.22 and 4.24), each where the tree has it: 4.22 added hresult.h,
 	# conditional_ace.h, smb3posix.h
-	stamp="$tree/.profileacl-headers-only-2"
-	targets="param_local.h,s3_param_proto_h,ntstatus_generated,werror_generated"
+	stamp="$tree/.profileacl-headers-only-3"
+	targets="param_local.h,param_global.h,s3_param_proto_h,ntstatus_generated,werror_generated"
 	if grep -q "'hresult_generated'" "$tree/libcli/util/wscript_build"; then
 		targets="$targets,hresult_generated"
 	fi

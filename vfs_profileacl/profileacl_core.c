@@ -23,6 +23,7 @@
 #include "libcli/security/security.h"
 #include "auth.h"
 #include "lib/param/loadparm.h"
+#include "lib/param/param_global.h"
 #include "lib/util/util_str_escape.h"
 #include "profileacl_core.h"
 
@@ -298,70 +299,27 @@ static bool profileacl_stack_ok(int snum)
 	return true;
 }
 
-struct profileacl_names {
-	int snum;
-	const char *const *options;
-	bool ok;
-};
-
-/* NAME, after "profileacl:" in section WHERE, is an option of the module */
-static bool profileacl_name_known(const struct profileacl_names *n,
-				  const char *where,
-				  const char *name)
-{
-	size_t i;
-
-	if (strwicmp(name, "grant") == 0 ||
-	    strwicmp(name, "profile dirs") == 0) {
-		return true;
-	}
-	for (i = 0; n->options != NULL && n->options[i] != NULL; i++) {
-		if (strwicmp(name, n->options[i]) == 0) {
-			return true;
-		}
-	}
-	DBG_ERR("share [%s]: unknown option \"" PROFILEACL_MODULE_NAME
-		":%s\" in [%s]\n",
-		lp_const_servicename(n->snum),
-		name,
-		where);
-	return false;
-}
-
-static bool profileacl_global_name(const char *key,
-				   regmatch_t matches[],
-				   void *private_data)
-{
-	struct profileacl_names *n = private_data;
-
-	n->ok = profileacl_name_known(n, GLOBAL_NAME, key + matches[1].rm_so);
-	return !n->ok;
-}
-
 /*
- * A misspelt option must not leave its default in force unnoticed: a
- * "profileacl:" option the module does not know, in the share or in
- * [global] (which lp_parm_*() falls back to), refuses the share.
+ * The "profileacl:" options of LIST, the options of section WHERE, are
+ * the module's: "grant", "profile dirs" and OPTIONS. lp_parm_*() finds
+ * "TYPE:NAME" with strwicmp(), which skips case and blanks, so the
+ * names are read the same way: "profile acl:profile dir" is the
+ * module's, misspelt.
  */
-static bool profileacl_names_ok(int snum, const char *const *options)
+static bool profileacl_opts_ok(int snum,
+			       const char *where,
+			       const struct parmlist_entry *list,
+			       const char *const *options)
 {
 	const char *service = lp_const_servicename(snum);
-	struct loadparm_service *svc = lp_servicebynum(snum);
-	struct parmlist_entry *opt = NULL;
+	const struct parmlist_entry *opt = NULL;
 	const char *colon = NULL;
+	const char *name = NULL;
 	char *type = NULL;
 	bool ours;
-	struct profileacl_names n = {
-		.snum = snum,
-		.options = options,
-		.ok = true,
-	};
+	size_t i;
 
-	if (svc == NULL) {
-		DBG_ERR("share [%s]: no such service\n", service);
-		return false;
-	}
-	for (opt = svc->param_opt; opt != NULL; opt = opt->next) {
+	for (opt = list; opt != NULL; opt = opt->next) {
 		colon = strchr(opt->key, ':');
 		if (colon == NULL) {
 			continue;
@@ -373,25 +331,52 @@ static bool profileacl_names_ok(int snum, const char *const *options)
 			DBG_ERR("share [%s]: no memory\n", service);
 			return false;
 		}
-		/* as lp_parm_*() finds it: strwicmp() skips case and blanks */
 		ours = strwicmp(type, PROFILEACL_MODULE_NAME) == 0;
 		TALLOC_FREE(type);
-		if (ours && !profileacl_name_known(&n, service, colon + 1)) {
+		name = colon + 1;
+		if (!ours || strwicmp(name, "grant") == 0 ||
+		    strwicmp(name, "profile dirs") == 0)
+		{
+			continue;
+		}
+		for (i = 0; options != NULL && options[i] != NULL; i++) {
+			if (strwicmp(name, options[i]) == 0) {
+				break;
+			}
+		}
+		if (options == NULL || options[i] == NULL) {
+			DBG_ERR("share [%s]: unknown option \"%s\" in [%s]\n",
+				service,
+				opt->key,
+				where);
 			return false;
 		}
 	}
-	if (lp_wi_scan_global_parametrics("^" PROFILEACL_MODULE_NAME
-					  ":\\(.*\\)$",
-					  2,
-					  profileacl_global_name,
-					  &n) != 0)
-	{
-		DBG_ERR("share [%s]: [global] cannot be scanned for "
-			"\"profileacl:\" options\n",
-			service);
+	return true;
+}
+
+/*
+ * A misspelt option must not leave its default in force unnoticed: a
+ * "profileacl:" option the module does not know, in the share or in
+ * [global] (which lp_parm_*() falls back to), refuses the share.
+ */
+static bool profileacl_names_ok(int snum, const char *const *options)
+{
+	struct loadparm_service *svc = lp_servicebynum(snum);
+
+	if (svc == NULL) {
+		DBG_ERR("share [%s]: no such service\n",
+			lp_const_servicename(snum));
 		return false;
 	}
-	return n.ok;
+	return profileacl_opts_ok(snum,
+				  lp_const_servicename(snum),
+				  svc->param_opt,
+				  options) &&
+	       profileacl_opts_ok(snum,
+				  GLOBAL_NAME,
+				  get_globals()->param_opt,
+				  options);
 }
 
 bool profileacl_config_load(struct connection_struct *conn,

@@ -754,6 +754,10 @@ static void test_config(void **state _UNUSED_)
 		{"[global]\nprofileacl:profile dir = alice"},
 		{"[global]\nprofileacl:ProfileDirs = alice", WDAC},
 		{"[global]\nprofileaclx:grnat = write_dac", WDAC},
+		{"[global]\nprofile acl:grnat = write_dac"},
+		{"[global]\nprofileacl:grant = write_owner", WOWN},
+		/* built for selftest only, where test users own files by it */
+		{"vfs objects = fake_acls profileacl", WDAC},
 	};
 	uint32_t grantable;
 	size_t i;

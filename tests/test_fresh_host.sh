@@ -1,7 +1,8 @@
 #!/bin/bash
 # The README's commands on a fresh Debian host, as a newcomer runs them:
 # a new debootstrap root (minbase, in samba-src/, git-ignored), its apt
-# sources as an admin has them, then, as root inside it:
+# sources as an admin has them (dpkg's settings are every test root's:
+# scripts/lib-root.sh test_root_dpkg), then, as root inside it:
 #
 #   apt-get install make git; git clone ...; cd vfs_profileacl
 #
@@ -81,6 +82,7 @@ total_start=$(date +%s)
 step "debootstrap --variant=minbase $dist"
 rm -rf "$R"
 mkdir -p "$R"
+test_root_dpkg "$R"
 if ! debootstrap --variant=minbase "$dist" "$R" "$mirror" \
 	>"$log/debootstrap" 2>&1; then
 	tail -5 "$log/debootstrap"
@@ -88,6 +90,7 @@ if ! debootstrap --variant=minbase "$dist" "$R" "$mirror" \
 	finish
 fi
 took
+test_root_dpkg "$R" || { fail "the test root's dpkg settings"; finish; }
 rm -f "$R/etc/apt/sources.list" "$R"/etc/apt/sources.list.d/*
 if [ "$mode" = trixie ]; then
 	cat >"$R/etc/apt/sources.list.d/debian.sources" <<EOF

@@ -315,7 +315,6 @@ static bool profileacl_opts_ok(int snum,
 	const struct parmlist_entry *opt = NULL;
 	const char *colon = NULL;
 	const char *name = NULL;
-	char *type = NULL;
 	bool ours;
 	size_t i;
 
@@ -324,15 +323,14 @@ static bool profileacl_opts_ok(int snum,
 		if (colon == NULL) {
 			continue;
 		}
-		type = talloc_strndup(talloc_tos(),
-				      opt->key,
-				      colon - opt->key);
-		if (type == NULL) {
-			DBG_ERR("share [%s]: no memory\n", service);
-			return false;
+		/* a copy on the stack, as lp_wi_scan_global_parametrics() */
+		{
+			char type[colon - opt->key + 1];
+
+			memcpy(type, opt->key, sizeof(type) - 1);
+			type[sizeof(type) - 1] = '\0';
+			ours = strwicmp(type, PROFILEACL_MODULE_NAME) == 0;
 		}
-		ours = strwicmp(type, PROFILEACL_MODULE_NAME) == 0;
-		TALLOC_FREE(type);
 		name = colon + 1;
 		if (!ours || strwicmp(name, "grant") == 0 ||
 		    strwicmp(name, "profile dirs") == 0)

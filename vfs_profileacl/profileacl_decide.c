@@ -219,7 +219,7 @@ static NTSTATUS decide_session(int snum,
 	if (!NT_STATUS_IS_OK(status)) {
 		return status;
 	}
-	/* check_user_ok() fails only where the share refuses the user */
+	/* smbd's check_user_ok() makes the share's user check in here */
 	if (!become_user_without_service_by_session(conn, session_info)) {
 		return NT_STATUS_ACCESS_DENIED;
 	}
@@ -265,6 +265,10 @@ static void decide_path(struct connection_struct *conn,
 	char *path = talloc_all_string_sub(frame, in, "\\", "/");
 	NTSTATUS status;
 
+	if (path == NULL) {
+		json_str("status", "NT_STATUS_NO_MEMORY", true);
+		goto done;
+	}
 	if (!decide_name_ok(path)) {
 		json_str("status", "NT_STATUS_OBJECT_PATH_SYNTAX_BAD", true);
 		goto done;
@@ -383,7 +387,11 @@ static int decide_match(int snum)
 			return 2;
 		}
 		*tab = '\0';
-		/* a new pointer while the last is alive: never the same */
+		/*
+		 * set_current_user_info() returns early when it is handed
+		 * the pointers it has: a new copy while the last is alive
+		 * is never at the same address
+		 */
 		account = talloc_strdup(c, line);
 		fname.base_name = tab + 1;
 		if (account == NULL) {

@@ -280,7 +280,8 @@ def main():
         p = subprocess.run(['setpriv', '--reuid=%d' % uid('bob'),
                             '--regid=%d' % uid('bob'), '--clear-groups',
                             os.path.join(asbob, 'profileacl-check'), '-s',
-                            conf, 'c_ok'], capture_output=True, text=True)
+                            conf, 'c_ok'], capture_output=True, text=True,
+                           timeout=600)
         R.check('not root: exit 2, and says so',
                 p.returncode == 2 and 'run it as root' in p.stderr,
                 p.stderr)

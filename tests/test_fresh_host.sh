@@ -82,7 +82,7 @@ total_start=$(date +%s)
 step "debootstrap --variant=minbase $dist"
 rm -rf "$R"
 mkdir -p "$R"
-test_root_dpkg "$R"
+test_root_dpkg "$R" || { fail "the test root's dpkg settings"; finish; }
 if ! debootstrap --variant=minbase "$dist" "$R" "$mirror" \
 	>"$log/debootstrap" 2>&1; then
 	tail -5 "$log/debootstrap"

@@ -66,7 +66,7 @@ pkgs="samba-vfs-modules samba-testsuite smbclient python3-samba acl attr
 # repository, pinned above the archive (1001) so that every later apt
 # run in the root keeps that build.
 pick_build() {
-	local t base arch bins url deb pool=/var/local/profileacl-samba
+	local t base arch bins url deb try pool=/var/local/profileacl-samba
 	in_root "$R" apt-get update -qq || return 1
 	t=$(mktemp -d /tmp/profileacl-pick.XXXXXX)
 	in_root "$R" apt-cache showsrc samba >"$t/sources" 2>/dev/null
@@ -91,9 +91,16 @@ pick_build() {
 		mkdir -p "$R$pool"
 		while read -r url; do
 			deb="$R$pool/${url##*/}"
-			# a package of the newest build that this one lacks
-			/usr/lib/apt/apt-helper download-file "$url" "$deb" \
-				>/dev/null 2>&1 || { rm -f "$deb"; continue; }
+			# three tries: a pool download can fail for a moment;
+			# after them, a package of the newest build that this
+			# one lacks
+			for try in 1 2 3; do
+				/usr/lib/apt/apt-helper download-file "$url" \
+					"$deb" >/dev/null 2>&1 && break
+				rm -f "$deb"
+				[ $try = 3 ] || sleep 3
+			done
+			[ -f "$deb" ] || continue
 			# each file must be the build its name says
 			[ "$(dpkg-deb -f "$deb" Version)" = "$PICK" ] ||
 			[ "$(dpkg-deb -f "$deb" Source | sed "s/.*(\(.*\))/\1/")" = "$PICK" ] || {

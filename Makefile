@@ -8,12 +8,12 @@ PREFIX ?= /usr/local
 all: build/c4che/_cache.py
 	$(WAF) build
 
-build/c4che/_cache.py: wscript $(SAMBA_SRC)/bin/default/include/config.h
+build/c4che/_cache.py: wscript $(SAMBA_SRC)/bin/default/lib/param/param_global.h
 	$(WAF) configure --prefix=$(PREFIX) --samba-source=$(SAMBA_SRC)
 
-# A fresh machine: the server set-up first (root): build tools and the
-# matching Samba tree, no test kit
-$(SAMBA_SRC)/bin/default/include/config.h:
+# A fresh machine, or a tree an older make setup prepared: the server
+# set-up first (root): build tools and the matching Samba tree, no test kit
+$(SAMBA_SRC)/bin/default/lib/param/param_global.h:
 	scripts/setup-server.sh
 
 configure:

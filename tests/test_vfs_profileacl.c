@@ -460,7 +460,6 @@ extern struct current_user current_user;
 struct glue {
 	struct connection_struct conn;
 	struct share_params params;
-	struct vfs_handle_struct handle;
 	struct auth_session_info si;
 	struct auth_user_info info;
 	struct auth_user_info_unix unix_info;
@@ -509,7 +508,6 @@ static struct glue *glue_new(const char *extra)
 					   g->config));
 	g->conn.share_access = SHARE_CHANGE;
 	g->conn.session_info = &g->si;
-	g->handle.conn = &g->conn;
 	g->si.info = &g->info;
 	g->si.unix_info = &g->unix_info;
 	g->si.security_token = &g->token;
@@ -549,7 +547,7 @@ static void expect_ask(struct glue *g,
 		g->name.st.st_ex_mode = S_IFREG | 0600;
 		g->name.st.st_ex_nlink = 1;
 	}
-	got = profileacl_decide(&g->handle,
+	got = profileacl_decide(&g->conn,
 				g->config,
 				&g->name,
 				may_create,

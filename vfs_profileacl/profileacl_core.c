@@ -701,14 +701,13 @@ done:
 	TALLOC_FREE(frame);
 }
 
-uint32_t profileacl_decide(struct vfs_handle_struct *handle,
+uint32_t profileacl_decide(struct connection_struct *conn,
 			   const struct profileacl_config *config,
 			   const struct smb_filename *smb_fname,
 			   bool may_create,
 			   uint32_t access_mask,
 			   enum profileacl_reason *reason)
 {
-	struct connection_struct *conn = handle->conn;
 	struct profileacl_facts f = {
 		.conn = conn,
 		.config = config,

@@ -122,12 +122,12 @@ static inline bool profileacl_asks(uint32_t access_mask, uint32_t share_mask)
 }
 
 /*
- * The decision for this session and one request on SMB_FNAME, as smbd
+ * The decision for the session of CONN and one request on SMB_FNAME, as smbd
  * has stat'ed it (no VALID_STAT: absent; MAY_CREATE: created). It
  * answers NOT_ASKED by itself; profileacl_asks() is only the cheap test
  * a caller on the path of every open makes first.
  */
-uint32_t profileacl_decide(struct vfs_handle_struct *handle,
+uint32_t profileacl_decide(struct connection_struct *conn,
 			   const struct profileacl_config *config,
 			   const struct smb_filename *smb_fname,
 			   bool may_create,

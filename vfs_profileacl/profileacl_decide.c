@@ -256,7 +256,6 @@ static void decide_path(struct connection_struct *conn,
 			const char *in)
 {
 	TALLOC_CTX *frame = talloc_stackframe();
-	struct vfs_handle_struct handle = {.conn = conn};
 	struct files_struct *dirfsp = NULL;
 	struct smb_filename *fname = NULL;
 	enum profileacl_reason reason;
@@ -290,7 +289,7 @@ static void decide_path(struct connection_struct *conn,
 	}
 	absent = !VALID_STAT(fname->st);
 	granted = profileacl_decide(
-		&handle, config, fname, absent, config->grantable, &reason);
+		conn, config, fname, absent, config->grantable, &reason);
 	/* the share mask alone may hold them already */
 	printf("\"allowed\": %s, \"share_mask\": %" PRIu32 ", "
 	       "\"read_only\": %s, \"absent\": %s, ",

@@ -443,7 +443,7 @@ static uint32_t profileacl_rights(vfs_handle_struct *handle,
 				data,
 				struct profileacl_data,
 				return 0);
-	return profileacl_decide(handle,
+	return profileacl_decide(handle->conn,
 				 data->config,
 				 smb_fname,
 				 may_create,

@@ -211,8 +211,11 @@ def main():
     try:
         srv.prepare(users=(), share_acls={SHARE: 'CHANGE'})
         tool = snapshot(root)
-        with open(tool, 'rb') as f:
-            built += ', sha256 %s' % hashlib.sha256(f.read()).hexdigest()[:12]
+        digest = hashlib.sha256()
+        for name in ('profileacl-check', 'profileacl-decide'):
+            with open(os.path.join(os.path.dirname(tool), name), 'rb') as f:
+                digest.update(f.read())
+        built += ', sha256 %s (tool and helper)' % digest.hexdigest()[:12]
         undo = add_accounts(root, args.folders)
         start = time.monotonic()
         build_tree(tree, args.folders, args.files)

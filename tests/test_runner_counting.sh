@@ -90,6 +90,18 @@ cmocka: killed before its summary | 0 1 | cmocka fake sh -c 'kill -SEGV $$'
 verdict: exit 0 is its one check | 1 0 | verdict fake true
 verdict: exit 1 is its one failure | 0 1 | verdict fake false
 EOF
+# a run with roots on a disk without room for them is refused before
+# any row runs, and says why
+mkdir "$t/bin"
+printf '#!/bin/sh\necho "Filesystem 1G-blocks Used Available Capacity Mounted on"\necho "/dev/x 100G 99G 1G 99%% /"\n' >"$t/bin/df"
+chmod +x "$t/bin/df"
+# shellcheck disable=SC2016
+printf 'fake 1 root-9.99 check touch "$FAKE_RAN"; echo "fake: 1 passed, 0 failed"\n' >"$t/table"
+rm -f "$FAKE_RAN"
+PATH=$t/bin:$PATH runs "$t/table"
+check "a run with a root and 1 GiB free: refused, the row not run (got '$got', exit $rc)" \
+	"[ '$got' = 'tests: 0 passed, 1 failed' ] && [ $rc -ne 0 ] &&
+	 ! [ -e '$FAKE_RAN' ] && grep -q 'has 1 GiB free; the roots need 12 GiB' '$t/console'"
 # the name is a literal: "." in samba-4.22 matches only a dot
 echo "samba-4x22: 1 passed, 0 failed" >"$t/dot.log"
 suite_result samba-4.22 "$t/dot.log" 0 1

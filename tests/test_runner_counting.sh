@@ -16,6 +16,22 @@ cd "$(dirname "$0")/.." || exit
 
 t=$(mktemp -d /tmp/profileacl-counting.XXXXXX)
 trap 'rm -rf "$t"' EXIT
+# the runner's disk check reads this df, not the machine's: 100 GiB free
+# everywhere, less where FAKE_TOP_KIB or FAKE_TMP_KIB says, and an error
+# with FAKE_DF_FAIL
+mkdir "$t/bin"
+cat >"$t/bin/df" <<'DF'
+#!/bin/sh
+[ -z "$FAKE_DF_FAIL" ] || exit 1
+case "$3" in
+/tmp) kib=${FAKE_TMP_KIB:-104857600} ;;
+*) kib=${FAKE_TOP_KIB:-104857600} ;;
+esac
+echo "Filesystem 1024-blocks Used Available Capacity Mounted on"
+echo "/dev/fake 209715200 0 $kib 1% /"
+DF
+chmod +x "$t/bin/df"
+export PATH=$t/bin:$PATH FAKE_DF_FAIL="" FAKE_TOP_KIB="" FAKE_TMP_KIB=""
 
 # runs TABLE [ARGS...]: tests/run on TABLE; sets got (its last line) and
 # rc (its exit status); its whole output is in $t/console
@@ -90,18 +106,32 @@ cmocka: killed before its summary | 0 1 | cmocka fake sh -c 'kill -SEGV $$'
 verdict: exit 0 is its one check | 1 0 | verdict fake true
 verdict: exit 1 is its one failure | 0 1 | verdict fake false
 EOF
-# a run with roots on a disk without room for them is refused before
-# any row runs, and says why
-mkdir "$t/bin"
-printf '#!/bin/sh\necho "Filesystem 1G-blocks Used Available Capacity Mounted on"\necho "/dev/x 100G 99G 1G 99%% /"\n' >"$t/bin/df"
-chmod +x "$t/bin/df"
-# shellcheck disable=SC2016
-printf 'fake 1 root-9.99 check touch "$FAKE_RAN"; echo "fake: 1 passed, 0 failed"\n' >"$t/table"
-rm -f "$FAKE_RAN"
-PATH=$t/bin:$PATH runs "$t/table"
-check "a run with a root and 1 GiB free: refused, the row not run (got '$got', exit $rc)" \
-	"[ '$got' = 'tests: 0 passed, 1 failed' ] && [ $rc -ne 0 ] &&
-	 ! [ -e '$FAKE_RAN' ] && grep -q 'has 1 GiB free; the roots need 12 GiB' '$t/console'"
+# disk WHAT WHY [VAR=VALUE]: with VAR=VALUE for the fake df, a table of a
+# root's row and another: the root's row is refused for WHY, not run,
+# and the other runs
+disk() {
+	local what=$1 why=$2 var=${3:-}
+	# shellcheck disable=SC2016
+	printf '%s\n' \
+		'fake 1 root-9.99 check touch "$FAKE_RAN"; echo "fake: 1 passed, 0 failed"' \
+		'other 1 none check echo "other: 1 passed, 0 failed"' >"$t/table"
+	rm -f "$FAKE_RAN"
+	[ -z "$var" ] || export "${var?}"
+	runs "$t/table"
+	[ -z "$var" ] || export "${var%%=*}="
+	check "$what: the root's row refused, not run, the other run (got '$got')" \
+		"[ '$got' = 'tests: 1 passed, 1 failed' ] && ! [ -e '$FAKE_RAN' ] &&
+		 grep -q '^FAIL fake: $why' '$t/console'"
+}
+# 1 KiB short of 12 GiB is short
+disk "samba-src/ short" \
+	'[^ ]*/samba-src has 11 GiB free; the roots need 12 GiB' \
+	FAKE_TOP_KIB=$((12 * 1048576 - 1))
+disk "/tmp short" '/tmp has 1 GiB free; the roots need 2 GiB' \
+	FAKE_TMP_KIB=$((2 * 1048576 - 1))
+disk "df fails" 'df cannot tell the free space of' FAKE_DF_FAIL=1
+disk "room enough: the set-up is tried" \
+	'the server root-9.99 could not be set up'
 # the name is a literal: "." in samba-4.22 matches only a dot
 echo "samba-4x22: 1 passed, 0 failed" >"$t/dot.log"
 suite_result samba-4.22 "$t/dot.log" 0 1

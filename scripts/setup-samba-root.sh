@@ -66,7 +66,7 @@ pkgs="samba-vfs-modules samba-testsuite smbclient python3-samba acl attr
 # repository, pinned above the archive (1001) so that every later apt
 # run in the root keeps that build.
 pick_build() {
-	local t base arch bins url deb try pool=/var/local/profileacl-samba
+	local t base arch bins url deb try out pool=/var/local/profileacl-samba
 	in_root "$R" apt-get update -qq || return 1
 	t=$(mktemp -d /tmp/profileacl-pick.XXXXXX)
 	in_root "$R" apt-cache showsrc samba >"$t/sources" 2>/dev/null
@@ -91,13 +91,16 @@ pick_build() {
 		mkdir -p "$R$pool"
 		while read -r url; do
 			deb="$R$pool/${url##*/}"
-			# three tries: a pool download can fail for a moment;
-			# after them, a package of the newest build that this
-			# one lacks
+			# a 404: a package of the newest build that this one
+			# lacks; any other failure is tried three times, as a
+			# pool download can fail for a moment
 			for try in 1 2 3; do
-				/usr/lib/apt/apt-helper download-file "$url" \
-					"$deb" >/dev/null 2>&1 && break
+				out=$(/usr/lib/apt/apt-helper download-file \
+					"$url" "$deb" 2>&1) && break
 				rm -f "$deb"
+				grep -q ' 404 ' <<<"$out" && break
+				[ $try = 3 ] && echo "setup-$release: gave up on" \
+					"${url##*/}: $(grep -m1 "^E: " <<<"$out")" >&2
 				[ $try = 3 ] || sleep 3
 			done
 			[ -f "$deb" ] || continue

@@ -81,7 +81,8 @@ says() { local w; for w in "${@:2}"; do [[ $1 == *"$w"* ]] || return 1; done; }
 # PROFILEACL_ALLOW_UNVERIFIED=1, fetched with it.
 missing_source() {
 	local running foreign=00112233445566778899aabbccddeeff00112233
-	local low high l h pool base rc line up since fake=/tmp/profileacl-unverified
+	local low high l h pool base rc line up since ino
+	local fake=/tmp/profileacl-unverified
 	running=$(readelf -n "$R$modulesdir"/libsmbd-base-*.so.0 |
 		sed -n 's/.*Build ID: *//p' | head -1)
 	cp "$so" "$log/current.so"
@@ -97,8 +98,11 @@ missing_source() {
 	in_pool "samba_$l.dsc" "samba_${l%-*}.orig.tar.xz" "samba_$l.debian.tar.xz" \
 		"samba_${l}_amd64.deb"
 	fake_mirror "$log/mirror" "$log/http.log"
-	# an interrupted run leaves neither the mirror nor the stale module
+	# an interrupted run leaves neither the mirror nor a stale or
+	# immutable file
 	trap 'kill "$FAKE_MIRROR_PID" 2>/dev/null; cp "$log/current.so" "$so"
+		chattr -i "$R/$helper" 2>/dev/null
+		[ ! -f "$log/helper" ] || cp "$log/helper" "$R/$helper"
 		rm -rf "$log" "$R/tmp/profileacl-unverified"' EXIT
 	base="$FAKE_MIRROR/debian"
 	rebuild rebuild
@@ -150,6 +154,25 @@ missing_source() {
 		 fetched | grep -F '\"GET /debian/pool/main/s/samba/samba_$up.orig.tar.xz HTTP/1.1\" 200' >/dev/null &&
 		 grep -qF 'PROFILEACL_ALLOW_UNVERIFIED=1: samba $samba is in no index: checked against nothing but its name' \
 			'$R/var/log/samba-vfs-profileacl-rebuild.log'"
+	# the module renamed into place and the stale helper not (its file
+	# immutable): the failure says which of the two works. The root's
+	# prepared tree, linked into a cache of its own, is built from.
+	cp "$R/$helper" "$log/helper"
+	LC_ALL=C sed -i "s/$running/$foreign/g" "$R/$helper"
+	ino=$(stat -c %i "$so")
+	mkdir -p "$R$fake/cache"
+	cp -al "$R/src/samba-$up" "$R$fake/cache/"
+	chattr +i "$R/$helper"
+	rebuild partial "PROFILEACL_CACHE=$fake/cache"
+	chattr -i "$R/$helper"
+	check "the helper not renamed into place: rc $rc, and it says so" \
+		"[ $rc -eq 1 ] && says \"\$line\" 'FAILED: could not rename' 'profileacl-decide.new into place'"
+	check "and that the new module loads and the stale helper refuses to run" \
+		"grep -q 'the module in place is built for samba $samba: smbd loads it' '$log/partial' &&
+		 grep -q 'profileacl-decide, for samba [^ ]*, refuses to run' '$log/partial' &&
+		 [ \$(stat -c %i '$so') != $ino ] && ! grep -qF '$foreign' '$so' &&
+		 [ ! -e '$R/$helper.new' ]"
+	cp "$log/helper" "$R/$helper"
 	kill "$FAKE_MIRROR_PID" && wait "$FAKE_MIRROR_PID" 2>/dev/null
 	rm -rf "$R$fake" "$R/var/cache/samba-vfs-profileacl"/samba_*
 	cp "$log/current.so" "$so"

@@ -39,6 +39,9 @@ CRAFTED = {
     'c_badopt': (PA, CHANGE, ['profileacl:grant = everything'],
                  ['bad-options']),
     'c_fake': ('profileacl fake_perms', CHANGE, [], ['fake-perms']),
+    # refused for its option: a name is no reason
+    'c_fake_perms': (PA, CHANGE, ['profileacl:grnt = write_dac'],
+                     ['bad-options']),
     'c_deny': (PA, DENY_WDAC, [], ['share-acl-denies-write-dac']),
     'c_nowrite': (PA, SHARE_ACLS['READ'], [], ['share-acl-no-write']),
     'c_full': (PA, SHARE_ACLS['FULL'], [], ['share-acl-grants-write-dac']),

@@ -165,9 +165,12 @@ def configure(conf):
     conf.msg('Samba source tree', src)
     conf.msg('Installed samba version', version)
     conf.msg('SMB_VFS_INTERFACE_VERSION', vfs_interface_version(src))
-    if not os.path.exists(os.path.join(src, 'bin/default/include/config.h')):
-        conf.fatal('%s is not configured: run make setup' %
-                   src)
+    # param_global.h: the core reads [global]'s options through it, and a
+    # tree an older make setup prepared lacks it
+    for header in ('include/config.h', 'lib/param/param_global.h'):
+        if not os.path.exists(os.path.join(src, 'bin/default', header)):
+            conf.fatal('%s lacks bin/default/%s: run make setup' %
+                       (src, header))
 
     conf.env.SAMBA_SRC = src
     conf.env.SAMBA_ROOT = root

@@ -137,15 +137,17 @@ def snapshot(root):
 
 
 def version():
-    """The checkout's commit, and whether the tool's source differs"""
+    """The checkout's commit, and whether the source of the tool or its
+    helper differs"""
     git = ['git', '-C', TOP]
     head = subprocess.run(git + ['rev-parse', '--short', 'HEAD'],
                           capture_output=True, text=True).stdout.strip()
     dirty = subprocess.run(git + ['diff', '--quiet', 'HEAD', '--',
-                                  'scripts/profileacl-check']).returncode
+                                  'scripts/profileacl-check',
+                                  'vfs_profileacl']).returncode
     return 'the checkout at %s%s' % (
-        head or '?', ' (scripts/profileacl-check changed in the work tree)'
-        if dirty else '')
+        head or '?', ' (the tool\'s or its helper\'s source changed in '
+        'the work tree)' if dirty else '')
 
 
 def timed(argv, out=subprocess.DEVNULL):

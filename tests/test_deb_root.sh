@@ -81,7 +81,7 @@ says() { local w; for w in "${@:2}"; do [[ $1 == *"$w"* ]] || return 1; done; }
 # PROFILEACL_ALLOW_UNVERIFIED=1, fetched with it.
 missing_source() {
 	local running foreign=00112233445566778899aabbccddeeff00112233
-	local low high l h pool base rc line up since ino
+	local low high l h pool base rc line up since ino logged
 	local fake=/tmp/profileacl-unverified
 	running=$(readelf -n "$R$modulesdir"/libsmbd-base-*.so.0 |
 		sed -n 's/.*Build ID: *//p' | head -1)
@@ -98,10 +98,8 @@ missing_source() {
 	in_pool "samba_$l.dsc" "samba_${l%-*}.orig.tar.xz" "samba_$l.debian.tar.xz" \
 		"samba_${l}_amd64.deb"
 	fake_mirror "$log/mirror" "$log/http.log"
-	# an interrupted run leaves neither the mirror nor a stale or
-	# immutable file
+	# an interrupted run leaves neither the mirror nor a stale file
 	trap 'kill "$FAKE_MIRROR_PID" 2>/dev/null; cp "$log/current.so" "$so"
-		chattr -i "$R/$helper" 2>/dev/null
 		[ ! -f "$log/helper" ] || cp "$log/helper" "$R/$helper"
 		rm -rf "$log" "$R/tmp/profileacl-unverified"' EXIT
 	base="$FAKE_MIRROR/debian"
@@ -113,8 +111,9 @@ missing_source() {
 	check "and what the admin can do: wait, another mirror, or samba $low" \
 		"says \"\$line\" 'wait until the mirror serves it' 'PROFILEACL_MIRROR=URL' \
 			'or install samba $low, whose source it serves'"
-	check "the stale module stays in place, untouched" \
+	check "the stale module stays in place, untouched, and the helper runs" \
 		"grep -q 'stays in place and refuses to load' '$log/rebuild' &&
+		 grep -q 'profileacl-decide in place is built for samba $samba: profileacl-check runs it' '$log/rebuild' &&
 		 ! cmp -s '$so' '$log/current.so' &&
 		 grep -qF '$foreign' '$so'"
 	check "profileacl-rebuild --status: stale" \
@@ -154,24 +153,39 @@ missing_source() {
 		 fetched | grep -F '\"GET /debian/pool/main/s/samba/samba_$up.orig.tar.xz HTTP/1.1\" 200' >/dev/null &&
 		 grep -qF 'PROFILEACL_ALLOW_UNVERIFIED=1: samba $samba is in no index: checked against nothing but its name' \
 			'$R/var/log/samba-vfs-profileacl-rebuild.log'"
-	# the module renamed into place and the stale helper not (its file
-	# immutable): the failure says which of the two works. The root's
-	# prepared tree, linked into a cache of its own, is built from.
+	# the module renamed into place and the stale helper not (a mount
+	# on it, in the rebuild's own mount namespace: EBUSY): the failure
+	# says which of the two works. It builds from the root's prepared
+	# tree, linked into a cache of its own, which nothing writes then.
 	cp "$R/$helper" "$log/helper"
 	LC_ALL=C sed -i "s/$running/$foreign/g" "$R/$helper"
 	ino=$(stat -c %i "$so")
+	logged=$(wc -l <"$R/var/log/samba-vfs-profileacl-rebuild.log")
 	mkdir -p "$R$fake/cache"
 	cp -al "$R/src/samba-$up" "$R$fake/cache/"
-	chattr +i "$R/$helper"
-	rebuild partial "PROFILEACL_CACHE=$fake/cache"
-	chattr -i "$R/$helper"
+	check "the root's tree is prepared for the module's headers" \
+		"[ -f '$R$fake/cache/samba-$up/.profileacl-headers-only-3' ]"
+	# shellcheck disable=SC2016
+	PROFILEACL_ROOT_ENV="PROFILEACL_MIRROR=$base PROFILEACL_CACHE=$fake/cache" \
+		in_root "$R" sh -c 'mount --bind "$1" "$1" && exec profileacl-rebuild' \
+		sh "/$helper" >"$log/partial" 2>&1
+	rc=$?
+	line=$(grep -F 'FAILED: ' "$log/partial")
+	echo "     $line"
 	check "the helper not renamed into place: rc $rc, and it says so" \
 		"[ $rc -eq 1 ] && says \"\$line\" 'FAILED: could not rename' 'profileacl-decide.new into place'"
 	check "and that the new module loads and the stale helper refuses to run" \
 		"grep -q 'the module in place is built for samba $samba: smbd loads it' '$log/partial' &&
 		 grep -q 'profileacl-decide, for samba [^ ]*, refuses to run' '$log/partial' &&
+		 ! grep -q 'stays in place' '$log/partial' &&
+		 ! tail -n +$((logged + 1)) '$R/var/log/samba-vfs-profileacl-rebuild.log' |
+			grep -Eq 'fetching|configuring|generating' &&
 		 [ \$(stat -c %i '$so') != $ino ] && ! grep -qF '$foreign' '$so' &&
 		 [ ! -e '$R/$helper.new' ]"
+	check "profileacl-rebuild --status agrees: module current, helper stale" \
+		"! in_root '$R' profileacl-rebuild --status >'$log/status' 2>&1 &&
+		 grep -q '^state: *current' '$log/status' &&
+		 grep -q '^helper state: *stale' '$log/status'"
 	cp "$log/helper" "$R/$helper"
 	kill "$FAKE_MIRROR_PID" && wait "$FAKE_MIRROR_PID" 2>/dev/null
 	rm -rf "$R$fake" "$R/var/cache/samba-vfs-profileacl"/samba_*

@@ -144,7 +144,7 @@ def version():
                           capture_output=True, text=True).stdout.strip()
     dirty = subprocess.run(git + ['diff', '--quiet', 'HEAD', '--',
                                   'scripts/profileacl-check',
-                                  'vfs_profileacl']).returncode
+                                  'vfs_profileacl', 'wscript']).returncode
     return 'the checkout at %s%s' % (
         head or '?', ' (the tool\'s or its helper\'s source changed in '
         'the work tree)' if dirty else '')

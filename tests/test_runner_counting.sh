@@ -130,6 +130,8 @@ disk "samba-src/ short" \
 disk "/tmp short" '/tmp has 1 GiB free; the roots need 2 GiB' \
 	FAKE_TMP_KIB=$((2 * 1048576 - 1))
 disk "df fails" 'df cannot tell the free space of' FAKE_DF_FAIL=1
+disk "exactly 12 GiB: the set-up is tried" \
+	'the server root-9.99 could not be set up' FAKE_TOP_KIB=$((12 * 1048576))
 disk "room enough: the set-up is tried" \
 	'the server root-9.99 could not be set up'
 # the name is a literal: "." in samba-4.22 matches only a dot

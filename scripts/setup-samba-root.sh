@@ -93,15 +93,19 @@ pick_build() {
 			deb="$R$pool/${url##*/}"
 			# a 404: a package of the newest build that this one
 			# lacks; any other failure is tried three times, as a
-			# pool download can fail for a moment
+			# pool download can fail for a moment, and then fails
+			# the set-up
 			for try in 1 2 3; do
 				out=$(/usr/lib/apt/apt-helper download-file \
 					"$url" "$deb" 2>&1) && break
 				rm -f "$deb"
 				grep -q ' 404 ' <<<"$out" && break
-				[ $try = 3 ] && echo "setup-$release: gave up on" \
-					"${url##*/}: $(grep -m1 "^E: " <<<"$out")" >&2
-				[ $try = 3 ] || sleep 3
+				[ $try = 3 ] || { sleep 3; continue; }
+				echo "setup-$release: could not fetch ${url##*/}:" \
+					"$(grep -m1 '^E: ' <<<"$out" ||
+						tail -1 <<<"$out")" >&2
+				rm -rf "$t"
+				return 1
 			done
 			[ -f "$deb" ] || continue
 			# each file must be the build its name says

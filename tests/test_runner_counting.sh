@@ -123,10 +123,15 @@ disk() {
 		"[ '$got' = 'tests: 1 passed, 1 failed' ] && ! [ -e '$FAKE_RAN' ] &&
 		 grep -q '^FAIL fake: $why' '$t/console'"
 }
-# 1 KiB short of 12 GiB is short
+# 1 KiB short of 12 GiB is short; a refused root shows no line of its
+# last run's set-up
+mkdir -p "$t/table.logs"
+echo "samba 9.99: tested in an earlier run" >"$t/table.logs/server-root-9.99.log"
 disk "samba-src/ short" \
 	'[^ ]*/samba-src has 11 GiB free; the roots need 12 GiB' \
 	FAKE_TOP_KIB=$((12 * 1048576 - 1))
+check "a refused root shows no set-up line of an earlier run" \
+	"! grep -q 'tested in an earlier run' '$t/console'"
 disk "/tmp short" '/tmp has 1 GiB free; the roots need 2 GiB' \
 	FAKE_TMP_KIB=$((2 * 1048576 - 1))
 disk "df fails" 'df cannot tell the free space of' FAKE_DF_FAIL=1

@@ -31,7 +31,15 @@ echo "Filesystem 1024-blocks Used Available Capacity Mounted on"
 echo "/dev/fake 209715200 0 $kib 1% /"
 DF
 chmod +x "$t/bin/df"
-export PATH=$t/bin:$PATH FAKE_DF_FAIL="" FAKE_TOP_KIB="" FAKE_TMP_KIB=""
+# and the version of samba is FAKE_SAMBA's, where one is given
+cat >"$t/bin/dpkg-query" <<'DPKG'
+#!/bin/bash
+[ -z "$FAKE_SAMBA" ] || [ "${!#}" != samba ] || { echo -n "$FAKE_SAMBA"; exit; }
+exec /usr/bin/dpkg-query "$@"
+DPKG
+chmod +x "$t/bin/dpkg-query"
+export PATH=$t/bin:$PATH FAKE_DF_FAIL="" FAKE_TOP_KIB="" FAKE_TMP_KIB="" \
+	FAKE_SAMBA=""
 
 # runs TABLE [ARGS...]: tests/run on TABLE; sets got (its last line) and
 # rc (its exit status); its whole output is in $t/console
@@ -165,6 +173,7 @@ fake  7  host       check  true
 fake  9  root-4.22  root   true
 fake  8  host       long   true
 fake2 5  root-4.24  root   true
+fake  11 root-4.22  long   true
 EOF
 for case in "4.22 9" "2:4.22.11+dfsg-0+deb13u1 9" "4.17 7" \
 	"2:4.17.12+dfsg-0+deb12u4 7" "4.24 7"; do
@@ -178,10 +187,21 @@ check "suite_min of a suite with no row for the release, nor on host: none, stat
 check "suite_min for no samba version (an empty one, 'x'): none, status 1" \
 	"! suite_min fake '' '$t/mins' >'$t/min' && ! [ -s '$t/min' ] &&
 	 ! suite_min fake x '$t/mins' >'$t/min' && ! [ -s '$t/min' ]"
+# tests/run holds a host row to the count of the host's samba: its root
+# row of the same form where it has one, else the host row
+for case in "2:4.22.11+dfsg-0+deb13u1 check 9" "2:4.22.11+dfsg-0+deb13u1 long 11" \
+	"2:4.17.12+dfsg-0+deb12u4 check 7" "2:4.17.12+dfsg-0+deb12u4 long 8" \
+	"2:4.24.7+dfsg-1~bpo13+1 check 7"; do
+	read -r v tag want <<<"$case"
+	got=$(FAKE_SAMBA=$v tests/run --table "$t/mins" --list --tag "$tag" \
+		--server host | awk '{ print $2 }')
+	check "on a samba $v host, the $tag host row's minimum is $want (got '$got')" \
+		"[ '$got' = '$want' ]"
+done
 # ... read from tests/suites, the rows tests/run reads: integration on
-# host is 4.17's (no 4.17 root), on root-R R's
+# host is the host's samba's, on root-R R's
 while read -r _ min server _; do
-	rel=4.17
+	rel=$(dpkg-query -W -f='${Version}' samba)
 	[ "$server" = host ] || rel=${server#root-}
 	check "suite_min integration $rel is tests/run's $server row's min, $min" \
 		"[ \"\$(suite_min integration $rel)\" = '$min' ]"
@@ -222,6 +242,30 @@ PROFILEACL_ROW_SECONDS=1h runs "$t/table"
 check "a time limit that is not a count of seconds: the row is refused (got '$got')" \
 	"[ '$got' = 'tests: 0 passed, 1 failed' ] &&
 	 grep -q 'PROFILEACL_ROW_SECONDS=.1h. is not a count of seconds' '$t/console'"
+
+# ^C: SIGINT to the run's process group, the run started as from a
+# terminal (SIGINT not ignored), stops the run, the row and its timer
+printf '%s\n' 'fake 1 none check echo $BASHPID >"$FAKE_RAN"; sleep 59; sleep 58' \
+	>"$t/table"
+rm -f "$FAKE_RAN"
+PROFILEACL_ROW_SECONDS=3596 setsid env --default-signal=INT,QUIT \
+	tests/run --table "$t/table" </dev/null >"$t/console" 2>&1 &
+runner=$!
+# the row and its timer running
+for _ in $(seq 100); do
+	[ -s "$FAKE_RAN" ] && ps -eo args= | grep -qx 'sleep 3596' && break
+	sleep 0.1
+done
+kill -INT -- "-$runner" 2>/dev/null
+timeout 10 tail --pid="$runner" -f /dev/null
+wait "$runner"
+rc=$?
+row=$(cat "$FAKE_RAN" 2>/dev/null)
+check "^C stops the run (exit $rc), its row (pid $row) and its timer" \
+	"[ $rc -ne 0 ] && [ -n '$row' ] &&
+	 ! ps -o stat= -p '$row' | grep -qv '^Z' &&
+	 ! ps -eo args= | grep -qx 'sleep 3596'"
+kill -KILL -- "-$runner" 2>/dev/null
 
 # rows add up, and the options select rows
 cat >"$t/table" <<'EOF'

@@ -18,9 +18,10 @@
 #   suite_ok NAME LOG RC MIN        true when the suite passed
 #   suite_min NAME SAMBA [TABLE]    MIN of the suite NAME run against
 #                                   samba SAMBA (a release, 4.22, or
-#                                   dpkg's version): the min of its row
-#                                   on root-4.22 in TABLE (tests/suites),
-#                                   else of its row on host; nothing, and
+#                                   dpkg's version): the min of its
+#                                   first check row (not long) on
+#                                   root-4.22 in TABLE (tests/suites),
+#                                   else on host; nothing, and
 #                                   status 1, when it has neither or
 #                                   SAMBA is no version
 tests_passed=0 tests_failed=0
@@ -62,7 +63,7 @@ suite_min() {
 	# no samba version (a failed dpkg-query): no count, not the host's
 	[[ $rel =~ ^[0-9]+\.[0-9]+$ ]] || return 1
 	awk -v name="$1" -v root="root-$rel" '
-		/^[[:space:]]*(#|$)/ { next }
+		/^[[:space:]]*(#|$)/ || $4 ~ /(^|,)long(,|$)/ { next }
 		$1 == name && $3 == root && r == "" { r = $2 }
 		$1 == name && $3 == "host" && h == "" { h = $2 }
 		END {

@@ -15,7 +15,8 @@ cd "$(dirname "$0")/.." || exit
 . tests/lib-suite.sh
 
 t=$(mktemp -d /tmp/profileacl-counting.XXXXXX)
-trap 'rm -rf "$t"' EXIT
+runner=""
+trap 'rm -rf "$t"; [ -z "$runner" ] || kill -KILL -- "-$runner" 2>/dev/null' EXIT
 # the runner's disk check reads this df, not the machine's: 100 GiB free
 # everywhere, less where FAKE_TOP_KIB or FAKE_TMP_KIB says, and an error
 # with FAKE_DF_FAIL
@@ -32,12 +33,15 @@ echo "/dev/fake 209715200 0 $kib 1% /"
 DF
 chmod +x "$t/bin/df"
 # and the version of samba is FAKE_SAMBA's, where one is given
+# and debootstrap is there, as a fake
 cat >"$t/bin/dpkg-query" <<'DPKG'
 #!/bin/bash
 [ -z "$FAKE_SAMBA" ] || [ "${!#}" != samba ] || { echo -n "$FAKE_SAMBA"; exit; }
+[ "${!#}" != debootstrap ] || { echo -n "install ok installed"; exit; }
 exec /usr/bin/dpkg-query "$@"
 DPKG
-chmod +x "$t/bin/dpkg-query"
+printf '#!/bin/sh\nexit 1\n' >"$t/bin/debootstrap"
+chmod +x "$t/bin/dpkg-query" "$t/bin/debootstrap"
 export PATH=$t/bin:$PATH FAKE_DF_FAIL="" FAKE_TOP_KIB="" FAKE_TMP_KIB="" \
 	FAKE_SAMBA=""
 
@@ -167,13 +171,16 @@ check "no minimum given: a failure, and why ($suite_why)" \
 	"[ $suite_failed -eq 1 ] && [[ '$suite_why' == *'no count of checks'* ]]"
 
 # suite_min: an inner suite's minimum from the table, by the samba it
-# ran against: its root row for a release with one, else its host row
+# ran against: its root row (not a long form) for a release with one,
+# else its host row
 cat >"$t/mins" <<'EOF'
 fake  7  host       check  true
+fake  11 root-4.22  long   true
 fake  9  root-4.22  root   true
 fake  8  host       long   true
 fake2 5  root-4.24  root   true
-fake  11 root-4.22  long   true
+fake3 10 host       check  true
+fake3 5  root-4.22  root   true
 EOF
 for case in "4.22 9" "2:4.22.11+dfsg-0+deb13u1 9" "4.17 7" \
 	"2:4.17.12+dfsg-0+deb12u4 7" "4.24 7"; do
@@ -188,24 +195,28 @@ check "suite_min for no samba version (an empty one, 'x'): none, status 1" \
 	"! suite_min fake '' '$t/mins' >'$t/min' && ! [ -s '$t/min' ] &&
 	 ! suite_min fake x '$t/mins' >'$t/min' && ! [ -s '$t/min' ]"
 # tests/run holds a host row to the count of the host's samba: its root
-# row of the same form where it has one, else the host row
-for case in "2:4.22.11+dfsg-0+deb13u1 check 9" "2:4.22.11+dfsg-0+deb13u1 long 11" \
-	"2:4.17.12+dfsg-0+deb12u4 check 7" "2:4.17.12+dfsg-0+deb12u4 long 8" \
-	"2:4.24.7+dfsg-1~bpo13+1 check 7"; do
-	read -r v tag want <<<"$case"
+# row of the same form where that asks more, else the host row's
+for case in "2:4.22.11+dfsg-0+deb13u1 check fake 9" \
+	"2:4.22.11+dfsg-0+deb13u1 long fake 11" \
+	"2:4.17.12+dfsg-0+deb12u4 check fake 7" \
+	"2:4.17.12+dfsg-0+deb12u4 long fake 8" \
+	"2:4.24.7+dfsg-1~bpo13+1 check fake 7" \
+	"2:4.22.11+dfsg-0+deb13u1 check fake3 10"; do
+	read -r v tag row want <<<"$case"
 	got=$(FAKE_SAMBA=$v tests/run --table "$t/mins" --list --tag "$tag" \
-		--server host | awk '{ print $2 }')
-	check "on a samba $v host, the $tag host row's minimum is $want (got '$got')" \
+		--server host "$row" | awk '{ print $2 }')
+	check "on a samba $v host, the $tag host row of $row asks $want (got '$got')" \
 		"[ '$got' = '$want' ]"
 done
-# ... read from tests/suites, the rows tests/run reads: integration on
-# host is the host's samba's, on root-R R's
+# ... read from tests/suites, the rows tests/run reads on a 4.17 host:
+# integration on host is 4.17's (no 4.17 root), on root-R R's
 while read -r _ min server _; do
-	rel=$(dpkg-query -W -f='${Version}' samba)
+	rel=4.17
 	[ "$server" = host ] || rel=${server#root-}
 	check "suite_min integration $rel is tests/run's $server row's min, $min" \
 		"[ \"\$(suite_min integration $rel)\" = '$min' ]"
-done < <(tests/run --list --tag check integration)
+done < <(FAKE_SAMBA=2:4.17.12+dfsg-0+deb12u4 tests/run --list --tag check \
+	integration)
 # an inner integration run that stopped early fails by that count
 echo "integration: 10 passed, 0 failed" >"$t/int.log"
 check "an inner integration run of 10 checks fails by its row's count" \
@@ -237,35 +248,56 @@ printf 'fake 1 none check echo "fake: 1 passed, 0 failed"\n' >"$t/table"
 PROFILEACL_ROW_SECONDS=3597 runs "$t/table"
 check "a row within its limit: counted as ever (got '$got'), no timer left" \
 	"[ '$got' = 'tests: 1 passed, 0 failed' ] &&
-	 ! ps -eo args= | grep -qx 'sleep 3597'"
+	 ! pgrep -fx 'sleep 3597' >/dev/null"
 PROFILEACL_ROW_SECONDS=1h runs "$t/table"
 check "a time limit that is not a count of seconds: the row is refused (got '$got')" \
 	"[ '$got' = 'tests: 0 passed, 1 failed' ] &&
 	 grep -q 'PROFILEACL_ROW_SECONDS=.1h. is not a count of seconds' '$t/console'"
 
 # ^C: SIGINT to the run's process group, the run started as from a
-# terminal (SIGINT not ignored), stops the run, the row and its timer
-printf '%s\n' 'fake 1 none check echo $BASHPID >"$FAKE_RAN"; sleep 59; sleep 58' \
-	>"$t/table"
-rm -f "$FAKE_RAN"
+# terminal (SIGINT not ignored), stops all of it: the row running here,
+# the chain of a background server (a fresh root, with a fake
+# debootstrap), their timers, and the rows after them
+cat >"$t/table" <<'EOF'
+fake  1 none         check echo $BASHPID >"$FAKE_RAN"; sleep 59; sleep 58
+fake  1 fresh-trixie check echo $BASHPID >"$FAKE_RAN.bg"; sleep 59; sleep 58
+after 1 fresh-trixie check touch "$FAKE_RAN.after"; echo "after: 1 passed, 0 failed"
+after 1 none         check touch "$FAKE_RAN.after"; echo "after: 1 passed, 0 failed"
+EOF
+rm -f "$FAKE_RAN" "$FAKE_RAN.bg" "$FAKE_RAN.after"
 PROFILEACL_ROW_SECONDS=3596 setsid env --default-signal=INT,QUIT \
 	tests/run --table "$t/table" </dev/null >"$t/console" 2>&1 &
 runner=$!
-# the row and its timer running
+# alive_in GROUP: a process of GROUP is running (not a zombie)
+alive_in() {
+	ps -eo pgid=,stat= |
+		awk -v g="$1" '$1 == g && $2 !~ /^Z/ { n++ } END { exit n == 0 }'
+}
+# both rows and both timers running
 for _ in $(seq 100); do
-	[ -s "$FAKE_RAN" ] && ps -eo args= | grep -qx 'sleep 3596' && break
+	[ -s "$FAKE_RAN" ] && [ -s "$FAKE_RAN.bg" ] &&
+		[ "$(pgrep -c -g "$runner" -fx 'sleep 3596')" = 2 ] && break
 	sleep 0.1
 done
 kill -INT -- "-$runner" 2>/dev/null
 timeout 10 tail --pid="$runner" -f /dev/null
+ended=$?
+for _ in $(seq 50); do
+	alive_in "$runner" || break
+	sleep 0.1
+done
+alive_in "$runner"
+left=$?
+kill -KILL -- "-$runner" 2>/dev/null
 wait "$runner"
 rc=$?
-row=$(cat "$FAKE_RAN" 2>/dev/null)
-check "^C stops the run (exit $rc), its row (pid $row) and its timer" \
-	"[ $rc -ne 0 ] && [ -n '$row' ] &&
-	 ! ps -o stat= -p '$row' | grep -qv '^Z' &&
-	 ! ps -eo args= | grep -qx 'sleep 3596'"
-kill -KILL -- "-$runner" 2>/dev/null
+runner=""
+check "^C stops the run at once (exit $rc), with no count" \
+	"[ $ended -eq 0 ] && [ $rc -eq 130 ] && ! grep -q '^tests:' '$t/console'"
+check "^C leaves no process of the run: rows, timers, the chain" \
+	"[ $left -ne 0 ] && [ -s '$FAKE_RAN' ] && [ -s '$FAKE_RAN.bg' ]"
+check "^C runs no row after it, here or in the chain" \
+	"[ ! -e '$FAKE_RAN.after' ]"
 
 # rows add up, and the options select rows
 cat >"$t/table" <<'EOF'

@@ -18,10 +18,10 @@
 #   suite_ok NAME LOG RC MIN        true when the suite passed
 #   suite_min NAME SAMBA [TABLE]    MIN of the suite NAME run against
 #                                   samba SAMBA (a release, 4.22, or
-#                                   dpkg's version): the min of its
-#                                   first check row (not long) on
-#                                   root-4.22 in TABLE (tests/suites),
-#                                   else on host; nothing, and
+#                                   dpkg's version): of its first rows
+#                                   not tagged long in TABLE
+#                                   (tests/suites), on host and on
+#                                   root-4.22, the larger; nothing, and
 #                                   status 1, when it has neither or
 #                                   SAMBA is no version
 tests_passed=0 tests_failed=0
@@ -67,7 +67,7 @@ suite_min() {
 		$1 == name && $3 == root && r == "" { r = $2 }
 		$1 == name && $3 == "host" && h == "" { h = $2 }
 		END {
-			if (r == "") r = h
+			if (r == "" || (h != "" && h + 0 > r + 0)) r = h
 			if (r == "") exit 1
 			print r
 		}' "${3:-$suite_table}"

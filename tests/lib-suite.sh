@@ -16,14 +16,16 @@
 #                                   suite_why (why a failure was counted
 #                                   that the suite did not report)
 #   suite_ok NAME LOG RC MIN        true when the suite passed
-#   suite_min NAME SAMBA [TABLE]    MIN of the suite NAME run against
+#   suite_min NAME SAMBA [TABLE [FORM]]
+#                                   MIN of the suite NAME run against
 #                                   samba SAMBA (a release, 4.22, or
 #                                   dpkg's version): of its first rows
-#                                   not tagged long in TABLE
-#                                   (tests/suites), on host and on
-#                                   root-4.22, the larger; nothing, and
-#                                   status 1, when it has neither or
-#                                   SAMBA is no version
+#                                   of FORM (check: not tagged long, the
+#                                   default; long) in TABLE (tests/
+#                                   suites), on host and on root-4.22,
+#                                   the larger; nothing, and status 1,
+#                                   when it has neither or SAMBA is no
+#                                   version
 tests_passed=0 tests_failed=0
 
 suite_result() {
@@ -62,8 +64,9 @@ suite_min() {
 	rel=$(cut -d. -f1-2 <<<"$rel")
 	# no samba version (a failed dpkg-query): no count, not the host's
 	[[ $rel =~ ^[0-9]+\.[0-9]+$ ]] || return 1
-	awk -v name="$1" -v root="root-$rel" '
-		/^[[:space:]]*(#|$)/ || $4 ~ /(^|,)long(,|$)/ { next }
+	awk -v name="$1" -v root="root-$rel" -v long="${4:-check}" '
+		/^[[:space:]]*(#|$)/ { next }
+		($4 ~ /(^|,)long(,|$)/) != (long == "long") { next }
 		$1 == name && $3 == root && r == "" { r = $2 }
 		$1 == name && $3 == "host" && h == "" { h = $2 }
 		END {

@@ -174,7 +174,7 @@ missing_source() {
 	echo "     $line"
 	check "the helper not renamed into place: rc $rc, and it says so" \
 		"[ $rc -eq 1 ] && says \"\$line\" 'FAILED: could not rename' 'profileacl-decide.new into place'"
-	check "and that the new module loads and the stale helper refuses to run" \
+	check "and it says the new module loads and the stale helper refuses to run" \
 		"grep -q 'the module in place is built for samba $samba: smbd loads it' '$log/partial' &&
 		 grep -q 'profileacl-decide, for samba [^ ]*, refuses to run' '$log/partial' &&
 		 ! grep -q 'stays in place' '$log/partial' &&

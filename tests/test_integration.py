@@ -836,14 +836,18 @@ def test_profile_dirs_edges():
 
 def test_granted_handle_carries():
     """What a granted handle carries: a SACL with SYSTEM_SECURITY, a new
-    stream on a new base file created by its owner-to-be, and a POSIX ACL
-    through a handle granted only WRITE_OWNER (SMB1 unix extensions)"""
+    stream on a new base file created by its owner-to-be (and none on
+    another's file), and a POSIX ACL through a handle granted only
+    WRITE_OWNER (SMB1 unix extensions)"""
     sacl = security.descriptor.from_sddl(
         'D:P(A;;0x001f01ff;;;%s)(A;;0x001f01ff;;;SY)'
         'S:(AU;SA;0x001f01ff;;;WD)' % sids['alice'],
         security.dom_sid(sids['domain']))
     access = WD | SYSTEM_SECURITY
     secinfo = security.SECINFO_DACL | security.SECINFO_SACL
+    every = security.descriptor.from_sddl(
+        'D:P(A;;0x001f01ff;;;WD)(A;;0x001f01ff;;;SY)',
+        security.dom_sid(sids['domain']))
     for proto in PROTOS:
         got, ref = [write_sd('alice', share, proto, 'alice/sacl.txt', access,
                              sacl, secinfo) for share in ('rv', 'rv_full')]
@@ -862,6 +866,27 @@ def test_granted_handle_carries():
                 cli.status('bob', 'rv', proto,
                            'alice/bobbase-%s.txt:s' % proto, FILE_ALL,
                            FILE_CREATE), DENIED)
+        # a new stream on a file of alice's whose DACL lets bob in: his
+        # create asking WRITE_DAC is refused before the open, so no
+        # stream is made (the handle check after the open refuses too,
+        # but only after the create)
+        base = 'alice/everyone-%s.txt' % proto
+        ask = WD | security.SEC_FILE_WRITE_DATA
+        R.equal('alice\'s file whose DACL lets Everyone in [%s]' % proto,
+                (cli.put('alice', 'rv_full', proto, base),
+                 write_sd('alice', 'rv_full', proto, base, WD, every,
+                          security.SECINFO_DACL)), (OK, OK))
+        R.equal('bob may create a stream on it asking WRITE_DAC: '
+                'reference (Full share, no module) [%s]' % proto,
+                cli.status('bob', 'rv_full', proto, base + ':ref', ask,
+                           FILE_CREATE), OK)
+        R.equal('bob creating a stream on it asking WRITE_DAC: refused '
+                '[%s]' % proto, cli.status('bob', 'rv', proto, base + ':s',
+                                           ask, FILE_CREATE), DENIED)
+        R.equal('the refused create made no stream [%s]' % proto,
+                cli.status('alice', 'rv_full', proto, base + ':s',
+                           FILE_READ_DATA),
+                'NT_STATUS_OBJECT_NAME_NOT_FOUND')
 
     got, ref = [smb1_posix_setacl_fid('alice', share, 'alice\\posix.txt',
                                       WRITE_OWNER | READ_CONTROL)

@@ -388,16 +388,11 @@ static bool profileacl_keep(vfs_handle_struct *handle,
 			    event);
 		fsp->access_mask &= ~lost;
 	}
-	ext = VFS_FETCH_FSP_EXTENSION(handle, fsp);
+	/* the handle's extension, made on first use (vfs.c) */
+	ext = VFS_ADD_FSP_EXTENSION(handle, fsp, struct profileacl_fsp, NULL);
 	if (ext == NULL) {
-		ext = VFS_ADD_FSP_EXTENSION(handle,
-					    fsp,
-					    struct profileacl_fsp,
-					    NULL);
-		if (ext == NULL) {
-			DBG_ERR("no memory for the handle extension\n");
-			return false;
-		}
+		DBG_ERR("no memory for the handle extension\n");
+		return false;
 	}
 	ext->granted = granted;
 	if (granted == 0) {
@@ -990,7 +985,6 @@ static const char profileacl_built_for[]
 		       used)) = "samba=" PROFILEACL_SAMBA_VERSION
 				" build-id=" PROFILEACL_SAMBA_BUILD_ID;
 
-NTSTATUS samba_init_module(TALLOC_CTX *ctx);
 NTSTATUS samba_init_module(TALLOC_CTX *ctx _UNUSED_)
 {
 	char running[2 * 64 + 1];

@@ -709,6 +709,27 @@ def test_share_deny():
             'share [rv_deny_fg] has "force group"' in srv.log_text())
 
 
+def test_share_deny_while_connected():
+    """A deny ACE added to the share ACL while the tree is connected
+    changes no share mask, so smbd keeps the tree: the module's next
+    decision on that tree sees the deny, and sees it go"""
+    share, deny = 'rv_deny_other', 'share deny added while connected'
+    kept = '%s:DENIED/0/0x%08x,S-1-1-0:ALLOWED/0/CHANGE' % (sids['bob'],
+                                                            WRITE_DAC)
+    for proto in PROTOS:
+        got = [cli.status('alice', share, proto, 'alice', WD)]
+        srv.set_share_acl(share, 'S-1-1-0:DENIED/0/0x%08x,'
+                          'S-1-1-0:ALLOWED/0/CHANGE' % WRITE_DAC)
+        try:
+            got.append(cli.status('alice', share, proto, 'alice', WD))
+        finally:
+            srv.set_share_acl(share, kept)
+        got.append(cli.status('alice', share, proto, 'alice', WD))
+        R.equal('%s: alice\'s WRITE_DAC open before it, on the same tree '
+                'refused with it, granted again once it is gone [%s]' %
+                (deny, proto), got, [OK, DENIED, OK])
+
+
 def primary_group_sid(user):
     """The SID smbd puts at sids[1] of USER's token: passdb's primary
     group (pdbedit)"""
@@ -962,6 +983,7 @@ def main():
         setup_edges()
         run_cases(R, (test_profile_dirs_edges, test_profile_dirs_links,
                       test_granted_handle_carries, test_share_deny,
+                      test_share_deny_while_connected,
                       test_log_escapes_names, test_kb_symptom_and_fix,
                       test_create_asking_write_dac, test_maximum_allowed,
                       test_other_user_gains_nothing, test_share_restrictions,

@@ -14,8 +14,8 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import (Client, Results, Server, DURABLE_KINDS, FILE_CREATE,
-                     FILE_WRITE_DATA, READ_CONTROL, WRITE_DAC, durable_open,
-                     profile_shares, smb2_open)
+                     FILE_WRITE_DATA, MAXIMUM_ALLOWED, READ_CONTROL,
+                     WRITE_DAC, durable_open, profile_shares, smb2_open)
 from samba.dcerpc import security
 from samba.ndr import ndr_pack
 from smb2raw import Session, sd_context, smb1_posix_setacl
@@ -60,6 +60,27 @@ def main():
                                      str(dom)), OK)
                 cli.close('alice', 'au', proto, fnum)
                 paths['%s %s' % (what, proto)] = path
+
+        # a file whose DACL withholds WRITE_DAC from its owner (an OWNER
+        # RIGHTS entry): a MAXIMUM_ALLOWED open is widened, but the
+        # handle gets no WRITE_DAC, so no grant is logged for it
+        withheld = 'alice/withheld.dat'
+        c.savefile(withheld, b'regf')
+        fnum = c.create(withheld, DesiredAccess=WD)
+        R.equal('withheld: its DACL set through the Full share',
+                cli.set_dacl('alice', 'au_full', 'SMB2', fnum,
+                             'D:P(A;;0x001200a9;;;S-1-3-4)'
+                             '(A;;0x001f01ff;;;SY)(A;;0x001200a9;;;WD)',
+                             str(dom)), OK)
+        c.close(fnum)
+        st, fnum = cli.open('alice', 'au', 'SMB2', withheld,
+                            MAXIMUM_ALLOWED)
+        R.equal('withheld: MAXIMUM_ALLOWED open by the owner', st, OK)
+        if fnum is not None:
+            R.equal('withheld: the handle writes no DACL',
+                    cli.set_dacl('alice', 'au', 'SMB2', fnum, sddl,
+                                 str(dom)), 'NT_STATUS_ACCESS_DENIED')
+            cli.close('alice', 'au', 'SMB2', fnum)
 
         # the initial security descriptor of a create the module widened
         s = Session('alice', 'au', 'SMB3')
@@ -111,6 +132,12 @@ def main():
             R.equal('audit: one write line for %s (%s)' % (name, path),
                     len(writes(path)), 1)
         R.equal('every path was exercised', len(paths), 7)
+        grants = [l for l in log if 'profileacl audit: grant ' in l]
+        R.check('audit: grant lines are logged (%d)' % len(grants),
+                any(' path="alice/file-SMB2.dat" ' in l for l in grants))
+        R.check('audit: no grant line for a handle its DACL kept from '
+                'WRITE_DAC', not any(' path="%s" ' % withheld in l
+                                     for l in grants))
         R.check('audit: no write line claimed for the POSIX ACL',
                 not writes(posix))
         R.check('audit: no write line for bob',

@@ -464,7 +464,8 @@ def test_bad_values():
             ('bad_audit_empty', 'audit'), ('bad_syslog', 'syslog'),
             ('bad_facility', 'facility'), ('bad_priority', 'priority'),
             ('unused_facility', 'facility'), ('syslog_no_audit', 'syslog'),
-            ('bad_pattern', 'profile dirs')):
+            ('bad_pattern', 'profile dirs'),
+            ('rv_dirs_none', 'profile dirs')):
         option = 'profileacl:' + option
         for proto in PROTOS:
             # smbd answers a module's failed connect with
@@ -549,6 +550,8 @@ EDGE_SHARES = {
     'rv_deny_gen': (MOD,),
     'rv_uni': (MOD, 'profileacl:profile dirs = ' + UNI_PATTERN),
     'rv_wo': (MOD, 'profileacl:grant = write_owner'),
+    # a value that gives no pattern: refused, as a bad value
+    'rv_dirs_none': (MOD, 'profileacl:profile dirs = ,'),
 }
 USERMAP = os.path.join(ROOT + '-map', 'users.map')
 srv = Server(ROOT, extra_shares=profile_shares(EDGE_SHARES),

@@ -212,6 +212,39 @@ def durable_share_deny_cases(R, srv, cli):
                 'the handle (reconnect)' % kind in log)
 
 
+def durable_stays_wrapped_cases(R, srv, cli):
+    """A decided handle stays decided: reconnected through the module's
+    share while the share ACL grants the owner WRITE_DAC itself (the
+    module decides nothing then), it still reconnects later only where
+    the module decides again, not through a share without it."""
+    from smb2raw import Session
+    for kind, dialect in DURABLE_KINDS:
+        srv.set_share_acl('rv_dur_deny', 'CHANGE')
+        path = 'alice/durstay-%s.txt' % kind
+        what = 'durable %s, share ACL Full for one reconnect' % kind
+        cli.conn('alice', 'rv_full', 'SMB2').savefile(path, b'x')
+        s, req, fid = durable_open(
+            R, what + ': durable WRITE_DAC open (%s)', 'alice',
+            'rv_dur_deny', dialect, kind, path, WD)
+        if fid is None:
+            continue
+        s.drop()
+        srv.set_share_acl('rv_dur_deny', 'FULL')
+        s = Session('alice', 'rv_dur_deny', dialect)
+        st, fid, _ = s.reconnect(path, WD, req, fid)
+        R.equal('%s: reconnects through the module\'s share' % what, st, OK)
+        if fid is None:
+            s.logoff()
+            continue
+        s.drop()
+        srv.set_share_acl('rv_dur_deny', 'CHANGE')
+        with smb2_open('alice', 'rv_plain', dialect, path, WD, req,
+                       fid) as (_, st, fid2):
+            R.check('%s: then no reconnect through a share without the '
+                    'module (%s)' % (what, st), fid2 is None)
+    srv.set_share_acl('rv_dur_deny', 'CHANGE')
+
+
 def main():
     R = Results()
     srv = Server(ROOT, extra_shares=profile_shares(SHARES))
@@ -227,7 +260,8 @@ def main():
                 c.savefile('alice/durable-%s-%x.txt' % (kind, access), b'x')
             c.savefile('alice/reconnectfail-%s.txt' % kind, b'x')
         run_cases(R, (durable_cases, reconnect_fault_case, wrap_failure_case,
-                      durable_share_deny_cases), R, srv, cli)
+                      durable_share_deny_cases, durable_stays_wrapped_cases),
+                  R, srv, cli)
         log = srv.log_text()
         R.check('smbd logged no panic', 'PANIC' not in log and
                 'Bad talloc magic' not in log)

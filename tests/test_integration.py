@@ -415,6 +415,35 @@ def test_audit_injection():
     R.check('audit: a newline in a name starts no line (open: %s)' %
             (nl_got,), not forged and (nl_got[0] != OK or any(
                 'line\\x0aprofileacl' in l for l in lines)), forged)
+    # a '"' cannot end a quoted field: a client cannot send one in a name,
+    # so the file is made on disk, in a folder of its own, and opened by
+    # the mangled name smbd lists it by
+    qdir = os.path.join(srv.share_root, 'profiles', 'alice', 'quote')
+    os.makedirs(qdir, exist_ok=True)
+    os.chown(qdir, pwd.getpwnam('alice').pw_uid, -1)
+    user_file(os.path.join(qdir, 'q" user="bob.txt'), 'alice')
+    listed = [e['name'] for e in cli.conn('alice', 'audit', 'SMB2').list(
+        'alice/quote') if '~' in e['name']]
+    R.equal('audit: a name with \'"\' is listed by one mangled name',
+            len(listed), 1)
+    got = open_and_set('alice', 'audit', 'SMB2', 'alice/quote/' +
+                       (listed + ['Q~0000.TXT'])[0],
+                       WRITE_DAC | FILE_READ_DATA)
+    quoted = [audit_fields(l) for l in srv.log_text().splitlines()
+              if 'profileacl audit: ' in l and 'alice/quote/' in l]
+    if got[0] == 'NT_STATUS_OBJECT_NAME_INVALID':
+        # Samba 4.22 and later refuse the name the mangled one stands
+        # for ('"' is a wildcard): no open, so nothing to audit
+        R.check('audit: smbd refuses the name with \'"\'; no line names '
+                'it', not quoted, quoted)
+        return
+    R.equal('audit: the owner opens it asking WRITE_DAC and sets a DACL',
+            got, (OK, OK))
+    R.check('audit: a \'"\' in a name fakes no field (%d lines)' %
+            len(quoted), len(quoted) == 2 and all(
+                f['user'] == ['"alice"'] and
+                f['path'] == ['"alice/quote/q\\x22 user=\\x22bob.txt"']
+                for f in quoted), quoted)
 
 
 def test_audit_syslog():

@@ -168,6 +168,15 @@ def wrap_failure_case(R, srv, cli):
                 'WRITE_DAC', st, OK)
 
 
+def dur_deny_open(R, cli, what, kind, dialect, path):
+    """alice's new file PATH, durably opened with WRITE_DAC through
+    rv_dur_deny, checked in Results R as WHAT: (session, request, file
+    id or None)"""
+    cli.conn('alice', 'rv_full', 'SMB2').savefile(path, b'x')
+    return durable_open(R, what + ': durable WRITE_DAC open (%s)', 'alice',
+                        'rv_dur_deny', dialect, kind, path, WD)
+
+
 def durable_share_deny_cases(R, srv, cli):
     """A durable reconnect decides again with the share ACL as it is then:
     a deny of WRITE_DAC added between the disconnect and the reconnect
@@ -182,10 +191,7 @@ def durable_share_deny_cases(R, srv, cli):
             what = 'durable %s, %s' % (
                 kind, 'share ACL denies WRITE_DAC after the disconnect'
                 if deny else 'share ACL unchanged')
-            cli.conn('alice', 'rv_full', 'SMB2').savefile(path, b'x')
-            s, req, fid = durable_open(
-                R, what + ': durable WRITE_DAC open (%s)', 'alice',
-                'rv_dur_deny', dialect, kind, path, WD)
+            s, req, fid = dur_deny_open(R, cli, what, kind, dialect, path)
             if fid is None:
                 continue
             R.check('%s: the open holds WRITE_DAC' % what,
@@ -222,10 +228,7 @@ def durable_stays_wrapped_cases(R, srv, cli):
         srv.set_share_acl('rv_dur_deny', 'CHANGE')
         path = 'alice/durstay-%s.txt' % kind
         what = 'durable %s, share ACL Full for one reconnect' % kind
-        cli.conn('alice', 'rv_full', 'SMB2').savefile(path, b'x')
-        s, req, fid = durable_open(
-            R, what + ': durable WRITE_DAC open (%s)', 'alice',
-            'rv_dur_deny', dialect, kind, path, WD)
+        s, req, fid = dur_deny_open(R, cli, what, kind, dialect, path)
         if fid is None:
             continue
         s.drop()

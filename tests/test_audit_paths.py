@@ -64,8 +64,12 @@ def main():
         # a file whose DACL withholds WRITE_DAC from its owner (an OWNER
         # RIGHTS entry): a MAXIMUM_ALLOWED open is widened, but the
         # handle gets no WRITE_DAC, so no grant is logged for it
-        withheld = 'alice/withheld.dat'
+        withheld, maximum = 'alice/withheld.dat', 'alice/maximum.dat'
         c.savefile(withheld, b'regf')
+        c.savefile(maximum, b'regf')
+        R.equal('maximum: MAXIMUM_ALLOWED open by the owner (the control)',
+                cli.status('alice', 'au', 'SMB2', maximum, MAXIMUM_ALLOWED),
+                OK)
         fnum = c.create(withheld, DesiredAccess=WD)
         R.equal('withheld: its DACL set through the Full share',
                 cli.set_dacl('alice', 'au_full', 'SMB2', fnum,
@@ -135,6 +139,8 @@ def main():
         grants = [l for l in log if 'profileacl audit: grant ' in l]
         R.check('audit: grant lines are logged (%d)' % len(grants),
                 any(' path="alice/file-SMB2.dat" ' in l for l in grants))
+        R.equal('audit: one grant line for the MAXIMUM_ALLOWED open',
+                len([l for l in grants if ' path="%s" ' % maximum in l]), 1)
         R.check('audit: no grant line for a handle its DACL kept from '
                 'WRITE_DAC', not any(' path="%s" ' % withheld in l
                                      for l in grants))

@@ -233,19 +233,29 @@ def durable_stays_wrapped_cases(R, srv, cli):
             continue
         s.drop()
         srv.set_share_acl('rv_dur_deny', 'FULL')
-        s = Session('alice', 'rv_dur_deny', dialect)
-        st, fid, _ = s.reconnect(path, WD, req, fid)
-        R.equal('%s: reconnects through the module\'s share' % what, st, OK)
-        if fid is None:
-            s.logoff()
-            continue
-        s.drop()
-        srv.set_share_acl('rv_dur_deny', 'CHANGE')
+        try:
+            s = Session('alice', 'rv_dur_deny', dialect)
+            st, fid, _ = s.reconnect(path, WD, req, fid)
+            R.equal('%s: reconnects through the module\'s share' % what,
+                    st, OK)
+            if fid is None:
+                s.logoff()
+                continue
+            s.drop()
+        finally:
+            srv.set_share_acl('rv_dur_deny', 'CHANGE')
+        R.check('%s: the module decided nothing on that reconnect' % what,
+                'path [%s]: kept on reconnect' % path not in
+                srv.log_text())
         with smb2_open('alice', 'rv_plain', dialect, path, WD, req,
                        fid) as (_, st, fid2):
             R.check('%s: then no reconnect through a share without the '
                     'module (%s)' % (what, st), fid2 is None)
-    srv.set_share_acl('rv_dur_deny', 'CHANGE')
+        # the control: the handle is still there, for the module's share
+        with smb2_open('alice', 'rv_dur_deny', dialect, path, WD, req,
+                       fid) as (_, st, _fid):
+            R.equal('%s: it reconnects through the module\'s share' % what,
+                    st, OK)
 
 
 def main():

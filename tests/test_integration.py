@@ -431,11 +431,12 @@ def test_audit_injection():
                        WRITE_DAC | FILE_READ_DATA)
     quoted = [audit_fields(l) for l in srv.log_text().splitlines()
               if 'profileacl audit: ' in l and 'alice/quote/' in l]
-    if got[0] == 'NT_STATUS_OBJECT_NAME_INVALID':
-        # Samba 4.22 and later refuse the name the mangled one stands
-        # for ('"' is a wildcard): no open, so nothing to audit
-        R.check('audit: smbd refuses the name with \'"\'; no line names '
-                'it', not quoted, quoted)
+    if smbd_version() >= (4, 22):
+        # observed: Samba 4.22 and later refuse the name the mangled one
+        # stands for, so no client reaches it; the escape is not
+        # exercised end to end there (cmocka test_log_escape is)
+        R.equal('audit: this smbd refuses the name with \'"\'', got[0],
+                'NT_STATUS_OBJECT_NAME_INVALID')
         return
     R.equal('audit: the owner opens it asking WRITE_DAC and sets a DACL',
             got, (OK, OK))
@@ -748,6 +749,7 @@ def test_share_deny_while_connected():
     share, deny = 'rv_deny_other', 'share deny added while connected'
     kept = '%s:DENIED/0/0x%08x,S-1-1-0:ALLOWED/0/CHANGE' % (sids['bob'],
                                                             WRITE_DAC)
+    srv.set_share_acl(share, kept)
     for proto in PROTOS:
         got = [cli.status('alice', share, proto, 'alice', WD)]
         srv.set_share_acl(share, 'S-1-1-0:DENIED/0/0x%08x,'

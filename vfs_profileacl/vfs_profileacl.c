@@ -388,7 +388,7 @@ static bool profileacl_keep(vfs_handle_struct *handle,
 			    event);
 		fsp->access_mask &= ~lost;
 	}
-	/* the handle's extension, made on first use (vfs.c) */
+	/* the handle's own extension if it has one (vfs.c), else a new one */
 	ext = VFS_ADD_FSP_EXTENSION(handle, fsp, struct profileacl_fsp, NULL);
 	if (ext == NULL) {
 		DBG_ERR("no memory for the handle extension\n");

@@ -15,7 +15,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import (Client, Results, Server, DURABLE_KINDS, FILE_CREATE,
                      FILE_WRITE_DATA, MAXIMUM_ALLOWED, READ_CONTROL,
-                     WRITE_DAC, durable_open, profile_shares, smb2_open)
+                     WRITE_DAC, durable_open, profile_shares, set_dacl_on,
+                     smb2_open)
 from samba.dcerpc import security
 from samba.ndr import ndr_pack
 from smb2raw import Session, sd_context, smb1_posix_setacl
@@ -70,13 +71,10 @@ def main():
         R.equal('maximum: MAXIMUM_ALLOWED open by the owner (the control)',
                 cli.status('alice', 'au', 'SMB2', maximum, MAXIMUM_ALLOWED),
                 OK)
-        fnum = c.create(withheld, DesiredAccess=WD)
         R.equal('withheld: its DACL set through the Full share',
-                cli.set_dacl('alice', 'au_full', 'SMB2', fnum,
-                             'D:P(A;;0x001200a9;;;S-1-3-4)'
-                             '(A;;0x001f01ff;;;SY)(A;;0x001200a9;;;WD)',
-                             str(dom)), OK)
-        c.close(fnum)
+                set_dacl_on(c, withheld, 'D:P(A;;0x001200a9;;;S-1-3-4)'
+                            '(A;;0x001f01ff;;;SY)(A;;0x001200a9;;;WD)'),
+                (OK, OK))
         st, fnum = cli.open('alice', 'au', 'SMB2', withheld,
                             MAXIMUM_ALLOWED)
         R.equal('withheld: MAXIMUM_ALLOWED open by the owner', st, OK)

@@ -16,6 +16,7 @@ from harness import (Client, Results, Server, DURABLE_KINDS, FILE_READ_DATA,
                      MAXIMUM_ALLOWED, READ_CONTROL, SHARE_ACLS, WRITE_DAC,
                      durable_open, profile_shares, run, run_cases,
                      server_cmd, smb2_open)
+from smb2raw import Session
 
 ROOT = os.environ.get('PROFILEACL_DURABLE_ROOT', '/tmp/profileacl-durable')
 OK = 'NT_STATUS_OK'
@@ -223,9 +224,8 @@ def durable_stays_wrapped_cases(R, srv, cli):
     share while the share ACL grants the owner WRITE_DAC itself (the
     module decides nothing then), it still reconnects later only where
     the module decides again, not through a share without it."""
-    from smb2raw import Session
+    srv.set_share_acl('rv_dur_deny', 'CHANGE')
     for kind, dialect in DURABLE_KINDS:
-        srv.set_share_acl('rv_dur_deny', 'CHANGE')
         path = 'alice/durstay-%s.txt' % kind
         what = 'durable %s, share ACL Full for one reconnect' % kind
         s, req, fid = dur_deny_open(R, cli, what, kind, dialect, path)

@@ -418,10 +418,9 @@ def test_audit_injection():
     # a '"' cannot end a quoted field: a client cannot send one in a name,
     # so the file is made on disk, in a folder of its own, and opened by
     # the mangled name smbd lists it by
-    qdir = os.path.join(srv.share_root, 'profiles', 'alice', 'quote')
-    os.makedirs(qdir, exist_ok=True)
-    os.chown(qdir, pwd.getpwnam('alice').pw_uid, -1)
-    user_file(os.path.join(qdir, 'q" user="bob.txt'), 'alice')
+    cli.mkdir('alice', 'rv_full', 'SMB2', 'alice/quote')
+    user_file(os.path.join(srv.share_root, 'profiles', 'alice', 'quote',
+                           'q" user="bob.txt'), 'alice')
     listed = [e['name'] for e in cli.conn('alice', 'audit', 'SMB2').list(
         'alice/quote') if '~' in e['name']]
     R.equal('audit: a name with \'"\' is listed by one mangled name',
@@ -675,6 +674,12 @@ def deny_rows(proto, dacl, rows):
             R.equal(name, do(user, share, how), want)
 
 
+def share_deny(sid, mask):
+    """A share ACL (sharesec's form): MASK denied to SID, then Change for
+    Everyone"""
+    return '%s:DENIED/0/0x%08x,S-1-1-0:ALLOWED/0/CHANGE' % (sid, mask)
+
+
 def test_share_deny():
     """A deny ACE of the share ACL: the module adds only what the share
     ACL leaves out, never what it denies this user's token. A deny of
@@ -691,8 +696,7 @@ def test_share_deny():
                              ('rv_deny_fg', pgroup, 0x40000),
                              ('rv_deny_pg', pgroup, 0x40000),
                              ('rv_deny_gen', 'S-1-1-0', 0x10000000)):
-        srv.set_share_acl(share, '%s:DENIED/0/0x%08x,S-1-1-0:ALLOWED/0/'
-                          'CHANGE' % (sid, mask))
+        srv.set_share_acl(share, share_deny(sid, mask))
     dacl = security.descriptor.from_sddl(
         'D:P(A;OICI;0x001f01ff;;;%s)(A;OICI;0x001f01ff;;;SY)' % owner,
         security.dom_sid(sids['domain']))
@@ -747,13 +751,11 @@ def test_share_deny_while_connected():
     changes no share mask, so smbd keeps the tree: the module's next
     decision on that tree sees the deny, and sees it go"""
     share, deny = 'rv_deny_other', 'share deny added while connected'
-    kept = '%s:DENIED/0/0x%08x,S-1-1-0:ALLOWED/0/CHANGE' % (sids['bob'],
-                                                            WRITE_DAC)
+    kept = share_deny(sids['bob'], WRITE_DAC)
     srv.set_share_acl(share, kept)
     for proto in PROTOS:
         got = [cli.status('alice', share, proto, 'alice', WD)]
-        srv.set_share_acl(share, 'S-1-1-0:DENIED/0/0x%08x,'
-                          'S-1-1-0:ALLOWED/0/CHANGE' % WRITE_DAC)
+        srv.set_share_acl(share, share_deny('S-1-1-0', WRITE_DAC))
         try:
             got.append(cli.status('alice', share, proto, 'alice', WD))
         finally:
